@@ -1,0 +1,8 @@
+package io.modelfleet.persistence.artifact;
+
+/** A stored artifact is missing or its bytes no longer hash to its digest. */
+public final class ArtifactCorruptException extends RuntimeException {
+  public ArtifactCorruptException(String message) {
+    super(message);
+  }
+}

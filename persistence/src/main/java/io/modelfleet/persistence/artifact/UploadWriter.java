@@ -1,0 +1,80 @@
+package io.modelfleet.persistence.artifact;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Writes one upload into a temporary file while hashing it, then commits it under its digest.
+ *
+ * <p>Crash safety: the bytes go to {@code tmp/} first; commit forces them to disk, renames the
+ * file atomically into {@code sha256/} (same filesystem) and forces the directory, so a reader
+ * sees either no file or the whole file, never a part. Not thread-safe: one stream stage owns it.
+ */
+final class UploadWriter {
+  private final Path tmpFile;
+  private final Path blobs;
+  private final long limit;
+  private final FileChannel channel;
+  private final MessageDigest sha;
+  private long size;
+
+  UploadWriter(Path tmpDir, Path blobs, long limit) {
+    this.blobs = blobs;
+    this.limit = limit;
+    try {
+      this.tmpFile = Files.createTempFile(tmpDir, "upload-", ".part");
+      this.channel = FileChannel.open(tmpFile, StandardOpenOption.WRITE);
+      this.sha = MessageDigest.getInstance("SHA-256");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  void write(ByteString chunk) throws IOException {
+    size += chunk.length();
+    if (size > limit) {
+      throw new ArtifactTooLargeException(limit);
+    }
+    for (ByteBuffer buf : chunk.getByteBuffers()) {
+      sha.update(buf.duplicate());
+      while (buf.hasRemaining()) {
+        channel.write(buf);
+      }
+    }
+  }
+
+  StoredArtifact commit() throws IOException {
+    channel.force(true);
+    channel.close();
+    String hex = HexFormat.of().formatHex(sha.digest());
+    Path target = blobs.resolve(hex);
+    if (Files.exists(target)) {
+      Files.delete(tmpFile);
+    } else {
+      Files.move(tmpFile, target, StandardCopyOption.ATOMIC_MOVE);
+      ArtifactStore.forceDirectory(blobs);
+    }
+    return new StoredArtifact(ArtifactStore.DIGEST_PREFIX + hex, size, target);
+  }
+
+  void abort() {
+    try {
+      channel.close();
+      Files.deleteIfExists(tmpFile);
+    } catch (IOException ignored) {
+      // The next start sweeps tmp/ anyway; the caller is already failing with the real cause.
+    }
+  }
+}

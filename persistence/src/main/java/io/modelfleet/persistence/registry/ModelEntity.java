@@ -1,0 +1,172 @@
+package io.modelfleet.persistence.registry;
+
+import io.modelfleet.persistence.registry.ModelEvent.DeploymentRemoved;
+import io.modelfleet.persistence.registry.ModelEvent.DeploymentSet;
+import io.modelfleet.persistence.registry.ModelEvent.ReplicaPlaced;
+import io.modelfleet.persistence.registry.ModelEvent.VersionRegistered;
+import io.modelfleet.protocol.model.DeploymentSpec;
+import io.modelfleet.protocol.model.ModelCommand;
+import io.modelfleet.protocol.model.ModelCommand.Deploy;
+import io.modelfleet.protocol.model.ModelCommand.GetModel;
+import io.modelfleet.protocol.model.ModelCommand.RecordPlacement;
+import io.modelfleet.protocol.model.ModelCommand.RegisterVersion;
+import io.modelfleet.protocol.model.ModelCommand.Undeploy;
+import io.modelfleet.protocol.model.ModelReply;
+import io.modelfleet.protocol.model.ModelReply.Rejected;
+import io.modelfleet.protocol.model.Names;
+import io.modelfleet.protocol.model.RequestMeta;
+import io.modelfleet.protocol.model.VersionInfo;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+
+/**
+ * The registry of one model (sharded, event-sourced, entity id = model name).
+ *
+ * <p>Owns the model's versions (artifact digest and signature), the desired deployment of each
+ * version, and the last placement of each replica. Talked to by the gateway (register, deploy,
+ * undeploy, read), by replica entities (placement reports) and by the deployment controller
+ * (read). Every command answers; a command that changes nothing writes no event, so replaying the
+ * same request is harmless and the history only holds real changes.
+ */
+public final class ModelEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<ModelCommand, ModelEvent, ModelState> {
+
+  private final String name;
+
+  public static ModelEntity create(String modelName) {
+    return new ModelEntity(modelName);
+  }
+
+  public static PersistenceId persistenceId(String modelName) {
+    return PersistenceId.of(ModelCommand.TYPE_KEY.name(), modelName);
+  }
+
+  private ModelEntity(String name) {
+    super(persistenceId(name));
+    this.name = name;
+  }
+
+  @Override
+  public ModelState emptyState() {
+    return ModelState.empty(name);
+  }
+
+  @Override
+  public Set<String> tagsFor(ModelEvent event) {
+    return Set.of(ModelEvent.TAG);
+  }
+
+  @Override
+  public CommandHandlerWithReply<ModelCommand, ModelEvent, ModelState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(RegisterVersion.class, this::onRegisterVersion)
+        .onCommand(Deploy.class, this::onDeploy)
+        .onCommand(Undeploy.class, this::onUndeploy)
+        .onCommand(RecordPlacement.class, this::onRecordPlacement)
+        .onCommand(GetModel.class, (s, c) -> Effect().reply(c.replyTo(), new ModelReply.Current(s.view())))
+        .build();
+  }
+
+  private ReplyEffect<ModelEvent, ModelState> onRegisterVersion(ModelState s, RegisterVersion c) {
+    String problem = Names.problem("version", c.version());
+    if (problem != null) {
+      return Effect().reply(c.replyTo(), new Rejected(Rejected.Kind.INVALID, problem));
+    }
+    VersionInfo existing = s.versions().get(c.version());
+    if (existing != null) {
+      if (existing.digest().equals(c.digest())) {
+        return Effect().reply(c.replyTo(), new ModelReply.Registered(false, name, existing));
+      }
+      return Effect()
+          .reply(
+              c.replyTo(),
+              new Rejected(
+                  Rejected.Kind.CONFLICT,
+                  "version '" + c.version() + "' of model '" + name + "' already exists with digest "
+                      + existing.digest() + "; versions are immutable, upload under a new version"));
+    }
+    VersionInfo info =
+        new VersionInfo(c.version(), c.digest(), c.size(), c.inputs(), c.outputs(), Instant.now(), c.meta().principal());
+    return Effect()
+        .persist(new VersionRegistered(info, EventMeta.of(c.meta())))
+        .thenReply(c.replyTo(), st -> new ModelReply.Registered(true, name, info));
+  }
+
+  private ReplyEffect<ModelEvent, ModelState> onDeploy(ModelState s, Deploy c) {
+    DeploymentSpec spec = c.spec();
+    if (!s.versions().containsKey(spec.version())) {
+      return Effect().reply(c.replyTo(), notFound(s, spec.version()));
+    }
+    if (spec.replicas() < 0 || spec.replicas() > DeploymentSpec.MAX_REPLICAS) {
+      return Effect()
+          .reply(c.replyTo(), new Rejected(Rejected.Kind.INVALID,
+              "replicas must be between 0 and " + DeploymentSpec.MAX_REPLICAS + ", got " + spec.replicas()));
+    }
+    if (spec.replicas() == 0) {
+      return undeploy(s, List.of(spec.version()), c.meta(), c.replyTo());
+    }
+    if (spec.equals(s.deployments().get(spec.version()))) {
+      return Effect().reply(c.replyTo(), new ModelReply.Current(s.view()));
+    }
+    return Effect()
+        .persist(new DeploymentSet(spec, EventMeta.of(c.meta())))
+        .thenReply(c.replyTo(), st -> new ModelReply.Current(st.view()));
+  }
+
+  private ReplyEffect<ModelEvent, ModelState> onUndeploy(ModelState s, Undeploy c) {
+    if (!s.view().exists()) {
+      return Effect().reply(c.replyTo(), notFound(s, null));
+    }
+    if (c.version() != null && !s.versions().containsKey(c.version())) {
+      return Effect().reply(c.replyTo(), notFound(s, c.version()));
+    }
+    List<String> versions = c.version() == null ? List.copyOf(s.deployments().keySet()) : List.of(c.version());
+    return undeploy(s, versions, c.meta(), c.replyTo());
+  }
+
+  private ReplyEffect<ModelEvent, ModelState> undeploy(
+      ModelState s, List<String> versions, RequestMeta meta, org.apache.pekko.actor.typed.ActorRef<ModelReply> replyTo) {
+    List<ModelEvent> events = new ArrayList<>();
+    for (String v : versions) {
+      if (s.deployments().containsKey(v)) {
+        events.add(new DeploymentRemoved(v, EventMeta.of(meta)));
+      }
+    }
+    if (events.isEmpty()) {
+      return Effect().reply(replyTo, new ModelReply.Current(s.view()));
+    }
+    return Effect().persist(events).thenReply(replyTo, st -> new ModelReply.Current(st.view()));
+  }
+
+  private ReplyEffect<ModelEvent, ModelState> onRecordPlacement(ModelState s, RecordPlacement c) {
+    var p = c.placement();
+    if (Objects.equals(s.placements().get(p.replicaId()), p)) {
+      return Effect().reply(c.replyTo(), new ModelReply.Current(s.view()));
+    }
+    return Effect()
+        .persist(new ReplicaPlaced(p, EventMeta.of(RequestMeta.system("replica started"))))
+        .thenReply(c.replyTo(), st -> new ModelReply.Current(st.view()));
+  }
+
+  private Rejected notFound(ModelState s, String version) {
+    if (!s.view().exists()) {
+      return new Rejected(Rejected.Kind.NOT_FOUND, "model '" + name + "' is not registered");
+    }
+    return new Rejected(Rejected.Kind.NOT_FOUND,
+        "model '" + name + "' has no version '" + version + "'; versions: " + s.view().versionNames());
+  }
+
+  @Override
+  public EventHandler<ModelState, ModelEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(ModelState::apply);
+  }
+}

@@ -1,0 +1,56 @@
+package io.modelfleet.persistence.registry;
+
+import io.modelfleet.protocol.FleetSerializable;
+import io.modelfleet.protocol.model.DeploymentSpec;
+import io.modelfleet.protocol.model.HistoryEntry;
+import io.modelfleet.protocol.model.ReplicaPlacement;
+import io.modelfleet.protocol.model.VersionInfo;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Events of the model registry entity. The journal of these events is the model's version history
+ * and its audit trail at once: {@link #toHistory} is what {@code GET /v1/models/{m}/history} shows.
+ */
+public sealed interface ModelEvent extends FleetSerializable {
+
+  /** Tag on every event, so the deployment controller can follow all models in one stream. */
+  String TAG = "model";
+
+  EventMeta meta();
+
+  record VersionRegistered(VersionInfo version, EventMeta meta) implements ModelEvent {}
+
+  record DeploymentSet(DeploymentSpec spec, EventMeta meta) implements ModelEvent {}
+
+  record DeploymentRemoved(String version, EventMeta meta) implements ModelEvent {}
+
+  record ReplicaPlaced(ReplicaPlacement placement, EventMeta meta) implements ModelEvent {}
+
+  default HistoryEntry toHistory(long sequenceNr) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    String name;
+    if (this instanceof VersionRegistered e) {
+      name = "VersionRegistered";
+      details.put("version", e.version().version());
+      details.put("digest", e.version().digest());
+      details.put("size", e.version().size());
+    } else if (this instanceof DeploymentSet e) {
+      name = "DeploymentSet";
+      details.put("version", e.spec().version());
+      details.put("replicas", e.spec().replicas());
+      details.put("device", e.spec().device().wireName());
+    } else if (this instanceof DeploymentRemoved e) {
+      name = "DeploymentRemoved";
+      details.put("version", e.version());
+    } else {
+      ReplicaPlaced e = (ReplicaPlaced) this;
+      name = "ReplicaPlaced";
+      details.put("replica", e.placement().replicaId());
+      details.put("node", e.placement().node());
+      details.put("device", e.placement().device());
+    }
+    EventMeta m = meta();
+    return new HistoryEntry(sequenceNr, m.at(), name, m.principal(), m.requestId(), m.reason(), details);
+  }
+}

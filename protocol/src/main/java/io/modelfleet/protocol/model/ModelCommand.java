@@ -1,0 +1,41 @@
+package io.modelfleet.protocol.model;
+
+import io.modelfleet.protocol.FleetSerializable;
+import io.modelfleet.protocol.tensor.TensorSpec;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * Commands of the model registry entity: one event-sourced entity per model name, whose journal
+ * is both the version history and the audit trail. Every command answers.
+ */
+public sealed interface ModelCommand extends FleetSerializable {
+
+  EntityTypeKey<ModelCommand> TYPE_KEY = EntityTypeKey.create(ModelCommand.class, "Model");
+
+  /** Registers a version whose artifact is already in the store. Same digest again is a no-op. */
+  record RegisterVersion(
+      String version,
+      String digest,
+      long size,
+      List<TensorSpec> inputs,
+      List<TensorSpec> outputs,
+      RequestMeta meta,
+      ActorRef<ModelReply> replyTo)
+      implements ModelCommand {}
+
+  /** Sets the desired deployment of one version (replicas 0 removes it). */
+  record Deploy(DeploymentSpec spec, RequestMeta meta, ActorRef<ModelReply> replyTo)
+      implements ModelCommand {}
+
+  /** Removes the deployment of one version, or of every version when {@code version} is null. */
+  record Undeploy(String version, RequestMeta meta, ActorRef<ModelReply> replyTo)
+      implements ModelCommand {}
+
+  /** A replica reports where it was started; recorded only when node or device changed. */
+  record RecordPlacement(ReplicaPlacement placement, ActorRef<ModelReply> replyTo)
+      implements ModelCommand {}
+
+  record GetModel(ActorRef<ModelReply> replyTo) implements ModelCommand {}
+}

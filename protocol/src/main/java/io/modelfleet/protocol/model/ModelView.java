@@ -1,0 +1,53 @@
+package io.modelfleet.protocol.model;
+
+import io.modelfleet.protocol.FleetSerializable;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The registry's view of one model: versions, desired deployments and last placements.
+ * Maps are sorted by {@link VersionOrder} so callers can rely on iteration order.
+ */
+public record ModelView(
+    String name,
+    Map<String, VersionInfo> versions,
+    Map<String, DeploymentSpec> deployments,
+    Map<String, ReplicaPlacement> placements)
+    implements FleetSerializable {
+
+  public boolean exists() {
+    return !versions.isEmpty();
+  }
+
+  public Optional<VersionInfo> version(String v) {
+    return Optional.ofNullable(versions.get(v));
+  }
+
+  public Optional<VersionInfo> latestVersion() {
+    return versions.keySet().stream().max(VersionOrder.INSTANCE).map(versions::get);
+  }
+
+  public List<String> versionNames() {
+    return versions.keySet().stream().sorted(VersionOrder.INSTANCE).toList();
+  }
+
+  /** Versions compare numerically when both are integers ("10" after "9"), else as text. */
+  public enum VersionOrder implements Comparator<String> {
+    INSTANCE;
+
+    @Override
+    public int compare(String a, String b) {
+      boolean na = a.chars().allMatch(Character::isDigit) && a.length() < 19;
+      boolean nb = b.chars().allMatch(Character::isDigit) && b.length() < 19;
+      if (na && nb) {
+        return Long.compare(Long.parseLong(a), Long.parseLong(b));
+      }
+      if (na != nb) {
+        return na ? -1 : 1;
+      }
+      return a.compareTo(b);
+    }
+  }
+}

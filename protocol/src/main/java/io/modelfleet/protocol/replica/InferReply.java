@@ -1,0 +1,19 @@
+package io.modelfleet.protocol.replica;
+
+import io.modelfleet.protocol.FleetSerializable;
+import io.modelfleet.protocol.tensor.Tensor;
+import java.util.List;
+
+/** The answer of a replica to an inference. */
+public sealed interface InferReply extends FleetSerializable {
+
+  record InferResult(String model, String version, String id, List<Tensor> outputs)
+      implements InferReply {}
+
+  /**
+   * The inference was refused or failed. {@code status} is the HTTP status the client should see:
+   * 400 for a request that does not fit the model, 503 for a replica that is not ready, 500 for a
+   * fault in the runtime.
+   */
+  record InferFailure(int status, String error) implements InferReply {}
+}
