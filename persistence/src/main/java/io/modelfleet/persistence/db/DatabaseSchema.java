@@ -39,7 +39,7 @@ public final class DatabaseSchema {
       if (sql.isEmpty()) {
         continue;
       }
-      sql = sql.replaceFirst("(?i)^CREATE (UNIQUE )?INDEX (?!IF NOT EXISTS)", "CREATE $1INDEX IF NOT EXISTS ");
+      sql = sql.replaceFirst("(?i)^CREATE (UNIQUE )?INDEX (CONCURRENTLY )?(?!IF NOT EXISTS)", "CREATE $1INDEX $2IF NOT EXISTS ");
       out.add(sql);
     }
     return out;
