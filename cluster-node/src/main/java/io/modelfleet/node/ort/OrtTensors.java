@@ -32,16 +32,22 @@ import java.util.Map;
  * <p>What ONNX Runtime 1.29's Java API can and cannot do, found by experiment:
  *
  * <ul>
- *   <li>Inputs: every datatype except UINT16, UINT32 and UINT64. {@link OnnxJavaType} has no
- *       unsigned type wider than a byte, and a signed tensor of the same width is rejected by
- *       {@code run} ("Unexpected input data type. Actual: tensor(int32), expected: tensor(uint32)"),
- *       so {@link #toOrt} refuses them up front with {@link UnsupportedOperationException}.
+ *   <li>Inputs: every datatype, but UINT16, UINT32 and UINT64 only by reflection. {@link
+ *       OnnxJavaType} has no unsigned type wider than a byte, and a signed tensor of the same width
+ *       is rejected by {@code run} ("Unexpected input data type. Actual: tensor(int32), expected:
+ *       tensor(uint32)"), so ORT Java has no public way to create them. The native function behind
+ *       {@code createTensor(ByteBuffer, ...)} takes the ONNX element type as an int and supports
+ *       every ONNX type, so {@link UnsignedTensors} calls it, and ORT's package-private {@code
+ *       OnnxTensor} and {@code TensorInfo} constructors, reflectively, mirroring what {@code
+ *       createTensor} does. Should a future ORT rename those internals, {@link #toOrt} throws
+ *       {@link UnsupportedOperationException} for these three types with the reflective cause.
  *   <li>Outputs: every datatype, UINT16/32/64 included: ORT reports them with a signed Java type of
  *       the same width and {@code getByteBuffer} hands back the raw bits, which is all we need.
  *   <li>BYTES travels as Java {@code String}s, so only valid UTF-8 elements can be sent; arbitrary
  *       binary BYTES is refused rather than silently mangled by a lossy decode.
  *   <li>{@code createTensor(ByteBuffer, ...)} only accepts direct buffers (a heap buffer fails with a
- *       ClassCastException inside ORT), hence the copies into direct buffers below.
+ *       ClassCastException inside ORT), hence the copies into direct buffers below. ORT wraps such a
+ *       buffer without copying it, and the tensor holds a reference to it while it lives.
  * </ul>
  */
 public final class OrtTensors {
@@ -53,20 +59,31 @@ public final class OrtTensors {
   /**
    * An ORT tensor holding a copy of {@code t}; the caller closes it.
    *
-   * @throws UnsupportedOperationException for UINT16, UINT32 and UINT64, which ORT Java cannot create
+   * @throws UnsupportedOperationException for UINT16, UINT32 and UINT64 if this ORT version lacks
+   *     the internals {@link UnsignedTensors} reaches by reflection
    * @throws TensorFormatException when the data does not fit the shape or BYTES framing is broken
    */
   public static OnnxTensor toOrt(OrtEnvironment env, Tensor t) throws OrtException {
     long[] shape = t.shape().clone();
     long count = checkedCount(t);
     return switch (t.datatype()) {
-      case UINT16, UINT32, UINT64 -> throw new UnsupportedOperationException(
-          "ONNX Runtime's Java API cannot create " + t.datatype() + " tensors, so input '"
-              + t.name() + "' cannot be passed to the model.");
+      case UINT16, UINT32, UINT64 -> unsigned(env, t, shape);
       case BYTES -> OnnxTensor.createTensor(env, decodeStrings(t, count), shape);
       case BOOL -> OnnxTensor.createTensor(env, boolBuffer(t), shape, OnnxJavaType.BOOL);
       default -> OnnxTensor.createTensor(env, direct(t), shape, javaType(t.datatype()));
     };
+  }
+
+  private static OnnxTensor unsigned(OrtEnvironment env, Tensor t, long[] shape)
+      throws OrtException {
+    Throwable cause = UnsignedTensors.unavailableCause();
+    if (cause != null) {
+      throw new UnsupportedOperationException(
+          "ONNX Runtime's Java API cannot create " + t.datatype() + " tensors, so input '"
+              + t.name() + "' cannot be passed to the model (the reflective route around that "
+              + "failed for this ORT version: " + cause + ").", cause);
+    }
+    return UnsignedTensors.create(env, direct(t), shape, t.datatype());
   }
 
   /** The output value {@code v} as a protocol tensor called {@code name}, little-endian. */

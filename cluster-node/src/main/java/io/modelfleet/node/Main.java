@@ -1,0 +1,28 @@
+package io.modelfleet.node;
+
+import com.typesafe.config.ConfigFactory;
+import io.modelfleet.node.demo.DemoModel;
+
+/**
+ * Starts a node with the configuration on the classpath plus MODELFLEET_* environment variables.
+ * The embedded default needs none: one node, H2 and artifacts under ./data, HTTP on port 8000.
+ * SIGTERM stops it gracefully (Pekko's coordinated shutdown runs from the JVM shutdown hook).
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    FleetNode node = FleetNode.start(ConfigFactory.load());
+    String base = node.baseUrl().replace("127.0.0.1", "localhost");
+    System.out.println();
+    System.out.println("ModelFleet is up at " + base + "  (data: " + node.dataDir() + ")");
+    if (node.system().settings().config().getBoolean("modelfleet.node.demo-model")) {
+      System.out.println("Try an inference on the demo model:");
+      System.out.println();
+      System.out.println("  " + DemoModel.exampleCurl(base));
+      System.out.println();
+    }
+    node.whenTerminated().get();
+    System.exit(0);
+  }
+}

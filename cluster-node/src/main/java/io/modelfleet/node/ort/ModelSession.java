@@ -1,0 +1,129 @@
+package io.modelfleet.node.ort;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import io.modelfleet.node.device.Device;
+import io.modelfleet.protocol.replica.InferReply;
+import io.modelfleet.protocol.replica.InferRequest;
+import io.modelfleet.protocol.tensor.DataType;
+import io.modelfleet.protocol.tensor.Tensor;
+import io.modelfleet.protocol.tensor.TensorFormatException;
+import io.modelfleet.protocol.tensor.TensorSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One open ONNX Runtime session on one device, with the signature read from it. Every method
+ * blocks in native code and must run on the ORT dispatcher. {@link #run} is safe to call from
+ * several threads at once (ORT sessions are), {@link #close} only after the last run returned.
+ */
+public final class ModelSession implements AutoCloseable {
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final List<TensorSpec> inputs;
+  private final List<TensorSpec> outputs;
+
+  private ModelSession(OrtEnvironment env, OrtSession session) throws OrtException {
+    this.env = env;
+    this.session = session;
+    this.inputs = OrtTensors.specs(session.getInputInfo());
+    this.outputs = OrtTensors.specs(session.getOutputInfo());
+  }
+
+  /**
+   * Opens {@code file} on {@code device}. The CUDA provider is added only for a real GPU from the
+   * device inventory; CUDA needs CUDA 12 and cuDNN 9 on the host, and its failure message is kept.
+   */
+  public static ModelSession open(OrtEnvironment env, Path file, Device device, OrtSettings settings) throws OrtException {
+    try (SessionOptions options = settings.options()) {
+      if (device.usesCuda()) {
+        try {
+          options.addCUDA(device.index());
+        } catch (OrtException | UnsatisfiedLinkError e) {
+          throw new IllegalStateException("cannot use the CUDA execution provider on " + device.id()
+              + " (needs CUDA 12 and cuDNN 9 on the host): " + e.getMessage(), e);
+        }
+      }
+      return new ModelSession(env, env.createSession(file.toString(), options));
+    }
+  }
+
+  public List<TensorSpec> inputs() {
+    return inputs;
+  }
+
+  public List<TensorSpec> outputs() {
+    return outputs;
+  }
+
+  /** Validates and runs one request; never throws for a client's mistake. */
+  public InferReply run(InferRequest req, String model, String version) {
+    String problem = InferenceValidator.problem(inputs, outputs, req);
+    if (problem != null) {
+      return new InferReply.InferFailure(400, problem);
+    }
+    Map<String, OnnxTensor> feed = new HashMap<>();
+    try {
+      for (Tensor t : req.inputs()) {
+        feed.put(t.name(), OrtTensors.toOrt(env, t));
+      }
+      Set<String> wanted = req.outputs().isEmpty()
+          ? new LinkedHashSet<>(outputs.stream().map(TensorSpec::name).toList())
+          : new LinkedHashSet<>(req.outputs());
+      try (OrtSession.Result result = session.run(feed, wanted)) {
+        List<Tensor> out = new ArrayList<>(wanted.size());
+        for (String name : wanted) {
+          Optional<OnnxValue> v = result.get(name);
+          if (v.isEmpty()) {
+            return new InferReply.InferFailure(500, "the model produced no output '" + name + "'");
+          }
+          out.add(OrtTensors.fromOrt(name, v.get()));
+        }
+        return new InferReply.InferResult(model, version, req.id(), out);
+      }
+    } catch (TensorFormatException | UnsupportedOperationException e) {
+      return new InferReply.InferFailure(400, e.getMessage());
+    } catch (OrtException e) {
+      // Shapes that pass the signature check can still disagree inside the graph (two dynamic
+      // dimensions that must match): ORT reports those as invalid arguments, the client's doing.
+      int status = e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT ? 400 : 500;
+      return new InferReply.InferFailure(status, "ONNX Runtime: " + e.getMessage());
+    } finally {
+      feed.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  /** One inference on zeros (dynamic dimensions as 1) so the first real request pays no set-up. */
+  public void warmUp(String model, String version) {
+    List<Tensor> zeros = new ArrayList<>();
+    for (TensorSpec s : inputs) {
+      long[] shape = s.shape().stream().mapToLong(d -> d < 0 ? 1 : d).toArray();
+      long n = Tensor.elementCount(shape);
+      byte[] data = s.datatype() == DataType.BYTES ? new byte[(int) (4 * n)] : new byte[(int) (n * s.datatype().byteSize())];
+      zeros.add(new Tensor(s.name(), s.datatype(), shape, data));
+    }
+    InferReply r = run(new InferRequest("warm-up", zeros, List.of()), model, version);
+    if (r instanceof InferReply.InferFailure f && f.status() >= 500) {
+      throw new IllegalStateException("warm-up inference failed: " + f.error());
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,294 @@
+package io.modelfleet.node.replica;
+
+import io.modelfleet.node.device.Device;
+import io.modelfleet.node.ort.ModelSession;
+import io.modelfleet.protocol.model.DeploymentSpec;
+import io.modelfleet.protocol.model.DeviceKind;
+import io.modelfleet.protocol.model.ModelCommand;
+import io.modelfleet.protocol.model.ModelReply;
+import io.modelfleet.protocol.model.ModelView;
+import io.modelfleet.protocol.model.ReplicaPlacement;
+import io.modelfleet.protocol.model.VersionInfo;
+import io.modelfleet.protocol.replica.InferReply;
+import io.modelfleet.protocol.replica.ReplicaCommand;
+import io.modelfleet.protocol.replica.ReplicaId;
+import io.modelfleet.protocol.replica.ReplicaInfo;
+import io.modelfleet.protocol.replica.ReplicaState;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
+
+/**
+ * One replica of one model version (sharded, remember-entities, id "model/version/index").
+ *
+ * <p>Owns one ONNX Runtime session on one device. Asks the model registry for its version and
+ * deployment, reports its placement there, loads and verifies the artifact, warms up and publishes
+ * itself READY in the replica directory, where gateways find it. Gateways send it inferences; the
+ * deployment controller and sharding stop it. A failed load is published as FAILED with the reason
+ * and retried with backoff; a replica whose deployment no longer wants it retires itself.
+ *
+ * <p>Every ORT call runs on the ORT dispatcher; this actor only keeps state and counts in-flight
+ * requests, so draining knows when the session can be closed. States: see {@link ReplicaState}.
+ */
+public final class ReplicaEntity extends AbstractBehavior<Object> {
+
+  private record SpecFetched(ModelReply reply, Throwable failure) {}
+
+  private record Loaded(ModelSession session, Throwable failure) {}
+
+  private record InferDone() {}
+
+  private record Retry() {}
+
+  private record DrainTimedOut() {}
+
+  private final ReplicaId id;
+  private final ReplicaContext rc;
+  private final EntityContext<ReplicaCommand> entity;
+  private final TimerScheduler<Object> timers;
+  private final DirectoryPublisher directory;
+
+  private ReplicaState state = ReplicaState.LOADING;
+  private String reason;
+  private Device device;
+  private ModelSession session;
+  private int inFlight;
+  private int attempt;
+  private boolean retiring;
+  private boolean shutdownRequested;
+
+  public static Behavior<ReplicaCommand> create(EntityContext<ReplicaCommand> entity, ReplicaContext rc) {
+    return Behaviors.<Object>setup(ctx -> Behaviors.<Object>withTimers(timers -> new ReplicaEntity(ctx, timers, entity, rc)))
+        .narrow();
+  }
+
+  private ReplicaEntity(ActorContext<Object> ctx, TimerScheduler<Object> timers, EntityContext<ReplicaCommand> entity, ReplicaContext rc) {
+    super(ctx);
+    this.id = ReplicaId.parse(entity.getEntityId());
+    this.rc = rc;
+    this.entity = entity;
+    this.timers = timers;
+    this.directory = new DirectoryPublisher(ctx.getSystem());
+    fetchSpec();
+  }
+
+  @Override
+  public Receive<Object> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(ReplicaCommand.Infer.class, this::onInfer)
+        .onMessage(ReplicaCommand.EnsureStarted.class, m -> this)
+        .onMessage(ReplicaCommand.Retire.class, m -> onRetire(m.reason()))
+        .onMessage(ReplicaCommand.Shutdown.class, m -> onShutdown())
+        .onMessage(SpecFetched.class, this::onSpecFetched)
+        .onMessage(Loaded.class, this::onLoaded)
+        .onMessage(InferDone.class, m -> onInferDone())
+        .onMessage(Retry.class, m -> onRetry())
+        .onMessage(DrainTimedOut.class, m -> finish())
+        .build();
+  }
+
+  private void fetchSpec() {
+    state = ReplicaState.LOADING;
+    publish();
+    getContext().pipeToSelf(
+        ClusterSharding.get(getContext().getSystem())
+            .entityRefFor(ModelCommand.TYPE_KEY, id.model())
+            .<ModelReply>ask(ModelCommand.GetModel::new, rc.settings().askTimeout()),
+        SpecFetched::new);
+  }
+
+  private Behavior<Object> onSpecFetched(SpecFetched m) {
+    if (state != ReplicaState.LOADING) {
+      return this;
+    }
+    if (m.failure() != null || !(m.reply() instanceof ModelReply.Current current)) {
+      return failed("cannot read the model registry: " + (m.failure() != null ? m.failure().getMessage() : m.reply()));
+    }
+    ModelView model = current.model();
+    VersionInfo version = model.versions().get(id.version());
+    DeploymentSpec spec = model.deployments().get(id.version());
+    if (version == null || spec == null || id.index() >= spec.replicas()) {
+      getContext().getLog().info("Replica {} is not part of any deployment; retiring", id);
+      return onRetire("not deployed");
+    }
+    Device chosen = chooseDevice(spec.device());
+    if (chosen == null) {
+      return failed("the deployment asks for device 'gpu' but this node's device inventory reports no GPU");
+    }
+    device = chosen;
+    publish();
+    ClusterSharding.get(getContext().getSystem())
+        .entityRefFor(ModelCommand.TYPE_KEY, id.model())
+        .<ModelReply>ask(r -> new ModelCommand.RecordPlacement(new ReplicaPlacement(id.entityId(), rc.nodeAddress(), device.id()), r),
+            rc.settings().askTimeout())
+        .whenComplete((ok, err) -> {
+          if (err != null) {
+            getContext().getSystem().log().warn("Replica {} could not record its placement: {}", id, err.getMessage());
+          }
+        });
+    CompletableFuture<ModelSession> load = CompletableFuture.supplyAsync(() -> {
+      ModelSession s;
+      try {
+        s = ModelSession.open(rc.env(), rc.store().verified(version.digest()), device, rc.ort());
+      } catch (ai.onnxruntime.OrtException e) {
+        throw new IllegalStateException("ONNX Runtime cannot open the model: " + e.getMessage(), e);
+      }
+      try {
+        s.warmUp(id.model(), id.version());
+        return s;
+      } catch (RuntimeException e) {
+        s.close();
+        throw e;
+      }
+    }, rc.ortExecutor());
+    getContext().pipeToSelf(load, Loaded::new);
+    return this;
+  }
+
+  /** AUTO takes a GPU when the node has one. Spreads replicas over GPUs by index until placement exists. */
+  private Device chooseDevice(DeviceKind kind) {
+    var gpus = rc.devices().gpus();
+    return switch (kind) {
+      case CPU -> Device.CPU;
+      case GPU -> gpus.isEmpty() ? null : gpus.get(id.index() % gpus.size());
+      case AUTO -> gpus.isEmpty() ? Device.CPU : gpus.get(id.index() % gpus.size());
+    };
+  }
+
+  private Behavior<Object> onLoaded(Loaded m) {
+    if (m.failure() != null) {
+      Throwable cause = m.failure() instanceof java.util.concurrent.CompletionException && m.failure().getCause() != null
+          ? m.failure().getCause() : m.failure();
+      return failed(cause.getMessage());
+    }
+    if (retiring || shutdownRequested) {
+      session = m.session();
+      return finish();
+    }
+    session = m.session();
+    state = ReplicaState.READY;
+    reason = null;
+    attempt = 0;
+    getContext().getLog().info("Replica {} is READY on {}", id, device.id());
+    publish();
+    return this;
+  }
+
+  private Behavior<Object> failed(String why) {
+    if (retiring || shutdownRequested) {
+      return finish();
+    }
+    attempt++;
+    Duration wait = rc.settings().backoff(attempt);
+    state = ReplicaState.FAILED;
+    reason = why + " (attempt " + attempt + ", next retry in " + wait.toMillis() + " ms)";
+    getContext().getLog().warn("Replica {} FAILED: {}", id, reason);
+    publish();
+    timers.startSingleTimer(new Retry(), wait);
+    return this;
+  }
+
+  private Behavior<Object> onRetry() {
+    if (state == ReplicaState.FAILED) {
+      fetchSpec();
+    }
+    return this;
+  }
+
+  private Behavior<Object> onInfer(ReplicaCommand.Infer m) {
+    if (state != ReplicaState.READY) {
+      m.replyTo().tell(new InferReply.InferFailure(503, "replica " + id + " is " + state));
+      return this;
+    }
+    inFlight++;
+    ModelSession s = session;
+    ActorRef<Object> self = getContext().getSelf();
+    CompletableFuture.supplyAsync(() -> s.run(m.request(), id.model(), id.version()), rc.ortExecutor())
+        .whenComplete((reply, err) -> {
+          m.replyTo().tell(err == null ? reply : new InferReply.InferFailure(500, "inference failed: " + err.getMessage()));
+          self.tell(new InferDone());
+        });
+    return this;
+  }
+
+  private Behavior<Object> onInferDone() {
+    inFlight--;
+    if (state == ReplicaState.DRAINING && inFlight == 0) {
+      return finish();
+    }
+    return this;
+  }
+
+  private Behavior<Object> onRetire(String why) {
+    retiring = true;
+    getContext().getLog().info("Replica {} retiring: {}", id, why);
+    return drain();
+  }
+
+  private Behavior<Object> onShutdown() {
+    shutdownRequested = true;
+    return drain();
+  }
+
+  private Behavior<Object> drain() {
+    if (state == ReplicaState.DRAINING) {
+      return this;
+    }
+    if (state == ReplicaState.LOADING && device != null) {
+      // The session is being opened on another thread; finish when it arrives (onLoaded).
+      state = ReplicaState.DRAINING;
+      publish();
+      return this;
+    }
+    state = ReplicaState.DRAINING;
+    publish();
+    if (inFlight == 0) {
+      return finish();
+    }
+    timers.startSingleTimer(new DrainTimedOut(), rc.settings().drainTimeout());
+    return this;
+  }
+
+  /** Closes the session and leaves: for good when retiring (passivate), else because sharding asked. */
+  private Behavior<Object> finish() {
+    if (session != null) {
+      session.close();
+      session = null;
+    }
+    directory.remove(id.entityId());
+    if (shutdownRequested) {
+      return Behaviors.stopped();
+    }
+    // Passivation removes the entity from remember-entities, so it does not come back on restart;
+    // sharding then sends Shutdown, which stops it.
+    entity.getShard().tell(new org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.Passivate<>(
+        getContext().getSelf().<ReplicaCommand>narrow()));
+    shutdownRequested = true;
+    state = ReplicaState.DRAINING;
+    return Behaviors.receive(Object.class)
+        .onMessage(ReplicaCommand.Shutdown.class, m -> Behaviors.stopped())
+        .onMessage(ReplicaCommand.Infer.class, m -> {
+          m.replyTo().tell(new InferReply.InferFailure(503, "replica " + id + " is stopping"));
+          return Behaviors.same();
+        })
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  private void publish() {
+    if (state == ReplicaState.DRAINING && session == null && device == null) {
+      return;
+    }
+    directory.publish(new ReplicaInfo(id.entityId(), id.model(), id.version(), rc.nodeAddress(),
+        device == null ? null : device.id(), state, reason,
+        getContext().getSelf().<ReplicaCommand>narrow(), System.currentTimeMillis()));
+  }
+}

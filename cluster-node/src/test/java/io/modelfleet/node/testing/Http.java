@@ -1,0 +1,108 @@
+package io.modelfleet.node.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/** A real HTTP/1.1 client against a node, with JSON helpers. Every response is parsed as JSON. */
+public final class Http {
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String base;
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  public Http(String base) {
+    this.base = base;
+  }
+
+  public record Response(int status, JsonNode json, String body) {
+    public String error() {
+      return json != null && json.has("error") ? json.get("error").asText() : null;
+    }
+  }
+
+  public Response get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  public Response post(String path, String json) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  public Response put(String path, byte[] body) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/octet-stream")
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  public Response delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+  }
+
+  public Response send(HttpRequest.Builder b) {
+    try {
+      HttpResponse<String> r = client.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode json = null;
+      if (!r.body().isEmpty()) {
+        try {
+          json = JSON.readTree(r.body());
+        } catch (IOException e) {
+          throw new AssertionError("response to " + b.build().uri() + " is not JSON: " + r.body());
+        }
+      }
+      return new Response(r.statusCode(), json, r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Polls GET {@code path} until {@code until} holds, or fails after {@code timeout}. */
+  public Response await(String path, Predicate<Response> until, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Response last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        last = get(path);
+        if (until.test(last)) {
+          return last;
+        }
+      } catch (UncheckedIOException e) {
+        // node not listening yet
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("timed out waiting on " + path + "; last response: " + (last == null ? "none" : last.status() + " " + last.body()));
+  }
+
+  /** True when GET /v1/models/{m} lists {@code n} replicas of {@code version}, all READY. */
+  public static Predicate<Response> readyReplicas(String version, int n) {
+    return r -> {
+      if (r.status() != 200 || r.json() == null || !r.json().has("replicas")) {
+        return false;
+      }
+      int ready = 0;
+      for (JsonNode rep : r.json().get("replicas")) {
+        if (version.equals(rep.path("version").asText()) && "READY".equals(rep.path("state").asText())) {
+          ready++;
+        }
+      }
+      return ready == n && r.json().get("replicas").size() == n;
+    };
+  }
+}

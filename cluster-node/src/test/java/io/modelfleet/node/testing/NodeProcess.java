@@ -1,0 +1,97 @@
+package io.modelfleet.node.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node in its own JVM, started with {@code io.modelfleet.node.Main} and configured only through
+ * MODELFLEET_* environment variables, exactly as an operator would. {@link #terminate} sends
+ * SIGTERM; {@link #kill} sends SIGKILL.
+ */
+public final class NodeProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+  private final int httpPort;
+
+  private NodeProcess(Process process, Path log, int httpPort) {
+    this.process = process;
+    this.log = log;
+    this.httpPort = httpPort;
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static NodeProcess start(Path dataDir, Map<String, String> env) {
+    int port = freePort();
+    try {
+      Files.createDirectories(dataDir);
+      Path log = Files.createTempFile("modelfleet-node-", ".log");
+      List<String> cmd = new ArrayList<>(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.modelfleet.node.Main"));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().putAll(Map.of(
+          "MODELFLEET_DATA_DIR", dataDir.toString(),
+          "MODELFLEET_HTTP_HOST", "127.0.0.1",
+          "MODELFLEET_HTTP_PORT", Integer.toString(port),
+          "MODELFLEET_REMOTE_PORT", "0",
+          "MODELFLEET_DEVICES", "cpu-only"));
+      pb.environment().putAll(env);
+      return new NodeProcess(pb.start(), log, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** SIGTERM, then waits for the process to exit; returns its exit code. */
+  public int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("node did not stop within " + timeout + " after SIGTERM; log:\n" + log());
+    }
+    return process.exitValue();
+  }
+
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.modelfleet.gateway;
+
+import io.modelfleet.gateway.management.ManagementRoutes;
+import io.modelfleet.gateway.oip.OipRoutes;
+import io.modelfleet.gateway.repository.RepositoryRoutes;
+import io.modelfleet.protocol.model.RequestMeta;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Every HTTP route of the gateway, composed under one {@link #withCaller} so that identifying the
+ * caller (today: anonymous plus a request id; later: authentication), echoing the request id and
+ * turning every failure into JSON each happen in exactly one place.
+ */
+public final class GatewayRoutes extends AllDirectives {
+
+  public static final String REQUEST_ID_HEADER = "X-Request-Id";
+  /** Longer client ids are replaced rather than echoed into logs and the journal. */
+  private static final int MAX_REQUEST_ID_LENGTH = 128;
+
+  private final OipRoutes oip;
+  private final RepositoryRoutes repository;
+  private final ManagementRoutes management;
+
+  public GatewayRoutes(OipRoutes oip, RepositoryRoutes repository, ManagementRoutes management) {
+    this.oip = oip;
+    this.repository = repository;
+    this.management = management;
+  }
+
+  public Route all() {
+    return withCaller(caller -> concat(oip.route(caller), repository.route(caller), management.route(caller)));
+  }
+
+  /**
+   * Identifies the caller and wraps {@code inner} so that every response carries the request id
+   * and is JSON, whether it comes from a route, a rejection, an exception or the request timeout.
+   */
+  public Route withCaller(Function<Caller, Route> inner) {
+    return optionalHeaderValueByName(REQUEST_ID_HEADER, header -> {
+      Caller caller = new Caller(RequestMeta.ANONYMOUS, requestId(header));
+      RawHeader echo = RawHeader.create(REQUEST_ID_HEADER, caller.requestId());
+      return respondWithHeader(echo, () ->
+          withRequestTimeoutResponse(request -> ErrorHandling.requestTimeout(caller).addHeader(echo), () ->
+              handleExceptions(ErrorHandling.exceptions(caller), () ->
+                  handleRejections(ErrorHandling.rejections(), () -> inner.apply(caller)))));
+    });
+  }
+
+  private static String requestId(Optional<String> header) {
+    return header
+        .map(String::trim)
+        .filter(h -> !h.isEmpty() && h.length() <= MAX_REQUEST_ID_LENGTH)
+        .orElseGet(() -> UUID.randomUUID().toString());
+  }
+}

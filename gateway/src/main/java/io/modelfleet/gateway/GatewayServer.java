@@ -1,0 +1,134 @@
+package io.modelfleet.gateway;
+
+import io.modelfleet.gateway.management.ManagementRoutes;
+import io.modelfleet.gateway.oip.HealthCheck;
+import io.modelfleet.gateway.oip.OipRoutes;
+import io.modelfleet.gateway.registry.RegistryClient;
+import io.modelfleet.gateway.repository.ModelLoader;
+import io.modelfleet.gateway.repository.RepositoryRoutes;
+import io.modelfleet.gateway.routing.DirectorySubscriber;
+import io.modelfleet.gateway.routing.InferenceDispatcher;
+import io.modelfleet.gateway.routing.NodeHealth;
+import io.modelfleet.gateway.routing.ReachabilityWatcher;
+import io.modelfleet.gateway.routing.ReplicaChooser;
+import io.modelfleet.gateway.routing.ReplicaDirectory;
+import io.modelfleet.protocol.service.ModelCatalog;
+import io.modelfleet.protocol.service.ModelUploads;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.settings.ParserSettings;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway of one node: binds HTTP and wires the routes to the registry, the replica directory
+ * and the upload service.
+ *
+ * <p>Expects Cluster Sharding to be initialised for {@code ModelCommand.TYPE_KEY} on {@code system}
+ * (the registry is asked through it) and the system to be a cluster member. It needs nothing
+ * else from the node: the {@link ModelUploads} and {@link ModelCatalog} it is handed are the
+ * only paths to the artifact store and the journal.
+ */
+public final class GatewayServer {
+
+  private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+  /** How long {@link #stop} lets open requests finish before connections are cut. */
+  private static final Duration TERMINATION_DEADLINE = Duration.ofSeconds(3);
+  /** Several gateways may share one ActorSystem in tests; their actor names must differ. */
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+  private static final String PEKKO_DEFAULT_PARSING_ERROR_HANDLER = "org.apache.pekko.http.DefaultParsingErrorHandler";
+
+  private final ServerBinding binding;
+  private final ActorRef<DirectorySubscriber.Command> subscriber;
+  private final ActorRef<ReachabilityWatcher.Command> watcher;
+
+  private GatewayServer(ServerBinding binding, ActorRef<DirectorySubscriber.Command> subscriber,
+      ActorRef<ReachabilityWatcher.Command> watcher) {
+    this.binding = binding;
+    this.subscriber = subscriber;
+    this.watcher = watcher;
+  }
+
+  /** Binds HTTP and completes when bound (or fails with the bind error). */
+  public static CompletionStage<GatewayServer> start(
+      ActorSystem<?> system, GatewaySettings settings, ModelUploads uploads, ModelCatalog catalog) {
+    ReplicaDirectory directory = new ReplicaDirectory();
+    ReplicaChooser chooser = new ReplicaChooser();
+    NodeHealth health = new NodeHealth();
+    int n = INSTANCES.incrementAndGet();
+    ActorRef<DirectorySubscriber.Command> subscriber = system.systemActorOf(
+        DirectorySubscriber.create(directory, chooser), "gateway-directory-" + n, Props.empty());
+    ActorRef<ReachabilityWatcher.Command> watcher = system.systemActorOf(
+        ReachabilityWatcher.create(health), "gateway-reachability-" + n, Props.empty());
+
+    RegistryClient registry = new RegistryClient(system, catalog, settings.askTimeout());
+    InferenceDispatcher dispatcher =
+        new InferenceDispatcher(system, directory, chooser, health, registry, settings.inferTimeout());
+    GatewayRoutes routes = new GatewayRoutes(
+        new OipRoutes(settings, registry, directory, dispatcher, new HealthCheck(system, registry, directory)),
+        new RepositoryRoutes(settings, registry, directory,
+            new ModelLoader(system, uploads, registry, directory, settings.loadTimeout())),
+        new ManagementRoutes(settings, registry, catalog, uploads, directory));
+
+    return Http.get(system)
+        .newServerAt(settings.host(), settings.port())
+        .withSettings(serverSettings(system, settings))
+        .bind(routes.all())
+        .handle((binding, failure) -> {
+          if (failure != null) {
+            subscriber.tell(new DirectorySubscriber.Stop());
+            watcher.tell(new ReachabilityWatcher.Stop());
+            throw new CompletionException("gateway could not bind " + settings.host() + ":" + settings.port(), failure);
+          }
+          log.info("gateway listening on {}", binding.localAddress());
+          return new GatewayServer(binding, subscriber, watcher);
+        });
+  }
+
+  /**
+   * pekko-http's settings with the two the gateway depends on enforced. reference.conf sets them
+   * too, but which library's reference.conf wins depends on classpath order, so a JSON limit
+   * above pekko-http's 8m default and the JSON parse-error answer are applied here as well,
+   * unless an application chose a larger limit or its own handler.
+   */
+  static ServerSettings serverSettings(ActorSystem<?> system, GatewaySettings settings) {
+    ServerSettings s = ServerSettings.create(system.settings().config());
+    ParserSettings parsing = s.getParserSettings();
+    if (parsing.getMaxContentLength() < settings.maxJsonBody()) {
+      s = s.withParserSettings(parsing.withMaxContentLength(settings.maxJsonBody()));
+    }
+    if (s.getParsingErrorHandler().startsWith(PEKKO_DEFAULT_PARSING_ERROR_HANDLER)) {
+      s = s.withParsingErrorHandler(JsonParsingErrorHandler.class.getName());
+    }
+    return s;
+  }
+
+  /** The bound address; with port 0 in the settings, the port the system picked. */
+  public InetSocketAddress localAddress() {
+    return binding.localAddress();
+  }
+
+  /**
+   * Stops accepting connections, gives open requests up to 3 seconds to
+   * finish, then closes every connection and stops the gateway's actors.
+   */
+  public CompletionStage<Void> stop() {
+    return binding.terminate(TERMINATION_DEADLINE).handle((terminated, failure) -> {
+      subscriber.tell(new DirectorySubscriber.Stop());
+      watcher.tell(new ReachabilityWatcher.Stop());
+      if (failure != null) {
+        log.warn("gateway on {} did not terminate cleanly", binding.localAddress(), failure);
+      }
+      return null;
+    });
+  }
+}

@@ -1,0 +1,136 @@
+package io.modelfleet.gateway;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.util.ByteString;
+import org.apache.pekko.util.ByteStringBuilder;
+
+/**
+ * JSON in and out of the gateway. Responses are written with a streaming {@link JsonGenerator}
+ * straight into a ByteString, so tensors never become a tree of boxed numbers; requests are read
+ * as a tree because the tensor parser validates node by node.
+ */
+public final class Json {
+
+  /**
+   * Jackson's default 20 MB cap on one string would refuse a base64 model in a repository load;
+   * the body size limit (max-json-body) is the real bound, so strings are not capped again.
+   */
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+      .build();
+
+  /** Rejects trailing garbage ({@code {} x}) rather than silently reading the first value. */
+  public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .addModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .build();
+
+  private Json() {}
+
+  /** Writes one JSON value. */
+  @FunctionalInterface
+  public interface Writer {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  public static ByteString bytes(Writer w) {
+    ByteStringBuilder out = new ByteStringBuilder();
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out.asOutputStream())) {
+      w.write(g);
+    } catch (IOException e) {
+      // Only a bug in a writer gets here: the target is memory.
+      throw new UncheckedIOException(e);
+    }
+    return out.result();
+  }
+
+  public static HttpResponse response(int status, Writer w) {
+    return HttpResponse.create()
+        .withStatus(status)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, bytes(w)));
+  }
+
+  public static HttpResponse ok(Writer w) {
+    return response(200, w);
+  }
+
+  /** {@code {}}: what Triton answers to a repository load or unload. */
+  public static HttpResponse emptyObject() {
+    return response(200, g -> {
+      g.writeStartObject();
+      g.writeEndObject();
+    });
+  }
+
+  public static HttpResponse error(int status, String message) {
+    return response(status, g -> {
+      g.writeStartObject();
+      g.writeStringField("error", message);
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * Parses a request body. An empty body is {@code null} so that routes whose body is optional
+   * can tell "absent" from "malformed".
+   *
+   * @throws ApiException 400 naming the syntax problem
+   */
+  public static JsonNode parse(ByteString body) {
+    if (body.isEmpty()) {
+      return null;
+    }
+    try {
+      JsonNode node = MAPPER.readTree(body.toArrayUnsafe());
+      return node == null || node.isMissingNode() ? null : node;
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? ""
+          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      // Jackson names its (redacted) input source inside locations; the client knows its own body.
+      String message = e.getOriginalMessage().replaceAll("\\[Source: .*?; line:", "[line:");
+      throw ApiException.badRequest("the request body is not valid JSON: " + message + where);
+    } catch (IOException e) {
+      throw ApiException.badRequest("the request body could not be read as JSON: " + e.getMessage());
+    }
+  }
+
+  /** Parses a body that must be a JSON object (absent allowed: then null). */
+  public static JsonNode parseObject(ByteString body) {
+    JsonNode node = parse(body);
+    if (node != null && !node.isObject()) {
+      throw ApiException.badRequest("the request body must be a JSON object, got " + kind(node));
+    }
+    return node;
+  }
+
+  /** "a string", "an array", ... for error sentences. */
+  public static String kind(JsonNode n) {
+    if (n == null || n.isMissingNode()) {
+      return "nothing";
+    }
+    return switch (n.getNodeType()) {
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      case STRING -> "a string";
+      case NUMBER -> "the number " + n.asText();
+      case BOOLEAN -> n.asText();
+      case NULL -> "null";
+      default -> n.getNodeType().name().toLowerCase();
+    };
+  }
+}

@@ -1,0 +1,25 @@
+package io.modelfleet.gateway;
+
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.http.ParsingErrorHandler;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.scaladsl.model.ErrorInfo;
+import org.apache.pekko.http.scaladsl.model.StatusCode;
+import org.apache.pekko.http.scaladsl.settings.ServerSettings;
+
+/**
+ * Answers requests so malformed that no route ever sees them (bad request line, oversized
+ * headers) in the same {@code {"error": "..."}} form as everything else. Installed through
+ * {@code pekko.http.server.parsing.error-handler} in this module's reference.conf; pekko-http
+ * instantiates it reflectively with the no-argument constructor.
+ */
+public final class JsonParsingErrorHandler extends ParsingErrorHandler {
+
+  @Override
+  public HttpResponse handle(StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
+    String detail = info.formatPretty();
+    log.warning("Illegal request, responding with status '{}': {}", status, detail);
+    String message = info.summary().isEmpty() ? status.reason() : detail;
+    return Json.error(status.intValue(), message);
+  }
+}

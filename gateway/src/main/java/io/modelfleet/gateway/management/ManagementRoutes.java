@@ -1,0 +1,114 @@
+package io.modelfleet.gateway.management;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import io.modelfleet.gateway.ApiException;
+import io.modelfleet.gateway.Caller;
+import io.modelfleet.gateway.GatewaySettings;
+import io.modelfleet.gateway.Json;
+import io.modelfleet.gateway.RouteSupport;
+import io.modelfleet.gateway.registry.RegistryClient;
+import io.modelfleet.gateway.registry.UploadResults;
+import io.modelfleet.gateway.routing.ReplicaDirectory;
+import io.modelfleet.protocol.model.DeploymentSpec;
+import io.modelfleet.protocol.model.ModelView;
+import io.modelfleet.protocol.model.Names;
+import io.modelfleet.protocol.service.ModelCatalog;
+import io.modelfleet.protocol.service.ModelUploads;
+import io.modelfleet.protocol.service.UploadOutcome;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * The management API under {@code /v1/models}: upload versions, inspect models, change
+ * deployments, read the audit history. Every change carries the caller's principal and request
+ * id into the registry, whose journal is the audit trail.
+ */
+public final class ManagementRoutes extends RouteSupport {
+
+  private final RegistryClient registry;
+  private final ModelCatalog catalog;
+  private final ModelUploads uploads;
+  private final ReplicaDirectory directory;
+
+  public ManagementRoutes(GatewaySettings settings, RegistryClient registry, ModelCatalog catalog,
+      ModelUploads uploads, ReplicaDirectory directory) {
+    super(settings.maxJsonBody());
+    this.registry = registry;
+    this.catalog = catalog;
+    this.uploads = uploads;
+    this.directory = directory;
+  }
+
+  public Route route(Caller caller) {
+    return pathPrefix(segment("v1").slash("models"), () -> concat(
+        pathEndOrSingleSlash(() -> get(() -> respond(caller, list()))),
+        pathPrefix(segment(), model -> concat(
+            pathEndOrSingleSlash(() -> get(() -> respond(caller, registry.existing(model).thenApply(this::detail)))),
+            path(segment("versions").slash(segment()), version -> put(() -> upload(caller, model, version))),
+            pathPrefix("deployments", () -> concat(
+                pathEndOrSingleSlash(() -> post(() -> jsonBody(body -> deploy(caller, model, body)))),
+                path(segment(), version -> delete(() -> respond(caller,
+                    registry.undeploy(model, version, caller.meta()).thenApply(this::detail)))))),
+            path("history", () -> get(() -> respond(caller, history(model))))))));
+  }
+
+  private CompletionStage<HttpResponse> list() {
+    return registry.all().thenApply(views -> {
+      var table = directory.current();
+      return Json.ok(g -> ModelJson.list(views, table, g));
+    });
+  }
+
+  private HttpResponse detail(ModelView view) {
+    return detail(200, view);
+  }
+
+  private HttpResponse detail(int status, ModelView view) {
+    var table = directory.current();
+    return Json.response(status, g -> ModelJson.detail(view, table, g));
+  }
+
+  /**
+   * Streams the body to the upload service: never read whole, never limited here (the store
+   * enforces its own maximum and answers TooLarge), and exempt from the request timeout because a
+   * large model on a slow link may take minutes.
+   */
+  private Route upload(Caller caller, String model, String version) {
+    String problem = Names.problem("model", model);
+    if (problem == null) {
+      problem = Names.problem("version", version);
+    }
+    if (problem != null) {
+      return complete(Json.error(400, problem));
+    }
+    return withoutRequestTimeout(() -> extractRequestEntity(entity -> respond(caller,
+        uploads.upload(model, version, entity.withoutSizeLimit().getDataBytes(), caller.meta())
+            .thenApply(ManagementRoutes::uploaded))));
+  }
+
+  private static HttpResponse uploaded(UploadOutcome outcome) {
+    UploadOutcome.Stored stored = UploadResults.requireStored(outcome);
+    return Json.response(stored.created() ? 201 : 200, g -> ModelJson.stored(stored, g));
+  }
+
+  private Route deploy(Caller caller, String model, ByteString body) {
+    DeploymentSpec spec = DeploymentRequest.parse(Json.parse(body));
+    return respond(caller, registry.deploy(model, spec, caller.meta()).thenApply(view -> detail(202, view)));
+  }
+
+  private CompletionStage<HttpResponse> history(String model) {
+    if (Names.problem("model", model) != null) {
+      return CompletableFuture.failedFuture(ApiException.notFound(RegistryClient.notRegistered(model)));
+    }
+    return catalog.history(model).thenApply(events -> {
+      if (events.isEmpty()) {
+        throw ApiException.notFound(RegistryClient.notRegistered(model));
+      }
+      return Json.ok(g -> ModelJson.history(model, events, g));
+    });
+  }
+}

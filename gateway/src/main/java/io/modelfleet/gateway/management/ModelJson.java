@@ -1,0 +1,142 @@
+package io.modelfleet.gateway.management;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.modelfleet.gateway.oip.MetadataJson;
+import io.modelfleet.gateway.routing.RoutingTable;
+import io.modelfleet.protocol.model.DeploymentSpec;
+import io.modelfleet.protocol.model.HistoryEntry;
+import io.modelfleet.protocol.model.ModelView;
+import io.modelfleet.protocol.model.VersionInfo;
+import io.modelfleet.protocol.replica.ReplicaInfo;
+import io.modelfleet.protocol.service.UploadOutcome;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bodies of the management API ({@code /v1}). Field names are snake_case like the OIP's;
+ * optional values (a replica's reason) are left out rather than written as null.
+ */
+public final class ModelJson {
+
+  private ModelJson() {}
+
+  /** {@code {"model", "version", "digest", "size"}}: the answer to an upload. */
+  public static void stored(UploadOutcome.Stored s, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("model", s.model());
+    g.writeStringField("version", s.version().version());
+    g.writeStringField("digest", s.version().digest());
+    g.writeNumberField("size", s.version().size());
+    g.writeEndObject();
+  }
+
+  /** {@code {"models": [summary...]}}. */
+  public static void list(List<ModelView> views, RoutingTable table, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeArrayFieldStart("models");
+    for (ModelView v : views) {
+      summary(v, table, g);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  /** {@code {"name", "versions": [...], "deployments": [...], "ready_replicas": n}}. */
+  public static void summary(ModelView view, RoutingTable table, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("name", view.name());
+    g.writeArrayFieldStart("versions");
+    for (String v : view.versionNames()) {
+      g.writeString(v);
+    }
+    g.writeEndArray();
+    deployments(view, g);
+    g.writeNumberField("ready_replicas", table.readyCount(view.name()));
+    g.writeEndObject();
+  }
+
+  /** Everything about one model: versions with signatures, deployments and live replicas. */
+  public static void detail(ModelView view, RoutingTable table, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("name", view.name());
+    g.writeArrayFieldStart("versions");
+    for (String name : view.versionNames()) {
+      version(view.versions().get(name), g);
+    }
+    g.writeEndArray();
+    // Aliases are not in the registry yet; the field is here so clients can rely on its shape.
+    g.writeObjectFieldStart("aliases");
+    g.writeEndObject();
+    deployments(view, g);
+    g.writeArrayFieldStart("replicas");
+    for (ReplicaInfo r : table.replicas(view.name())) {
+      replica(r, g);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void version(VersionInfo v, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("version", v.version());
+    g.writeStringField("digest", v.digest());
+    g.writeNumberField("size", v.size());
+    g.writeStringField("registered_at", v.registeredAt() == null ? null : v.registeredAt().toString());
+    g.writeStringField("registered_by", v.principal());
+    g.writeFieldName("inputs");
+    MetadataJson.writeSpecs(v.inputs(), g);
+    g.writeFieldName("outputs");
+    MetadataJson.writeSpecs(v.outputs(), g);
+    g.writeEndObject();
+  }
+
+  private static void deployments(ModelView view, JsonGenerator g) throws IOException {
+    g.writeArrayFieldStart("deployments");
+    List<String> versions = view.deployments().keySet().stream().sorted(ModelView.VersionOrder.INSTANCE).toList();
+    for (String v : versions) {
+      DeploymentSpec d = view.deployments().get(v);
+      g.writeStartObject();
+      g.writeStringField("version", d.version());
+      g.writeNumberField("replicas", d.replicas());
+      g.writeStringField("device", d.device().wireName());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  private static void replica(ReplicaInfo r, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("id", r.replicaId());
+    g.writeStringField("version", r.version());
+    g.writeStringField("node", r.node());
+    g.writeStringField("device", r.device());
+    g.writeStringField("state", r.state().name());
+    if (r.reason() != null) {
+      g.writeStringField("reason", r.reason());
+    }
+    g.writeEndObject();
+  }
+
+  /** {@code {"model", "events": [{"seq", "at", "event", "principal", "request_id", "reason", "details"}]}}. */
+  public static void history(String model, List<HistoryEntry> events, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("model", model);
+    g.writeArrayFieldStart("events");
+    for (HistoryEntry e : events) {
+      g.writeStartObject();
+      g.writeNumberField("seq", e.sequenceNr());
+      g.writeStringField("at", e.at() == null ? null : e.at().toString());
+      g.writeStringField("event", e.event());
+      g.writeStringField("principal", e.principal());
+      g.writeStringField("request_id", e.requestId());
+      g.writeStringField("reason", e.reason());
+      g.writeFieldName("details");
+      // Details are the event's own small fields (version, digest, replicas, ...): a tree is fine here.
+      g.writeObject(e.details() == null ? Map.of() : e.details());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+}

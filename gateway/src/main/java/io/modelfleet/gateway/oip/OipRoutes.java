@@ -1,0 +1,120 @@
+package io.modelfleet.gateway.oip;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import io.modelfleet.gateway.ApiException;
+import io.modelfleet.gateway.Caller;
+import io.modelfleet.gateway.GatewaySettings;
+import io.modelfleet.gateway.Json;
+import io.modelfleet.gateway.RouteSupport;
+import io.modelfleet.gateway.registry.RegistryClient;
+import io.modelfleet.gateway.routing.InferenceDispatcher;
+import io.modelfleet.gateway.routing.Readiness;
+import io.modelfleet.gateway.routing.ReplicaDirectory;
+import io.modelfleet.gateway.routing.RoutingTable;
+import io.modelfleet.protocol.model.ModelView;
+import io.modelfleet.protocol.model.VersionInfo;
+import io.modelfleet.protocol.replica.InferReply;
+import io.modelfleet.protocol.replica.InferRequest;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * The Open Inference Protocol (KServe v2) data plane under {@code /v2}: server metadata and
+ * health, model metadata and readiness, and inference. Versioned and unversioned paths share one
+ * set of handlers; a null version means "the version this server would use now".
+ */
+public final class OipRoutes extends RouteSupport {
+
+  private final RegistryClient registry;
+  private final ReplicaDirectory directory;
+  private final InferenceDispatcher dispatcher;
+  private final HealthCheck health;
+  /** Past the dispatcher's own deadline, so the dispatcher's 504 is what the client sees. */
+  private final Duration inferRequestTimeout;
+
+  public OipRoutes(GatewaySettings settings, RegistryClient registry, ReplicaDirectory directory,
+      InferenceDispatcher dispatcher, HealthCheck health) {
+    super(settings.maxJsonBody());
+    this.registry = registry;
+    this.directory = directory;
+    this.dispatcher = dispatcher;
+    this.health = health;
+    this.inferRequestTimeout = settings.inferTimeout().plus(settings.askTimeout()).plusSeconds(2);
+  }
+
+  public Route route(Caller caller) {
+    return pathPrefix("v2", () -> concat(
+        pathEndOrSingleSlash(() -> get(() -> complete(MetadataJson.server()))),
+        path(segment("health").slash("live"), () -> get(() -> complete(MetadataJson.live()))),
+        path(segment("health").slash("ready"), () -> get(() ->
+            respond(caller, health.problem().thenApply(p -> MetadataJson.ready(p.orElse(null)))))),
+        pathPrefix(segment("models").slash(segment()), model -> concat(
+            modelRoutes(caller, model, null),
+            pathPrefix(segment("versions").slash(segment()), version ->
+                modelRoutes(caller, model, version))))));
+  }
+
+  private Route modelRoutes(Caller caller, String model, String version) {
+    return concat(
+        pathEndOrSingleSlash(() -> get(() -> respond(caller, metadata(model, version)))),
+        path("ready", () -> get(() -> respond(caller, ready(model, version)))),
+        path("infer", () -> post(() -> withRequestTimeout(inferRequestTimeout, () ->
+            jsonBody(body -> infer(caller, model, version, body))))));
+  }
+
+  private CompletionStage<HttpResponse> metadata(String model, String version) {
+    return registry.existing(model).thenApply(view -> {
+      String v = version != null ? version : defaultVersion(view);
+      VersionInfo info = v == null ? null : view.versions().get(v);
+      if (info == null) {
+        throw ApiException.notFound(Readiness.unknownVersion(view, version));
+      }
+      return MetadataJson.model(view, info);
+    });
+  }
+
+  /** The version a request without one would reach: highest with a READY replica, else the latest. */
+  private String defaultVersion(ModelView view) {
+    String ready = directory.current().defaultVersion(view.name());
+    if (ready != null && view.versions().containsKey(ready)) {
+      return ready;
+    }
+    return view.latestVersion().map(VersionInfo::version).orElse(null);
+  }
+
+  private CompletionStage<HttpResponse> ready(String model, String version) {
+    RoutingTable table = directory.current();
+    boolean ready = version == null ? table.readyCount(model) > 0 : !table.ready(model, version).isEmpty();
+    if (ready) {
+      // Probes hit this often; a READY replica is proof enough without asking the registry.
+      return CompletableFuture.completedFuture(MetadataJson.modelReady(model));
+    }
+    return registry.existing(model).thenApply(view -> {
+      if (version != null && !view.versions().containsKey(version)) {
+        throw ApiException.notFound(Readiness.unknownVersion(view, version));
+      }
+      return MetadataJson.modelNotReady(model, Readiness.notReady(view, table, version));
+    });
+  }
+
+  private Route infer(Caller caller, String model, String version, ByteString body) {
+    InferRequest request = InferJson.parseRequest(body);
+    return respond(caller, dispatcher.infer(model, version, request).thenApply(reply -> toResponse(reply, request)));
+  }
+
+  private static HttpResponse toResponse(InferReply reply, InferRequest request) {
+    if (reply instanceof InferReply.InferResult r) {
+      return HttpResponse.create().withEntity(
+          HttpEntities.create(ContentTypes.APPLICATION_JSON, InferJson.writeResponse(r, request.id())));
+    }
+    InferReply.InferFailure f = (InferReply.InferFailure) reply;
+    return Json.error(f.status(), f.error());
+  }
+}

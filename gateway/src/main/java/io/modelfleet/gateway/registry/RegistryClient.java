@@ -1,0 +1,128 @@
+package io.modelfleet.gateway.registry;
+
+import io.modelfleet.gateway.ApiException;
+import io.modelfleet.gateway.ErrorHandling;
+import io.modelfleet.protocol.model.DeploymentSpec;
+import io.modelfleet.protocol.model.ModelCommand;
+import io.modelfleet.protocol.model.ModelReply;
+import io.modelfleet.protocol.model.ModelView;
+import io.modelfleet.protocol.model.Names;
+import io.modelfleet.protocol.model.RequestMeta;
+import io.modelfleet.protocol.service.ModelCatalog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * The gateway's calls to the model registry (one sharded ModelEntity per model name). Replies are
+ * mapped here once: a {@link ModelReply.Rejected} becomes an {@link ApiException} with its HTTP
+ * status, and a registry that does not answer within the ask timeout becomes a 503 naming the
+ * model, so routes only ever see a {@link ModelView} or a failed future they can hand to
+ * {@link ErrorHandling}.
+ *
+ * <p>Names that could never be registered are answered locally as "not registered" rather than
+ * waking a sharded entity for them.
+ */
+public final class RegistryClient {
+
+  private final ClusterSharding sharding;
+  private final ModelCatalog catalog;
+  private final Duration askTimeout;
+
+  public RegistryClient(ActorSystem<?> system, ModelCatalog catalog, Duration askTimeout) {
+    this.sharding = ClusterSharding.get(system);
+    this.catalog = catalog;
+    this.askTimeout = askTimeout;
+  }
+
+  public static ModelView absent(String model) {
+    return new ModelView(model, Map.of(), Map.of(), Map.of());
+  }
+
+  public static String notRegistered(String model) {
+    return "model '" + model + "' is not registered";
+  }
+
+  /** The model as the registry sees it; {@code exists()} is false for an unknown model. */
+  public CompletionStage<ModelView> view(String model) {
+    if (Names.problem("model", model) != null) {
+      return CompletableFuture.completedFuture(absent(model));
+    }
+    return ask(model, ModelCommand.GetModel::new);
+  }
+
+  /** The model, or a failed future with 404 when it is not registered. */
+  public CompletionStage<ModelView> existing(String model) {
+    return view(model).thenApply(v -> {
+      if (!v.exists()) {
+        throw ApiException.notFound(notRegistered(model));
+      }
+      return v;
+    });
+  }
+
+  public CompletionStage<ModelView> deploy(String model, DeploymentSpec spec, RequestMeta meta) {
+    if (Names.problem("model", model) != null) {
+      return CompletableFuture.failedFuture(ApiException.notFound(notRegistered(model)));
+    }
+    return ask(model, replyTo -> new ModelCommand.Deploy(spec, meta, replyTo));
+  }
+
+  /** Removes the deployment of {@code version}, or of every version when it is null. */
+  public CompletionStage<ModelView> undeploy(String model, String version, RequestMeta meta) {
+    if (Names.problem("model", model) != null) {
+      return CompletableFuture.failedFuture(ApiException.notFound(notRegistered(model)));
+    }
+    return ask(model, replyTo -> new ModelCommand.Undeploy(version, meta, replyTo));
+  }
+
+  /** Every registered model, in the catalog's (sorted) order; asked in parallel. */
+  public CompletionStage<List<ModelView>> all() {
+    return catalog.modelNames().thenCompose(names -> {
+      List<CompletableFuture<ModelView>> views = new ArrayList<>();
+      for (String name : names) {
+        views.add(view(name).toCompletableFuture());
+      }
+      return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
+          .thenApply(x -> views.stream().map(CompletableFuture::join).filter(ModelView::exists).toList());
+    });
+  }
+
+  private CompletionStage<ModelView> ask(String model, Function<ActorRef<ModelReply>, ModelCommand> command) {
+    return sharding.entityRefFor(ModelCommand.TYPE_KEY, model)
+        .<ModelReply>ask(command::apply, askTimeout)
+        .handle((reply, failure) -> {
+          if (failure != null) {
+            if (ErrorHandling.unwrap(failure) instanceof TimeoutException) {
+              throw ApiException.unavailable("the model registry did not answer within "
+                  + askTimeout.toMillis() + " ms for model '" + model + "'");
+            }
+            throw new IllegalStateException("registry call for model '" + model + "' failed", failure);
+          }
+          return toView(reply);
+        });
+  }
+
+  static ModelView toView(ModelReply reply) {
+    if (reply instanceof ModelReply.Current c) {
+      return c.model();
+    }
+    if (reply instanceof ModelReply.Rejected r) {
+      int status = switch (r.kind()) {
+        case NOT_FOUND -> 404;
+        case INVALID -> 400;
+        case CONFLICT -> 409;
+      };
+      throw new ApiException(status, r.error());
+    }
+    throw new IllegalStateException("unexpected registry reply " + reply);
+  }
+}

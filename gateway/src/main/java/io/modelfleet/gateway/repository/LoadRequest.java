@@ -1,0 +1,105 @@
+package io.modelfleet.gateway.repository;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modelfleet.gateway.ApiException;
+import io.modelfleet.gateway.Json;
+import io.modelfleet.protocol.model.ModelView;
+import io.modelfleet.protocol.model.Names;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The body of a Triton repository load: {@code {"parameters": {"config": "<json>",
+ * "file:<version>/model.onnx": "<base64>", ...}}}, all optional.
+ *
+ * @param config the parsed {@code parameters.config}, or null when the load carries none
+ * @param files model files by version, in version order (highest last)
+ */
+public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) {
+
+  private static final String FILE_PREFIX = "file:";
+  private static final String MODEL_FILE = "model.onnx";
+
+  public static LoadRequest parse(JsonNode body) {
+    SortedMap<String, byte[]> files = new TreeMap<>(ModelView.VersionOrder.INSTANCE);
+    if (body == null) {
+      return new LoadRequest(null, files);
+    }
+    if (!body.isObject()) {
+      throw ApiException.badRequest("the load request must be a JSON object, got " + Json.kind(body));
+    }
+    JsonNode params = body.get("parameters");
+    if (params == null || params.isNull()) {
+      return new LoadRequest(null, files);
+    }
+    if (!params.isObject()) {
+      throw ApiException.badRequest("'parameters' must be a JSON object, got " + Json.kind(params));
+    }
+    TritonConfig config = null;
+    for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> p = it.next();
+      String key = p.getKey();
+      JsonNode value = p.getValue();
+      if (key.equals("config")) {
+        if (!value.isTextual()) {
+          throw ApiException.badRequest(
+              "parameters.config must be a string holding the model configuration as JSON, got " + Json.kind(value));
+        }
+        config = TritonConfig.parse(value.textValue());
+      } else if (key.startsWith(FILE_PREFIX)) {
+        String version = fileVersion(key);
+        if (!value.isTextual()) {
+          throw ApiException.badRequest("parameter '" + key + "' must be a base64 string, got " + Json.kind(value));
+        }
+        try {
+          files.put(version, decodeBase64(value.textValue()));
+        } catch (IllegalArgumentException e) {
+          throw ApiException.badRequest("parameter '" + key + "' is not valid base64: " + e.getMessage());
+        }
+      }
+      // Other parameters are Triton options this server does not act on; ignoring them lets
+      // existing clients load models unchanged.
+    }
+    return new LoadRequest(config, Collections.unmodifiableSortedMap(files));
+  }
+
+  /** "file:3/model.onnx" gives "3"; any other file is refused by name. */
+  private static String fileVersion(String key) {
+    String path = key.substring(FILE_PREFIX.length());
+    int slash = path.indexOf('/');
+    if (slash < 0 || !path.substring(slash + 1).equals(MODEL_FILE)) {
+      throw ApiException.badRequest("parameter '" + key + "' names an unsupported file; only '"
+          + FILE_PREFIX + "<version>/" + MODEL_FILE + "' can be loaded");
+    }
+    String version = path.substring(0, slash);
+    String problem = Names.problem("version in parameter '" + key + "'", version);
+    if (problem != null) {
+      throw ApiException.badRequest(problem);
+    }
+    return version;
+  }
+
+  /**
+   * Strict base64 (a typo must not silently become different model bytes), but line breaks from
+   * encoders that wrap at 76 columns are allowed.
+   */
+  private static byte[] decodeBase64(String text) {
+    String compact = text;
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isWhitespace(text.charAt(i))) {
+        compact = text.replaceAll("\\s+", "");
+        break;
+      }
+    }
+    return Base64.getDecoder().decode(compact);
+  }
+
+  /** The highest version this load uploads, or null when it uploads none. */
+  public String highestUploadedVersion() {
+    return files.isEmpty() ? null : files.lastKey();
+  }
+}

@@ -1,0 +1,52 @@
+package io.modelfleet.gateway.repository;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import io.modelfleet.gateway.Caller;
+import io.modelfleet.gateway.GatewaySettings;
+import io.modelfleet.gateway.Json;
+import io.modelfleet.gateway.RouteSupport;
+import io.modelfleet.gateway.registry.RegistryClient;
+import io.modelfleet.gateway.routing.ReplicaDirectory;
+import io.modelfleet.gateway.routing.RoutingTable;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Triton's model repository extension under {@code /v2/repository}: index, load and unload.
+ * A load is a deployment in ModelFleet's terms (see {@link ModelLoader}); an unload removes every
+ * deployment of the model but keeps its versions, as Triton keeps the files in its repository.
+ */
+public final class RepositoryRoutes extends RouteSupport {
+
+  private final RegistryClient registry;
+  private final ReplicaDirectory directory;
+  private final ModelLoader loader;
+
+  public RepositoryRoutes(GatewaySettings settings, RegistryClient registry, ReplicaDirectory directory,
+      ModelLoader loader) {
+    super(settings.maxJsonBody());
+    this.registry = registry;
+    this.directory = directory;
+    this.loader = loader;
+  }
+
+  public Route route(Caller caller) {
+    return pathPrefix(segment("v2").slash("repository"), () -> concat(
+        path("index", () -> post(() -> jsonBody(ignored -> index(caller)))),
+        path(segment("models").slash(segment()).slash("load"), model -> post(() ->
+            // The loader keeps its own deadline (load-timeout); uploads inside a load can be slow.
+            withoutRequestTimeout(() -> jsonBody(body -> respond(caller,
+                loader.load(model, LoadRequest.parse(Json.parseObject(body)), caller)))))),
+        path(segment("models").slash(segment()).slash("unload"), model -> post(() ->
+            jsonBody(ignored -> respond(caller,
+                registry.undeploy(model, null, caller.meta("Triton repository unload"))
+                    .thenApply(view -> Json.emptyObject())))))));
+  }
+
+  private Route index(Caller caller) {
+    return respond(caller, registry.all().thenApply(views -> {
+      RoutingTable table = directory.current();
+      return Json.ok(g -> RepositoryIndex.write(views, table, g));
+    }));
+  }
+}

@@ -1,0 +1,146 @@
+package io.modelfleet.gateway.routing;
+
+import io.modelfleet.gateway.ErrorHandling;
+import io.modelfleet.gateway.registry.RegistryClient;
+import io.modelfleet.protocol.replica.InferReply;
+import io.modelfleet.protocol.replica.InferReply.InferFailure;
+import io.modelfleet.protocol.replica.InferRequest;
+import io.modelfleet.protocol.replica.ReplicaCommand;
+import io.modelfleet.protocol.replica.ReplicaInfo;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one inference to a READY replica and brings back its answer, within the request's
+ * deadline.
+ *
+ * <p>The hot path reads only the current {@link RoutingTable}: no registry call, no lock. The
+ * registry is asked only when nothing is READY, to tell "unknown model" (404) from "not ready"
+ * (503).
+ *
+ * <p>One retry on another READY replica happens when the first answers 503 (it began draining),
+ * does not answer in time, or sits on a node that becomes unreachable. Inference has no side
+ * effects, so a retry cannot do harm. When a second replica exists, the first attempt gets two
+ * thirds of the deadline so that a stuck replica still leaves time for the retry.
+ */
+public final class InferenceDispatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(InferenceDispatcher.class);
+
+  private final Scheduler scheduler;
+  private final ReplicaDirectory directory;
+  private final ReplicaChooser chooser;
+  private final NodeHealth health;
+  private final RegistryClient registry;
+  private final Duration inferTimeout;
+
+  public InferenceDispatcher(ActorSystem<?> system, ReplicaDirectory directory, ReplicaChooser chooser,
+      NodeHealth health, RegistryClient registry, Duration inferTimeout) {
+    this.scheduler = system.scheduler();
+    this.directory = directory;
+    this.chooser = chooser;
+    this.health = health;
+    this.registry = registry;
+    this.inferTimeout = inferTimeout;
+  }
+
+  /**
+   * Runs {@code request} on {@code model}; {@code version} null means the highest version with a
+   * READY replica. Gateway-side failures come back as {@link InferFailure} too (404, 503, 504).
+   */
+  public CompletionStage<InferReply> infer(String model, String version, InferRequest request) {
+    RoutingTable table = directory.current();
+    String target = version != null ? version : table.defaultVersion(model);
+    List<ReplicaInfo> ready = target == null ? List.of() : table.ready(model, target);
+    ReplicaInfo first = chooser.choose(ready, health::reachable);
+    if (first == null) {
+      if (!ready.isEmpty()) {
+        return done(new InferFailure(503, Readiness.allUnreachable(model, target, ready.size())));
+      }
+      return noReadyReplica(model, version, table);
+    }
+    long deadline = System.nanoTime() + inferTimeout.toNanos();
+    return attempt(model, target, request, first, deadline, ready.size() > 1);
+  }
+
+  private CompletionStage<InferReply> attempt(String model, String version, InferRequest request,
+      ReplicaInfo replica, long deadline, boolean mayRetry) {
+    long remaining = deadline - System.nanoTime();
+    if (remaining <= 0) {
+      return done(deadlineExceeded(model, version));
+    }
+    Duration budget = Duration.ofNanos(mayRetry ? remaining * 2 / 3 : remaining);
+    CompletableFuture<InferReply> reply = new CompletableFuture<>();
+    chooser.acquire(replica.replicaId());
+    health.track(replica.ref(), reply);
+    AskPattern.<ReplicaCommand, InferReply>ask(
+            replica.ref(), replyTo -> new ReplicaCommand.Infer(request, replyTo), budget, scheduler)
+        .whenComplete((r, e) -> {
+          if (e != null) {
+            reply.completeExceptionally(e);
+          } else {
+            reply.complete(r);
+          }
+        });
+    return reply.handle((r, e) -> {
+      chooser.release(replica.replicaId());
+      health.untrack(replica.ref(), reply);
+      boolean retryable = e != null || (r instanceof InferFailure f && f.status() == 503);
+      if (retryable && mayRetry) {
+        ReplicaInfo next = chooser.choose(directory.current().ready(model, version),
+            other -> !other.replicaId().equals(replica.replicaId()) && health.reachable(other));
+        if (next != null && deadline - System.nanoTime() > 0) {
+          log.debug("inference on {} failed ({}); retrying on {}", replica.replicaId(),
+              e != null ? ErrorHandling.unwrap(e).toString() : ((InferFailure) r).error(), next.replicaId());
+          return attempt(model, version, request, next, deadline, false);
+        }
+      }
+      if (e == null) {
+        return done(r);
+      }
+      return done(failureOf(ErrorHandling.unwrap(e), replica, model, version));
+    }).thenCompose(Function.identity());
+  }
+
+  private InferFailure failureOf(Throwable e, ReplicaInfo replica, String model, String version) {
+    if (e instanceof TimeoutException) {
+      return new InferFailure(504, "replica '" + replica.replicaId() + "' did not answer in time; "
+          + deadlineExceeded(model, version).error());
+    }
+    if (e instanceof NodeHealth.NodeLostException) {
+      return new InferFailure(503, "replica '" + replica.replicaId() + "' was lost: " + e.getMessage());
+    }
+    // Not a client's mistake and not an expected cluster event: let it become a logged 500.
+    throw new IllegalStateException("inference on replica '" + replica.replicaId() + "' failed", e);
+  }
+
+  private InferFailure deadlineExceeded(String model, String version) {
+    return new InferFailure(504, "inference on model '" + model + "' version '" + version
+        + "' did not complete within " + inferTimeout.toMillis() + " ms");
+  }
+
+  private CompletionStage<InferReply> noReadyReplica(String model, String version, RoutingTable table) {
+    return registry.view(model).thenApply(view -> {
+      if (!view.exists()) {
+        return new InferFailure(404, RegistryClient.notRegistered(model));
+      }
+      if (version != null && !view.versions().containsKey(version)) {
+        return new InferFailure(404, Readiness.unknownVersion(view, version));
+      }
+      return new InferFailure(503, Readiness.notReady(view, table, version));
+    });
+  }
+
+  private static CompletionStage<InferReply> done(InferReply reply) {
+    return CompletableFuture.completedFuture(reply);
+  }
+}

@@ -1,0 +1,110 @@
+package io.modelfleet.gateway.oip;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelfleet.gateway.ApiException;
+import io.modelfleet.protocol.replica.InferReply.InferResult;
+import io.modelfleet.protocol.replica.InferRequest;
+import io.modelfleet.protocol.tensor.DataType;
+import io.modelfleet.protocol.tensor.Tensors;
+import java.util.List;
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.Test;
+
+class InferJsonTest {
+
+  private static InferRequest parse(String body) {
+    return InferJson.parseRequest(ByteString.fromString(body));
+  }
+
+  private static String reject(String body) {
+    ApiException e = assertThrows(ApiException.class, () -> parse(body));
+    assertEquals(400, e.status());
+    return e.getMessage();
+  }
+
+  @Test
+  void parsesInputsIdAndRequestedOutputs() {
+    InferRequest r = parse("{\"id\":\"req-7\",\"parameters\":{\"priority\":1},"
+        + "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[[1.5,2]]}],"
+        + "\"outputs\":[{\"name\":\"y\",\"parameters\":{\"binary_data\":false}}]}");
+    assertEquals("req-7", r.id());
+    assertEquals(1, r.inputs().size());
+    assertEquals(DataType.FP32, r.inputs().get(0).datatype());
+    assertArrayEquals(new float[] {1.5f, 2f}, Tensors.floats(r.inputs().get(0)));
+    assertEquals(List.of("y"), r.outputs());
+  }
+
+  @Test
+  void idAndOutputsAreOptional() {
+    InferRequest r = parse("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"INT64\",\"shape\":[1],\"data\":[3]}]}");
+    assertNull(r.id());
+    assertEquals(List.of(), r.outputs());
+  }
+
+  @Test
+  void malformedJsonIsNamed() {
+    assertTrue(reject("{\"inputs\": [").startsWith("the request body is not valid JSON"));
+    assertTrue(reject("{\"inputs\": []} trailing").startsWith("the request body is not valid JSON"));
+  }
+
+  @Test
+  void inputsMustBeANonEmptyArray() {
+    assertEquals("the inference request has no 'inputs'", reject("{\"id\":\"a\"}"));
+    assertEquals("'inputs' must not be empty", reject("{\"inputs\":[]}"));
+    assertEquals("'inputs' must be an array of tensors, got an object", reject("{\"inputs\":{}}"));
+    assertEquals("an inference request must be a JSON object, got an array", reject("[]"));
+    assertTrue(reject("").startsWith("the request body is empty"));
+  }
+
+  @Test
+  void tensorProblemsKeepTheCodecsSentence() {
+    assertEquals("input 'x': data has 3 elements but shape [2,2] needs 4",
+        reject("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[2,2],\"data\":[1,2,3]}]}"));
+  }
+
+  @Test
+  void duplicateInputsAreRefused() {
+    String input = "{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}";
+    assertEquals("input 'x' is given more than once", reject("{\"inputs\":[" + input + "," + input + "]}"));
+  }
+
+  @Test
+  void outputEntriesNeedAStringName() {
+    String inputs = "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]";
+    assertEquals("outputs[0] must be an object with a string 'name', got name the number 3",
+        reject("{" + inputs + ",\"outputs\":[{\"name\":3}]}"));
+    assertEquals("outputs[1] must be an object with a string 'name', got a string",
+        reject("{" + inputs + ",\"outputs\":[{\"name\":\"y\"},\"z\"]}"));
+    assertEquals("'outputs' must be an array of {\"name\": ...} objects, got an object",
+        reject("{" + inputs + ",\"outputs\":{\"name\":\"y\"}}"));
+  }
+
+  @Test
+  void idAndParametersMustHaveTheRightKind() {
+    String inputs = "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]";
+    assertEquals("'id' must be a string, got the number 5", reject("{\"id\":5," + inputs + "}"));
+    assertEquals("'parameters' must be a JSON object, got an array", reject("{\"parameters\":[]," + inputs + "}"));
+  }
+
+  @Test
+  void writesTheResponseWithTheIdEchoed() {
+    InferResult result = new InferResult("m", "1", "req-7",
+        List.of(Tensors.ofFloats("y", new long[] {1, 3}, 1.5f, -2f, 0.25f)));
+    assertEquals("{\"model_name\":\"m\",\"model_version\":\"1\",\"id\":\"req-7\",\"outputs\":["
+            + "{\"name\":\"y\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1.5,-2.0,0.25]}]}",
+        InferJson.writeResponse(result, "req-7").utf8String());
+  }
+
+  @Test
+  void writesNoIdWhenTheClientSentNone() {
+    InferResult result = new InferResult("m", "2", null, List.of(Tensors.ofLongs("c", new long[] {2}, 7, -1)));
+    assertEquals("{\"model_name\":\"m\",\"model_version\":\"2\",\"outputs\":["
+            + "{\"name\":\"c\",\"datatype\":\"INT64\",\"shape\":[2],\"data\":[7,-1]}]}",
+        InferJson.writeResponse(result, null).utf8String());
+  }
+}
