@@ -6,6 +6,7 @@ import io.modelfleet.gateway.GatewayServer;
 import io.modelfleet.gateway.GatewaySettings;
 import io.modelfleet.node.demo.DemoBootstrap;
 import io.modelfleet.node.device.DeviceInventory;
+import io.modelfleet.node.ort.OrtRuntime;
 import io.modelfleet.node.ort.OrtSettings;
 import io.modelfleet.node.placement.DeploymentController;
 import io.modelfleet.node.replica.ReplicaContext;
@@ -77,7 +78,7 @@ public final class FleetNode implements AutoCloseable {
       }
       Executor ort = system.dispatchers().lookup(DispatcherSelector.fromConfig(ORT_DISPATCHER));
       Executor io = system.dispatchers().lookup(DispatcherSelector.fromConfig(IO_DISPATCHER));
-      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      OrtEnvironment env = OrtRuntime.environment();
       ReplicaSettings replicaSettings = ReplicaSettings.fromConfig(full);
       DeviceInventory devices = DeviceInventory.fromConfig(full);
       String nodeAddress = cluster.selfMember().address().toString();

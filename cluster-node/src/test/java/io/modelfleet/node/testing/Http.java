@@ -90,7 +90,7 @@ public final class Http {
     throw new AssertionError("timed out waiting on " + path + "; last response: " + (last == null ? "none" : last.status() + " " + last.body()));
   }
 
-  /** True when GET /v1/models/{m} lists {@code n} replicas of {@code version}, all READY. */
+  /** True when GET /v1/models/{m} lists exactly {@code n} replicas of {@code version}, all READY. */
   public static Predicate<Response> readyReplicas(String version, int n) {
     return r -> {
       if (r.status() != 200 || r.json() == null || !r.json().has("replicas")) {
@@ -102,7 +102,13 @@ public final class Http {
           ready++;
         }
       }
-      return ready == n && r.json().get("replicas").size() == n;
+      int ofVersion = 0;
+      for (JsonNode rep : r.json().get("replicas")) {
+        if (version.equals(rep.path("version").asText())) {
+          ofVersion++;
+        }
+      }
+      return ready == n && ofVersion == n;
     };
   }
 }
