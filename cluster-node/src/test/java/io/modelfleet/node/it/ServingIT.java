@@ -275,4 +275,27 @@ class ServingIT {
     assertEquals(503, http.post("/v2/models/tri/infer", inferBody("x", new float[][] {{1, 2, 3}})).status());
     assertEquals(404, http.post("/v2/repository/models/ghost/unload", "{}").status());
   }
+
+  @Test
+  void aReplicaThatCannotLoadShowsFailedWithTheReasonAndIsRetried() {
+    http.put("/v1/models/gpuonly/versions/1", TestModels.linear(W, B));
+    Http.Response deploy = http.post("/v1/models/gpuonly/deployments", "{\"version\":\"1\",\"replicas\":1,\"device\":\"gpu\"}");
+    assertEquals(202, deploy.status(), deploy.body());
+    // This node's inventory is CPU only: the replica fails, says why, and keeps retrying with backoff.
+    Http.Response failed = http.await("/v1/models/gpuonly", r -> {
+      JsonNode reps = r.json().path("replicas");
+      return reps.size() == 1 && "FAILED".equals(reps.get(0).path("state").asText())
+          && reps.get(0).path("reason").asText().contains("attempt 2");
+    }, READY);
+    String reason = failed.json().get("replicas").get(0).get("reason").asText();
+    assertTrue(reason.contains("no GPU"), reason);
+    Http.Response infer = http.post("/v2/models/gpuonly/infer", inferBody("x", new float[][] {{1, 2, 3}}));
+    assertEquals(503, infer.status(), infer.body());
+    assertTrue(infer.error().contains("FAILED"), infer.error());
+
+    // Fixing the deployment lets the next retry succeed.
+    assertEquals(202, http.post("/v1/models/gpuonly/deployments", "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\"}").status());
+    http.await("/v1/models/gpuonly", readyReplicas("1", 1), READY);
+    assertEquals(200, http.post("/v2/models/gpuonly/infer", inferBody("x", new float[][] {{1, 2, 3}})).status());
+  }
 }
