@@ -2,6 +2,7 @@ package io.modelfleet.gateway;
 
 import io.modelfleet.gateway.management.ManagementRoutes;
 import io.modelfleet.gateway.oip.OipRoutes;
+import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.repository.RepositoryRoutes;
 import io.modelfleet.protocol.model.RequestMeta;
 import java.util.Optional;
@@ -22,18 +23,20 @@ public final class GatewayRoutes extends AllDirectives {
   /** Longer client ids are replaced rather than echoed into logs and the journal. */
   private static final int MAX_REQUEST_ID_LENGTH = 128;
 
+  private final StatsRoutes stats;
   private final OipRoutes oip;
   private final RepositoryRoutes repository;
   private final ManagementRoutes management;
 
-  public GatewayRoutes(OipRoutes oip, RepositoryRoutes repository, ManagementRoutes management) {
+  public GatewayRoutes(StatsRoutes stats, OipRoutes oip, RepositoryRoutes repository, ManagementRoutes management) {
+    this.stats = stats;
     this.oip = oip;
     this.repository = repository;
     this.management = management;
   }
 
   public Route all() {
-    return withCaller(caller -> concat(oip.route(caller), repository.route(caller), management.route(caller)));
+    return withCaller(caller -> concat(stats.route(caller), oip.route(caller), repository.route(caller), management.route(caller)));
   }
 
   /**

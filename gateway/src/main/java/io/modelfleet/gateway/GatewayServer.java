@@ -3,6 +3,7 @@ package io.modelfleet.gateway;
 import io.modelfleet.gateway.management.ManagementRoutes;
 import io.modelfleet.gateway.oip.HealthCheck;
 import io.modelfleet.gateway.oip.OipRoutes;
+import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.gateway.repository.ModelLoader;
 import io.modelfleet.gateway.repository.RepositoryRoutes;
@@ -74,6 +75,7 @@ public final class GatewayServer {
     InferenceDispatcher dispatcher =
         new InferenceDispatcher(system, directory, chooser, health, registry, settings.inferTimeout());
     GatewayRoutes routes = new GatewayRoutes(
+        new StatsRoutes(settings, system, registry, directory),
         new OipRoutes(settings, registry, directory, dispatcher, new HealthCheck(system, registry, directory)),
         new RepositoryRoutes(settings, registry, directory,
             new ModelLoader(system, uploads, registry, directory, settings.loadTimeout())),

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import io.modelfleet.node.device.Device;
+import io.modelfleet.protocol.model.SessionSpec;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferRequest;
 import io.modelfleet.protocol.tensor.DataType;
@@ -15,12 +16,12 @@ import io.modelfleet.protocol.tensor.TensorFormatException;
 import io.modelfleet.protocol.tensor.TensorSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One open ONNX Runtime session on one device, with the signature read from it. Every method
@@ -44,8 +45,9 @@ public final class ModelSession implements AutoCloseable {
    * Opens {@code file} on {@code device}. The CUDA provider is added only for a real GPU from the
    * device inventory; CUDA needs CUDA 12 and cuDNN 9 on the host, and its failure message is kept.
    */
-  public static ModelSession open(OrtEnvironment env, Path file, Device device, OrtSettings settings) throws OrtException {
-    try (SessionOptions options = settings.options()) {
+  public static ModelSession open(OrtEnvironment env, Path file, Device device, OrtSettings settings, SessionSpec spec,
+      int replicas) throws OrtException {
+    try (SessionOptions options = settings.options(spec, replicas)) {
       if (device.usesCuda()) {
         try {
           options.addCUDA(device.index());
@@ -66,41 +68,70 @@ public final class ModelSession implements AutoCloseable {
     return outputs;
   }
 
-  /** Validates and runs one request; never throws for a client's mistake. */
+  /** The outputs of one execution and the time each phase took, for Triton's statistics. */
+  public record Execution(List<Tensor> outputs, long inputNanos, long inferNanos, long outputNanos) {}
+
+  /** Names of the outputs to compute: those asked for, or all of them in the model's order. */
+  public List<String> outputNames(List<String> requested) {
+    return requested.isEmpty() ? outputs.stream().map(TensorSpec::name).toList() : requested;
+  }
+
+  /**
+   * Runs the model once on {@code inputs} (already validated, possibly a merged batch).
+   *
+   * @throws TensorFormatException for data that does not fit its shape (the client's mistake)
+   * @throws OrtException when ONNX Runtime refuses or fails
+   */
+  public Execution execute(List<Tensor> inputs, Collection<String> wanted) throws OrtException {
+    long t0 = System.nanoTime();
+    Map<String, OnnxTensor> feed = new HashMap<>();
+    try {
+      for (Tensor t : inputs) {
+        feed.put(t.name(), OrtTensors.toOrt(env, t));
+      }
+      long t1 = System.nanoTime();
+      try (OrtSession.Result result = session.run(feed, new LinkedHashSet<>(wanted))) {
+        long t2 = System.nanoTime();
+        List<Tensor> out = new ArrayList<>(wanted.size());
+        for (String name : wanted) {
+          Optional<OnnxValue> v = result.get(name);
+          if (v.isEmpty()) {
+            throw new IllegalStateException("the model produced no output '" + name + "'");
+          }
+          out.add(OrtTensors.fromOrt(name, v.get()));
+        }
+        return new Execution(out, t1 - t0, t2 - t1, System.nanoTime() - t2);
+      }
+    } finally {
+      feed.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  /** Validates and runs one request on its own; never throws for a client's mistake. */
   public InferReply run(InferRequest req, String model, String version) {
     String problem = InferenceValidator.problem(inputs, outputs, req);
     if (problem != null) {
       return new InferReply.InferFailure(400, problem);
     }
-    Map<String, OnnxTensor> feed = new HashMap<>();
     try {
-      for (Tensor t : req.inputs()) {
-        feed.put(t.name(), OrtTensors.toOrt(env, t));
-      }
-      Set<String> wanted = req.outputs().isEmpty()
-          ? new LinkedHashSet<>(outputs.stream().map(TensorSpec::name).toList())
-          : new LinkedHashSet<>(req.outputs());
-      try (OrtSession.Result result = session.run(feed, wanted)) {
-        List<Tensor> out = new ArrayList<>(wanted.size());
-        for (String name : wanted) {
-          Optional<OnnxValue> v = result.get(name);
-          if (v.isEmpty()) {
-            return new InferReply.InferFailure(500, "the model produced no output '" + name + "'");
-          }
-          out.add(OrtTensors.fromOrt(name, v.get()));
-        }
-        return new InferReply.InferResult(model, version, req.id(), out);
-      }
-    } catch (TensorFormatException | UnsupportedOperationException e) {
+      return new InferReply.InferResult(model, version, req.id(), execute(req.inputs(), outputNames(req.outputs())).outputs());
+    } catch (RuntimeException | OrtException e) {
+      return failure(e);
+    }
+  }
+
+  /** The reply for a failed execution: the client's mistakes are 400, the rest 500. */
+  public static InferReply.InferFailure failure(Throwable e) {
+    if (e instanceof TensorFormatException || e instanceof UnsupportedOperationException) {
       return new InferReply.InferFailure(400, e.getMessage());
-    } catch (OrtException e) {
+    }
+    if (e instanceof OrtException o) {
       // Shapes that pass the signature check can still disagree inside the graph (two dynamic
       // dimensions that must match): ORT reports those as invalid arguments, the client's doing.
-      int status = e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT ? 400 : 500;
-      return new InferReply.InferFailure(status, "ONNX Runtime: " + e.getMessage());
-    } finally {
-      feed.values().forEach(OnnxTensor::close);
+      int status = o.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT ? 400 : 500;
+      return new InferReply.InferFailure(status, "ONNX Runtime: " + o.getMessage());
     }
+    return new InferReply.InferFailure(500, "inference failed: " + e);
   }
 
   /** One inference on zeros (dynamic dimensions as 1) so the first real request pays no set-up. */

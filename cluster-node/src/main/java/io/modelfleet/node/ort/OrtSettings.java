@@ -2,6 +2,8 @@ package io.modelfleet.node.ort;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession.SessionOptions.ExecutionMode;
+import io.modelfleet.protocol.model.SessionSpec;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import com.typesafe.config.Config;
 import java.util.Locale;
@@ -12,26 +14,36 @@ public record OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optim
   public static OrtSettings fromConfig(Config root) {
     Config c = root.getConfig("modelfleet.ort");
     String level = c.getString("optimization-level").toLowerCase(Locale.ROOT);
-    OptLevel opt = switch (level) {
+    return new OrtSettings(c.getInt("intra-op-threads"), c.getInt("inter-op-threads"), level(level));
+  }
+
+  static OptLevel level(String level) {
+    return switch (level) {
       case "none" -> OptLevel.NO_OPT;
       case "basic" -> OptLevel.BASIC_OPT;
       case "extended" -> OptLevel.EXTENDED_OPT;
       case "all" -> OptLevel.ALL_OPT;
       default -> throw new IllegalArgumentException(
-          "modelfleet.ort.optimization-level must be none, basic, extended or all, got '" + level + "'");
+          "the ONNX Runtime optimization level must be none, basic, extended or all, got '" + level + "'");
     };
-    return new OrtSettings(c.getInt("intra-op-threads"), c.getInt("inter-op-threads"), opt);
   }
 
-  SessionOptions options() throws OrtException {
+  /**
+   * Options for one session. The deployment's own values win, then the node's; with neither, the
+   * cores are shared among the deployment's replicas so that two replicas on a 2-core node do not
+   * each start two spinning intra-op threads.
+   */
+  SessionOptions options(SessionSpec spec, int replicas) throws OrtException {
     SessionOptions o = new SessionOptions();
-    o.setOptimizationLevel(optimizationLevel);
-    if (intraOpThreads > 0) {
-      o.setIntraOpNumThreads(intraOpThreads);
+    o.setOptimizationLevel(spec.optimizationLevel() != null ? level(spec.optimizationLevel()) : optimizationLevel);
+    int intra = spec.intraOpThreads() > 0 ? spec.intraOpThreads()
+        : intraOpThreads > 0 ? intraOpThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, replicas));
+    o.setIntraOpNumThreads(intra);
+    int inter = spec.interOpThreads() > 0 ? spec.interOpThreads() : interOpThreads;
+    if (inter > 0) {
+      o.setInterOpNumThreads(inter);
     }
-    if (interOpThreads > 0) {
-      o.setInterOpNumThreads(interOpThreads);
-    }
+    o.setExecutionMode("parallel".equals(spec.executionMode()) ? ExecutionMode.PARALLEL : ExecutionMode.SEQUENTIAL);
     return o;
   }
 }

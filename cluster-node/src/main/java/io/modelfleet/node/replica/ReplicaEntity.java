@@ -16,7 +16,6 @@ import io.modelfleet.protocol.replica.ReplicaInfo;
 import io.modelfleet.protocol.replica.ReplicaState;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -44,8 +43,6 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
 
   private record Loaded(ModelSession session, Throwable failure) {}
 
-  private record InferDone() {}
-
   private record Retry() {}
 
   private record DrainTimedOut() {}
@@ -60,7 +57,9 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
   private String reason;
   private Device device;
   private ModelSession session;
-  private int inFlight;
+  private InferencePipeline pipeline;
+  private DeploymentSpec spec;
+  private final StatsRecorder stats;
   private int attempt;
   private boolean retiring;
   private boolean shutdownRequested;
@@ -77,6 +76,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     this.entity = entity;
     this.timers = timers;
     this.directory = new DirectoryPublisher(ctx.getSystem());
+    this.stats = new StatsRecorder(id.model(), id.version());
     fetchSpec();
   }
 
@@ -84,14 +84,29 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
   public Receive<Object> createReceive() {
     return newReceiveBuilder()
         .onMessage(ReplicaCommand.Infer.class, this::onInfer)
+        .onMessage(ReplicaCommand.GetStats.class, m -> {
+          m.replyTo().tell(stats.snapshot());
+          return this;
+        })
+        .onMessage(InferencePipeline.ExecutionDone.class, this::onExecutionDone)
+        .onMessage(InferencePipeline.PumpTick.class, m -> {
+          if (pipeline != null) {
+            pipeline.pump();
+          }
+          return this;
+        })
         .onMessage(ReplicaCommand.EnsureStarted.class, m -> this)
         .onMessage(ReplicaCommand.Retire.class, m -> onRetire(m.reason()))
         .onMessage(ReplicaCommand.Shutdown.class, m -> onShutdown())
         .onMessage(SpecFetched.class, this::onSpecFetched)
         .onMessage(Loaded.class, this::onLoaded)
-        .onMessage(InferDone.class, m -> onInferDone())
         .onMessage(Retry.class, m -> onRetry())
-        .onMessage(DrainTimedOut.class, m -> finish())
+        .onMessage(DrainTimedOut.class, m -> {
+          if (pipeline != null) {
+            pipeline.failQueued("replica " + id + " stopped before the request could run");
+          }
+          return finish();
+        })
         .build();
   }
 
@@ -114,11 +129,12 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     }
     ModelView model = current.model();
     VersionInfo version = model.versions().get(id.version());
-    DeploymentSpec spec = model.deployments().get(id.version());
-    if (version == null || spec == null || id.index() >= spec.replicas()) {
+    DeploymentSpec deployment = model.deployments().get(id.version());
+    if (version == null || deployment == null || id.index() >= deployment.replicas()) {
       getContext().getLog().info("Replica {} is not part of any deployment; retiring", id);
       return onRetire("not deployed");
     }
+    spec = deployment;
     Device chosen = chooseDevice(spec.device());
     if (chosen == null) {
       return failed("the deployment asks for device 'gpu' but this node's device inventory reports no GPU");
@@ -137,7 +153,8 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     CompletableFuture<ModelSession> load = CompletableFuture.supplyAsync(() -> {
       ModelSession s;
       try {
-        s = ModelSession.open(rc.env(), rc.store().verified(version.digest()), device, rc.ort());
+        s = ModelSession.open(rc.env(), rc.store().verified(version.digest()), device, rc.ort(), deployment.session(),
+            deployment.replicas());
       } catch (ai.onnxruntime.OrtException e) {
         throw new IllegalStateException("ONNX Runtime cannot open the model: " + e.getMessage(), e);
       }
@@ -174,6 +191,8 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
       return finish();
     }
     session = m.session();
+    pipeline = new InferencePipeline(id.model(), id.version(), session, spec.batching(), stats, rc.ortExecutor(),
+        getContext().getSelf(), timers);
     state = ReplicaState.READY;
     reason = null;
     attempt = 0;
@@ -208,20 +227,13 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
       m.replyTo().tell(new InferReply.InferFailure(503, "replica " + id + " is " + state));
       return this;
     }
-    inFlight++;
-    ModelSession s = session;
-    ActorRef<Object> self = getContext().getSelf();
-    CompletableFuture.supplyAsync(() -> s.run(m.request(), id.model(), id.version()), rc.ortExecutor())
-        .whenComplete((reply, err) -> {
-          m.replyTo().tell(err == null ? reply : new InferReply.InferFailure(500, "inference failed: " + err.getMessage()));
-          self.tell(new InferDone());
-        });
+    pipeline.submit(m);
     return this;
   }
 
-  private Behavior<Object> onInferDone() {
-    inFlight--;
-    if (state == ReplicaState.DRAINING && inFlight == 0) {
+  private Behavior<Object> onExecutionDone(InferencePipeline.ExecutionDone m) {
+    pipeline.done(m);
+    if (state == ReplicaState.DRAINING && pipeline.outstanding() == 0) {
       return finish();
     }
     return this;
@@ -250,7 +262,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     }
     state = ReplicaState.DRAINING;
     publish();
-    if (inFlight == 0) {
+    if (pipeline == null || pipeline.outstanding() == 0) {
       return finish();
     }
     timers.startSingleTimer(new DrainTimedOut(), rc.settings().drainTimeout());

@@ -11,12 +11,13 @@ import java.util.Set;
 
 /**
  * The body of {@code POST /v1/models/{m}/deployments}: {@code {"version": "1", "replicas": 2,
- * "device": "auto|cpu|gpu"}}. Unknown fields are refused by name, because a misspelt field
+ * "device": "auto|cpu|gpu"}}, optionally with Triton-style batching ({@code max_batch_size},
+ * {@code dynamic_batching}) and ONNX Runtime options ({@code ort}); see {@link DeploymentOptions}. Unknown fields are refused by name, because a misspelt field
  * ("replica") silently ignored would deploy something other than what the operator asked for.
  */
 public final class DeploymentRequest {
 
-  private static final Set<String> FIELDS = Set.of("version", "replicas", "device");
+  private static final Set<String> FIELDS = Set.of("version", "replicas", "device", "max_batch_size", "dynamic_batching", "ort");
 
   private DeploymentRequest() {}
 
@@ -31,10 +32,12 @@ public final class DeploymentRequest {
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!FIELDS.contains(field)) {
-        throw ApiException.badRequest("unknown field '" + field + "'; a deployment has version, replicas and device");
+        throw ApiException.badRequest("unknown field '" + field + "'; a deployment has " + FIELDS.stream().sorted().toList());
       }
     }
-    return new DeploymentSpec(version(body.get("version")), replicas(body.get("replicas")), device(body.get("device")));
+    return new DeploymentSpec(version(body.get("version")), replicas(body.get("replicas")), device(body.get("device")),
+        DeploymentOptions.batching(body.get("max_batch_size"), body.get("dynamic_batching")),
+        DeploymentOptions.session(body.get("ort")));
   }
 
   private static String version(JsonNode n) {

@@ -3,7 +3,9 @@ package io.modelfleet.gateway.management;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.modelfleet.gateway.oip.MetadataJson;
 import io.modelfleet.gateway.routing.RoutingTable;
+import io.modelfleet.protocol.model.BatchingSpec;
 import io.modelfleet.protocol.model.DeploymentSpec;
+import io.modelfleet.protocol.model.SessionSpec;
 import io.modelfleet.protocol.model.HistoryEntry;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.VersionInfo;
@@ -100,9 +102,38 @@ public final class ModelJson {
       g.writeStringField("version", d.version());
       g.writeNumberField("replicas", d.replicas());
       g.writeStringField("device", d.device().wireName());
+      batching(d.batching(), g);
+      session(d.session(), g);
       g.writeEndObject();
     }
     g.writeEndArray();
+  }
+
+  /** Shown in Triton's names, as they are given; the effective queue bound is always shown. */
+  private static void batching(BatchingSpec b, JsonGenerator g) throws IOException {
+    g.writeNumberField("max_batch_size", b.maxBatchSize());
+    if (b.dynamic()) {
+      g.writeObjectFieldStart("dynamic_batching");
+      g.writeArrayFieldStart("preferred_batch_size");
+      for (int p : b.preferredBatchSizes()) {
+        g.writeNumber(p);
+      }
+      g.writeEndArray();
+      g.writeNumberField("max_queue_delay_microseconds", b.maxQueueDelayMicros());
+      g.writeNumberField("max_queue_size", b.maxQueueSize());
+      g.writeEndObject();
+    } else {
+      g.writeNumberField("max_queue_size", b.maxQueueSize());
+    }
+  }
+
+  private static void session(SessionSpec s, JsonGenerator g) throws IOException {
+    g.writeObjectFieldStart("ort");
+    g.writeNumberField("intra_op_threads", s.intraOpThreads());
+    g.writeNumberField("inter_op_threads", s.interOpThreads());
+    g.writeStringField("graph_optimization_level", s.optimizationLevel() == null ? "default" : s.optimizationLevel());
+    g.writeStringField("execution_mode", s.executionMode() == null ? "sequential" : s.executionMode());
+    g.writeEndObject();
   }
 
   private static void replica(ReplicaInfo r, JsonGenerator g) throws IOException {

@@ -2,6 +2,7 @@ package io.modelfleet.gateway.oip;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Json;
 import io.modelfleet.protocol.replica.InferReply.InferResult;
@@ -11,8 +12,10 @@ import io.modelfleet.protocol.tensor.TensorFormatException;
 import io.modelfleet.protocol.tensor.TensorJson;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.util.ByteString;
 
@@ -21,21 +24,35 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>Request: {@code {"id"?, "parameters"?, "inputs": [tensor...], "outputs"?: [{"name",
  * "parameters"?}]}}. Every rejection is an {@link ApiException} 400 whose sentence names the
- * field, so a client can fix its request from the message alone. Parameters are accepted and
- * ignored: the OIP lets servers ignore the ones they do not know.
+ * field, so a client can fix its request from the message alone. Of the request's parameters,
+ * {@code priority}, {@code timeout} (microseconds) and {@code binary_data_output} are read; of an
+ * output's, {@code binary_data}; of an input's, {@code binary_data_size} (see {@link
+ * BinaryRequest}). Other parameters are accepted and ignored: the OIP lets servers ignore the
+ * ones they do not know.
  *
  * <p>Response: {@code {"model_name", "model_version", "id"?, "outputs": [tensor...]}}, written
- * tensor by tensor with a streaming generator.
+ * tensor by tensor with a streaming generator. A binary output is written without {@code data}
+ * and with its {@code binary_data_size}; {@link BinaryResponse} appends its bytes.
  */
 public final class InferJson {
 
   private InferJson() {}
 
-  public static InferRequest parseRequest(ByteString body) {
-    return parseRequest(Json.parse(body));
+  /** A plain JSON body. */
+  public static InferCall parseRequest(ByteString body) {
+    return parseRequest(BinaryRequest.json(body));
   }
 
-  public static InferRequest parseRequest(JsonNode root) {
+  /**
+   * A body with the value of its {@code Inference-Header-Content-Length} header, or null when it
+   * has none (then the body is plain JSON).
+   */
+  public static InferCall parseRequest(String inferenceHeaderLength, ByteString body) {
+    return parseRequest(BinaryRequest.split(inferenceHeaderLength, body));
+  }
+
+  static InferCall parseRequest(BinaryRequest body) {
+    JsonNode root = Json.parse(body.json());
     if (root == null) {
       throw ApiException.badRequest("the request body is empty; an inference request is a JSON object with 'inputs'");
     }
@@ -47,10 +64,50 @@ public final class InferJson {
     if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
       throw ApiException.badRequest("'parameters' must be a JSON object, got " + Json.kind(parameters));
     }
-    return new InferRequest(id, inputs(root.get("inputs")), outputs(root.get("outputs")));
+    if (parameters == null || parameters.isNull()) {
+      parameters = MissingNode.getInstance();
+    }
+    long priority = nonNegative(parameters, "priority", Integer.MAX_VALUE, "1 is the highest, 0 the default");
+    long timeoutMicros = nonNegative(parameters, "timeout", Long.MAX_VALUE, "microseconds allowed in the queue");
+    boolean binaryByDefault = flag(parameters.get("binary_data_output"), "request parameter 'binary_data_output'");
+
+    List<Tensor> inputs = inputs(root.get("inputs"), body);
+    Map<String, Boolean> binaryOutputs = new HashMap<>();
+    List<String> outputs = outputs(root.get("outputs"), binaryOutputs);
+    BinaryOutputs binary = !binaryByDefault && binaryOutputs.isEmpty()
+        ? BinaryOutputs.NONE : new BinaryOutputs(binaryByDefault, binaryOutputs);
+    return new InferCall(new InferRequest(id, inputs, outputs, (int) priority, timeoutMicros), binary);
   }
 
-  private static List<Tensor> inputs(JsonNode node) {
+  /** A request parameter that must be an integer from 0 to {@code max}; 0 when absent. */
+  private static long nonNegative(JsonNode parameters, String field, long max, String meaning) {
+    JsonNode n = parameters.get(field);
+    if (n == null || n.isNull()) {
+      return 0;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
+      throw ApiException.badRequest("request parameter '" + field + "' must be a non-negative integer ("
+          + meaning + "), got " + Json.kind(n));
+    }
+    if (n.longValue() > max) {
+      throw ApiException.badRequest("request parameter '" + field + "' must be at most " + max + ", got " + Json.kind(n));
+    }
+    return n.longValue();
+  }
+
+  /** A boolean parameter; false when absent. */
+  private static boolean flag(JsonNode n, String what) {
+    if (n == null || n.isNull()) {
+      return false;
+    }
+    if (!n.isBoolean()) {
+      throw ApiException.badRequest(what + " must be true or false, got " + Json.kind(n));
+    }
+    return n.booleanValue();
+  }
+
+  /** The inputs in order, each from its JSON {@code data} or from its binary section. */
+  private static List<Tensor> inputs(JsonNode node, BinaryRequest body) {
     if (node == null || node.isNull()) {
       throw ApiException.badRequest("the inference request has no 'inputs'");
     }
@@ -62,10 +119,12 @@ public final class InferJson {
     }
     List<Tensor> inputs = new ArrayList<>(node.size());
     Set<String> names = new HashSet<>();
-    for (JsonNode input : node) {
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode input = node.get(i);
+      JsonNode binarySize = BinaryInput.sizeParameter(input, i);
       Tensor t;
       try {
-        t = TensorJson.parseInput(input);
+        t = binarySize == null ? TensorJson.parseInput(input) : BinaryInput.parse(input, binarySize, body);
       } catch (TensorFormatException e) {
         throw ApiException.badRequest(e.getMessage());
       }
@@ -74,10 +133,12 @@ public final class InferJson {
       }
       inputs.add(t);
     }
+    body.requireConsumed();
     return List.copyOf(inputs);
   }
 
-  private static List<String> outputs(JsonNode node) {
+  /** The requested output names, first mention first; fills {@code binary} from their parameters. */
+  private static List<String> outputs(JsonNode node, Map<String, Boolean> binary) {
     if (node == null || node.isNull()) {
       return List.of();
     }
@@ -96,8 +157,19 @@ public final class InferJson {
       if (params != null && !params.isNull() && !params.isObject()) {
         throw ApiException.badRequest("outputs[" + i + "] 'parameters' must be a JSON object, got " + Json.kind(params));
       }
-      if (!names.contains(name.textValue())) {
-        names.add(name.textValue());
+      String n = name.textValue();
+      if (params != null && params.isObject()) {
+        JsonNode binaryData = params.get("binary_data");
+        if (binaryData != null && !binaryData.isNull()) {
+          Boolean wanted = flag(binaryData, "outputs[" + i + "] ('" + n + "') parameter 'binary_data'");
+          Boolean earlier = binary.putIfAbsent(n, wanted);
+          if (earlier != null && !earlier.equals(wanted)) {
+            throw ApiException.badRequest("output '" + n + "' is requested both with and without 'binary_data'");
+          }
+        }
+      }
+      if (!names.contains(n)) {
+        names.add(n);
       }
     }
     return List.copyOf(names);
@@ -114,12 +186,13 @@ public final class InferJson {
     return n.textValue();
   }
 
-  /** The response body; {@code id} is echoed only when the client sent one. */
+  /** The all-JSON response body; {@code id} is echoed only when the client sent one. */
   public static ByteString writeResponse(InferResult result, String id) {
-    return Json.bytes(g -> write(result, id, g));
+    return Json.bytes(g -> write(result, id, BinaryOutputs.NONE, g));
   }
 
-  static void write(InferResult result, String id, JsonGenerator g) throws IOException {
+  /** The JSON of a response; outputs that {@code binary} selects are described without data. */
+  static void write(InferResult result, String id, BinaryOutputs binary, JsonGenerator g) throws IOException {
     g.writeStartObject();
     g.writeStringField("model_name", result.model());
     g.writeStringField("model_version", result.version());
@@ -127,8 +200,13 @@ public final class InferJson {
       g.writeStringField("id", id);
     }
     g.writeArrayFieldStart("outputs");
+    boolean any = binary.any();
     for (Tensor t : result.outputs()) {
-      TensorJson.writeOutput(t, g);
+      if (any && binary.binary(t.name())) {
+        BinaryResponse.writeDescription(t, g);
+      } else {
+        TensorJson.writeOutput(t, g);
+      }
     }
     g.writeEndArray();
     g.writeEndObject();

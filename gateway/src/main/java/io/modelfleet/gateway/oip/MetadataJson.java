@@ -15,7 +15,7 @@ public final class MetadataJson {
   public static final String SERVER_NAME = "modelfleet";
   public static final String SERVER_VERSION = "0.1.0";
   /** Only what is implemented: clients probe these names before using an extension. */
-  public static final List<String> EXTENSIONS = List.of("model_repository");
+  public static final List<String> EXTENSIONS = List.of("binary_tensor_data", "model_repository", "statistics");
   /** Every model is an ONNX file run by ONNX Runtime; Triton's name for that platform. */
   public static final String PLATFORM = "onnxruntime_onnx";
 

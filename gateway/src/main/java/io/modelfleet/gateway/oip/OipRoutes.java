@@ -15,12 +15,9 @@ import io.modelfleet.gateway.routing.RoutingTable;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.InferReply;
-import io.modelfleet.protocol.replica.InferRequest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.util.ByteString;
@@ -28,7 +25,9 @@ import org.apache.pekko.util.ByteString;
 /**
  * The Open Inference Protocol (KServe v2) data plane under {@code /v2}: server metadata and
  * health, model metadata and readiness, and inference. Versioned and unversioned paths share one
- * set of handlers; a null version means "the version this server would use now".
+ * set of handlers; a null version means "the version this server would use now". Inference
+ * bodies and answers may carry tensors as binary data after the JSON (Triton's binary tensor data
+ * extension: {@link BinaryRequest}, {@link BinaryResponse}).
  */
 public final class OipRoutes extends RouteSupport {
 
@@ -66,7 +65,8 @@ public final class OipRoutes extends RouteSupport {
         pathEndOrSingleSlash(() -> get(() -> respond(caller, metadata(model, version)))),
         path("ready", () -> get(() -> respond(caller, ready(model, version)))),
         path("infer", () -> post(() -> withRequestTimeout(inferRequestTimeout, () ->
-            jsonBody(body -> infer(caller, model, version, body))))));
+            optionalHeaderValueByName(BinaryRequest.HEADER, headerLength ->
+                jsonBody(body -> infer(caller, model, version, headerLength.orElse(null), body)))))));
   }
 
   private CompletionStage<HttpResponse> metadata(String model, String version) {
@@ -104,15 +104,15 @@ public final class OipRoutes extends RouteSupport {
     });
   }
 
-  private Route infer(Caller caller, String model, String version, ByteString body) {
-    InferRequest request = InferJson.parseRequest(body);
-    return respond(caller, dispatcher.infer(model, version, request).thenApply(reply -> toResponse(reply, request)));
+  /** {@code headerLength}: the Inference-Header-Content-Length of a binary body, else null. */
+  private Route infer(Caller caller, String model, String version, String headerLength, ByteString body) {
+    InferCall call = InferJson.parseRequest(headerLength, body);
+    return respond(caller, dispatcher.infer(model, version, call.request()).thenApply(reply -> toResponse(reply, call)));
   }
 
-  private static HttpResponse toResponse(InferReply reply, InferRequest request) {
+  private static HttpResponse toResponse(InferReply reply, InferCall call) {
     if (reply instanceof InferReply.InferResult r) {
-      return HttpResponse.create().withEntity(
-          HttpEntities.create(ContentTypes.APPLICATION_JSON, InferJson.writeResponse(r, request.id())));
+      return BinaryResponse.of(r, call);
     }
     InferReply.InferFailure f = (InferReply.InferFailure) reply;
     return Json.error(f.status(), f.error());

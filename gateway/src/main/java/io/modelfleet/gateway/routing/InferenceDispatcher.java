@@ -82,8 +82,9 @@ public final class InferenceDispatcher {
     CompletableFuture<InferReply> reply = new CompletableFuture<>();
     chooser.acquire(replica.replicaId());
     health.track(replica.ref(), reply);
+    InferRequest bounded = withQueueTimeout(request, budget);
     AskPattern.<ReplicaCommand, InferReply>ask(
-            replica.ref(), replyTo -> new ReplicaCommand.Infer(request, replyTo), budget, scheduler)
+            replica.ref(), replyTo -> new ReplicaCommand.Infer(bounded, replyTo), budget, scheduler)
         .whenComplete((r, e) -> {
           if (e != null) {
             reply.completeExceptionally(e);
@@ -109,6 +110,17 @@ public final class InferenceDispatcher {
       }
       return done(failureOf(ErrorHandling.unwrap(e), replica, model, version));
     }).thenCompose(Function.identity());
+  }
+
+  /**
+   * The replica drops a request whose queue time runs out before its batch runs. Bounding it by
+   * this attempt's budget means a request nobody waits for any more (the ask timed out) is never
+   * computed; a client's own, shorter {@code timeout} parameter is kept.
+   */
+  static InferRequest withQueueTimeout(InferRequest request, Duration budget) {
+    long budgetMicros = Math.max(1, budget.toNanos() / 1000);
+    long micros = request.timeoutMicros() > 0 ? Math.min(request.timeoutMicros(), budgetMicros) : budgetMicros;
+    return new InferRequest(request.id(), request.inputs(), request.outputs(), request.priority(), micros);
   }
 
   private InferFailure failureOf(Throwable e, ReplicaInfo replica, String model, String version) {

@@ -29,9 +29,29 @@ class DeploymentRequestTest {
   }
 
   @Test
+  void readsTritonStyleBatchingAndOrtOptions() {
+    DeploymentSpec d = parse("{\"version\":\"1\",\"replicas\":1,\"max_batch_size\":64,\"dynamic_batching\":"
+        + "{\"preferred_batch_size\":[16,32],\"max_queue_delay_microseconds\":500,\"max_queue_size\":100},"
+        + "\"ort\":{\"intra_op_threads\":2,\"inter_op_threads\":1,\"graph_optimization_level\":\"basic\",\"execution_mode\":\"parallel\"}}");
+    assertEquals(new io.modelfleet.protocol.model.BatchingSpec(64, true, java.util.List.of(16, 32), 500, 100), d.batching());
+    assertEquals(new io.modelfleet.protocol.model.SessionSpec(2, 1, "basic", "parallel"), d.session());
+    DeploymentSpec plain = parse("{\"version\":\"1\",\"replicas\":1,\"max_batch_size\":8}");
+    assertEquals(8, plain.batching().maxBatchSize());
+    assertEquals(false, plain.batching().dynamic());
+  }
+
+  @Test
   void namesTheFieldThatIsWrong() {
-    assertEquals("unknown field 'replica'; a deployment has version, replicas and device",
+    assertEquals("unknown field 'replica'; a deployment has [device, dynamic_batching, max_batch_size, ort, replicas, version]",
         reject("{\"version\":\"1\",\"replica\":2}"));
+    assertEquals("'dynamic_batching' needs 'max_batch_size' of at least 2, got 0",
+        reject("{\"version\":\"1\",\"replicas\":1,\"dynamic_batching\":{}}"));
+    assertEquals("'dynamic_batching.preferred_batch_size' must be an integer from 1 to 8, got 16",
+        reject("{\"version\":\"1\",\"replicas\":1,\"max_batch_size\":8,\"dynamic_batching\":{\"preferred_batch_size\":[16]}}"));
+    assertEquals("unknown field 'dynamic_batching.max_delay'; expected one of [max_queue_delay_microseconds, max_queue_size, preferred_batch_size]",
+        reject("{\"version\":\"1\",\"replicas\":1,\"max_batch_size\":8,\"dynamic_batching\":{\"max_delay\":5}}"));
+    assertEquals("'ort.execution_mode' must be one of [parallel, sequential], got \"fast\"",
+        reject("{\"version\":\"1\",\"replicas\":1,\"ort\":{\"execution_mode\":\"fast\"}}"));
     assertEquals("'version' is required", reject("{\"replicas\":2}"));
     assertEquals("'version' must be a string, got the number 1", reject("{\"version\":1,\"replicas\":2}"));
     assertEquals("'replicas' is required", reject("{\"version\":\"1\"}"));

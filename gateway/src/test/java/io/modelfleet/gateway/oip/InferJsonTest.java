@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class InferJsonTest {
 
   private static InferRequest parse(String body) {
-    return InferJson.parseRequest(ByteString.fromString(body));
+    return InferJson.parseRequest(ByteString.fromString(body)).request();
   }
 
   private static String reject(String body) {
@@ -106,5 +106,39 @@ class InferJsonTest {
     assertEquals("{\"model_name\":\"m\",\"model_version\":\"2\",\"outputs\":["
             + "{\"name\":\"c\",\"datatype\":\"INT64\",\"shape\":[2],\"data\":[7,-1]}]}",
         InferJson.writeResponse(result, null).utf8String());
+  }
+
+  @Test
+  void priorityAndTimeoutArePassedOn() {
+    InferRequest r = parse("{\"parameters\":{\"priority\":2,\"timeout\":1500000},"
+        + "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]}");
+    assertEquals(2, r.priority());
+    assertEquals(1_500_000L, r.timeoutMicros());
+    InferRequest plain = parse("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]}");
+    assertEquals(0, plain.priority());
+    assertEquals(0L, plain.timeoutMicros());
+  }
+
+  @Test
+  void priorityAndTimeoutMustBeNonNegativeIntegers() {
+    String inputs = "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]";
+    assertEquals("request parameter 'priority' must be a non-negative integer (1 is the highest, 0 the default),"
+        + " got the number -1", reject("{\"parameters\":{\"priority\":-1}," + inputs + "}"));
+    assertEquals("request parameter 'priority' must be a non-negative integer (1 is the highest, 0 the default),"
+        + " got the number 1.5", reject("{\"parameters\":{\"priority\":1.5}," + inputs + "}"));
+    assertEquals("request parameter 'priority' must be at most 2147483647, got the number 2147483648",
+        reject("{\"parameters\":{\"priority\":2147483648}," + inputs + "}"));
+    assertEquals("request parameter 'timeout' must be a non-negative integer (microseconds allowed in the queue),"
+        + " got a string", reject("{\"parameters\":{\"timeout\":\"5s\"}," + inputs + "}"));
+    assertTrue(reject("{\"parameters\":{\"timeout\":99999999999999999999}," + inputs + "}")
+        .startsWith("request parameter 'timeout' must be a non-negative integer"));
+  }
+
+  @Test
+  void anOutputCannotBeBothBinaryAndJson() {
+    String inputs = "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]";
+    assertEquals("output 'y' is requested both with and without 'binary_data'", reject("{" + inputs + ",\"outputs\":["
+        + "{\"name\":\"y\",\"parameters\":{\"binary_data\":true}},"
+        + "{\"name\":\"y\",\"parameters\":{\"binary_data\":false}}]}"));
   }
 }

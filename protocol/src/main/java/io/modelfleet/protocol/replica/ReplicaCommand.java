@@ -14,6 +14,9 @@ public sealed interface ReplicaCommand extends FleetSerializable {
 
   record Infer(InferRequest request, ActorRef<InferReply> replyTo) implements ReplicaCommand {}
 
+  /** This replica's statistics since it started. */
+  record GetStats(ActorRef<ReplicaStats> replyTo) implements ReplicaCommand {}
+
   /** Drains in-flight requests, closes the session and stops for good (the version is undeployed). */
   record Retire(String reason) implements ReplicaCommand {}
 

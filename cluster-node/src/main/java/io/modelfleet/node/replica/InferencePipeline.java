@@ -1,0 +1,221 @@
+package io.modelfleet.node.replica;
+
+import io.modelfleet.node.batching.BatchQueue;
+import io.modelfleet.node.batching.TensorBatching;
+import io.modelfleet.node.ort.InferenceValidator;
+import io.modelfleet.node.ort.ModelSession;
+import io.modelfleet.protocol.model.BatchingSpec;
+import io.modelfleet.protocol.replica.InferReply;
+import io.modelfleet.protocol.replica.InferRequest;
+import io.modelfleet.protocol.replica.ReplicaCommand;
+import io.modelfleet.protocol.tensor.Tensor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The data path of a READY replica: validate, queue, batch, execute, split, reply, count.
+ *
+ * <p>Owned by the replica actor and called only from it. One execution runs at a time (as one
+ * Triton model instance): ONNX Runtime already spreads a run over its intra-op threads, and
+ * running several at once on the same cores would only make each slower. Executions run on the ORT
+ * executor and come back to the actor as {@link ExecutionDone}. The batching decisions are
+ * {@link BatchQueue}'s; this class carries them out and measures each phase for the statistics.
+ */
+final class InferencePipeline {
+
+  record Pending(InferRequest request, ActorRef<InferReply> replyTo, long arrivalNanos, int rows) {}
+
+  record ExecutionDone(List<Pending> items, int rows, long startNanos, ModelSession.Execution execution,
+      List<List<Tensor>> perItem, Throwable failure) {}
+
+  record PumpTick() {}
+
+  private static final Object PUMP_TIMER = "pump";
+
+  private final String model;
+  private final String version;
+  private final ModelSession session;
+  private final BatchingSpec batching;
+  private final BatchQueue<Pending> queue;
+  private final StatsRecorder stats;
+  private final Executor ortExecutor;
+  private final ActorRef<Object> self;
+  private final TimerScheduler<Object> timers;
+  private int executingRequests;
+
+  InferencePipeline(String model, String version, ModelSession session, BatchingSpec batching, StatsRecorder stats,
+      Executor ortExecutor, ActorRef<Object> self, TimerScheduler<Object> timers) {
+    this.model = model;
+    this.version = version;
+    this.session = session;
+    this.batching = batching;
+    this.queue = new BatchQueue<>(batching);
+    this.stats = stats;
+    this.ortExecutor = ortExecutor;
+    this.self = self;
+    this.timers = timers;
+  }
+
+  /** Requests accepted and not yet answered. */
+  int outstanding() {
+    return queue.size() + executingRequests;
+  }
+
+  void submit(ReplicaCommand.Infer m) {
+    long now = System.nanoTime();
+    InferRequest req = m.request();
+    String problem = InferenceValidator.problem(session.inputs(), session.outputs(), req);
+    if (problem != null) {
+      reply(m.replyTo(), new InferReply.InferFailure(400, problem), now, now, false);
+      return;
+    }
+    // A request whose inputs disagree on dimension 0 (or are scalars) cannot be merged: it runs alone.
+    Object key = batching.batches() ? TensorBatching.batchKey(req.inputs()) : null;
+    int rows = key != null || batching.maxBatchSize() > 0 ? rowsOf(req) : 1;
+    long deadline = req.timeoutMicros() > 0 ? now + req.timeoutMicros() * 1000 : Long.MAX_VALUE;
+    Pending p = new Pending(req, m.replyTo(), now, rows);
+    switch (queue.offer(p, key, rows, req.priority(), deadline, now)) {
+      case QUEUE_FULL -> reply(m.replyTo(), new InferReply.InferFailure(503, "model '" + model + "' version '" + version
+          + "' is overloaded: " + queue.size() + " requests already queued (max_queue_size " + batching.maxQueueSize() + ")"),
+          now, now, false);
+      case TOO_LARGE -> reply(m.replyTo(), new InferReply.InferFailure(400, "the request has " + rows
+          + " rows along dimension 0 but the deployment's max_batch_size is " + batching.maxBatchSize()), now, now, false);
+      case ACCEPTED -> pump();
+    }
+  }
+
+  private static int rowsOf(InferRequest req) {
+    Tensor first = req.inputs().isEmpty() ? null : req.inputs().get(0);
+    return first == null || first.shape().length == 0 ? 1 : (int) Math.min(Integer.MAX_VALUE, first.shape()[0]);
+  }
+
+  void pump() {
+    if (executingRequests > 0) {
+      return;
+    }
+    long now = System.nanoTime();
+    BatchQueue.Decision<Pending> d = queue.poll(now);
+    for (Pending p : d.expired()) {
+      stats.timedOut(now - p.arrivalNanos());
+      p.replyTo().tell(new InferReply.InferFailure(504, "the request waited " + (now - p.arrivalNanos()) / 1000
+          + " µs in the queue, past its timeout of " + p.request().timeoutMicros() + " µs, and was not run"));
+    }
+    if (d instanceof BatchQueue.Run<Pending> run) {
+      launch(run.items(), now);
+    } else if (d instanceof BatchQueue.Wait<Pending> wait) {
+      timers.startSingleTimer(PUMP_TIMER, new PumpTick(), Duration.ofNanos(wait.nanos()));
+    }
+  }
+
+  private void launch(List<Pending> items, long now) {
+    executingRequests = items.size();
+    int rows = 0;
+    for (Pending p : items) {
+      stats.queued(now - p.arrivalNanos());
+      rows += p.rows();
+    }
+    int totalRows = rows;
+    List<String> wanted = wantedOutputs(items);
+    CompletableFuture.supplyAsync(() -> execute(items, wanted, totalRows, now), ortExecutor)
+        .exceptionally(e -> new ExecutionDone(items, totalRows, now, null, null,
+            e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e))
+        .thenAccept(self::tell);
+  }
+
+  /** Runs on the ORT executor. Merging and splitting count as compute_input and compute_output. */
+  private ExecutionDone execute(List<Pending> items, List<String> wanted, int rows, long start) {
+    try {
+      if (items.size() == 1) {
+        ModelSession.Execution e = session.execute(items.get(0).request().inputs(), wanted);
+        return new ExecutionDone(items, rows, start, e, List.of(e.outputs()), null);
+      }
+      long t0 = System.nanoTime();
+      List<List<Tensor>> inputs = new ArrayList<>(items.size());
+      for (Pending p : items) {
+        inputs.add(p.request().inputs());
+      }
+      TensorBatching.Batch batch = TensorBatching.concat(inputs);
+      long merge = System.nanoTime() - t0;
+      ModelSession.Execution e = session.execute(batch.inputs(), wanted);
+      long t1 = System.nanoTime();
+      List<List<Tensor>> split = TensorBatching.split(e.outputs(), batch.rows());
+      long splitNs = System.nanoTime() - t1;
+      ModelSession.Execution timed = new ModelSession.Execution(e.outputs(), e.inputNanos() + merge, e.inferNanos(),
+          e.outputNanos() + splitNs);
+      return new ExecutionDone(items, rows, start, timed, split, null);
+    } catch (Exception e) {
+      return new ExecutionDone(items, rows, start, null, null, e);
+    }
+  }
+
+  /** The union of what the batch's requests asked for; empty (all outputs) wins. */
+  private List<String> wantedOutputs(List<Pending> items) {
+    Set<String> union = new LinkedHashSet<>();
+    for (Pending p : items) {
+      if (p.request().outputs().isEmpty()) {
+        return session.outputNames(List.of());
+      }
+      union.addAll(p.request().outputs());
+    }
+    return List.copyOf(union);
+  }
+
+  void done(ExecutionDone d) {
+    executingRequests = 0;
+    long now = System.nanoTime();
+    if (d.failure() != null) {
+      InferReply.InferFailure f = ModelSession.failure(d.failure());
+      for (Pending p : d.items()) {
+        reply(p.replyTo(), f, p.arrivalNanos(), now, false);
+      }
+    } else {
+      ModelSession.Execution e = d.execution();
+      stats.execution(d.items().size(), d.rows(), e.inputNanos(), e.inferNanos(), e.outputNanos());
+      for (int i = 0; i < d.items().size(); i++) {
+        Pending p = d.items().get(i);
+        List<Tensor> outputs = select(d.perItem().get(i), p.request().outputs());
+        reply(p.replyTo(), new InferReply.InferResult(model, version, p.request().id(), outputs), p.arrivalNanos(), now, true);
+      }
+    }
+    pump();
+  }
+
+  private static List<Tensor> select(List<Tensor> outputs, List<String> requested) {
+    if (requested.isEmpty()) {
+      return outputs;
+    }
+    Map<String, Tensor> byName = new HashMap<>();
+    for (Tensor t : outputs) {
+      byName.put(t.name(), t);
+    }
+    List<Tensor> out = new ArrayList<>(requested.size());
+    for (String name : requested) {
+      out.add(byName.get(name));
+    }
+    return out;
+  }
+
+  /** Answers every queued request (the replica is going away and draining ran out of time). */
+  void failQueued(String why) {
+    long now = System.nanoTime();
+    queue.drainAll(p -> reply(p.replyTo(), new InferReply.InferFailure(503, why), p.arrivalNanos(), now, false));
+  }
+
+  private void reply(ActorRef<InferReply> to, InferReply r, long arrival, long now, boolean ok) {
+    if (ok) {
+      stats.succeeded(now - arrival);
+    } else {
+      stats.failed(now - arrival);
+    }
+    to.tell(r);
+  }
+}

@@ -1,0 +1,68 @@
+package io.modelfleet.node.replica;
+
+import io.modelfleet.protocol.replica.BatchStat;
+import io.modelfleet.protocol.replica.ReplicaStats;
+import io.modelfleet.protocol.replica.StatCounter;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * A replica's running statistics (Triton's terms). Owned by the replica actor and only touched
+ * from it, so plain fields suffice. Compute phases are attributed to each request of a batch, as
+ * Triton does, so the sums over requests and the batch-level figures can both be read.
+ */
+final class StatsRecorder {
+  private final String model;
+  private final String version;
+  private long lastInferenceMillis;
+  private long inferenceCount;
+  private long executionCount;
+  private StatCounter success = StatCounter.ZERO;
+  private StatCounter fail = StatCounter.ZERO;
+  private StatCounter queue = StatCounter.ZERO;
+  private StatCounter computeInput = StatCounter.ZERO;
+  private StatCounter computeInfer = StatCounter.ZERO;
+  private StatCounter computeOutput = StatCounter.ZERO;
+  private StatCounter timeout = StatCounter.ZERO;
+  private final TreeMap<Integer, BatchStat> batches = new TreeMap<>();
+
+  StatsRecorder(String model, String version) {
+    this.model = model;
+    this.version = version;
+  }
+
+  /** One execution of {@code rows} rows made of {@code requests} requests. */
+  void execution(int requests, int rows, long inputNs, long inferNs, long outputNs) {
+    executionCount++;
+    inferenceCount += rows;
+    lastInferenceMillis = System.currentTimeMillis();
+    computeInput = computeInput.plus(requests, inputNs * requests);
+    computeInfer = computeInfer.plus(requests, inferNs * requests);
+    computeOutput = computeOutput.plus(requests, outputNs * requests);
+    BatchStat b = new BatchStat(rows, new StatCounter(1, inputNs), new StatCounter(1, inferNs), new StatCounter(1, outputNs));
+    batches.merge(rows, b, BatchStat::plus);
+  }
+
+  void queued(long ns) {
+    queue = queue.plus(1, ns);
+  }
+
+  void succeeded(long totalNs) {
+    success = success.plus(1, totalNs);
+  }
+
+  void failed(long totalNs) {
+    fail = fail.plus(1, totalNs);
+  }
+
+  /** Dropped from the queue at its deadline: a failure that was never computed. */
+  void timedOut(long waitedNs) {
+    timeout = timeout.plus(1, waitedNs);
+    failed(waitedNs);
+  }
+
+  ReplicaStats snapshot() {
+    return new ReplicaStats(model, version, lastInferenceMillis, inferenceCount, executionCount, success, fail, queue,
+        computeInput, computeInfer, computeOutput, timeout, List.copyOf(batches.values()));
+  }
+}

@@ -1,0 +1,102 @@
+package io.modelfleet.gateway.management;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modelfleet.gateway.ApiException;
+import io.modelfleet.gateway.Json;
+import io.modelfleet.protocol.model.BatchingSpec;
+import io.modelfleet.protocol.model.SessionSpec;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The optional parts of a deployment, named as in Triton's model configuration so that an operator
+ * who knows Triton can read them: {@code max_batch_size}, {@code dynamic_batching {
+ * preferred_batch_size, max_queue_delay_microseconds, max_queue_size }}, plus ONNX Runtime session
+ * options under {@code ort}.
+ */
+final class DeploymentOptions {
+  static final int MAX_BATCH_SIZE_LIMIT = 4096;
+  private static final Set<String> BATCHING_FIELDS =
+      Set.of("preferred_batch_size", "max_queue_delay_microseconds", "max_queue_size");
+  private static final Set<String> ORT_FIELDS =
+      Set.of("intra_op_threads", "inter_op_threads", "graph_optimization_level", "execution_mode");
+
+  private DeploymentOptions() {}
+
+  static BatchingSpec batching(JsonNode maxBatchSize, JsonNode dynamic) {
+    int max = maxBatchSize == null || maxBatchSize.isNull() ? 0 : integer("max_batch_size", maxBatchSize, 0, MAX_BATCH_SIZE_LIMIT);
+    if (dynamic == null || dynamic.isNull()) {
+      return new BatchingSpec(max, false, List.of(), 0, BatchingSpec.DEFAULT_MAX_QUEUE_SIZE);
+    }
+    object("dynamic_batching", dynamic, BATCHING_FIELDS);
+    if (max < 2) {
+      throw ApiException.badRequest("'dynamic_batching' needs 'max_batch_size' of at least 2, got " + max);
+    }
+    List<Integer> preferred = new ArrayList<>();
+    JsonNode p = dynamic.get("preferred_batch_size");
+    if (p != null && !p.isNull()) {
+      if (!p.isArray()) {
+        throw ApiException.badRequest("'dynamic_batching.preferred_batch_size' must be an array of integers, got " + Json.kind(p));
+      }
+      for (JsonNode n : p) {
+        preferred.add(integer("dynamic_batching.preferred_batch_size", n, 1, max));
+      }
+    }
+    JsonNode delay = dynamic.get("max_queue_delay_microseconds");
+    long delayMicros = delay == null || delay.isNull() ? 0 : integer("dynamic_batching.max_queue_delay_microseconds", delay, 0, 10_000_000);
+    JsonNode queue = dynamic.get("max_queue_size");
+    int queueSize = queue == null || queue.isNull()
+        ? BatchingSpec.DEFAULT_MAX_QUEUE_SIZE : integer("dynamic_batching.max_queue_size", queue, 1, 1_000_000);
+    return new BatchingSpec(max, true, List.copyOf(preferred), delayMicros, queueSize);
+  }
+
+  static SessionSpec session(JsonNode ort) {
+    if (ort == null || ort.isNull()) {
+      return SessionSpec.DEFAULTS;
+    }
+    object("ort", ort, ORT_FIELDS);
+    int intra = optionalInt("ort.intra_op_threads", ort.get("intra_op_threads"));
+    int inter = optionalInt("ort.inter_op_threads", ort.get("inter_op_threads"));
+    String level = choice("ort.graph_optimization_level", ort.get("graph_optimization_level"), Set.of("none", "basic", "extended", "all"));
+    String mode = choice("ort.execution_mode", ort.get("execution_mode"), Set.of("sequential", "parallel"));
+    return new SessionSpec(intra, inter, level, mode);
+  }
+
+  private static void object(String name, JsonNode n, Set<String> fields) {
+    if (!n.isObject()) {
+      throw ApiException.badRequest("'" + name + "' must be a JSON object, got " + Json.kind(n));
+    }
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!fields.contains(f)) {
+        throw ApiException.badRequest("unknown field '" + name + "." + f + "'; expected one of " + fields.stream().sorted().toList());
+      }
+    }
+  }
+
+  private static int optionalInt(String name, JsonNode n) {
+    return n == null || n.isNull() ? 0 : integer(name, n, 0, 1024);
+  }
+
+  private static int integer(String name, JsonNode n, int min, long max) {
+    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < min || n.longValue() > max) {
+      throw ApiException.badRequest("'" + name + "' must be an integer from " + min + " to " + max + ", got "
+          + (n.isNumber() || n.isTextual() ? n.toString() : Json.kind(n)));
+    }
+    return (int) n.longValue();
+  }
+
+  private static String choice(String name, JsonNode n, Set<String> allowed) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    String v = n.isTextual() ? n.textValue().toLowerCase(Locale.ROOT) : null;
+    if (v == null || !allowed.contains(v)) {
+      throw ApiException.badRequest("'" + name + "' must be one of " + allowed.stream().sorted().toList() + ", got " + n);
+    }
+    return v;
+  }
+}
