@@ -1,13 +1,20 @@
 package io.modelfleet.node.it;
 
 import static io.modelfleet.node.testing.Http.readyReplicas;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelfleet.node.FleetNode;
+import io.modelfleet.node.testing.BinaryHttp;
 import io.modelfleet.node.testing.Http;
 import io.modelfleet.node.testing.TestModels;
 import io.modelfleet.node.testing.TestNodes;
 import io.modelfleet.protocol.tensor.DataType;
+import io.modelfleet.protocol.tensor.Tensor;
+import io.modelfleet.protocol.tensor.TensorJson;
+import io.modelfleet.protocol.tensor.Tensors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -15,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +62,9 @@ class DatatypeRoundTripIT {
       assertEquals(201, http.put("/v1/models/" + m + "/versions/1", TestModels.identity(dt)).status(), m);
       assertEquals(202, http.post("/v1/models/" + m + "/deployments", "{\"version\":\"1\",\"replicas\":1}").status(), m);
     }
+    assertEquals(201, http.put("/v1/models/add2/versions/1", TestModels.add()).status());
+    assertEquals(202, http.post("/v1/models/add2/deployments", "{\"version\":\"1\",\"replicas\":1}").status());
+    http.await("/v1/models/add2", readyReplicas("1", 1), Duration.ofSeconds(60));
     for (DataType dt : DataType.values()) {
       http.await("/v1/models/" + name(dt), readyReplicas("1", 1), Duration.ofSeconds(60));
     }
@@ -82,5 +93,61 @@ class DatatypeRoundTripIT {
     assertEquals(dt.name(), out.get("datatype").asText());
     assertEquals("[2,3]", out.get("shape").toString());
     assertEquals(Http.JSON.readTree(data), out.get("data"), dt + " data");
+  }
+
+  /** The same values as {@link #DATA}, as the little-endian bytes Triton's binary extension carries. */
+  private static byte[] binaryOf(DataType dt) throws Exception {
+    Tensor t = TensorJson.parseInput(Http.JSON.readTree(
+        "{\"name\":\"in\",\"datatype\":\"" + dt + "\",\"shape\":[2,3],\"data\":" + DATA.get(dt) + "}"));
+    return t.data();
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void roundTripsInBinaryForm(DataType dt) throws Exception {
+    byte[] bytes = binaryOf(dt);
+    String header = "{\"inputs\":[{\"name\":\"in\",\"datatype\":\"" + dt + "\",\"shape\":[2,3],"
+        + "\"parameters\":{\"binary_data_size\":" + bytes.length + "}}],\"parameters\":{\"binary_data_output\":true}}";
+    BinaryHttp.Reply r = BinaryHttp.post(node.baseUrl() + "/v2/models/" + name(dt) + "/infer", header, bytes);
+    assertEquals(200, r.status(), r.json().toString());
+    var out = r.json().get("outputs").get(0);
+    assertEquals(dt.name(), out.get("datatype").asText());
+    assertEquals("[2,3]", out.get("shape").toString());
+    assertEquals(bytes.length, out.get("parameters").get("binary_data_size").asInt());
+    assertFalse(out.has("data"));
+    assertArrayEquals(bytes, r.binary(), dt + " bytes");
+  }
+
+  @Test
+  void jsonAndBinaryInputsMixInOneRequest() {
+    byte[] b = Tensors.ofFloats("b", new long[] {2, 2}, 10f, 20f, 30f, 40f).data();
+    String header = "{\"inputs\":[{\"name\":\"a\",\"datatype\":\"FP32\",\"shape\":[2,2],\"data\":[1,2,3,4]},"
+        + "{\"name\":\"b\",\"datatype\":\"FP32\",\"shape\":[2,2],\"parameters\":{\"binary_data_size\":16}}]}";
+    BinaryHttp.Reply r = BinaryHttp.post(node.baseUrl() + "/v2/models/add2/infer", header, b);
+    assertEquals(200, r.status(), r.json().toString());
+    assertEquals("[11.0,22.0,33.0,44.0]", r.json().get("outputs").get(0).get("data").toString());
+  }
+
+  @Test
+  void malformedBinaryFramingIsA400NamingTheProblem() {
+    String url = node.baseUrl() + "/v2/models/id-fp32/infer";
+    byte[] six = new byte[24];
+    String good = "{\"inputs\":[{\"name\":\"in\",\"datatype\":\"FP32\",\"shape\":[2,3],\"parameters\":{\"binary_data_size\":24}}]}";
+    BinaryHttp.Reply tooLong = BinaryHttp.postRaw(url, good.length() + 100, (good).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(400, tooLong.status());
+    assertTrue(tooLong.json().get("error").asText().contains("Inference-Header-Content-Length"), tooLong.json().toString());
+
+    String wrongSize = good.replace("24}", "20}");
+    BinaryHttp.Reply wrong = BinaryHttp.post(url, wrongSize, new byte[20]);
+    assertEquals(400, wrong.status());
+    assertTrue(wrong.json().get("error").asText().contains("'in'"), wrong.json().toString());
+
+    byte[] truncated = {5, 0, 0, 0, 'a', 'b'};
+    String bytesHeader = "{\"inputs\":[{\"name\":\"in\",\"datatype\":\"BYTES\",\"shape\":[1,1],\"parameters\":{\"binary_data_size\":6}}]}";
+    BinaryHttp.Reply trunc = BinaryHttp.post(node.baseUrl() + "/v2/models/id-bytes/infer", bytesHeader, truncated);
+    assertEquals(400, trunc.status());
+    assertTrue(trunc.json().get("error").asText().contains("'in'"), trunc.json().toString());
+
+    assertEquals(200, BinaryHttp.post(url, good, six).status(), "the node still serves");
   }
 }

@@ -121,6 +121,18 @@ public final class TestModels {
     return model(graph);
   }
 
+  /** Two FP32 inputs "a" and "b" [batch, 2]; output "c" = a + b. For mixing JSON and binary inputs. */
+  public static byte[] add() {
+    GraphProto graph = GraphProto.newBuilder()
+        .setName("add")
+        .addNode(NodeProto.newBuilder().setOpType("Add").addInput("a").addInput("b").addOutput("c"))
+        .addInput(value("a", DataType.FP32, "batch", 2))
+        .addInput(value("b", DataType.FP32, "batch", 2))
+        .addOutput(value("c", DataType.FP32, "batch", 2))
+        .build();
+    return model(graph);
+  }
+
   /** Bytes that no ONNX runtime will accept as a model. */
   public static byte[] invalid() {
     return "this is not an onnx model".getBytes(StandardCharsets.US_ASCII);
