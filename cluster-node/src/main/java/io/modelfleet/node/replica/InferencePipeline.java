@@ -34,8 +34,9 @@ final class InferencePipeline {
 
   record Pending(InferRequest request, ActorRef<InferReply> replyTo, long arrivalNanos, int rows) {}
 
+  /** Sent back to the actor after the callers were answered, for statistics and the next batch. */
   record ExecutionDone(List<Pending> items, int rows, long startNanos, ModelSession.Execution execution,
-      List<List<Tensor>> perItem, Throwable failure) {}
+      Throwable failure, long repliedNanos) {}
 
   record PumpTick() {}
 
@@ -125,10 +126,30 @@ final class InferencePipeline {
     }
     int totalRows = rows;
     List<String> wanted = wantedOutputs(items);
-    CompletableFuture.supplyAsync(() -> execute(items, wanted, totalRows, now), ortExecutor)
-        .exceptionally(e -> new ExecutionDone(items, totalRows, now, null, null,
+    CompletableFuture.supplyAsync(() -> executeAndReply(items, wanted, totalRows, now), ortExecutor)
+        .exceptionally(e -> failed(items, totalRows, now,
             e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e))
         .thenAccept(self::tell);
+  }
+
+  /**
+   * Runs on the ORT executor and answers the callers from there: a reply need not wait for the
+   * actor's mailbox, which would add a thread hop to every request. Only the bookkeeping goes back.
+   */
+  private ExecutionDone executeAndReply(List<Pending> items, List<String> wanted, int rows, long start) {
+    ExecutionDone done = execute(items, wanted, rows, start);
+    if (done.failure() != null) {
+      return failed(items, rows, start, done.failure());
+    }
+    return done;
+  }
+
+  private ExecutionDone failed(List<Pending> items, int rows, long start, Throwable failure) {
+    InferReply.InferFailure f = ModelSession.failure(failure);
+    for (Pending p : items) {
+      p.replyTo().tell(f);
+    }
+    return new ExecutionDone(items, rows, start, null, failure, System.nanoTime());
   }
 
   /** Runs on the ORT executor. Merging and splitting count as compute_input and compute_output. */
@@ -136,7 +157,8 @@ final class InferencePipeline {
     try {
       if (items.size() == 1) {
         ModelSession.Execution e = session.execute(items.get(0).request().inputs(), wanted);
-        return new ExecutionDone(items, rows, start, e, List.of(e.outputs()), null);
+        answer(items, List.of(e.outputs()));
+        return new ExecutionDone(items, rows, start, e, null, System.nanoTime());
       }
       long t0 = System.nanoTime();
       List<List<Tensor>> inputs = new ArrayList<>(items.size());
@@ -151,9 +173,17 @@ final class InferencePipeline {
       long splitNs = System.nanoTime() - t1;
       ModelSession.Execution timed = new ModelSession.Execution(e.outputs(), e.inputNanos() + merge, e.inferNanos(),
           e.outputNanos() + splitNs);
-      return new ExecutionDone(items, rows, start, timed, split, null);
+      answer(items, split);
+      return new ExecutionDone(items, rows, start, timed, null, System.nanoTime());
     } catch (Exception e) {
-      return new ExecutionDone(items, rows, start, null, null, e);
+      return new ExecutionDone(items, rows, start, null, e, 0);
+    }
+  }
+
+  private void answer(List<Pending> items, List<List<Tensor>> perItem) {
+    for (int i = 0; i < items.size(); i++) {
+      Pending p = items.get(i);
+      p.replyTo().tell(new InferReply.InferResult(model, version, p.request().id(), select(perItem.get(i), p.request().outputs())));
     }
   }
 
@@ -169,21 +199,18 @@ final class InferencePipeline {
     return List.copyOf(union);
   }
 
+  /** The callers have their answers already (see {@link #executeAndReply}); count and go on. */
   void done(ExecutionDone d) {
     executingRequests = 0;
-    long now = System.nanoTime();
     if (d.failure() != null) {
-      InferReply.InferFailure f = ModelSession.failure(d.failure());
       for (Pending p : d.items()) {
-        reply(p.replyTo(), f, p.arrivalNanos(), now, false);
+        stats.failed(d.repliedNanos() - p.arrivalNanos());
       }
     } else {
       ModelSession.Execution e = d.execution();
       stats.execution(d.items().size(), d.rows(), e.inputNanos(), e.inferNanos(), e.outputNanos());
-      for (int i = 0; i < d.items().size(); i++) {
-        Pending p = d.items().get(i);
-        List<Tensor> outputs = select(d.perItem().get(i), p.request().outputs());
-        reply(p.replyTo(), new InferReply.InferResult(model, version, p.request().id(), outputs), p.arrivalNanos(), now, true);
+      for (Pending p : d.items()) {
+        stats.succeeded(d.repliedNanos() - p.arrivalNanos());
       }
     }
     pump();
