@@ -4,16 +4,19 @@ import ai.onnxruntime.OrtEnvironment;
 import com.typesafe.config.Config;
 import io.modelfleet.gateway.GatewayServer;
 import io.modelfleet.gateway.GatewaySettings;
+import io.modelfleet.node.cluster.NodeInfoPublisher;
 import io.modelfleet.node.demo.DemoBootstrap;
 import io.modelfleet.node.device.DeviceInventory;
 import io.modelfleet.node.ort.OrtRuntime;
 import io.modelfleet.node.ort.OrtSettings;
 import io.modelfleet.node.placement.DeploymentController;
 import io.modelfleet.node.replica.ReplicaContext;
+import io.modelfleet.node.replica.OneShardPerReplica;
 import io.modelfleet.node.replica.ReplicaEntity;
 import io.modelfleet.node.replica.ReplicaSettings;
 import io.modelfleet.node.upload.UploadService;
 import io.modelfleet.persistence.artifact.ArtifactStore;
+import io.modelfleet.persistence.artifact.DatabaseArtifacts;
 import io.modelfleet.persistence.db.DatabaseSchema;
 import io.modelfleet.persistence.db.DatabaseSettings;
 import io.modelfleet.persistence.registry.JournalCatalog;
@@ -30,12 +33,14 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.util.Timeout;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
-import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
@@ -64,47 +69,63 @@ public final class FleetNode implements AutoCloseable {
     if (db.createSchema()) {
       DatabaseSchema.ensure(db);
     }
-    Config full = db.pekkoOverrides().withFallback(config);
+    Config full = ClusterSettings.pekkoOverrides(config).withFallback(db.pekkoOverrides()).withFallback(config);
+    ClusterSettings clusterSettings = ClusterSettings.fromConfig(full);
     String artifactsDir = full.getString("modelfleet.artifacts.dir");
     ArtifactStore store = ArtifactStore.open(
         artifactsDir.isBlank() ? dataDir.resolve("artifacts") : Path.of(artifactsDir).toAbsolutePath(),
         full.getBytes("modelfleet.artifacts.max-upload-size"));
 
+    DatabaseArtifacts shared = sharedStore(full, db);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "modelfleet", full);
     try {
       Cluster cluster = Cluster.get(system);
-      if (full.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
-      }
+      clusterSettings.join(system);
       Executor ort = system.dispatchers().lookup(DispatcherSelector.fromConfig(ORT_DISPATCHER));
       Executor io = system.dispatchers().lookup(DispatcherSelector.fromConfig(IO_DISPATCHER));
       OrtEnvironment env = OrtRuntime.environment();
       ReplicaSettings replicaSettings = ReplicaSettings.fromConfig(full);
       DeviceInventory devices = DeviceInventory.fromConfig(full);
       String nodeAddress = cluster.selfMember().address().toString();
-      ReplicaContext rc = new ReplicaContext(store, devices, env, OrtSettings.fromConfig(full), replicaSettings, ort, nodeAddress);
+      ReplicaContext rc = new ReplicaContext(store, shared, devices, env, OrtSettings.fromConfig(full), replicaSettings, ort, nodeAddress);
 
+      if (clusterSettings.roles().contains(ClusterSettings.WORKER)) {
+        system.systemActorOf(NodeInfoPublisher.create(devices, clusterSettings.roles(), nodeAddress,
+            full.getDuration("modelfleet.cluster.node-info-interval"), IO_DISPATCHER), "node-info", org.apache.pekko.actor.typed.Props.empty());
+      }
       ClusterSharding sharding = ClusterSharding.get(system);
+      // Entities live on workers only; on a gateway-only node these calls start proxies.
       sharding.init(Entity.of(ModelCommand.TYPE_KEY, ec -> ModelEntity.create(ec.getEntityId()))
+          .withRole(ClusterSettings.WORKER)
           .withSettings(ClusterShardingSettings.create(system).withRememberEntities(false)));
       sharding.init(Entity.of(ReplicaCommand.TYPE_KEY, ec -> ReplicaEntity.create(ec, rc))
-          .withStopMessage(new ReplicaCommand.Shutdown()));
+          .withRole(ClusterSettings.WORKER)
+          .withStopMessage(new ReplicaCommand.Shutdown())
+          .withMessageExtractor(new OneShardPerReplica())
+          .withAllocationStrategy(new ExternalShardAllocationStrategy(system, ReplicaCommand.TYPE_KEY.name(),
+              Timeout.create(replicaSettings.askTimeout()))));
 
       JournalCatalog catalog = new JournalCatalog(system);
       Duration resync = full.getDuration("modelfleet.controller.resync-interval");
       ClusterSingleton.get(system).init(SingletonActor.of(
-          DeploymentController.create(catalog.journal(), resync, replicaSettings.askTimeout()), "deployment-controller"));
+              DeploymentController.create(catalog.journal(), resync, replicaSettings.askTimeout()), "deployment-controller")
+          .withSettings(ClusterSingletonSettings.create(system).withRole(ClusterSettings.WORKER)));
 
-      UploadService uploads = new UploadService(system, store, env, ort, io, IO_DISPATCHER, replicaSettings.askTimeout());
+      UploadService uploads = new UploadService(system, store, shared, env, ort, io, IO_DISPATCHER, replicaSettings.askTimeout());
       if (full.getBoolean("modelfleet.node.demo-model")) {
         DemoBootstrap.ensure(system, uploads, replicaSettings.askTimeout());
       }
-      GatewayServer gateway = GatewayServer.start(system, GatewaySettings.fromConfig(full), uploads, catalog)
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
-      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "gateway-unbind",
-          () -> gateway.stop().thenApply(v -> Done.getInstance()));
-      system.log().info("ModelFleet node {} serving HTTP on {} with devices [{}], data in {}", nodeAddress,
-          gateway.localAddress(), devices.hasGpu() ? devices.gpus() : "cpu", dataDir);
+      GatewayServer gateway = null;
+      if (clusterSettings.roles().contains(ClusterSettings.GATEWAY)) {
+        GatewayServer started = GatewayServer.start(system, GatewaySettings.fromConfig(full), uploads, catalog)
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "gateway-unbind",
+            () -> started.stop().thenApply(v -> Done.getInstance()));
+        gateway = started;
+      }
+      system.log().info("ModelFleet node {} with roles {} serving HTTP on {} with devices [{}], data in {}", nodeAddress,
+          clusterSettings.roles(), gateway == null ? "(no gateway role)" : gateway.localAddress(),
+          devices.hasGpu() ? devices.gpus() : "cpu", dataDir);
       return new FleetNode(system, gateway, dataDir);
     } catch (Exception e) {
       system.terminate();
@@ -112,11 +133,27 @@ public final class FleetNode implements AutoCloseable {
     }
   }
 
+  /** The cluster-wide artifact copy in the registry database, per modelfleet.artifacts.shared-store. */
+  private static DatabaseArtifacts sharedStore(Config config, DatabaseSettings db) {
+    String mode = config.getString("modelfleet.artifacts.shared-store");
+    boolean on = switch (mode) {
+      case "database" -> true;
+      case "none" -> false;
+      case "auto" -> db.dialect() == DatabaseSettings.Dialect.POSTGRES;
+      default -> throw new IllegalArgumentException(
+          "modelfleet.artifacts.shared-store must be auto, database or none, got '" + mode + "'");
+    };
+    return on ? DatabaseArtifacts.fromConfig(config, db) : null;
+  }
+
   public ActorSystem<Void> system() {
     return system;
   }
 
   public int httpPort() {
+    if (gateway == null) {
+      throw new IllegalStateException("this node has no gateway role");
+    }
     return gateway.localAddress().getPort();
   }
 

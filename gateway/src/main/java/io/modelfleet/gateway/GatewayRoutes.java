@@ -1,5 +1,6 @@
 package io.modelfleet.gateway;
 
+import io.modelfleet.gateway.cluster.ClusterRoutes;
 import io.modelfleet.gateway.management.ManagementRoutes;
 import io.modelfleet.gateway.oip.OipRoutes;
 import io.modelfleet.gateway.stats.StatsRoutes;
@@ -27,16 +28,20 @@ public final class GatewayRoutes extends AllDirectives {
   private final OipRoutes oip;
   private final RepositoryRoutes repository;
   private final ManagementRoutes management;
+  private final ClusterRoutes cluster;
 
-  public GatewayRoutes(StatsRoutes stats, OipRoutes oip, RepositoryRoutes repository, ManagementRoutes management) {
+  public GatewayRoutes(StatsRoutes stats, OipRoutes oip, RepositoryRoutes repository, ManagementRoutes management,
+      ClusterRoutes cluster) {
     this.stats = stats;
     this.oip = oip;
     this.repository = repository;
     this.management = management;
+    this.cluster = cluster;
   }
 
   public Route all() {
-    return withCaller(caller -> concat(stats.route(caller), oip.route(caller), repository.route(caller), management.route(caller)));
+    return withCaller(caller -> concat(stats.route(caller), oip.route(caller), repository.route(caller),
+        management.route(caller), cluster.route(caller)));
   }
 
   /**

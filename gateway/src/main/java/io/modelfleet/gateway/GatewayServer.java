@@ -1,5 +1,8 @@
 package io.modelfleet.gateway;
 
+import io.modelfleet.gateway.cluster.ClusterData;
+import io.modelfleet.gateway.cluster.ClusterDataSubscriber;
+import io.modelfleet.gateway.cluster.ClusterRoutes;
 import io.modelfleet.gateway.management.ManagementRoutes;
 import io.modelfleet.gateway.oip.HealthCheck;
 import io.modelfleet.gateway.oip.OipRoutes;
@@ -31,8 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway of one node: binds HTTP and wires the routes to the registry, the replica directory
- * and the upload service.
+ * The gateway of one node: binds HTTP and wires the routes to the registry, the replica directory,
+ * the cluster's membership and node directory, and the upload service.
  *
  * <p>Expects Cluster Sharding to be initialised for {@code ModelCommand.TYPE_KEY} on {@code system}
  * (the registry is asked through it) and the system to be a cluster member. It needs nothing
@@ -51,12 +54,14 @@ public final class GatewayServer {
   private final ServerBinding binding;
   private final ActorRef<DirectorySubscriber.Command> subscriber;
   private final ActorRef<ReachabilityWatcher.Command> watcher;
+  private final ActorRef<ClusterDataSubscriber.Command> clusterData;
 
   private GatewayServer(ServerBinding binding, ActorRef<DirectorySubscriber.Command> subscriber,
-      ActorRef<ReachabilityWatcher.Command> watcher) {
+      ActorRef<ReachabilityWatcher.Command> watcher, ActorRef<ClusterDataSubscriber.Command> clusterData) {
     this.binding = binding;
     this.subscriber = subscriber;
     this.watcher = watcher;
+    this.clusterData = clusterData;
   }
 
   /** Binds HTTP and completes when bound (or fails with the bind error). */
@@ -69,7 +74,10 @@ public final class GatewayServer {
     ActorRef<DirectorySubscriber.Command> subscriber = system.systemActorOf(
         DirectorySubscriber.create(directory, chooser), "gateway-directory-" + n, Props.empty());
     ActorRef<ReachabilityWatcher.Command> watcher = system.systemActorOf(
-        ReachabilityWatcher.create(health), "gateway-reachability-" + n, Props.empty());
+        ReachabilityWatcher.create(health, directory), "gateway-reachability-" + n, Props.empty());
+    ClusterData data = new ClusterData();
+    ActorRef<ClusterDataSubscriber.Command> clusterData = system.systemActorOf(
+        ClusterDataSubscriber.create(data), "gateway-cluster-data-" + n, Props.empty());
 
     RegistryClient registry = new RegistryClient(system, catalog, settings.askTimeout());
     InferenceDispatcher dispatcher =
@@ -79,7 +87,8 @@ public final class GatewayServer {
         new OipRoutes(settings, registry, directory, dispatcher, new HealthCheck(system, registry, directory)),
         new RepositoryRoutes(settings, registry, directory,
             new ModelLoader(system, uploads, registry, directory, settings.loadTimeout())),
-        new ManagementRoutes(settings, registry, catalog, uploads, directory));
+        new ManagementRoutes(settings, registry, catalog, uploads, directory),
+        new ClusterRoutes(settings, system, directory, chooser, data));
 
     return Http.get(system)
         .newServerAt(settings.host(), settings.port())
@@ -89,10 +98,11 @@ public final class GatewayServer {
           if (failure != null) {
             subscriber.tell(new DirectorySubscriber.Stop());
             watcher.tell(new ReachabilityWatcher.Stop());
+            clusterData.tell(new ClusterDataSubscriber.Stop());
             throw new CompletionException("gateway could not bind " + settings.host() + ":" + settings.port(), failure);
           }
           log.info("gateway listening on {}", binding.localAddress());
-          return new GatewayServer(binding, subscriber, watcher);
+          return new GatewayServer(binding, subscriber, watcher, clusterData);
         });
   }
 
@@ -127,6 +137,7 @@ public final class GatewayServer {
     return binding.terminate(TERMINATION_DEADLINE).handle((terminated, failure) -> {
       subscriber.tell(new DirectorySubscriber.Stop());
       watcher.tell(new ReachabilityWatcher.Stop());
+      clusterData.tell(new ClusterDataSubscriber.Stop());
       if (failure != null) {
         log.warn("gateway on {} did not terminate cleanly", binding.localAddress(), failure);
       }

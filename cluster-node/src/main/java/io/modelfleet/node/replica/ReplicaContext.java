@@ -4,14 +4,32 @@ import ai.onnxruntime.OrtEnvironment;
 import io.modelfleet.node.device.DeviceInventory;
 import io.modelfleet.node.ort.OrtSettings;
 import io.modelfleet.persistence.artifact.ArtifactStore;
+import io.modelfleet.persistence.artifact.DatabaseArtifacts;
+import java.nio.file.Path;
 import java.util.concurrent.Executor;
 
-/** What every replica entity on a node shares: the store, the devices, ORT and its executors. */
+/**
+ * What every replica entity on a node shares: the local artifact store and the cluster-wide one
+ * ({@code shared}, null when the local store is the only one), the devices, ORT and its executors.
+ */
 public record ReplicaContext(
     ArtifactStore store,
+    DatabaseArtifacts shared,
     DeviceInventory devices,
     OrtEnvironment env,
     OrtSettings ort,
     ReplicaSettings settings,
     Executor ortExecutor,
-    String nodeAddress) {}
+    String nodeAddress) {
+
+  /**
+   * The verified local file of an artifact, fetched from the shared store first when this node
+   * has never seen it. Blocking: call it on the ORT executor.
+   */
+  public Path artifact(String digest) {
+    if (shared != null && !store.contains(digest)) {
+      shared.fetchInto(digest, store);
+    }
+    return store.verified(digest);
+  }
+}

@@ -9,6 +9,10 @@ import io.modelfleet.protocol.model.ModelReply;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.ReplicaPlacement;
 import io.modelfleet.protocol.model.VersionInfo;
+import io.modelfleet.protocol.cluster.ClusterKeys;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.ReplicaCommand;
 import io.modelfleet.protocol.replica.ReplicaId;
@@ -41,6 +45,8 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
 
   private record SpecFetched(ModelReply reply, Throwable failure) {}
 
+  private record PlacementRead(ReplicaPlacement placement) {}
+
   private record Loaded(ModelSession session, Throwable failure) {}
 
   private record Retry() {}
@@ -56,6 +62,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
   private ReplicaState state = ReplicaState.LOADING;
   private String reason;
   private Device device;
+  private VersionInfo version;
   private ModelSession session;
   private InferencePipeline pipeline;
   private DeploymentSpec spec;
@@ -99,6 +106,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
         .onMessage(ReplicaCommand.Retire.class, m -> onRetire(m.reason()))
         .onMessage(ReplicaCommand.Shutdown.class, m -> onShutdown())
         .onMessage(SpecFetched.class, this::onSpecFetched)
+        .onMessage(PlacementRead.class, this::onPlacementRead)
         .onMessage(Loaded.class, this::onLoaded)
         .onMessage(Retry.class, m -> onRetry())
         .onMessage(DrainTimedOut.class, m -> {
@@ -135,7 +143,42 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
       return onRetire("not deployed");
     }
     spec = deployment;
-    Device chosen = chooseDevice(spec.device());
+    this.version = version;
+    askPlacement();
+    return this;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void askPlacement() {
+    getContext().ask(Replicator.GetResponse.class, DistributedData.get(getContext().getSystem()).replicator(),
+        rc.settings().askTimeout(),
+        replyTo -> new Replicator.Get(ClusterKeys.PLACEMENTS, Replicator.readLocal(), (org.apache.pekko.actor.typed.ActorRef) replyTo),
+        (rsp, err) -> new PlacementRead(placementIn(rsp)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private ReplicaPlacement placementIn(Replicator.GetResponse<?> rsp) {
+    if (rsp instanceof Replicator.GetSuccess<?> ok) {
+      return ((LWWMap<String, ReplicaPlacement>) ok.dataValue()).getEntries().get(id.entityId());
+    }
+    return null;
+  }
+
+  /**
+   * The device the deployment controller placed this replica on, when the placement is for this
+   * node and that device is here; otherwise (no controller decision yet, or sharding restarted the
+   * replica elsewhere after a crash) the node's own choice, which the controller then sees.
+   */
+  private Behavior<Object> onPlacementRead(PlacementRead m) {
+    if (state != ReplicaState.LOADING || spec == null) {
+      return this;
+    }
+    DeploymentSpec deployment = spec;
+    VersionInfo version = this.version;
+    Device chosen = placedDevice(m.placement());
+    if (chosen == null) {
+      chosen = chooseDevice(spec.device());
+    }
     if (chosen == null) {
       return failed("the deployment asks for device 'gpu' but this node's device inventory reports no GPU");
     }
@@ -153,7 +196,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     CompletableFuture<ModelSession> load = CompletableFuture.supplyAsync(() -> {
       ModelSession s;
       try {
-        s = ModelSession.open(rc.env(), rc.store().verified(version.digest()), device, rc.ort(), deployment.session(),
+        s = ModelSession.open(rc.env(), rc.artifact(version.digest()), device, rc.ort(), deployment.session(),
             deployment.replicas());
       } catch (ai.onnxruntime.OrtException e) {
         throw new IllegalStateException("ONNX Runtime cannot open the model: " + e.getMessage(), e);
@@ -168,6 +211,16 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     }, rc.ortExecutor());
     getContext().pipeToSelf(load, Loaded::new);
     return this;
+  }
+
+  private Device placedDevice(ReplicaPlacement p) {
+    if (p == null || !rc.nodeAddress().equals(p.node())) {
+      return null;
+    }
+    if (Device.CPU.id().equals(p.device())) {
+      return spec.device() == DeviceKind.GPU ? null : Device.CPU;
+    }
+    return rc.devices().gpus().stream().filter(g -> g.id().equals(p.device())).findFirst().orElse(null);
   }
 
   /** AUTO takes a GPU when the node has one. Spreads replicas over GPUs by index until placement exists. */

@@ -6,6 +6,7 @@ import io.modelfleet.node.ort.ModelInspector.InvalidModelException;
 import io.modelfleet.node.ort.ModelInspector.Signature;
 import io.modelfleet.persistence.artifact.ArtifactStore;
 import io.modelfleet.persistence.artifact.ArtifactTooLargeException;
+import io.modelfleet.persistence.artifact.DatabaseArtifacts;
 import io.modelfleet.persistence.artifact.StoredArtifact;
 import io.modelfleet.protocol.model.ModelCommand;
 import io.modelfleet.protocol.model.ModelReply;
@@ -25,7 +26,7 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * Upload path: stream to the artifact store, let ONNX Runtime read the signature (which also
- * proves the file is a model), then register the version. Nothing is registered unless all three
+ * proves the file is a model), copy it to the cluster's shared store, then register the version. Nothing is registered unless all three
  * succeed; a file ORT refuses is deleted again.
  */
 public final class UploadService implements ModelUploads {
@@ -36,11 +37,14 @@ public final class UploadService implements ModelUploads {
   private final Executor ioExecutor;
   private final String ioDispatcher;
   private final Duration askTimeout;
+  private final DatabaseArtifacts shared;
 
-  public UploadService(ActorSystem<?> system, ArtifactStore store, OrtEnvironment env, Executor ortExecutor,
-      Executor ioExecutor, String ioDispatcher, Duration askTimeout) {
+  /** {@code shared} may be null: then the local store is the only one (single node, or a shared filesystem). */
+  public UploadService(ActorSystem<?> system, ArtifactStore store, DatabaseArtifacts shared, OrtEnvironment env,
+      Executor ortExecutor, Executor ioExecutor, String ioDispatcher, Duration askTimeout) {
     this.system = system;
     this.store = store;
+    this.shared = shared;
     this.env = env;
     this.ortExecutor = ortExecutor;
     this.ioExecutor = ioExecutor;
@@ -66,6 +70,13 @@ public final class UploadService implements ModelUploads {
             throw e;
           }
         }, ortExecutor)
+        // Published before it is registered: any node that learns of the version can fetch it.
+        .thenApplyAsync(in -> {
+          if (shared != null) {
+            shared.publish(in.artifact());
+          }
+          return in;
+        }, ioExecutor)
         .thenCompose(in -> ClusterSharding.get(system).entityRefFor(ModelCommand.TYPE_KEY, model)
             .<ModelReply>ask(r -> new ModelCommand.RegisterVersion(version, in.artifact().digest(), in.artifact().size(),
                 in.signature().inputs(), in.signature().outputs(), meta, r), askTimeout))

@@ -277,25 +277,46 @@ class ServingIT {
   }
 
   @Test
-  void aReplicaThatCannotLoadShowsFailedWithTheReasonAndIsRetried() {
+  void aReplicaThatFitsNowhereIsPendingWithTheReason() {
     http.put("/v1/models/gpuonly/versions/1", TestModels.linear(W, B));
     Http.Response deploy = http.post("/v1/models/gpuonly/deployments", "{\"version\":\"1\",\"replicas\":1,\"device\":\"gpu\"}");
     assertEquals(202, deploy.status(), deploy.body());
-    // This node's inventory is CPU only: the replica fails, says why, and keeps retrying with backoff.
-    Http.Response failed = http.await("/v1/models/gpuonly", r -> {
+    // This node's inventory is CPU only: the replica is not started, and says why.
+    Http.Response pending = http.await("/v1/models/gpuonly", r -> {
+      JsonNode reps = r.json().path("replicas");
+      return reps.size() == 1 && "PENDING".equals(reps.get(0).path("state").asText());
+    }, READY);
+    String reason = pending.json().get("replicas").get(0).get("reason").asText();
+    assertTrue(reason.contains("GPU") && reason.contains("gpuonly/1/0"), reason);
+    Http.Response infer = http.post("/v2/models/gpuonly/infer", inferBody("x", new float[][] {{1, 2, 3}}));
+    assertEquals(503, infer.status(), infer.body());
+
+    assertEquals(202, http.post("/v1/models/gpuonly/deployments", "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\"}").status());
+    http.await("/v1/models/gpuonly", readyReplicas("1", 1), READY);
+    assertEquals(200, http.post("/v2/models/gpuonly/infer", inferBody("x", new float[][] {{1, 2, 3}})).status());
+  }
+
+  @Test
+  void aReplicaThatCannotLoadShowsFailedWithTheReasonAndIsRetried() throws Exception {
+    byte[] model = TestModels.linear(W, new float[] {7, 7});
+    String digest = http.put("/v1/models/broken/versions/1", model).json().get("digest").asText();
+    Path file = dataDir.resolve("artifacts").resolve("sha256").resolve(digest.substring("sha256:".length()));
+    java.nio.file.Files.write(file, "corrupted on disk".getBytes());
+    assertEquals(202, http.post("/v1/models/broken/deployments", "{\"version\":\"1\",\"replicas\":1}").status());
+    Http.Response failed = http.await("/v1/models/broken", r -> {
       JsonNode reps = r.json().path("replicas");
       return reps.size() == 1 && "FAILED".equals(reps.get(0).path("state").asText())
           && reps.get(0).path("reason").asText().contains("attempt 2");
     }, READY);
     String reason = failed.json().get("replicas").get(0).get("reason").asText();
-    assertTrue(reason.contains("no GPU"), reason);
-    Http.Response infer = http.post("/v2/models/gpuonly/infer", inferBody("x", new float[][] {{1, 2, 3}}));
+    assertTrue(reason.contains(digest), "the reason names the artifact that failed its digest check: " + reason);
+    Http.Response infer = http.post("/v2/models/broken/infer", inferBody("x", new float[][] {{1, 2, 3}}));
     assertEquals(503, infer.status(), infer.body());
     assertTrue(infer.error().contains("FAILED"), infer.error());
 
-    // Fixing the deployment lets the next retry succeed.
-    assertEquals(202, http.post("/v1/models/gpuonly/deployments", "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\"}").status());
-    http.await("/v1/models/gpuonly", readyReplicas("1", 1), READY);
-    assertEquals(200, http.post("/v2/models/gpuonly/infer", inferBody("x", new float[][] {{1, 2, 3}})).status());
+    // Once the file is right again, the next retry loads it.
+    java.nio.file.Files.write(file, model);
+    http.await("/v1/models/broken", readyReplicas("1", 1), READY);
+    assertEquals(200, http.post("/v2/models/broken/infer", inferBody("x", new float[][] {{1, 2, 3}})).status());
   }
 }

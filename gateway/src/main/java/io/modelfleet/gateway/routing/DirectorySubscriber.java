@@ -2,6 +2,7 @@ package io.modelfleet.gateway.routing;
 
 import io.modelfleet.protocol.replica.ReplicaDirectoryKey;
 import io.modelfleet.protocol.replica.ReplicaInfo;
+import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -14,10 +15,10 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  *
  * <p>Owns the Distributed Data subscription to {@link ReplicaDirectoryKey#KEY}; the local
  * replicator tells it of every change (at most once per notify interval) and on subscription of
- * the current value. For each change it builds a new {@link RoutingTable} and swaps it into the
- * {@link ReplicaDirectory} that request threads read, then lets the {@link ReplicaChooser} forget
- * counters of replicas that left. It has one state (subscribed) and stops on {@link Stop}, sent
- * when the gateway server stops.
+ * the current value. For each change it hands the entries to the {@link ReplicaDirectory}, which
+ * builds the {@link RoutingTable} request threads read (leaving out entries of nodes that are no
+ * longer members), then lets the {@link ReplicaChooser} forget counters of replicas that left.
+ * It has one state (subscribed) and stops on {@link Stop}, sent when the gateway server stops.
  */
 public final class DirectorySubscriber {
 
@@ -44,12 +45,11 @@ public final class DirectorySubscriber {
   private static Behavior<Command> onDirectoryChanged(
       DirectoryChanged m, ReplicaDirectory directory, ReplicaChooser chooser) {
     if (m.response() instanceof Replicator.Changed<LWWMap<String, ReplicaInfo>> changed) {
-      RoutingTable table = RoutingTable.of(changed.get(ReplicaDirectoryKey.KEY).getEntries().values());
-      directory.replace(table);
+      RoutingTable table = directory.replaceEntries(changed.get(ReplicaDirectoryKey.KEY).getEntries().values());
       chooser.retainOnly(table.replicaIds());
     } else if (m.response() instanceof Replicator.Deleted<LWWMap<String, ReplicaInfo>>) {
       // Nobody deletes the directory in normal operation; if it happens, route nowhere.
-      directory.replace(RoutingTable.EMPTY);
+      directory.replaceEntries(List.of());
       chooser.retainOnly(Set.of());
     }
     return Behaviors.same();

@@ -80,6 +80,10 @@ public final class ReplicaChooser {
     }
   }
 
+  /**
+   * Requests this gateway has outstanding at the replica: its own view, not the replica's queue
+   * (other gateways keep their own counts). Read by the chooser and by {@code GET /v1/cluster/replicas}.
+   */
   public int inFlight(String replicaId) {
     AtomicInteger c = inFlight.get(replicaId);
     return c == null ? 0 : c.get();

@@ -21,28 +21,78 @@ import java.util.stream.Collectors;
  *
  * <p>The directory also lists LOADING, FAILED and DRAINING replicas: they are kept (for readiness
  * messages and the management API) but never routed to.
+ *
+ * <p>Entries of nodes that are no longer cluster members are left out altogether (see
+ * {@link #of(Collection, Set)}): a node that crashed cannot remove its replicas' entries, and
+ * they linger in the directory until someone does. Kept, they would be routed to (and every
+ * request would wait for its deadline) and counted as READY by the readiness endpoints.
  */
 public final class RoutingTable {
 
-  public static final RoutingTable EMPTY = of(List.of());
-
+  // Before EMPTY: building it reads BY_ID.
   private static final Comparator<ReplicaInfo> BY_ID = Comparator.comparing(ReplicaInfo::replicaId);
 
-  private final Map<String, ModelEntry> models;
-  private final Set<String> replicaIds;
+  public static final RoutingTable EMPTY = of(List.of());
 
-  private RoutingTable(Map<String, ModelEntry> models, Set<String> replicaIds) {
+  private final Map<String, ModelEntry> models;
+  private final List<ReplicaInfo> all;
+  private final Set<String> replicaIds;
+  private final Map<String, Integer> countByNode;
+  private final int leftOut;
+
+  private RoutingTable(Map<String, ModelEntry> models, List<ReplicaInfo> all, Set<String> replicaIds,
+      Map<String, Integer> countByNode, int leftOut) {
     this.models = models;
+    this.all = all;
     this.replicaIds = replicaIds;
+    this.countByNode = countByNode;
+    this.leftOut = leftOut;
   }
 
+  /** Every entry, unfiltered: for callers that do not know the membership (and for tests). */
   public static RoutingTable of(Collection<ReplicaInfo> replicas) {
+    return of(replicas, null);
+  }
+
+  /**
+   * The table of the entries whose node is in {@code memberNodes}, the addresses
+   * ({@code Address.toString()}) of the current cluster members that are neither Down nor
+   * Removed. Entries without a node are kept: nothing says their node is gone. {@code null}
+   * means the membership is not known yet and keeps every entry, so that a gateway whose cluster
+   * subscription has not delivered yet is no worse off than without the filter.
+   */
+  public static RoutingTable of(Collection<ReplicaInfo> entries, Set<String> memberNodes) {
+    List<ReplicaInfo> replicas = memberNodes == null ? List.copyOf(entries) : entries.stream()
+        .filter(r -> r.node() == null || memberNodes.contains(r.node()))
+        .toList();
     Map<String, List<ReplicaInfo>> byModel = replicas.stream()
         .collect(Collectors.groupingBy(ReplicaInfo::model));
     Map<String, ModelEntry> models = new HashMap<>();
     byModel.forEach((model, list) -> models.put(model, ModelEntry.of(list)));
     Set<String> ids = replicas.stream().map(ReplicaInfo::replicaId).collect(Collectors.toUnmodifiableSet());
-    return new RoutingTable(Map.copyOf(models), ids);
+    Map<String, Integer> byNode = new HashMap<>();
+    for (ReplicaInfo r : replicas) {
+      if (r.node() != null) {
+        byNode.merge(r.node(), 1, Integer::sum);
+      }
+    }
+    return new RoutingTable(Map.copyOf(models), replicas.stream().sorted(BY_ID).toList(), ids,
+        Map.copyOf(byNode), entries.size() - replicas.size());
+  }
+
+  /** Every replica in the table, sorted by replica id. */
+  public List<ReplicaInfo> all() {
+    return all;
+  }
+
+  /** How many replicas (in any state) the table places on {@code node} (an address string). */
+  public int countOnNode(String node) {
+    return countByNode.getOrDefault(node, 0);
+  }
+
+  /** How many directory entries were left out because their node is not a member. */
+  public int leftOut() {
+    return leftOut;
   }
 
   /** Every replica of {@code model}, sorted by replica id. */

@@ -5,4 +5,8 @@ public final class ArtifactCorruptException extends RuntimeException {
   public ArtifactCorruptException(String message) {
     super(message);
   }
+
+  public ArtifactCorruptException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -6,11 +6,13 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -26,7 +28,9 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>Uploads are streamed chunk by chunk to a temporary file on a blocking dispatcher, hashed on
  * the way, and committed atomically (see {@link UploadWriter}); the whole file is never in memory.
- * Files are immutable once committed, so identical uploads share one file.
+ * Files are immutable once committed, so identical uploads share one file. Copies fetched from
+ * the registry database ({@link DatabaseArtifacts}) take the same path through
+ * {@link #storeVerified}, which also refuses bytes that do not hash to the expected digest.
  */
 public final class ArtifactStore {
   public static final String DIGEST_PREFIX = "sha256:";
@@ -94,6 +98,54 @@ public final class ArtifactStore {
             writer.abort();
           }
         });
+  }
+
+  /**
+   * Copies {@code in} into the store under {@code digest}, for bytes that come from elsewhere (the
+   * registry database) rather than from a client upload. Blocking: run it on a blocking executor.
+   *
+   * <p>The bytes take the upload path (temporary file, fsync, atomic rename) and are hashed on the
+   * way; when they do not hash to {@code digest} the temporary file is deleted and
+   * {@link ArtifactCorruptException} is thrown, so nothing is ever stored under a wrong name. The
+   * upload size limit does not apply: the artifact was already accepted by the node that took the
+   * upload, and the digest bounds what is accepted. Returns the existing file without reading
+   * {@code in} when the store already holds the digest. Does not close {@code in}.
+   */
+  public StoredArtifact storeVerified(String digest, InputStream in) {
+    Optional<StoredArtifact> existing = find(digest);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    UploadWriter writer = new UploadWriter(tmp, blobs, Long.MAX_VALUE);
+    boolean committed = false;
+    try {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) != -1; ) {
+        // write() consumes the bytes before returning, so one buffer can be reused.
+        writer.write(ByteString.fromArrayUnsafe(buf, 0, n));
+      }
+      StoredArtifact stored = writer.commit(digest);
+      committed = true;
+      return stored;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot store artifact " + digest + ": " + e.getMessage(), e);
+    } finally {
+      if (!committed) {
+        writer.abort();
+      }
+    }
+  }
+
+  /** The committed artifact under {@code digest}, if the store holds it (not re-hashed: see {@link #verified}). */
+  public Optional<StoredArtifact> find(String digest) {
+    Path file = path(digest);
+    try {
+      return Optional.of(new StoredArtifact(digest, Files.size(file), file));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static boolean isDigest(String digest) {

@@ -56,9 +56,23 @@ final class UploadWriter {
   }
 
   StoredArtifact commit() throws IOException {
+    return commit(null);
+  }
+
+  /**
+   * Commits the bytes only if they hash to {@code expected} ("sha256:hex"; null accepts any
+   * digest). A mismatch deletes the temporary file and throws {@link ArtifactCorruptException}
+   * before anything is renamed, so a bad copy never appears under a digest it does not have.
+   */
+  StoredArtifact commit(String expected) throws IOException {
+    String hex = HexFormat.of().formatHex(sha.digest());
+    if (expected != null && !expected.equals(ArtifactStore.DIGEST_PREFIX + hex)) {
+      abort();
+      throw new ArtifactCorruptException("the " + size + " bytes received for " + expected
+          + " hash to " + ArtifactStore.DIGEST_PREFIX + hex + "; nothing was stored");
+    }
     channel.force(true);
     channel.close();
-    String hex = HexFormat.of().formatHex(sha.digest());
     Path target = blobs.resolve(hex);
     if (Files.exists(target)) {
       Files.delete(tmpFile);

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -118,5 +123,69 @@ class ArtifactStoreTest {
     var e = assertThrows(ArtifactCorruptException.class, () -> store.verified(a.digest()));
     assertTrue(e.getMessage().contains(a.digest()));
     assertFalse(store.contains("sha256:" + "0".repeat(64)));
+  }
+  @Test
+  void storeVerifiedCommitsAStreamUnderItsDigest() throws Exception {
+    ArtifactStore store = ArtifactStore.open(dir, 100); // the upload limit does not apply to verified copies
+    byte[] bytes = new byte[200_001];
+    new Random(11).nextBytes(bytes);
+    String digest = sha256(bytes);
+    StoredArtifact a = store.storeVerified(digest, new ByteArrayInputStream(bytes));
+    assertEquals(digest, a.digest());
+    assertEquals(bytes.length, a.size());
+    assertArrayEquals(bytes, Files.readAllBytes(a.path()));
+    assertEquals(a, store.find(digest).orElseThrow());
+    assertEquals(0, dir.resolve("tmp").toFile().list().length);
+  }
+
+  @Test
+  void storeVerifiedRefusesBytesThatDoNotMatchAndLeavesNothing() throws Exception {
+    ArtifactStore store = ArtifactStore.open(dir, 1000);
+    String expected = sha256("the real model".getBytes());
+    var e = assertThrows(ArtifactCorruptException.class,
+        () -> store.storeVerified(expected, new ByteArrayInputStream("a tampered model".getBytes())));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+    assertTrue(e.getMessage().contains(sha256("a tampered model".getBytes())), e.getMessage());
+    assertFalse(store.contains(expected));
+    assertEquals(0, dir.resolve("tmp").toFile().list().length);
+    assertEquals(0, dir.resolve("sha256").toFile().list().length);
+  }
+
+  @Test
+  void storeVerifiedOfAStoredDigestDoesNotReadTheStream() throws Exception {
+    ArtifactStore store = ArtifactStore.open(dir, 1000);
+    byte[] bytes = "model".getBytes();
+    StoredArtifact first = store.storeVerified(sha256(bytes), new ByteArrayInputStream(bytes));
+    InputStream unreadable = new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new IOException("must not be read");
+      }
+    };
+    assertEquals(first, store.storeVerified(first.digest(), unreadable));
+  }
+
+  @Test
+  void storeVerifiedLeavesNothingWhenTheStreamFails() throws Exception {
+    ArtifactStore store = ArtifactStore.open(dir, 1000);
+    InputStream failing = new SequenceInputStream(new ByteArrayInputStream(new byte[100]), new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new IOException("connection reset");
+      }
+    });
+    var e = assertThrows(UncheckedIOException.class, () -> store.storeVerified(sha256(new byte[100]), failing));
+    assertTrue(e.getMessage().contains("connection reset"), e.getMessage());
+    assertEquals(0, dir.resolve("tmp").toFile().list().length);
+    assertEquals(0, dir.resolve("sha256").toFile().list().length);
+  }
+
+  @Test
+  void findAndStoreVerifiedRejectWhatIsNotADigest() {
+    ArtifactStore store = ArtifactStore.open(dir, 1000);
+    assertTrue(store.find("sha256:" + "0".repeat(64)).isEmpty());
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> store.storeVerified("../../etc/passwd", new ByteArrayInputStream(new byte[1])));
+    assertTrue(e.getMessage().contains("not a sha256 digest"));
   }
 }

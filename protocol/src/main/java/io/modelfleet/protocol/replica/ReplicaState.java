@@ -5,6 +5,7 @@ package io.modelfleet.protocol.replica;
  *
  * <pre>
  * from      event                          to
+ * (plan)    fits on no worker              PENDING  (published by the controller, not started)
  * (start)   entity started                 LOADING
  * LOADING   session open and warm          READY
  * LOADING   artifact/session failure       FAILED   (retried with backoff)
@@ -14,6 +15,7 @@ package io.modelfleet.protocol.replica;
  * </pre>
  */
 public enum ReplicaState {
+  PENDING,
   LOADING,
   READY,
   DRAINING,

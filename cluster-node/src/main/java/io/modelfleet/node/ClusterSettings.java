@@ -1,0 +1,59 @@
+package io.modelfleet.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+
+/**
+ * How this node joins the cluster and what it does there, from {@code modelfleet.cluster}.
+ * Seed nodes and roles are comma-separated strings in our configuration (easy to pass as
+ * environment variables) and become Pekko's lists here.
+ */
+public record ClusterSettings(List<String> seedNodes, List<String> roles) {
+  public static final String GATEWAY = "gateway";
+  public static final String WORKER = "worker";
+
+  public static ClusterSettings fromConfig(Config root) {
+    Config c = root.getConfig("modelfleet.cluster");
+    List<String> roles = split(c.getString("roles"));
+    for (String r : roles) {
+      if (!r.equals(GATEWAY) && !r.equals(WORKER)) {
+        throw new IllegalArgumentException("modelfleet.cluster.roles may hold gateway and worker, got '" + r + "'");
+      }
+    }
+    if (roles.isEmpty()) {
+      throw new IllegalArgumentException("modelfleet.cluster.roles must name at least one of gateway, worker");
+    }
+    return new ClusterSettings(split(c.getString("seed-nodes")), roles);
+  }
+
+  /** Pekko's own keys, derived from ours. */
+  public static Config pekkoOverrides(Config root) {
+    ClusterSettings s = fromConfig(root);
+    return ConfigFactory.parseMap(Map.of(
+        "pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(s.seedNodes()),
+        "pekko.cluster.roles", ConfigValueFactory.fromIterable(s.roles())));
+  }
+
+  /**
+   * Seed nodes join by themselves (Pekko reads them from configuration); without any, the node
+   * forms a cluster of its own. (Cluster bootstrap through pekko-management is not offered: see
+   * README, "Decisions", for why.)
+   */
+  void join(ActorSystem<?> system) {
+    if (seedNodes.isEmpty()) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+  }
+
+  private static List<String> split(String csv) {
+    return Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+  }
+}

@@ -1,0 +1,157 @@
+package io.modelfleet.gateway.cluster;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import io.modelfleet.gateway.ApiException;
+import io.modelfleet.gateway.Caller;
+import io.modelfleet.gateway.GatewaySettings;
+import io.modelfleet.gateway.Json;
+import io.modelfleet.gateway.RouteSupport;
+import io.modelfleet.gateway.routing.ReplicaChooser;
+import io.modelfleet.gateway.routing.ReplicaDirectory;
+import io.modelfleet.protocol.cluster.ClusterKeys;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.ddata.ORSet;
+import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Down;
+import org.apache.pekko.cluster.typed.Leave;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster API under {@code /v1/cluster}.
+ *
+ * <ul>
+ *   <li>{@code GET members}: every member with its status, reachability, devices, whether it is
+ *       being drained and how many replicas it holds (see {@link MemberRow}).</li>
+ *   <li>{@code GET replicas}: every replica in this gateway's routing table, sorted by id.
+ *       {@code in_flight} is this gateway's own count of requests outstanding at the replica,
+ *       not a cluster-wide figure: other gateways keep their own.</li>
+ *   <li>{@code POST members/{address}/drain}: adds the member to the draining set. The deployment
+ *       controller watches that set, moves the member's replicas to other workers and then makes
+ *       the member leave; this route only records the request.</li>
+ *   <li>{@code POST members/{address}/leave} and {@code .../down}: Pekko's Leave (graceful: the
+ *       member hands its shards over, then exits) and Down (for a member that is gone or must be
+ *       removed at once).</li>
+ * </ul>
+ * {@code {address}} is the full address URL-encoded, or {@code host:port} (see
+ * {@link MemberAddress}). The reads come from local snapshots (Pekko's membership view, the
+ * {@link ClusterData} and the routing table); only a drain talks to the replicator.
+ */
+public final class ClusterRoutes extends RouteSupport {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterRoutes.class);
+
+  /** How long a drain waits for a majority of nodes to hold it before relying on gossip. */
+  private static final Duration DRAIN_WRITE_TIMEOUT = Duration.ofSeconds(3);
+  /** The replicator answers within its write timeout; the ask only guards against a lost reply. */
+  private static final Duration DRAIN_ASK_TIMEOUT = DRAIN_WRITE_TIMEOUT.plusSeconds(2);
+
+  static final String DRAIN_MESSAGE = "its replicas move to other workers, then it leaves the cluster";
+  static final String LEAVE_MESSAGE =
+      "the member leaves the cluster: it hands its replicas over to the other members, then exits";
+  static final String DOWN_MESSAGE =
+      "the member is marked Down and removed from the cluster; its replicas are started on the other members";
+
+  private final Cluster cluster;
+  private final ActorRef<Replicator.Command> replicator;
+  private final SelfUniqueAddress self;
+  private final Scheduler scheduler;
+  private final ReplicaDirectory directory;
+  private final ReplicaChooser chooser;
+  private final ClusterData data;
+
+  public ClusterRoutes(GatewaySettings settings, ActorSystem<?> system, ReplicaDirectory directory,
+      ReplicaChooser chooser, ClusterData data) {
+    super(settings.maxJsonBody());
+    this.cluster = Cluster.get(system);
+    DistributedData ddata = DistributedData.get(system);
+    this.replicator = ddata.replicator();
+    this.self = ddata.selfUniqueAddress();
+    this.scheduler = system.scheduler();
+    this.directory = directory;
+    this.chooser = chooser;
+    this.data = data;
+  }
+
+  public Route route(Caller caller) {
+    return pathPrefix(segment("v1").slash("cluster"), () -> concat(
+        pathPrefix("members", () -> concat(
+            pathEndOrSingleSlash(() -> get(() -> complete(members()))),
+            path(segment().slash("drain"), address -> post(() -> respond(caller, drain(member(address))))),
+            path(segment().slash("leave"), address -> post(() -> complete(leave(member(address))))),
+            path(segment().slash("down"), address -> post(() -> complete(down(member(address))))))),
+        path("replicas", () -> get(() -> complete(replicas())))));
+  }
+
+  private HttpResponse members() {
+    var rows = ClusterMembers.rows(cluster.state(), data.nodes(), data.draining(), directory.current());
+    return Json.ok(g -> ClusterJson.members(rows, g));
+  }
+
+  private HttpResponse replicas() {
+    var replicas = directory.current().all();
+    return Json.ok(g -> ClusterJson.replicas(replicas, chooser::inFlight, g));
+  }
+
+  /** The member the path names; 404 naming every member when there is none. */
+  private Address member(String given) {
+    List<Address> members = new ArrayList<>();
+    for (Member m : cluster.state().getMembers()) {
+      members.add(m.address());
+    }
+    return MemberAddress.find(given, members).orElseThrow(() -> ApiException.notFound(
+        "no member " + MemberAddress.decode(given) + "; members: " + members));
+  }
+
+  /**
+   * Writes the member into the draining set with a majority write. When no majority answers in
+   * time the write still stands locally and gossip spreads it, so the request is accepted all the
+   * same; only a failure to apply it at all is a server fault.
+   */
+  private CompletionStage<HttpResponse> drain(Address member) {
+    String address = member.toString();
+    return AskPattern.<Replicator.Command, Replicator.UpdateResponse<ORSet<String>>>ask(
+            replicator,
+            replyTo -> new Replicator.Update<>(ClusterKeys.DRAINING, ORSet.<String>empty(),
+                new Replicator.WriteMajority(DRAIN_WRITE_TIMEOUT), replyTo, set -> set.add(self, address)),
+            DRAIN_ASK_TIMEOUT, scheduler)
+        .thenApply(reply -> {
+          if (reply instanceof Replicator.UpdateTimeout<ORSet<String>>) {
+            log.info("drain of {} is written locally but no majority confirmed it within {} ms; gossip spreads it",
+                address, DRAIN_WRITE_TIMEOUT.toMillis());
+          } else if (!(reply instanceof Replicator.UpdateSuccess<ORSet<String>>)) {
+            throw new IllegalStateException("the draining set could not be updated for " + address + ": " + reply);
+          }
+          data.addDraining(address);
+          log.info("member {} is to be drained", address);
+          return Json.response(202, g -> ClusterJson.draining(address, DRAIN_MESSAGE, g));
+        });
+  }
+
+  private HttpResponse leave(Address member) {
+    cluster.manager().tell(Leave.create(member));
+    log.info("asked member {} to leave the cluster", member);
+    return Json.response(202, g -> ClusterJson.accepted(member.toString(), LEAVE_MESSAGE, g));
+  }
+
+  private HttpResponse down(Address member) {
+    cluster.manager().tell(new Down(member));
+    log.warn("marked member {} as Down", member);
+    return Json.response(202, g -> ClusterJson.accepted(member.toString(), DOWN_MESSAGE, g));
+  }
+}

@@ -1,0 +1,11 @@
+package io.modelfleet.persistence.artifact;
+
+/**
+ * The registry database holds no committed copy of an artifact: it was never published, or the
+ * node publishing it has not committed yet (or died before it did, which left nothing behind).
+ */
+public final class ArtifactNotFoundException extends RuntimeException {
+  public ArtifactNotFoundException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,32 @@
+package io.modelfleet.protocol.cluster;
+
+import org.apache.pekko.cluster.ddata.Key;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.LWWMapKey;
+import org.apache.pekko.cluster.ddata.ORSet;
+import org.apache.pekko.cluster.ddata.ORSetKey;
+
+/** Distributed Data keys shared by gateways and workers. */
+public final class ClusterKeys {
+  /** Node address to its {@link NodeInfo}; each node writes only its own entry. */
+  public static final Key<LWWMap<String, NodeInfo>> NODES = LWWMapKey.create("node-directory");
+
+  /**
+   * Addresses of members an operator asked to drain. The deployment controller moves their
+   * replicas away and then makes them leave; a gateway adds to it, the controller removes.
+   */
+  public static final Key<ORSet<String>> DRAINING = ORSetKey.create("draining-members");
+
+  /**
+   * Replica id to where the deployment controller placed it (node and device). The controller
+   * writes; a replica reads its own entry when it starts, to open its session on that device.
+   */
+  public static final Key<LWWMap<String, io.modelfleet.protocol.model.ReplicaPlacement>> PLACEMENTS =
+      LWWMapKey.create("replica-placements");
+
+  /** Node roles. A node has both unless configured otherwise. */
+  public static final String ROLE_GATEWAY = "gateway";
+  public static final String ROLE_WORKER = "worker";
+
+  private ClusterKeys() {}
+}
