@@ -132,6 +132,7 @@ public final class DeploymentController {
   }
 
   private Behavior<Command> running(UniqueKillSwitch killSwitch) {
+    ctx.getLog().info("Deployment controller started on {}", Cluster.get(ctx.getSystem()).selfMember().address());
     return Behaviors.receive(Command.class)
         .onMessage(ModelChanged.class, m -> {
           askModel(m.model());
@@ -238,6 +239,7 @@ public final class DeploymentController {
       Assignment a = e.getValue();
       String entityId = id.entityId();
       if (!a.equals(placed.get(id))) {
+        ctx.getLog().info("Placing replica {} on {}", id, a);
         placed.put(id, a);
         replicator.tell(new Replicator.Update<>(ClusterKeys.PLACEMENTS, LWWMap.empty(), Replicator.writeLocal(),
             ctx.getSystem().ignoreRef(), map -> map.put(selfAddress, entityId, new ReplicaPlacement(entityId, a.nodeAddress(), a.deviceId()))));

@@ -42,7 +42,7 @@ public final class NodeProcess implements AutoCloseable {
       Path log = Files.createTempFile("modelfleet-node-", ".log");
       List<String> cmd = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.modelfleet.node.Main"));
+          "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.modelfleet.node.Main"));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(Map.of(
           "MODELFLEET_DATA_DIR", dataDir.toString(),

@@ -1,0 +1,244 @@
+package io.modelfleet.node.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modelfleet.node.testing.Http;
+import io.modelfleet.node.testing.LoadGenerator;
+import io.modelfleet.node.testing.NodeProcess;
+import io.modelfleet.node.testing.TestModels;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real node processes (separate JVMs on 127.0.0.1) sharing a real PostgreSQL, each with two
+ * simulated 16 GiB GPUs. The steps share one cluster and run in order: placement, then kill -9 of
+ * a worker under load, then a join with rebalancing under load, then a drain under load.
+ * Failure-detector and split-brain-resolver timeouts are lowered for the test.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+  private static final Duration WAIT = Duration.ofSeconds(120);
+  private static final float[][] W = {{1f, 0f}, {0f, 1f}, {1f, 1f}};
+  private static final float[] B = {0f, 0f};
+  private static final String ROW = "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2,3]}]}";
+
+  @TempDir static Path dir;
+  static EmbeddedPostgres pg;
+  static final List<NodeProcess> nodes = new ArrayList<>();
+  static final List<Integer> remotePorts = new ArrayList<>();
+  static String seeds;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    pg = EmbeddedPostgres.builder().start();
+    for (int i = 0; i < 4; i++) {
+      remotePorts.add(NodeProcess.freePort());
+    }
+    seeds = address(0) + "," + address(1);
+    for (int i = 0; i < 3; i++) {
+      nodes.add(start(i));
+    }
+    for (NodeProcess n : nodes) {
+      awaitUp(n);
+    }
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    for (NodeProcess n : nodes) {
+      if (n != null) {
+        n.close();
+      }
+    }
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  static String address(int i) {
+    return "pekko://modelfleet@127.0.0.1:" + remotePorts.get(i);
+  }
+
+  static NodeProcess start(int i) {
+    return NodeProcess.start(dir.resolve("node" + i), Map.of(
+        "MODELFLEET_REMOTE_PORT", Integer.toString(remotePorts.get(i)),
+        "MODELFLEET_SEED_NODES", seeds,
+        "MODELFLEET_DB_URL", pg.getJdbcUrl("postgres", "postgres"),
+        "MODELFLEET_DB_USER", "postgres",
+        "MODELFLEET_DEVICES", "simulated",
+        "MODELFLEET_SBR_STABLE_AFTER", "3s",
+        "MODELFLEET_HEARTBEAT_PAUSE", "2s",
+        "MODELFLEET_DEMO_MODEL", "false"));
+  }
+
+  static void awaitUp(NodeProcess n) {
+    try {
+      new Http(n.baseUrl()).await("/v2/health/live", r -> r.status() == 200, WAIT);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\nnode log:\n" + n.log(), e);
+    }
+  }
+
+  static Http http(int i) {
+    return new Http(nodes.get(i).baseUrl());
+  }
+
+  /** READY replicas of m/1 per node address. */
+  static Map<String, Integer> readyByNode(Http http) {
+    Map<String, Integer> out = new HashMap<>();
+    JsonNode model = http.get("/v1/models/m").json();
+    if (model == null || !model.has("replicas")) {
+      return out;
+    }
+    for (JsonNode r : model.get("replicas")) {
+      if ("READY".equals(r.path("state").asText())) {
+        out.merge(r.get("node").asText(), 1, Integer::sum);
+      }
+    }
+    return out;
+  }
+
+  static Predicate<Http.Response> members(int n) {
+    return r -> {
+      if (r.status() != 200 || r.json().get("members").size() != n) {
+        return false;
+      }
+      for (JsonNode m : r.json().get("members")) {
+        if (!"Up".equals(m.get("status").asText()) || m.get("devices").size() < 3) {
+          return false;
+        }
+      }
+      return true;
+    };
+  }
+
+  @Test
+  @Order(1)
+  void replicasArePlacedOnSimulatedGpusSpreadAcrossNodes() {
+    Http h = http(0);
+    h.await("/v1/cluster/members", members(3), WAIT);
+    JsonNode members = h.get("/v1/cluster/members").json().get("members");
+    for (JsonNode m : members) {
+      assertEquals("Up", m.get("status").asText(), m.toString());
+    }
+    Http.Response up = h.put("/v1/models/m/versions/1", TestModels.linear(W, B));
+    assertEquals(201, up.status(), up.body());
+    assertEquals(202, h.post("/v1/models/m/deployments", "{\"version\":\"1\",\"replicas\":3}").status());
+    // Spread: one replica per node (the first placement, or the rebalancing right after it if a
+    // node's devices were not known yet when the deployment arrived).
+    h.await("/v1/models/m", r -> readyByNode(h).size() == 3 && readyByNode(h).values().stream().allMatch(x -> x == 1), WAIT);
+    for (JsonNode r : h.get("/v1/models/m").json().get("replicas")) {
+      assertTrue(r.get("device").asText().startsWith("sim-gpu:"), "placed on a simulated GPU: " + r);
+    }
+    // Every node serves, including those that never saw the upload (artifact fetched from the database).
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, http(i).post("/v2/models/m/infer", ROW).status());
+    }
+    JsonNode m0 = h.get("/v1/cluster/members").json().get("members").get(0);
+    assertTrue(m0.get("devices").size() >= 3, "cpu and two simulated GPUs: " + m0);
+  }
+
+  @Test
+  @Order(2)
+  void killingAWorkerUnderLoadLosesNoRequestAndRestoresTheReplicas() throws Exception {
+    Http h = http(0);
+    String victim = address(2);
+    long killedAt;
+    long downedAt;
+    try (LoadGenerator load = new LoadGenerator(List.of(nodes.get(0).baseUrl() + "/v2/models/m/infer",
+        nodes.get(1).baseUrl() + "/v2/models/m/infer"), ROW, 4, Duration.ofSeconds(30))) {
+      Thread.sleep(1500);
+      killedAt = System.nanoTime();
+      nodes.get(2).kill();
+      h.await("/v1/cluster/members", r -> {
+        for (JsonNode m : r.json().get("members")) {
+          if (m.get("address").asText().equals(victim)) {
+            return false;
+          }
+        }
+        return true;
+      }, WAIT);
+      downedAt = System.nanoTime();
+      h.await("/v1/models/m", r -> readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3, WAIT);
+      long restoredAt = System.nanoTime();
+      Thread.sleep(1000);
+      load.close();
+      System.out.printf("FAILOVER: downed %.1f s after kill -9, replicas restored %.1f s after downing; %s%n",
+          (downedAt - killedAt) / 1e9, (restoredAt - downedAt) / 1e9, load.summary());
+      assertEquals(0, load.noAnswer(), "every request got an answer within its deadline: " + load.summary());
+      assertTrue(load.count(200) >= 0.99 * load.total(), "at least 99% succeeded: " + load.summary());
+    }
+    Map<String, Integer> spread = readyByNode(h);
+    assertEquals(2, spread.size(), spread.toString());
+    assertTrue(!spread.containsKey(victim));
+    JsonNode model = h.get("/v1/models/m").json();
+    assertEquals(1, model.get("versions").size());
+    List<String> events = new ArrayList<>();
+    h.get("/v1/models/m/history").json().get("events").forEach(e -> events.add(e.get("event").asText()));
+    assertEquals("VersionRegistered", events.get(0));
+    assertEquals("DeploymentSet", events.get(1));
+    assertTrue(events.stream().filter("ReplicaPlaced"::equals).count() >= 4, "the re-placement is in the history: " + events);
+  }
+
+  @Test
+  @Order(3)
+  void aJoiningNodeGetsAReplicaWithoutFailedRequests() throws Exception {
+    Http h = http(0);
+    try (LoadGenerator load = new LoadGenerator(List.of(nodes.get(0).baseUrl() + "/v2/models/m/infer",
+        nodes.get(1).baseUrl() + "/v2/models/m/infer"), ROW, 4, Duration.ofSeconds(30))) {
+      NodeProcess joined = start(3);
+      nodes.add(joined);
+      awaitUp(joined);
+      h.await("/v1/models/m", r -> readyByNode(h).getOrDefault(address(3), 0) >= 1
+          && readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3, WAIT);
+      Thread.sleep(1000);
+      load.close();
+      System.out.println("JOIN: " + load.summary());
+      assertEquals(0, load.failed(), "zero failed requests while rebalancing: " + load.summary());
+    }
+    assertEquals(3, readyByNode(h).size(), "spread over three nodes again: " + readyByNode(h));
+  }
+
+  @Test
+  @Order(4)
+  void drainingAMemberMovesItsReplicasAwayAndItLeavesWithoutFailedRequests() throws Exception {
+    Http h = http(0);
+    String drained = address(1);
+    try (LoadGenerator load = new LoadGenerator(List.of(nodes.get(0).baseUrl() + "/v2/models/m/infer"), ROW, 4,
+        Duration.ofSeconds(30))) {
+      Http.Response r = h.post("/v1/cluster/members/" + URLEncoder.encode(drained, StandardCharsets.UTF_8) + "/drain", "");
+      assertEquals(202, r.status(), r.body());
+      h.await("/v1/cluster/members", rsp -> {
+        Set<String> addresses = new HashSet<>();
+        rsp.json().get("members").forEach(m -> addresses.add(m.get("address").asText()));
+        return !addresses.contains(drained);
+      }, WAIT);
+      h.await("/v1/models/m", rsp -> readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3, WAIT);
+      Thread.sleep(1000);
+      load.close();
+      System.out.println("DRAIN: " + load.summary());
+      assertEquals(0, load.failed(), "zero failed requests while draining: " + load.summary());
+    }
+    assertTrue(!readyByNode(h).containsKey(drained));
+    assertEquals(404, h.post("/v1/cluster/members/127.0.0.1:1/drain", "").status());
+  }
+}
