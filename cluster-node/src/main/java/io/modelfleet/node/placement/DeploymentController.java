@@ -214,19 +214,31 @@ public final class DeploymentController {
 
   private Behavior<Command> round() {
     Set<String> members = new HashSet<>();
-    Cluster.get(ctx.getSystem()).state().getMembers().forEach(mem -> {
-      if (mem.status() == MemberStatus.up() || mem.status() == MemberStatus.weaklyUp()) {
-        members.add(mem.address().toString());
+    Set<String> frozen = new HashSet<>();
+    var state = Cluster.get(ctx.getSystem()).state();
+    Set<org.apache.pekko.cluster.Member> unreachable = new HashSet<>();
+    state.getUnreachable().forEach(unreachable::add);
+    state.getMembers().forEach(mem -> {
+      String address = mem.address().toString();
+      if (unreachable.contains(mem) || mem.status() == MemberStatus.down()) {
+        frozen.add(address);
+      } else if (mem.status() == MemberStatus.up() || mem.status() == MemberStatus.weaklyUp()) {
+        members.add(address);
       }
     });
     var workers = nodes.values().stream().filter(n -> members.contains(n.address())).toList();
     var liveNow = live.values().stream().filter(r -> r.state() == ReplicaState.PENDING || members.contains(r.node())).toList();
-    Reconciliation r = Reconciliation.compute(models.values(), liveNow, workers, draining, placed, 1);
-    act(r);
+    Reconciliation r = Reconciliation.compute(models.values(), liveNow, workers, draining, frozen, placed, 1);
+    act(r, frozen);
     return Behaviors.same();
   }
 
-  private void act(Reconciliation r) {
+  private boolean frozenReplica(ReplicaId id, Set<String> frozen) {
+    Assignment a = placed.get(id);
+    return a != null && frozen.contains(a.nodeAddress());
+  }
+
+  private void act(Reconciliation r, Set<String> frozen) {
     Map<ReplicaId, Assignment> target = new HashMap<>(r.plan().assignments());
     for (Move move : r.moves()) {
       ctx.getLog().info("Moving replica {} from {} to {} for balance", move.replica(), move.from(), move.to());
@@ -249,7 +261,7 @@ public final class DeploymentController {
         sharding.entityRefFor(ReplicaCommand.TYPE_KEY, entityId).tell(new ReplicaCommand.EnsureStarted());
       }
     }
-    placed.keySet().retainAll(target.keySet());
+    placed.keySet().removeIf(id -> !target.containsKey(id) && !frozenReplica(id, frozen));
     for (Map.Entry<ReplicaId, String> p : r.plan().pending().entrySet()) {
       ReplicaId id = p.getKey();
       ReplicaInfo existing = live.get(id.entityId());

@@ -27,15 +27,26 @@ import java.util.TreeMap;
  */
 public record Reconciliation(Plan plan, List<Move> moves, List<ReplicaInfo> retire, List<String> drained) {
 
+  /**
+   * @param frozen members that are unreachable or downed but not yet removed. Their replicas are
+   *     left alone this round: moving a shard off a node that cannot answer makes sharding wait for
+   *     a hand-off that never comes (handoff-timeout); once the member is removed, its shards are
+   *     free and the replicas are placed again.
+   */
   public static Reconciliation compute(Collection<ModelView> models, Collection<ReplicaInfo> live,
-      Collection<NodeInfo> nodes, Set<String> draining, Map<ReplicaId, Assignment> previous, int maxMoves) {
+      Collection<NodeInfo> nodes, Set<String> draining, Set<String> frozen, Map<ReplicaId, Assignment> previous,
+      int maxMoves) {
     Map<ReplicaId, ReplicaRequest> desired = new TreeMap<>(Plan.REPLICA_ORDER);
     for (ModelView m : models) {
       for (DeploymentSpec d : m.deployments().values()) {
         VersionInfo v = m.versions().get(d.version());
         long footprint = PlacementPlanner.estimateFootprint(v == null ? 0 : v.size());
         for (int i = 0; i < d.replicas(); i++) {
-          desired.put(new ReplicaId(m.name(), d.version(), i), new ReplicaRequest(d.device(), footprint));
+          ReplicaId id = new ReplicaId(m.name(), d.version(), i);
+          Assignment before = previous.get(id);
+          if (before == null || !frozen.contains(before.nodeAddress())) {
+            desired.put(id, new ReplicaRequest(d.device(), footprint));
+          }
         }
       }
     }
@@ -55,12 +66,14 @@ public record Reconciliation(Plan plan, List<Move> moves, List<ReplicaInfo> reti
     }
     List<NodeInfo> nodeList = new ArrayList<>(nodes);
     Plan plan = PlacementPlanner.plan(nodeList, draining, desired, current);
-    List<Move> moves = maxMoves > 0 && plan.displaced().isEmpty()
+    List<Move> moves = maxMoves > 0 && plan.displaced().isEmpty() && frozen.isEmpty()
         ? PlacementPlanner.rebalance(nodeList, draining, desired, plan, maxMoves) : List.of();
 
     List<ReplicaInfo> retire = new ArrayList<>();
     for (ReplicaInfo r : live) {
-      if (r.state() != ReplicaState.PENDING && !desired.containsKey(ReplicaId.parse(r.replicaId()))) {
+      Assignment before = previous.get(ReplicaId.parse(r.replicaId()));
+      boolean onFrozen = before != null && frozen.contains(before.nodeAddress());
+      if (r.state() != ReplicaState.PENDING && !onFrozen && !desired.containsKey(ReplicaId.parse(r.replicaId()))) {
         retire.add(r);
       }
     }
