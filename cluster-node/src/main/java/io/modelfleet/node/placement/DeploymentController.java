@@ -79,6 +79,12 @@ public final class DeploymentController {
 
   private static final Object ROUND = "round";
   private static final Duration DEBOUNCE = Duration.ofMillis(100);
+  /**
+   * How long a removed member's replicas wait before they are placed again. The shard coordinator
+   * learns that the member's region is gone a moment after the removal; a new location set before
+   * that starts a hand-off from the dead region, which only ends at the hand-off timeout.
+   */
+  private static final Duration SETTLE_AFTER_REMOVAL = Duration.ofSeconds(2);
 
   public static Behavior<Command> create(JdbcReadJournal journal, Duration resyncInterval, Duration askTimeout) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -121,6 +127,7 @@ public final class DeploymentController {
   private Map<String, ReplicaInfo> live = Map.of();
   private Map<String, NodeInfo> nodes = Map.of();
   private Set<String> draining = Set.of();
+  private final Map<String, Long> removedAt = new HashMap<>();
 
   private DeploymentController(ActorContext<Command> ctx, TimerScheduler<Command> timers, Duration askTimeout) {
     this.ctx = ctx;
@@ -200,7 +207,9 @@ public final class DeploymentController {
       }
       replicator.tell(new Replicator.Update<>(ClusterKeys.NODES, LWWMap.empty(), Replicator.writeLocal(),
           ctx.getSystem().ignoreRef(), map -> map.remove(selfAddress, address)));
-      ctx.getLog().info("Member {} was removed; re-placing its replicas", address);
+      removedAt.put(address, System.nanoTime());
+      timers.startSingleTimer("settled-" + address, new Round(), SETTLE_AFTER_REMOVAL.plusMillis(50));
+      ctx.getLog().info("Member {} was removed; re-placing its replicas in {} ms", address, SETTLE_AFTER_REMOVAL.toMillis());
     }
     scheduleRound();
     return Behaviors.same();
@@ -216,6 +225,9 @@ public final class DeploymentController {
     Set<String> members = new HashSet<>();
     Set<String> frozen = new HashSet<>();
     var state = Cluster.get(ctx.getSystem()).state();
+    long now = System.nanoTime();
+    removedAt.values().removeIf(t -> now - t > SETTLE_AFTER_REMOVAL.toNanos());
+    frozen.addAll(removedAt.keySet());
     Set<org.apache.pekko.cluster.Member> unreachable = new HashSet<>();
     state.getUnreachable().forEach(unreachable::add);
     state.getMembers().forEach(mem -> {
@@ -229,7 +241,7 @@ public final class DeploymentController {
     var workers = nodes.values().stream().filter(n -> members.contains(n.address())).toList();
     var liveNow = live.values().stream().filter(r -> r.state() == ReplicaState.PENDING || members.contains(r.node())).toList();
     Reconciliation r = Reconciliation.compute(models.values(), liveNow, workers, draining, frozen, placed, 1);
-    act(r, frozen);
+    act(r, frozen, members);
     return Behaviors.same();
   }
 
@@ -238,7 +250,7 @@ public final class DeploymentController {
     return a != null && frozen.contains(a.nodeAddress());
   }
 
-  private void act(Reconciliation r, Set<String> frozen) {
+  private void act(Reconciliation r, Set<String> frozen, Set<String> members) {
     Map<ReplicaId, Assignment> target = new HashMap<>(r.plan().assignments());
     for (Move move : r.moves()) {
       ctx.getLog().info("Moving replica {} from {} to {} for balance", move.replica(), move.from(), move.to());
@@ -250,7 +262,16 @@ public final class DeploymentController {
       ReplicaId id = e.getKey();
       Assignment a = e.getValue();
       String entityId = id.entityId();
-      if (!a.equals(placed.get(id))) {
+      Assignment before = placed.get(id);
+      if (before != null && !members.contains(before.nodeAddress()) && !a.equals(before)) {
+        // Its node is gone. Setting a new shard location now would start a hand-off from the dead
+        // region, which waits for the hand-off timeout; asking for the entity instead lets sharding
+        // start it at once (the allocation strategy falls back to a live region), and the next
+        // round keeps it wherever it came up.
+        ctx.getLog().info("Restarting replica {} of removed member {}", id, before.nodeAddress());
+        placed.remove(id);
+        sharding.entityRefFor(ReplicaCommand.TYPE_KEY, entityId).tell(new ReplicaCommand.EnsureStarted());
+      } else if (!a.equals(before)) {
         ctx.getLog().info("Placing replica {} on {}", id, a);
         placed.put(id, a);
         replicator.tell(new Replicator.Update<>(ClusterKeys.PLACEMENTS, LWWMap.empty(), Replicator.writeLocal(),
