@@ -9,7 +9,6 @@ import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferRequest;
 import io.modelfleet.protocol.replica.ReplicaCommand;
 import io.modelfleet.protocol.tensor.Tensor;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -18,8 +17,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * The data path of a READY replica: validate, queue, batch, execute, split, reply, count.
@@ -40,7 +41,16 @@ final class InferencePipeline {
 
   record PumpTick() {}
 
-  private static final Object PUMP_TIMER = "pump";
+  /**
+   * Wakes replicas whose batch is waiting for company. Pekko's scheduler ticks every 10 ms, which
+   * would turn a 500 µs max_queue_delay into 10 to 30 ms; a scheduled executor keeps the delay
+   * to within tens of microseconds. One daemon thread serves every replica: it only sends a message.
+   */
+  private static final ScheduledExecutorService BATCH_TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "modelfleet-batch-timer");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final String model;
   private final String version;
@@ -50,11 +60,12 @@ final class InferencePipeline {
   private final StatsRecorder stats;
   private final Executor ortExecutor;
   private final ActorRef<Object> self;
-  private final TimerScheduler<Object> timers;
   private int executingRequests;
+  /** When the earliest wake-up already scheduled fires (nanoTime), or Long.MAX_VALUE for none. */
+  private long wakeAt = Long.MAX_VALUE;
 
   InferencePipeline(String model, String version, ModelSession session, BatchingSpec batching, StatsRecorder stats,
-      Executor ortExecutor, ActorRef<Object> self, TimerScheduler<Object> timers) {
+      Executor ortExecutor, ActorRef<Object> self) {
     this.model = model;
     this.version = version;
     this.session = session;
@@ -63,7 +74,6 @@ final class InferencePipeline {
     this.stats = stats;
     this.ortExecutor = ortExecutor;
     this.self = self;
-    this.timers = timers;
   }
 
   /** Requests accepted and not yet answered. */
@@ -100,10 +110,13 @@ final class InferencePipeline {
   }
 
   void pump() {
+    long now = System.nanoTime();
+    if (now >= wakeAt) {
+      wakeAt = Long.MAX_VALUE;
+    }
     if (executingRequests > 0) {
       return;
     }
-    long now = System.nanoTime();
     BatchQueue.Decision<Pending> d = queue.poll(now);
     for (Pending p : d.expired()) {
       stats.timedOut(now - p.arrivalNanos());
@@ -113,7 +126,11 @@ final class InferencePipeline {
     if (d instanceof BatchQueue.Run<Pending> run) {
       launch(run.items(), now);
     } else if (d instanceof BatchQueue.Wait<Pending> wait) {
-      timers.startSingleTimer(PUMP_TIMER, new PumpTick(), Duration.ofNanos(wait.nanos()));
+      long at = now + wait.nanos();
+      if (at < wakeAt) {
+        wakeAt = at;
+        BATCH_TIMER.schedule(() -> self.tell(new PumpTick()), wait.nanos(), TimeUnit.NANOSECONDS);
+      }
     }
   }
 

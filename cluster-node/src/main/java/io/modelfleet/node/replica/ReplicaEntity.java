@@ -245,7 +245,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     }
     session = m.session();
     pipeline = new InferencePipeline(id.model(), id.version(), session, spec.batching(), stats, rc.ortExecutor(),
-        getContext().getSelf(), timers);
+        getContext().getSelf());
     state = ReplicaState.READY;
     reason = null;
     attempt = 0;
