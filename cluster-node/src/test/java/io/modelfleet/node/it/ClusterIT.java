@@ -241,4 +241,24 @@ class ClusterIT {
     assertTrue(!readyByNode(h).containsKey(drained));
     assertEquals(404, h.post("/v1/cluster/members/127.0.0.1:1/drain", "").status());
   }
+
+  @Test
+  @Order(5)
+  void sigtermOnAWorkerHandsItsReplicasOverWithoutFailedRequests() throws Exception {
+    Http h = http(0);
+    String leaving = address(3);
+    assertTrue(readyByNode(h).containsKey(leaving), "the joined node hosts a replica: " + readyByNode(h));
+    try (LoadGenerator load = new LoadGenerator(List.of(nodes.get(0).baseUrl() + "/v2/models/m/infer"), ROW, 4,
+        Duration.ofSeconds(30))) {
+      Thread.sleep(500);
+      int exit = nodes.get(3).terminate(Duration.ofSeconds(60));
+      assertTrue(exit == 0 || exit == 143, "exit code after SIGTERM: " + exit);
+      h.await("/v1/models/m", rsp -> readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3
+          && !readyByNode(h).containsKey(leaving), WAIT);
+      Thread.sleep(1000);
+      load.close();
+      System.out.println("SIGTERM: " + load.summary());
+      assertEquals(0, load.failed(), "zero failed requests while a node shuts down: " + load.summary());
+    }
+  }
 }
