@@ -128,6 +128,9 @@ public final class DeploymentController {
   private Map<String, NodeInfo> nodes = Map.of();
   private Set<String> draining = Set.of();
   private final Map<String, Long> removedAt = new HashMap<>();
+  /** Replicas of removed members asked for again, until they show up live (or the grace ends). */
+  private final Map<ReplicaId, Long> restarting = new HashMap<>();
+  private static final Duration RESTART_GRACE = Duration.ofSeconds(20);
 
   private DeploymentController(ActorContext<Command> ctx, TimerScheduler<Command> timers, Duration askTimeout) {
     this.ctx = ctx;
@@ -263,6 +266,21 @@ public final class DeploymentController {
       Assignment a = e.getValue();
       String entityId = id.entityId();
       Assignment before = placed.get(id);
+      Long restartedAt = restarting.get(id);
+      if (restartedAt != null) {
+        boolean up = live.containsKey(entityId) && live.get(entityId).state() != ReplicaState.PENDING
+            && members.contains(live.get(entityId).node());
+        if (!up && System.nanoTime() - restartedAt < RESTART_GRACE.toNanos()) {
+          // Wherever sharding is starting it, leave it there; it is placed once it is up.
+          sharding.entityRefFor(ReplicaCommand.TYPE_KEY, entityId).tell(new ReplicaCommand.EnsureStarted());
+          continue;
+        }
+        restarting.remove(id);
+        if (up) {
+          placed.put(id, new Assignment(live.get(entityId).node(), live.get(entityId).device()));
+          continue;
+        }
+      }
       if (before != null && !members.contains(before.nodeAddress()) && !a.equals(before)) {
         // Its node is gone. Setting a new shard location now would start a hand-off from the dead
         // region, which waits for the hand-off timeout; asking for the entity instead lets sharding
@@ -270,6 +288,7 @@ public final class DeploymentController {
         // round keeps it wherever it came up.
         ctx.getLog().info("Restarting replica {} of removed member {}", id, before.nodeAddress());
         placed.remove(id);
+        restarting.put(id, System.nanoTime());
         sharding.entityRefFor(ReplicaCommand.TYPE_KEY, entityId).tell(new ReplicaCommand.EnsureStarted());
       } else if (!a.equals(before)) {
         ctx.getLog().info("Placing replica {} on {}", id, a);
@@ -283,6 +302,7 @@ public final class DeploymentController {
       }
     }
     placed.keySet().removeIf(id -> !target.containsKey(id) && !frozenReplica(id, frozen));
+    restarting.keySet().retainAll(target.keySet());
     for (Map.Entry<ReplicaId, String> p : r.plan().pending().entrySet()) {
       ReplicaId id = p.getKey();
       ReplicaInfo existing = live.get(id.entityId());
