@@ -7,8 +7,6 @@ import io.modelfleet.protocol.tensor.DataType;
 import io.modelfleet.protocol.tensor.Tensor;
 import io.modelfleet.protocol.tensor.TensorFormatException;
 import io.modelfleet.protocol.tensor.TensorJson;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /**
  * An input whose values travel in the binary part of the body ({@code "parameters":
@@ -17,13 +15,9 @@ import java.util.stream.Collectors;
  * size is checked against the datatype and shape, because a wrong size means every value
  * after it would be read from the wrong offset.
  *
- * <p>Name, datatype and shape are read here with the same sentences as {@link TensorJson}, whose
- * parser insists on {@code data}.
+ * <p>Name, datatype and shape are read by {@link TensorJson#parseHeader}, as for JSON inputs.
  */
 final class BinaryInput {
-
-  private static final String VALID_TYPES =
-      Arrays.stream(DataType.values()).map(Enum::name).collect(Collectors.joining(", "));
 
   private BinaryInput() {}
 
@@ -55,8 +49,8 @@ final class BinaryInput {
    * @throws ApiException when the body has too few bytes left
    */
   static Tensor parse(JsonNode input, JsonNode sizeNode, BinaryRequest body) {
-    String name = name(input);
-    String who = "input '" + name + "'";
+    TensorJson.Header h = TensorJson.parseHeader(input);
+    String who = h.who();
     if (!sizeNode.isIntegralNumber() || !sizeNode.canConvertToLong() || sizeNode.longValue() < 0) {
       throw new TensorFormatException(
           who + ": 'binary_data_size' must be a non-negative integer, got " + Json.kind(sizeNode));
@@ -66,84 +60,21 @@ final class BinaryInput {
     if (data != null && !data.isNull()) {
       throw new TensorFormatException(who + " has both 'data' and 'binary_data_size'; send its values one way");
     }
-    DataType type = datatype(who, input.get("datatype"));
-    long[] shape = shape(who, input.get("shape"));
-    long count = count(who, shape);
+    DataType type = h.datatype();
+    long count = h.elementCount();
+    String shape = TensorJson.shapeText(h.shape());
     if (type.fixedWidth() && size != count * type.byteSize()) {
       throw new TensorFormatException(who + ": binary_data_size is " + size + " but " + type + " shape "
-          + shapeText(shape) + " needs " + count * type.byteSize() + " bytes");
+          + shape + " needs " + count * type.byteSize() + " bytes");
     }
-    byte[] bytes = body.take(name, size);
+    byte[] bytes = body.take(h.name(), size);
     if (type == DataType.BYTES) {
-      int elements = TensorJson.elementCountOfBytes(name, bytes);
+      int elements = TensorJson.elementCountOfBytes(h.name(), bytes);
       if (elements != count) {
         throw new TensorFormatException(who + ": binary data has " + elements
-            + " BYTES elements but shape " + shapeText(shape) + " needs " + count);
+            + " BYTES elements but shape " + shape + " needs " + count);
       }
     }
-    return new Tensor(name, type, shape, bytes);
-  }
-
-  private static String name(JsonNode input) {
-    JsonNode n = input.get("name");
-    if (n == null || n.isNull()) {
-      throw new TensorFormatException("an input is missing its 'name'");
-    }
-    if (!n.isTextual()) {
-      throw new TensorFormatException("input 'name' must be a string, got " + Json.kind(n));
-    }
-    return n.textValue();
-  }
-
-  private static DataType datatype(String who, JsonNode n) {
-    if (n == null || n.isNull()) {
-      throw new TensorFormatException(who + ": missing 'datatype'; expected one of " + VALID_TYPES);
-    }
-    DataType type = n.isTextual() ? DataType.parse(n.textValue()) : null;
-    if (type == null) {
-      String given = n.isTextual() ? "\"" + n.textValue() + "\"" : Json.kind(n);
-      throw new TensorFormatException(who + ": unknown datatype " + given + "; expected one of " + VALID_TYPES);
-    }
-    return type;
-  }
-
-  private static long[] shape(String who, JsonNode n) {
-    if (n == null || n.isNull()) {
-      throw new TensorFormatException(who + ": missing 'shape'");
-    }
-    if (!n.isArray()) {
-      throw new TensorFormatException(
-          who + ": 'shape' must be an array of non-negative integers, got " + Json.kind(n));
-    }
-    long[] shape = new long[n.size()];
-    for (int i = 0; i < shape.length; i++) {
-      JsonNode d = n.get(i);
-      if (!d.isIntegralNumber() || !d.canConvertToLong() || d.longValue() < 0) {
-        throw new TensorFormatException(who + ": 'shape' must be an array of non-negative integers,"
-            + " but shape[" + i + "] is " + Json.kind(d));
-      }
-      shape[i] = d.longValue();
-    }
-    return shape;
-  }
-
-  /** Element count, bounded as the JSON codec bounds it so that count × width fits an array. */
-  private static long count(String who, long[] shape) {
-    long n = 1;
-    try {
-      for (long d : shape) {
-        n = Math.multiplyExact(n, d);
-      }
-    } catch (ArithmeticException e) {
-      n = Long.MAX_VALUE;
-    }
-    if (n > Integer.MAX_VALUE / 8) {
-      throw new TensorFormatException(who + ": shape " + shapeText(shape) + " has too many elements");
-    }
-    return n;
-  }
-
-  static String shapeText(long[] shape) {
-    return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]"));
+    return new Tensor(h.name(), type, h.shape(), bytes);
   }
 }

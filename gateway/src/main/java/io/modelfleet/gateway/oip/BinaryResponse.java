@@ -84,7 +84,7 @@ final class BinaryResponse {
     long count = t.elementCount();
     if (type.fixedWidth() && t.data().length != count * type.byteSize()) {
       throw new IllegalArgumentException("output '" + t.name() + "': " + t.data().length + " data bytes but "
-          + type + " shape " + BinaryInput.shapeText(t.shape()) + " needs " + count * type.byteSize());
+          + type + " shape " + TensorJson.shapeText(t.shape()) + " needs " + count * type.byteSize());
     }
     if (type == DataType.BYTES) {
       int framed;
@@ -96,7 +96,7 @@ final class BinaryResponse {
       }
       if (framed != count) {
         throw new IllegalArgumentException("output '" + t.name() + "': " + framed + " BYTES elements but shape "
-            + BinaryInput.shapeText(t.shape()) + " needs " + count);
+            + TensorJson.shapeText(t.shape()) + " needs " + count);
       }
     }
   }

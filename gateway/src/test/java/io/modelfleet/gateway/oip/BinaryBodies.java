@@ -91,6 +91,6 @@ final class BinaryBodies {
   }
 
   static String shapeJson(Tensor t) {
-    return BinaryInput.shapeText(t.shape());
+    return io.modelfleet.protocol.tensor.TensorJson.shapeText(t.shape());
   }
 }

@@ -222,7 +222,7 @@ class BinaryRequestTest {
         floats(1f))).startsWith("input 'x': missing 'datatype'; expected one of BOOL"));
     assertEquals("input 'x': missing 'shape'", reject(body(request(
         "{\"name\":\"x\",\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":4}}"), floats(1f))));
-    assertEquals("input 'x': 'shape' must be an array of non-negative integers, but shape[0] is the number -1",
+    assertEquals("input 'x': 'shape' must be an array of non-negative integers, but shape[0] is -1",
         reject(body(request(binaryInput("x", "FP32", "[-1]", 4)), floats(1f))));
   }
 

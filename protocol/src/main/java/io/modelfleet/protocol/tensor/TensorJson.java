@@ -31,8 +31,19 @@ public final class TensorJson {
 
   private TensorJson() {}
 
-  /** Parses one input tensor object of an inference request into little-endian raw bytes. */
-  public static Tensor parseInput(JsonNode node) {
+  /**
+   * The name, datatype and shape of an input tensor object, validated, with its element count.
+   * Shared by the JSON path ({@link #parseInput}) and Triton's binary extension, whose inputs carry
+   * their values outside the JSON.
+   */
+  public record Header(String name, DataType datatype, long[] shape, long elementCount) {
+    /** "input 'x'", the way every message about this input starts. */
+    public String who() {
+      return "input '" + name + "'";
+    }
+  }
+
+  public static Header parseHeader(JsonNode node) {
     if (node == null || !node.isObject()) {
       throw new TensorFormatException("each input must be a JSON object, got " + describe(node));
     }
@@ -56,9 +67,18 @@ public final class TensorJson {
       throw new TensorFormatException(
           who + ": unknown datatype " + given + "; expected one of " + VALID_TYPES);
     }
-
     long[] shape = parseShape(who, node.get("shape"));
-    long needed = checkedCount(who, shape);
+    return new Header(name, type, shape, checkedCount(who, shape));
+  }
+
+  /** Parses one input tensor object of an inference request into little-endian raw bytes. */
+  public static Tensor parseInput(JsonNode node) {
+    Header h = parseHeader(node);
+    String who = h.who();
+    String name = h.name();
+    DataType type = h.datatype();
+    long[] shape = h.shape();
+    long needed = h.elementCount();
 
     JsonNode data = node.get("data");
     if (data == null || data.isNull()) {
@@ -158,7 +178,7 @@ public final class TensorJson {
     return n;
   }
 
-  static String shapeText(long[] shape) {
+  public static String shapeText(long[] shape) {
     return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]"));
   }
 
