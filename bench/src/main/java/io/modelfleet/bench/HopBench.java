@@ -1,0 +1,377 @@
+package io.modelfleet.bench;
+
+import ai.onnxruntime.OrtEnvironment;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The latency of the cluster hop: p50 of a request whose replica is on the gateway's own node
+ * against one whose replica is on another node. Starts an embedded PostgreSQL in this JVM and two
+ * node processes sharing it (A: gateway and worker, B: worker only), deploys two one-replica copies
+ * of the tiny model until one lands on A and one on B, and measures both through A's gateway with
+ * one client, binary protocol, batch 1: local, remote, local, remote, the better p50 of each kept.
+ * Report to stdout and bench/target/results/hop.md; node logs next to it.
+ *
+ * <p>Properties: {@code bench.root} (repository root), {@code bench.warmup.s} (2), {@code
+ * bench.window.s} (5), {@code bench.rounds} (2), {@code bench.node.jvm} (-Xmx2g), {@code
+ * bench.ready.s} (120).
+ */
+public final class HopBench {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String HOST = ServedNode.HOST;
+  private static final String JAR = "cluster-node/target/cluster-node-0.1.0-SNAPSHOT.jar";
+  private static final String LIB = "cluster-node/target/lib";
+  private static final double TARGET_US = 200;
+  private static final int MAX_DEPLOY_TRIES = 4;
+  /** How long a placement must hold before it is measured: longer than the controller's 5 s resync. */
+  private static final Duration STABLE = Duration.ofSeconds(8);
+
+  private final Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath();
+  private final Duration warmUp = Duration.ofMillis((long) (Double.parseDouble(System.getProperty("bench.warmup.s", "2")) * 1000));
+  private final Duration window = Duration.ofMillis((long) (Double.parseDouble(System.getProperty("bench.window.s", "5")) * 1000));
+  private final int rounds = Integer.getInteger("bench.rounds", 2);
+  private final Duration readyTimeout = Duration.ofSeconds(Integer.getInteger("bench.ready.s", 120));
+  private final List<String> nodeJvm = List.of(System.getProperty("bench.node.jvm", "-Xmx2g").trim().split("\\s+"));
+  private final Path results = root.resolve("bench/target/results");
+
+  public static void main(String[] args) throws Exception {
+    HopBench b = new HopBench();
+    String report = b.run();
+    System.out.println(report);
+    Path out = b.results.resolve("hop.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, report);
+    System.err.println("report written to " + out);
+  }
+
+  /** A node process with its own data directory and log. */
+  private static final class Node {
+    final String name;
+    final Process process;
+    final Path dataDir;
+    final Path log;
+    final int remotePort;
+
+    Node(String name, Process process, Path dataDir, Path log, int remotePort) {
+      this.name = name;
+      this.process = process;
+      this.dataDir = dataDir;
+      this.log = log;
+      this.remotePort = remotePort;
+    }
+
+    String logTail(int lines) {
+      try {
+        List<String> all = Files.readAllLines(log);
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+      } catch (IOException e) {
+        return "(log unreadable: " + e.getMessage() + ")";
+      }
+    }
+
+    void stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor();
+      }
+      try (Stream<Path> files = Files.walk(dataDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        System.err.println("could not remove " + dataDir + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private String run() throws Exception {
+    Path jar = root.resolve(JAR);
+    if (!Files.isRegularFile(jar) || !Files.isDirectory(root.resolve(LIB))) {
+      throw new IllegalStateException(jar + " or " + LIB + " is missing; build first: ./mvnw -B -q -DskipTests package");
+    }
+    Files.createDirectories(results);
+    List<Node> nodes = new ArrayList<>();
+    EmbeddedPostgres pg = null;
+    Thread hook = new Thread(() -> nodes.forEach(n -> n.process.destroyForcibly()));
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      progress("starting embedded PostgreSQL");
+      pg = EmbeddedPostgres.builder().start();
+      String dbUrl = pg.getJdbcUrl("postgres", "postgres");
+      int portA = freePort();
+      int portB = freePort();
+      int httpPort = freePort();
+      String seed = "pekko://modelfleet@" + HOST + ":" + portA;
+      nodes.add(startNode("A", "gateway,worker", portA, httpPort, seed, dbUrl));
+      nodes.add(startNode("B", "worker", portB, freePort(), seed, dbUrl));
+      awaitMembers(nodes, httpPort);
+      progress("cluster up: A (gateway,worker) remote port " + portA + ", B (worker) remote port " + portB
+          + ", A's HTTP port " + httpPort);
+      return measure(nodes, httpPort, portA);
+    } finally {
+      for (Node n : nodes) {
+        n.process.destroy();
+      }
+      for (Node n : nodes) {
+        n.stop();
+      }
+      if (pg != null) {
+        pg.close();
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // Already shutting down.
+      }
+      progress("nodes and PostgreSQL stopped");
+    }
+  }
+
+  private Node startNode(String name, String roles, int remotePort, int httpPort, String seed, String dbUrl)
+      throws IOException {
+    Path dataDir = Files.createTempDirectory("modelfleet-hop-" + name + "-");
+    Path log = results.resolve("hop-node-" + name + ".log");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(nodeJvm);
+    cmd.add("-Dmodelfleet.ort.intra-op-threads=" + RawOrt.INTRA_OP_THREADS);
+    cmd.add("-Dmodelfleet.ort.inter-op-threads=" + RawOrt.INTER_OP_THREADS);
+    cmd.add("-cp");
+    cmd.add(root.resolve(JAR) + File.pathSeparator + root.resolve(LIB) + "/*");
+    cmd.add("io.modelfleet.node.Main");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("MODELFLEET_DATA_DIR", dataDir.toString());
+    env.put("MODELFLEET_HTTP_PORT", Integer.toString(httpPort));
+    env.put("MODELFLEET_HTTP_HOST", HOST);
+    env.put("MODELFLEET_REMOTE_HOST", HOST);
+    env.put("MODELFLEET_REMOTE_PORT", Integer.toString(remotePort));
+    env.put("MODELFLEET_SEED_NODES", seed);
+    env.put("MODELFLEET_DB_URL", dbUrl);
+    env.put("MODELFLEET_DB_USER", "postgres");
+    env.put("MODELFLEET_DEVICES", "cpu-only");
+    env.put("MODELFLEET_DEMO_MODEL", "false");
+    env.put("MODELFLEET_ROLES", roles);
+    progress("starting node " + name + " (" + roles + "), log " + log);
+    return new Node(name, pb.start(), dataDir, log, remotePort);
+  }
+
+  /** Until A's GET /v1/cluster/members lists two members, both Up and with their devices known. */
+  private void awaitMembers(List<Node> nodes, int httpPort) throws InterruptedException {
+    long deadline = System.nanoTime() + readyTimeout.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      for (Node n : nodes) {
+        if (!n.process.isAlive()) {
+          throw new IllegalStateException("node " + n.name + " exited with " + n.process.exitValue() + "; log "
+              + n.log + " ends:\n" + n.logTail(40));
+        }
+      }
+      try {
+        JsonNode members = get(httpPort, "/v1/cluster/members").path("members");
+        int up = 0;
+        for (JsonNode m : members) {
+          // Devices too: until B has published its devices the controller places nothing on it.
+          if ("Up".equals(m.path("status").asText()) && m.path("devices").size() > 0) {
+            up++;
+          }
+        }
+        if (members.size() == 2 && up == 2) {
+          return;
+        }
+        last = members.toString();
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the cluster did not have 2 members Up with devices within " + readyTimeout + " (" + last
+        + "); node A's log ends:\n" + nodes.get(0).logTail(40));
+  }
+
+  private String measure(List<Node> nodes, int httpPort, int portA) throws Exception {
+    BenchModel tiny = BenchModels.tiny();
+    OrtEnvironment env = RawOrt.environment();
+    Map<String, RawOrt.Reference> reference;
+    try (RawOrt raw = RawOrt.open(env, tiny.onnx())) {
+      reference = raw.reference(tiny.inputs(1));
+    }
+    String suffix = ":" + portA;
+    String local = null;
+    String remote = null;
+    List<String> deployed = new ArrayList<>();
+    Map<String, String> where = Map.of();
+    try (NodeApi api = new NodeApi(httpPort)) {
+      for (int i = 1; i <= MAX_DEPLOY_TRIES && (local == null || remote == null); i++) {
+        String name = "hop-" + i;
+        api.upload(name, tiny.onnx());
+        NodeApi.Deployed d = api.deploy(name, false, readyTimeout);
+        if (d.problem() != null) {
+          throw new IllegalStateException(name + ": " + d.problem());
+        }
+        deployed.add(name);
+        if (deployed.size() < 2) {
+          continue;
+        }
+        // The controller may still move replicas for balance right after placing them: decide
+        // only on a placement that has held for a while.
+        where = stablePlacement(httpPort, deployed);
+        progress("placement: " + where);
+        local = null;
+        remote = null;
+        for (Map.Entry<String, String> e : where.entrySet()) {
+          if (e.getValue().endsWith(suffix)) {
+            local = local == null ? e.getKey() : local;
+          } else {
+            remote = remote == null ? e.getKey() : remote;
+          }
+        }
+      }
+    }
+    List<String> placements = new ArrayList<>();
+    where.forEach((m, n) -> placements.add(m + " → " + n));
+    if (local == null || remote == null) {
+      throw new IllegalStateException("could not get one replica on each node in " + MAX_DEPLOY_TRIES
+          + " deployments: " + placements);
+    }
+
+    CpuMonitor cpu = new CpuMonitor(List.of(ProcessHandle.current().pid(), nodes.get(0).process.pid(),
+        nodes.get(1).process.pid()));
+    HttpLoad load = new HttpLoad(httpPort, cpu);
+    Map<String, byte[]> requests = new LinkedHashMap<>();
+    requests.put("local replica", Requests.infer(Requests.Protocol.BINARY, HOST, httpPort, local, tiny.inputs(1)));
+    requests.put("remote replica", Requests.infer(Requests.Protocol.BINARY, HOST, httpPort, remote, tiny.inputs(1)));
+    for (Map.Entry<String, byte[]> e : requests.entrySet()) {
+      String problem = load.check(Requests.Protocol.BINARY, e.getValue(), reference);
+      if (problem != null) {
+        throw new IllegalStateException(e.getKey() + " answered wrongly: " + problem);
+      }
+    }
+    Map<String, List<Measurement>> runs = new LinkedHashMap<>();
+    for (int round = 1; round <= rounds; round++) {
+      for (Map.Entry<String, byte[]> e : requests.entrySet()) {
+        Measurement m = load.measure(1, 1, e.getValue(), warmUp, window);
+        runs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(m);
+        progress(String.format(Locale.ROOT, "round %d %-14s %8.0f req/s  p50 %6.0f µs  p99 %6.0f µs  errors %d  other CPU %.2f",
+            round, e.getKey(), m.opsPerSecond(), m.p50Micros(), m.p99Micros(), m.errors(), m.otherCores()));
+        if (m.errors() > 0) {
+          progress("first error: " + m.firstError());
+        }
+      }
+    }
+    Map<String, String> after = stablePlacement(httpPort, List.of(local, remote));
+    String moved = after.get(local).equals(where.get(local)) && after.get(remote).equals(where.get(remote))
+        ? null : "placement changed during the measurement: now " + after;
+    return report(runs, placements, local, remote, portA, nodes, moved);
+  }
+
+  private String report(Map<String, List<Measurement>> runs, List<String> placements, String local, String remote,
+      int portA, List<Node> nodes, String moved) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# ModelFleet cluster hop: local vs remote replica\n\n");
+    sb.append("- Date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append('\n');
+    sb.append("- Machine: ").append(Machine.cores()).append('\n');
+    sb.append("- JVM: ").append(Machine.jvm()).append("; OS: ").append(Machine.os()).append('\n');
+    sb.append("- Cluster: node A (gateway,worker, remote port ").append(portA)
+        .append(") and node B (worker), separate JVMs ").append(String.join(" ", nodeJvm))
+        .append(", cpu-only, one embedded PostgreSQL, all on 127.0.0.1\n");
+    sb.append("- Model: tiny (Gemm FP32 [1,4]→[1,2]), one replica per deployment, ORT ")
+        .append(RawOrt.INTRA_OP_THREADS).append('/').append(RawOrt.INTER_OP_THREADS).append(" threads; placements: ")
+        .append(String.join(", ", placements)).append(" (local = ").append(local).append(", remote = ")
+        .append(remote).append(")\n");
+    sb.append(String.format(Locale.ROOT, "- Load: 1 client through A's gateway, binary protocol, batch 1; "
+        + "%.1f s warm-up + %.1f s window, %d rounds alternating local/remote, the round with the better p50 kept%n%n",
+        warmUp.toMillis() / 1e3, window.toMillis() / 1e3, rounds));
+    sb.append("| path | req/s | p50 µs | p99 µs | errors | other CPU | p50 of each round µs |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---|\n");
+    Map<String, Measurement> best = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Measurement>> e : runs.entrySet()) {
+      Measurement b = e.getValue().stream().min(Comparator.comparingDouble(Measurement::p50Micros)).orElseThrow();
+      best.put(e.getKey(), b);
+      List<String> each = e.getValue().stream().map(m -> String.format(Locale.ROOT, "%.0f", m.p50Micros())).toList();
+      sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %d | %.2f | %s |%n", e.getKey(),
+          b.opsPerSecond(), b.p50Micros(), b.p99Micros(), b.errors(), b.otherCores(), String.join(", ", each)));
+    }
+    double diff = best.get("remote replica").p50Micros() - best.get("local replica").p50Micros();
+    sb.append(String.format(Locale.ROOT, "%nRemote − local p50: **%+.0f µs** (target ≤ +%.0f µs: %s)%n", diff, TARGET_US,
+        diff <= TARGET_US ? "✓" : "✗"));
+    if (moved != null) {
+      sb.append("\n**Warning:** ").append(moved).append(" — the rows may mix local and remote requests.\n");
+    }
+    sb.append("\nNode logs: ").append(nodes.get(0).log).append(", ").append(nodes.get(1).log).append('\n');
+    return sb.toString();
+  }
+
+  /**
+   * Model → node of its one replica, once every model has exactly one replica, READY, and that
+   * has not changed for {@link #STABLE} (a rebalancing moves replicas for a few seconds after a
+   * placement).
+   */
+  private Map<String, String> stablePlacement(int httpPort, List<String> models) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + readyTimeout.toNanos();
+    Map<String, String> last = null;
+    long since = 0;
+    while (System.nanoTime() < deadline) {
+      Map<String, String> now = new LinkedHashMap<>();
+      for (String m : models) {
+        JsonNode replicas = get(httpPort, "/v1/models/" + m).path("replicas");
+        if (replicas.size() == 1 && "READY".equals(replicas.get(0).path("state").asText())) {
+          now.put(m, replicas.get(0).path("node").asText());
+        }
+      }
+      if (now.size() != models.size()) {
+        last = null;
+      } else if (!now.equals(last)) {
+        last = now;
+        since = System.nanoTime();
+      } else if (System.nanoTime() - since >= STABLE.toNanos()) {
+        return now;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the placement of " + models + " did not settle within " + readyTimeout
+        + " (last " + last + ")");
+  }
+
+  private static JsonNode get(int port, String path) throws IOException {
+    try (MiniHttpClient c = new MiniHttpClient(HOST, port, 10_000)) {
+      int status = c.exchange(MiniHttpClient.request("GET", path, HOST, port, null, null));
+      if (status != 200) {
+        throw new IOException("GET " + path + " answered " + c.describe(status));
+      }
+      HttpResponseReader r = c.response();
+      return MAPPER.readTree(r.body(), 0, r.bodyLength());
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void progress(String line) {
+    System.err.println("[hop] " + line);
+  }
+}
