@@ -17,6 +17,9 @@ import java.util.List;
  * running this on every start is then harmless on H2 and PostgreSQL alike.
  */
 public final class DatabaseSchema {
+  /** Arbitrary but fixed: the PostgreSQL advisory lock that serialises schema creation. */
+  private static final long SCHEMA_LOCK_KEY = 73_010_001L;
+
   private DatabaseSchema() {}
 
   public static void ensure(DatabaseSettings db) {
@@ -24,8 +27,20 @@ public final class DatabaseSchema {
     List<String> statements = statements(read(resource));
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
         Statement st = c.createStatement()) {
-      for (String sql : statements) {
-        st.execute(sql);
+      // Nodes of a cluster start together: IF NOT EXISTS does not stop two PostgreSQL sessions
+      // from racing on the catalog ("relation already exists"), so they take turns.
+      boolean postgres = db.dialect() == DatabaseSettings.Dialect.POSTGRES;
+      if (postgres) {
+        st.execute("SELECT pg_advisory_lock(" + SCHEMA_LOCK_KEY + ")");
+      }
+      try {
+        for (String sql : statements) {
+          st.execute(sql);
+        }
+      } finally {
+        if (postgres) {
+          st.execute("SELECT pg_advisory_unlock(" + SCHEMA_LOCK_KEY + ")");
+        }
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create the registry schema at " + db.url() + ": " + e.getMessage(), e);
