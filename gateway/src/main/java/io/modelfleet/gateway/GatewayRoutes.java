@@ -8,6 +8,7 @@ import io.modelfleet.gateway.repository.RepositoryRoutes;
 import io.modelfleet.protocol.model.RequestMeta;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -63,6 +64,8 @@ public final class GatewayRoutes extends AllDirectives {
     return header
         .map(String::trim)
         .filter(h -> !h.isEmpty() && h.length() <= MAX_REQUEST_ID_LENGTH)
-        .orElseGet(() -> UUID.randomUUID().toString());
+        // A request id needs to be unique, not unguessable: SecureRandom (UUID.randomUUID) on
+        // every request costs more than the rest of the routing.
+        .orElseGet(() -> new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong()).toString());
   }
 }

@@ -62,17 +62,16 @@ final class BinaryInput {
     }
     DataType type = h.datatype();
     long count = h.elementCount();
-    String shape = TensorJson.shapeText(h.shape());
     if (type.fixedWidth() && size != count * type.byteSize()) {
       throw new TensorFormatException(who + ": binary_data_size is " + size + " but " + type + " shape "
-          + shape + " needs " + count * type.byteSize() + " bytes");
+          + TensorJson.shapeText(h.shape()) + " needs " + count * type.byteSize() + " bytes");
     }
     byte[] bytes = body.take(h.name(), size);
     if (type == DataType.BYTES) {
       int elements = TensorJson.elementCountOfBytes(h.name(), bytes);
       if (elements != count) {
         throw new TensorFormatException(who + ": binary data has " + elements
-            + " BYTES elements but shape " + shape + " needs " + count);
+            + " BYTES elements but shape " + TensorJson.shapeText(h.shape()) + " needs " + count);
       }
     }
     return new Tensor(h.name(), type, h.shape(), bytes);
