@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
+import io.modelfleet.node.ort.OrtRuntime;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The baseline: one in-process ONNX Runtime session on the CPU with the same options the served
@@ -26,8 +26,6 @@ public final class RawOrt implements AutoCloseable {
 
   public static final int INTRA_OP_THREADS = 2;
   public static final int INTER_OP_THREADS = 1;
-  /** ORT 1.29 crashed initialising on a thread with a small stack (see the node's OrtRuntime). */
-  private static final long INIT_STACK_BYTES = 64L << 20;
 
   private final OrtEnvironment env;
   private final OrtSession session;
@@ -37,27 +35,9 @@ public final class RawOrt implements AutoCloseable {
     this.session = session;
   }
 
-  /** The process-wide environment, created on a large-stack thread. */
+  /** The process-wide environment, started exactly as a node starts it (see {@link OrtRuntime}). */
   public static OrtEnvironment environment() {
-    AtomicReference<Object> result = new AtomicReference<>();
-    Thread t = new Thread(null, () -> {
-      try {
-        result.set(OrtEnvironment.getEnvironment());
-      } catch (Throwable e) {
-        result.set(e);
-      }
-    }, "ort-init", INIT_STACK_BYTES);
-    t.start();
-    try {
-      t.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting ONNX Runtime", e);
-    }
-    if (result.get() instanceof OrtEnvironment env) {
-      return env;
-    }
-    throw new IllegalStateException("ONNX Runtime failed to start", (Throwable) result.get());
+    return OrtRuntime.environment();
   }
 
   public static RawOrt open(OrtEnvironment env, byte[] onnx) throws OrtException {
