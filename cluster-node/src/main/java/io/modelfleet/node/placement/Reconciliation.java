@@ -66,7 +66,8 @@ public record Reconciliation(Plan plan, List<Move> moves, List<ReplicaInfo> reti
     }
     List<NodeInfo> nodeList = new ArrayList<>(nodes);
     Plan plan = PlacementPlanner.plan(nodeList, draining, desired, current);
-    List<Move> moves = maxMoves > 0 && plan.displaced().isEmpty() && frozen.isEmpty()
+    // Displaced replicas already have their new place in the plan; balancing works on that plan.
+    List<Move> moves = maxMoves > 0 && frozen.isEmpty()
         ? PlacementPlanner.rebalance(nodeList, draining, desired, plan, maxMoves) : List.of();
 
     List<ReplicaInfo> retire = new ArrayList<>();

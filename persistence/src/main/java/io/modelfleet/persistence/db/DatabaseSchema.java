@@ -54,7 +54,9 @@ public final class DatabaseSchema {
       if (sql.isEmpty()) {
         continue;
       }
-      sql = sql.replaceFirst("(?i)^CREATE (UNIQUE )?INDEX (CONCURRENTLY )?(?!IF NOT EXISTS)", "CREATE $1INDEX $2IF NOT EXISTS ");
+      // CONCURRENTLY goes: it waits for every open transaction, including a node waiting on the
+      // schema lock below, which deadlocks nodes that start together; the tables are new or small.
+      sql = sql.replaceFirst("(?i)^CREATE (UNIQUE )?INDEX (CONCURRENTLY )?(?!IF NOT EXISTS)", "CREATE $1INDEX IF NOT EXISTS ");
       out.add(sql);
     }
     return out;
