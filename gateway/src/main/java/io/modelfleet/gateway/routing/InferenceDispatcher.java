@@ -36,6 +36,15 @@ public final class InferenceDispatcher {
 
   private static final Logger log = LoggerFactory.getLogger(InferenceDispatcher.class);
 
+  /**
+   * When another READY replica exists, the first attempt waits at most this long. A request sent
+   * straight to a replica that is stopping on a live node (a shard hand-off) is dropped without an
+   * answer and no membership event reports it; after this it is retried elsewhere instead of
+   * waiting out the whole deadline. Inference has no side effects, so the cost of a slow replica
+   * being overtaken is only duplicated work.
+   */
+  private static final Duration FIRST_ATTEMPT_MAX = Duration.ofSeconds(5);
+
   private final Scheduler scheduler;
   private final ReplicaDirectory directory;
   private final ReplicaChooser chooser;
@@ -78,7 +87,7 @@ public final class InferenceDispatcher {
     if (remaining <= 0) {
       return done(deadlineExceeded(model, version));
     }
-    Duration budget = Duration.ofNanos(mayRetry ? remaining * 2 / 3 : remaining);
+    Duration budget = Duration.ofNanos(mayRetry ? Math.min(remaining * 2 / 3, FIRST_ATTEMPT_MAX.toNanos()) : remaining);
     CompletableFuture<InferReply> reply = new CompletableFuture<>();
     chooser.acquire(replica.replicaId());
     health.track(replica.ref(), reply);
