@@ -2,6 +2,7 @@ package io.modelfleet.node;
 
 import ai.onnxruntime.OrtEnvironment;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.modelfleet.gateway.GatewayServer;
 import io.modelfleet.gateway.GatewaySettings;
 import io.modelfleet.node.cluster.NodeInfoPublisher;
@@ -11,6 +12,8 @@ import io.modelfleet.node.ort.OrtRuntime;
 import io.modelfleet.node.ort.OrtSettings;
 import io.modelfleet.node.placement.DeploymentController;
 import io.modelfleet.node.replica.ReplicaContext;
+import io.modelfleet.node.replica.ReplicaStarter;
+import io.modelfleet.node.cluster.ShutdownDrain;
 import io.modelfleet.node.replica.OneShardPerReplica;
 import io.modelfleet.node.replica.ReplicaEntity;
 import io.modelfleet.node.replica.ReplicaSettings;
@@ -69,7 +72,11 @@ public final class FleetNode implements AutoCloseable {
     if (db.createSchema()) {
       DatabaseSchema.ensure(db);
     }
-    Config full = ClusterSettings.pekkoOverrides(config).withFallback(db.pekkoOverrides()).withFallback(config);
+    Duration shutdownDrain = config.getDuration("modelfleet.node.shutdown-drain-timeout");
+    // The drain runs in this phase, so the phase must outlast it.
+    Config phase = ConfigFactory.parseString("pekko.coordinated-shutdown.phases.before-service-unbind.timeout = "
+        + (shutdownDrain.toMillis() + 10_000) + "ms");
+    Config full = ClusterSettings.pekkoOverrides(config).withFallback(phase).withFallback(db.pekkoOverrides()).withFallback(config);
     ClusterSettings clusterSettings = ClusterSettings.fromConfig(full);
     String artifactsDir = full.getString("modelfleet.artifacts.dir");
     ArtifactStore store = ArtifactStore.open(
@@ -104,6 +111,11 @@ public final class FleetNode implements AutoCloseable {
           .withMessageExtractor(new OneShardPerReplica())
           .withAllocationStrategy(new ExternalShardAllocationStrategy(system, ReplicaCommand.TYPE_KEY.name(),
               Timeout.create(replicaSettings.askTimeout()))));
+      if (clusterSettings.roles().contains(ClusterSettings.WORKER)) {
+        system.systemActorOf(ReplicaStarter.create(), "replica-starter",
+            org.apache.pekko.actor.typed.Props.empty());
+        ShutdownDrain.register(system, shutdownDrain);
+      }
 
       JournalCatalog catalog = new JournalCatalog(system);
       Duration resync = full.getDuration("modelfleet.controller.resync-interval");

@@ -13,13 +13,20 @@ import io.modelfleet.protocol.replica.ReplicaId;
 import io.modelfleet.protocol.replica.ReplicaInfo;
 import io.modelfleet.protocol.replica.ReplicaState;
 import java.time.Duration;
+import io.modelfleet.node.replica.ReplicaStarter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -57,9 +64,14 @@ import org.apache.pekko.stream.javadsl.Sink;
  * towards balance, removes the directory entries of members that left, and lets a drained member
  * leave.
  *
- * <p>A moved replica restarts on its new node (sharding hands the shard off: the old copy drains
- * its in-flight requests, then the new one loads); gateways route to the version's other replicas
- * meanwhile.
+ * <p>Moves are make-before-break. A replica slot ("model/version/index") is served by one
+ * incarnation, a sharding entity of its own; moving it (rebalancing, a drained member, a changed
+ * device kind) starts the next incarnation ("model/version/index/2") on the target, waits until it
+ * is READY, then retires the old one, which drains its in-flight requests and stops. A copy that
+ * fails or is not READY within {@link #SURGE_TIMEOUT} is retired instead, and that slot is not
+ * moved again for {@link #MOVE_COOLDOWN}. A replica whose node died has nothing left to keep, so
+ * it is restarted at once. Entities are started from the node that should host them ({@link
+ * ReplicaStarter}), so they never begin on the wrong node.
  */
 public final class DeploymentController {
 
@@ -77,6 +89,8 @@ public final class DeploymentController {
 
   private record Round() implements Command {}
 
+  private record Starters(Receptionist.Listing listing) implements Command {}
+
   private static final Object ROUND = "round";
   private static final Duration DEBOUNCE = Duration.ofMillis(100);
   /**
@@ -86,7 +100,17 @@ public final class DeploymentController {
    */
   private static final Duration SETTLE_AFTER_REMOVAL = Duration.ofSeconds(2);
 
+  /**
+   * A failure restarts the controller (with backoff) rather than stopping it: a singleton that
+   * stopped would leave the cluster without placement until its node left. Everything it knows is
+   * read again from the registry and the directories.
+   */
   public static Behavior<Command> create(JdbcReadJournal journal, Duration resyncInterval, Duration askTimeout) {
+    return Behaviors.supervise(behavior(journal, resyncInterval, askTimeout))
+        .onFailure(Exception.class, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+  }
+
+  private static Behavior<Command> behavior(JdbcReadJournal journal, Duration resyncInterval, Duration askTimeout) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       // One adapter for every subscription: an actor has one message adapter per message class,
       // so a second ReplicatorMessageAdapter would silently replace the first. Data tells keys apart.
@@ -99,6 +123,8 @@ public final class DeploymentController {
       subscribe(replicator, ClusterKeys.DRAINING, adapter);
       var memberAdapter = ctx.messageAdapter(ClusterEvent.MemberEvent.class, Members::new);
       Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(memberAdapter, ClusterEvent.MemberEvent.class));
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(ReplicaStarter.KEY,
+          ctx.messageAdapter(Receptionist.Listing.class, Starters::new)));
       var self = ctx.getSelf();
       String prefix = ModelCommand.TYPE_KEY.name() + "|";
       UniqueKillSwitch killSwitch = journal.eventsByTag(ModelEvent.TAG, Offset.noOffset())
@@ -131,6 +157,18 @@ public final class DeploymentController {
   /** Replicas of removed members asked for again, until they show up live (or the grace ends). */
   private final Map<ReplicaId, Long> restarting = new HashMap<>();
   private static final Duration RESTART_GRACE = Duration.ofSeconds(20);
+  /** How long a move's new copy may take to become READY (artifact fetch, session, warm-up). */
+  static final Duration SURGE_TIMEOUT = Duration.ofMinutes(3);
+  /** How long a replica whose move was abandoned stays put before it may be moved again. */
+  static final Duration MOVE_COOLDOWN = Duration.ofSeconds(60);
+  /** The incarnation serving each slot (0 until it first moves). */
+  private final Map<ReplicaId, Integer> generation = new HashMap<>();
+  /** Moves in progress, by slot. */
+  private final Map<ReplicaId, Surge> surges = new HashMap<>();
+  /** Slots whose last move was abandoned, and when. */
+  private final Map<ReplicaId, Long> cooldown = new HashMap<>();
+  /** The replica starter of each worker, by node address. */
+  private Map<String, ActorRef<ReplicaStarter.Start>> starters = Map.of();
 
   private DeploymentController(ActorContext<Command> ctx, TimerScheduler<Command> timers, Duration askTimeout) {
     this.ctx = ctx;
@@ -157,11 +195,27 @@ public final class DeploymentController {
           return Behaviors.same();
         })
         .onMessage(Round.class, m -> round())
+        .onMessage(Starters.class, this::onStarters)
         .onSignal(PostStop.class, s -> {
           killSwitch.shutdown();
           return Behaviors.same();
         })
+        .onSignal(PreRestart.class, s -> {
+          killSwitch.shutdown();
+          return Behaviors.same();
+        })
         .build();
+  }
+
+  private Behavior<Command> onStarters(Starters m) {
+    String self = Cluster.get(ctx.getSystem()).selfMember().address().toString();
+    Map<String, ActorRef<ReplicaStarter.Start>> byNode = new HashMap<>();
+    for (ActorRef<ReplicaStarter.Start> ref : m.listing().getServiceInstances(ReplicaStarter.KEY)) {
+      var address = ref.path().address();
+      byNode.put(address.hasGlobalScope() ? address.toString() : self, ref);
+    }
+    starters = byNode;
+    return Behaviors.same();
   }
 
   private void askModel(String model) {
@@ -243,9 +297,91 @@ public final class DeploymentController {
     });
     var workers = nodes.values().stream().filter(n -> members.contains(n.address())).toList();
     var liveNow = live.values().stream().filter(r -> r.state() == ReplicaState.PENDING || members.contains(r.node())).toList();
-    Reconciliation r = Reconciliation.compute(models.values(), liveNow, workers, draining, frozen, placed, 1);
-    act(r, frozen, members);
+    Map<ReplicaId, List<ReplicaInfo>> slots = Incarnations.bySlot(liveNow);
+    progressSurges(slots, members);
+    resolveDuplicates(slots);
+    Set<String> surging = new HashSet<>();
+    surges.values().forEach(s -> surging.add(s.incarnation().entityId()));
+    // The planner sees one entry per slot: the incarnation that serves it, not a copy being started.
+    List<ReplicaInfo> forPlan = new ArrayList<>();
+    liveNow.stream().filter(r -> r.state() == ReplicaState.PENDING || r.node() == null).forEach(forPlan::add);
+    slots.forEach((slot, list) -> Incarnations.current(list, surging).ifPresent(cur -> {
+      forPlan.add(cur);
+      generation.putIfAbsent(slot, Incarnations.generation(cur));
+    }));
+    // One rebalancing move at a time, cluster-wide: the next is planned once the last has finished.
+    Reconciliation r = Reconciliation.compute(models.values(), forPlan, workers, draining, frozen, placed,
+        surges.isEmpty() ? 1 : 0);
+    for (ReplicaId slot : List.copyOf(surges.keySet())) {
+      if (!r.plan().assignments().containsKey(slot) && !r.plan().pending().containsKey(slot)) {
+        abortSurge(slot, slots.getOrDefault(slot, List.of()), "no deployment wants replica " + slot + " any more");
+      }
+    }
+    act(r, frozen, members, slots, liveNow);
     return Behaviors.same();
+  }
+
+  /** Finishes the moves whose new incarnation is READY, and gives up on those that failed. */
+  private void progressSurges(Map<ReplicaId, List<ReplicaInfo>> slots, Set<String> members) {
+    long now = System.nanoTime();
+    for (Map.Entry<ReplicaId, Surge> e : List.copyOf(surges.entrySet())) {
+      ReplicaId slot = e.getKey();
+      Surge s = e.getValue();
+      List<ReplicaInfo> incarnations = slots.getOrDefault(slot, List.of());
+      String newId = s.incarnation().entityId();
+      ReplicaInfo fresh = incarnations.stream().filter(i -> i.replicaId().equals(newId)).findFirst().orElse(null);
+      if (fresh != null && fresh.ready()) {
+        for (ReplicaInfo old : incarnations) {
+          if (!old.replicaId().equals(newId) && old.state() != ReplicaState.DRAINING) {
+            old.ref().tell(new ReplicaCommand.Retire("replaced by " + newId + " on " + s.to()));
+          }
+        }
+        surges.remove(slot);
+        generation.put(slot, s.incarnation().generation());
+        placed.put(slot, new Assignment(fresh.node(), fresh.device()));
+        ctx.getLog().info("Moved replica {} to {} ({}) in {} ms: {} is READY, the previous copy drains", slot, s.to(),
+            s.why(), (now - s.startedNanos()) / 1_000_000, newId);
+      } else if (fresh != null && fresh.state() == ReplicaState.FAILED) {
+        abortSurge(slot, incarnations, "the new copy failed: " + fresh.reason());
+      } else if (!members.contains(s.to().nodeAddress())) {
+        abortSurge(slot, incarnations, "its target " + s.to().nodeAddress() + " is gone");
+      } else if (now - s.startedNanos() > SURGE_TIMEOUT.toNanos()) {
+        abortSurge(slot, incarnations, "the new copy was not READY within " + SURGE_TIMEOUT.toSeconds() + " s");
+      }
+    }
+  }
+
+  private void abortSurge(ReplicaId slot, List<ReplicaInfo> incarnations, String why) {
+    Surge s = surges.remove(slot);
+    if (s == null) {
+      return;
+    }
+    String newId = s.incarnation().entityId();
+    ctx.getLog().warn("Move of replica {} to {} abandoned ({}); it stays where it is", slot, s.to(), why);
+    incarnations.stream().filter(i -> i.replicaId().equals(newId)).findFirst()
+        .ifPresent(i -> i.ref().tell(new ReplicaCommand.Retire("move abandoned: " + why)));
+    cooldown.put(slot, System.nanoTime());
+  }
+
+  /** Slots with several incarnations that no move of this controller explains (see {@link Incarnations}). */
+  private void resolveDuplicates(Map<ReplicaId, List<ReplicaInfo>> slots) {
+    slots.forEach((slot, list) -> {
+      if (surges.containsKey(slot)) {
+        return;
+      }
+      Incarnations.Resolution res = Incarnations.resolve(list);
+      if (res instanceof Incarnations.Resolution.KeepNewest k) {
+        ctx.getLog().info("Replica {} has {} incarnations; keeping the newest, {}", slot, list.size(), k.newest().replicaId());
+        k.retire().forEach(o -> o.ref().tell(new ReplicaCommand.Retire("replaced by " + k.newest().replicaId())));
+        generation.put(slot, Incarnations.generation(k.newest()));
+        placed.put(slot, new Assignment(k.newest().node(), k.newest().device()));
+      } else if (res instanceof Incarnations.Resolution.Adopt a) {
+        surges.put(slot, new Surge(ReplicaId.Incarnation.parse(a.newest().replicaId()),
+            new Assignment(a.newest().node(), a.newest().device()), System.nanoTime(), "found loading"));
+      } else if (res instanceof Incarnations.Resolution.DropNewest d) {
+        d.newest().ref().tell(new ReplicaCommand.Retire("a move to this copy failed: " + d.newest().reason()));
+      }
+    });
   }
 
   private boolean frozenReplica(ReplicaId id, Set<String> frozen) {
@@ -253,52 +389,96 @@ public final class DeploymentController {
     return a != null && frozen.contains(a.nodeAddress());
   }
 
-  private void act(Reconciliation r, Set<String> frozen, Set<String> members) {
-    Map<ReplicaId, Assignment> target = new HashMap<>(r.plan().assignments());
-    for (Move move : r.moves()) {
-      ctx.getLog().info("Moving replica {} from {} to {} for balance", move.replica(), move.from(), move.to());
-      target.put(move.replica(), move.to());
+  private String entityOf(ReplicaId slot) {
+    return slot.incarnation(generation.getOrDefault(slot, 0)).entityId();
+  }
+
+  /** Starts (or keeps alive) a replica entity, from the node it should run on when that node is known. */
+  private void start(String entityId, String nodeAddress) {
+    var starter = starters.get(nodeAddress);
+    if (starter != null) {
+      starter.tell(new ReplicaStarter.Start(entityId));
+    } else {
+      ClusterSharding.get(ctx.getSystem()).entityRefFor(ReplicaCommand.TYPE_KEY, entityId).tell(new ReplicaCommand.EnsureStarted());
     }
-    var sharding = ClusterSharding.get(ctx.getSystem());
+  }
+
+  /** Records the device in the placement map and the node as the shard's location, then starts it there. */
+  private void placeAndStart(String entityId, Assignment a) {
     var replicator = DistributedData.get(ctx.getSystem()).replicator();
+    replicator.tell(new Replicator.Update<>(ClusterKeys.PLACEMENTS, LWWMap.empty(), Replicator.writeLocal(),
+        ctx.getSystem().ignoreRef(), map -> map.put(selfAddress, entityId, new ReplicaPlacement(entityId, a.nodeAddress(), a.deviceId()))));
+    shardLocations.setShardLocation(entityId, AddressFromURIString.parse(a.nodeAddress()))
+        .thenRun(() -> start(entityId, a.nodeAddress()));
+  }
+
+  private void act(Reconciliation r, Set<String> frozen, Set<String> members, Map<ReplicaId, List<ReplicaInfo>> slots,
+      List<ReplicaInfo> liveNow) {
+    Map<ReplicaId, Assignment> target = new HashMap<>(r.plan().assignments());
+    Map<ReplicaId, String> why = new HashMap<>();
+    r.plan().displaced().forEach((id, from) -> why.put(id, "its place " + from + " is no longer eligible"));
+    for (Move move : r.moves()) {
+      target.put(move.replica(), move.to());
+      why.put(move.replica(), "balance");
+    }
+    var replicator = DistributedData.get(ctx.getSystem()).replicator();
+    long now = System.nanoTime();
+    cooldown.values().removeIf(t -> now - t > MOVE_COOLDOWN.toNanos());
     for (Map.Entry<ReplicaId, Assignment> e : target.entrySet()) {
       ReplicaId id = e.getKey();
       Assignment a = e.getValue();
-      String entityId = id.entityId();
+      if (surges.containsKey(id)) {
+        continue;
+      }
+      String entityId = entityOf(id);
       Assignment before = placed.get(id);
       Long restartedAt = restarting.get(id);
       if (restartedAt != null) {
-        boolean up = live.containsKey(entityId) && live.get(entityId).state() != ReplicaState.PENDING
-            && members.contains(live.get(entityId).node());
-        if (!up && System.nanoTime() - restartedAt < RESTART_GRACE.toNanos()) {
+        ReplicaInfo up = live.get(entityId);
+        boolean isUp = up != null && up.state() != ReplicaState.PENDING && up.device() != null && members.contains(up.node());
+        if (!isUp && now - restartedAt < RESTART_GRACE.toNanos()) {
           // Wherever sharding is starting it, leave it there; it is placed once it is up.
-          sharding.entityRefFor(ReplicaCommand.TYPE_KEY, entityId).tell(new ReplicaCommand.EnsureStarted());
+          start(entityId, a.nodeAddress());
           continue;
         }
         restarting.remove(id);
-        if (up) {
-          placed.put(id, new Assignment(live.get(entityId).node(), live.get(entityId).device()));
+        if (isUp) {
+          Assignment where = new Assignment(up.node(), up.device());
+          placed.put(id, where);
+          // The shard is already there; recording it keeps a later member at the dead address from claiming it.
+          shardLocations.setShardLocation(entityId, AddressFromURIString.parse(where.nodeAddress()));
           continue;
         }
       }
+      boolean serving = slots.containsKey(id);
       if (before != null && !members.contains(before.nodeAddress()) && !a.equals(before)) {
-        // Its node is gone. Setting a new shard location now would start a hand-off from the dead
-        // region, which waits for the hand-off timeout; asking for the entity instead lets sharding
-        // start it at once (the allocation strategy falls back to a live region), and the next
-        // round keeps it wherever it came up.
-        ctx.getLog().info("Restarting replica {} of removed member {}", id, before.nodeAddress());
+        // Its node is gone, so nothing serves it: no copy to keep alive while a new one loads.
+        // Setting a new shard location now would start a hand-off from the dead region, which
+        // waits for the hand-off timeout; starting the entity from the target node instead lets
+        // sharding start it at once there (the allocation strategy falls back to the asking
+        // region), and a later round records wherever it came up.
+        ctx.getLog().info("Restarting replica {} of removed member {} on {}", entityId, before.nodeAddress(), a.nodeAddress());
         placed.remove(id);
-        restarting.put(id, System.nanoTime());
-        sharding.entityRefFor(ReplicaCommand.TYPE_KEY, entityId).tell(new ReplicaCommand.EnsureStarted());
+        restarting.put(id, now);
+        start(entityId, a.nodeAddress());
+      } else if (before != null && !a.equals(before) && serving) {
+        if (cooldown.containsKey(id)) {
+          continue;
+        }
+        // Make-before-break: a new incarnation starts at the target while this one serves.
+        int next = Math.max(generation.getOrDefault(id, 0),
+            slots.get(id).stream().mapToInt(Incarnations::generation).max().orElse(0)) + 1;
+        ReplicaId.Incarnation fresh = id.incarnation(next);
+        String reason = why.getOrDefault(id, "placement changed");
+        ctx.getLog().info("Moving replica {} from {} to {} ({}): starting {} there first", id, before, a, reason, fresh);
+        surges.put(id, new Surge(fresh, a, now, reason));
+        placeAndStart(fresh.entityId(), a);
       } else if (!a.equals(before)) {
-        ctx.getLog().info("Placing replica {} on {}", id, a);
+        ctx.getLog().info("Placing replica {} on {}", entityId, a);
         placed.put(id, a);
-        replicator.tell(new Replicator.Update<>(ClusterKeys.PLACEMENTS, LWWMap.empty(), Replicator.writeLocal(),
-            ctx.getSystem().ignoreRef(), map -> map.put(selfAddress, entityId, new ReplicaPlacement(entityId, a.nodeAddress(), a.deviceId()))));
-        shardLocations.setShardLocation(entityId, AddressFromURIString.parse(a.nodeAddress()))
-            .thenRun(() -> sharding.entityRefFor(ReplicaCommand.TYPE_KEY, entityId).tell(new ReplicaCommand.EnsureStarted()));
+        placeAndStart(entityId, a);
       } else {
-        sharding.entityRefFor(ReplicaCommand.TYPE_KEY, entityId).tell(new ReplicaCommand.EnsureStarted());
+        start(entityId, a.nodeAddress());
       }
     }
     placed.keySet().removeIf(id -> !target.containsKey(id) && !frozenReplica(id, frozen));
@@ -306,10 +486,10 @@ public final class DeploymentController {
     for (Map.Entry<ReplicaId, String> p : r.plan().pending().entrySet()) {
       ReplicaId id = p.getKey();
       ReplicaInfo existing = live.get(id.entityId());
-      if (existing == null || existing.state() == ReplicaState.PENDING) {
+      if (!slots.containsKey(id) && (existing == null || existing.state() == ReplicaState.PENDING)) {
         ReplicaInfo pending = new ReplicaInfo(id.entityId(), id.model(), id.version(), null, null, ReplicaState.PENDING,
             p.getValue(), null, System.currentTimeMillis());
-        if (!pending.equals(existing) && (existing == null || !p.getValue().equals(existing.reason()))) {
+        if (existing == null || !p.getValue().equals(existing.reason())) {
           replicator.tell(new Replicator.Update<>(ReplicaDirectoryKey.KEY, LWWMap.empty(), Replicator.writeLocal(),
               ctx.getSystem().ignoreRef(), map -> map.put(selfAddress, id.entityId(), pending)));
         }
@@ -323,9 +503,18 @@ public final class DeploymentController {
       }
     }
     for (ReplicaInfo info : r.retire()) {
-      info.ref().tell(new ReplicaCommand.Retire("no deployment wants replica " + info.replicaId()));
+      // Every incarnation of an unwanted slot goes, not only the one that stood for it.
+      for (ReplicaInfo inc : slots.getOrDefault(ReplicaId.parse(info.replicaId()), List.of(info))) {
+        if (inc.state() != ReplicaState.DRAINING) {
+          inc.ref().tell(new ReplicaCommand.Retire("no deployment wants replica " + inc.replicaId()));
+        }
+      }
     }
     for (String address : r.drained()) {
+      // An old incarnation still draining its in-flight requests there keeps the member.
+      if (liveNow.stream().anyMatch(i -> address.equals(i.node()) && i.state() != ReplicaState.PENDING)) {
+        continue;
+      }
       ctx.getLog().info("Member {} is drained; asking it to leave", address);
       Cluster.get(ctx.getSystem()).manager().tell(Leave.create(AddressFromURIString.parse(address)));
       replicator.tell(new Replicator.Update<>(ClusterKeys.DRAINING, ORSet.<String>empty(), Replicator.writeLocal(),

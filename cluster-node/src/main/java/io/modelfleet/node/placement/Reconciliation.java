@@ -22,7 +22,7 @@ import java.util.TreeMap;
  *
  * @param plan where every desired replica goes (or why it cannot go anywhere)
  * @param moves at most one rebalancing move per round, so the cluster never churns
- * @param retire live replicas no deployment wants any more
+ * @param retire live replicas of models the controller has read that no deployment wants any more
  * @param drained draining members that host nothing any more and may leave
  */
 public record Reconciliation(Plan plan, List<Move> moves, List<ReplicaInfo> retire, List<String> drained) {
@@ -70,11 +70,16 @@ public record Reconciliation(Plan plan, List<Move> moves, List<ReplicaInfo> reti
     List<Move> moves = maxMoves > 0 && frozen.isEmpty()
         ? PlacementPlanner.rebalance(nodeList, draining, desired, plan, maxMoves) : List.of();
 
+    // Only a model the controller has read can say that it does not want a replica: a controller
+    // that has just started (after a fail-over) sees the live replicas before the registry answers.
+    Set<String> known = new java.util.HashSet<>();
+    models.forEach(m -> known.add(m.name()));
     List<ReplicaInfo> retire = new ArrayList<>();
     for (ReplicaInfo r : live) {
       Assignment before = previous.get(ReplicaId.parse(r.replicaId()));
       boolean onFrozen = before != null && frozen.contains(before.nodeAddress());
-      if (r.state() != ReplicaState.PENDING && !onFrozen && !desired.containsKey(ReplicaId.parse(r.replicaId()))) {
+      if (r.state() != ReplicaState.PENDING && !onFrozen && known.contains(r.model())
+          && !desired.containsKey(ReplicaId.parse(r.replicaId()))) {
         retire.add(r);
       }
     }

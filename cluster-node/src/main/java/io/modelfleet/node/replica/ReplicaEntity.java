@@ -30,7 +30,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
 
 /**
- * One replica of one model version (sharded, remember-entities, id "model/version/index").
+ * One incarnation of one replica of one model version (sharded, remember-entities, id
+ * "model/version/index", plus "/generation" for the copies that moves start; see {@link ReplicaId.Incarnation}).
  *
  * <p>Owns one ONNX Runtime session on one device. Asks the model registry for its version and
  * deployment, reports its placement there, loads and verifies the artifact, warms up and publishes
@@ -54,6 +55,8 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
   private record DrainTimedOut() {}
 
   private final ReplicaId id;
+  /** This incarnation's entity id: the slot's id, plus the generation after a move. */
+  private final String entityId;
   private final ReplicaContext rc;
   private final EntityContext<ReplicaCommand> entity;
   private final TimerScheduler<Object> timers;
@@ -78,7 +81,8 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
 
   private ReplicaEntity(ActorContext<Object> ctx, TimerScheduler<Object> timers, EntityContext<ReplicaCommand> entity, ReplicaContext rc) {
     super(ctx);
-    this.id = ReplicaId.parse(entity.getEntityId());
+    this.entityId = entity.getEntityId();
+    this.id = ReplicaId.parse(entityId);
     this.rc = rc;
     this.entity = entity;
     this.timers = timers;
@@ -111,7 +115,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
         .onMessage(Retry.class, m -> onRetry())
         .onMessage(DrainTimedOut.class, m -> {
           if (pipeline != null) {
-            pipeline.failQueued("replica " + id + " stopped before the request could run");
+            pipeline.failQueued("replica " + entityId + " stopped before the request could run");
           }
           return finish();
         })
@@ -139,7 +143,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     VersionInfo version = model.versions().get(id.version());
     DeploymentSpec deployment = model.deployments().get(id.version());
     if (version == null || deployment == null || id.index() >= deployment.replicas()) {
-      getContext().getLog().info("Replica {} is not part of any deployment; retiring", id);
+      getContext().getLog().info("Replica {} is not part of any deployment; retiring", entityId);
       return onRetire("not deployed");
     }
     spec = deployment;
@@ -159,7 +163,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
   @SuppressWarnings("unchecked")
   private ReplicaPlacement placementIn(Replicator.GetResponse<?> rsp) {
     if (rsp instanceof Replicator.GetSuccess<?> ok) {
-      return ((LWWMap<String, ReplicaPlacement>) ok.dataValue()).getEntries().get(id.entityId());
+      return ((LWWMap<String, ReplicaPlacement>) ok.dataValue()).getEntries().get(entityId);
     }
     return null;
   }
@@ -186,11 +190,11 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     publish();
     ClusterSharding.get(getContext().getSystem())
         .entityRefFor(ModelCommand.TYPE_KEY, id.model())
-        .<ModelReply>ask(r -> new ModelCommand.RecordPlacement(new ReplicaPlacement(id.entityId(), rc.nodeAddress(), device.id()), r),
+        .<ModelReply>ask(r -> new ModelCommand.RecordPlacement(new ReplicaPlacement(entityId, rc.nodeAddress(), device.id()), r),
             rc.settings().askTimeout())
         .whenComplete((ok, err) -> {
           if (err != null) {
-            getContext().getSystem().log().warn("Replica {} could not record its placement: {}", id, err.getMessage());
+            getContext().getSystem().log().warn("Replica {} could not record its placement: {}", entityId, err.getMessage());
           }
         });
     CompletableFuture<ModelSession> load = CompletableFuture.supplyAsync(() -> {
@@ -249,7 +253,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     state = ReplicaState.READY;
     reason = null;
     attempt = 0;
-    getContext().getLog().info("Replica {} is READY on {}", id, device.id());
+    getContext().getLog().info("Replica {} is READY on {}", entityId, device.id());
     publish();
     return this;
   }
@@ -262,7 +266,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     Duration wait = rc.settings().backoff(attempt);
     state = ReplicaState.FAILED;
     reason = why + " (attempt " + attempt + ", next retry in " + wait.toMillis() + " ms)";
-    getContext().getLog().warn("Replica {} FAILED: {}", id, reason);
+    getContext().getLog().warn("Replica {} FAILED: {}", entityId, reason);
     publish();
     timers.startSingleTimer(new Retry(), wait);
     return this;
@@ -277,7 +281,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
 
   private Behavior<Object> onInfer(ReplicaCommand.Infer m) {
     if (state != ReplicaState.READY) {
-      m.replyTo().tell(new InferReply.InferFailure(503, "replica " + id + " is " + state));
+      m.replyTo().tell(new InferReply.InferFailure(503, "replica " + entityId + " is " + state));
       return this;
     }
     pipeline.submit(m);
@@ -294,7 +298,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
 
   private Behavior<Object> onRetire(String why) {
     retiring = true;
-    getContext().getLog().info("Replica {} retiring: {}", id, why);
+    getContext().getLog().info("Replica {} retiring: {}", entityId, why);
     return drain();
   }
 
@@ -328,7 +332,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
       session.close();
       session = null;
     }
-    directory.remove(id.entityId());
+    directory.remove(entityId);
     if (shutdownRequested) {
       return Behaviors.stopped();
     }
@@ -341,7 +345,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     return Behaviors.receive(Object.class)
         .onMessage(ReplicaCommand.Shutdown.class, m -> Behaviors.stopped())
         .onMessage(ReplicaCommand.Infer.class, m -> {
-          m.replyTo().tell(new InferReply.InferFailure(503, "replica " + id + " is stopping"));
+          m.replyTo().tell(new InferReply.InferFailure(503, "replica " + entityId + " is stopping"));
           return Behaviors.same();
         })
         .onAnyMessage(m -> Behaviors.same())
@@ -352,7 +356,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     if (state == ReplicaState.DRAINING && session == null && device == null) {
       return;
     }
-    directory.publish(new ReplicaInfo(id.entityId(), id.model(), id.version(), rc.nodeAddress(),
+    directory.publish(new ReplicaInfo(entityId, id.model(), id.version(), rc.nodeAddress(),
         device == null ? null : device.id(), state, reason,
         getContext().getSelf().<ReplicaCommand>narrow(), System.currentTimeMillis()));
   }

@@ -104,8 +104,13 @@ class ClusterIT {
 
   /** READY replicas of m/1 per node address. */
   static Map<String, Integer> readyByNode(Http http) {
+    return readyByNode(http, "m");
+  }
+
+  /** READY replicas of a model per node address. */
+  static Map<String, Integer> readyByNode(Http http, String name) {
     Map<String, Integer> out = new HashMap<>();
-    JsonNode model = http.get("/v1/models/m").json();
+    JsonNode model = http.get("/v1/models/" + name).json();
     if (model == null || !model.has("replicas")) {
       return out;
     }
@@ -199,14 +204,45 @@ class ClusterIT {
     assertTrue(events.stream().filter("ReplicaPlaced"::equals).count() >= 4, "the re-placement is in the history: " + events);
   }
 
+  /** Indexes of the nodes still running. */
+  static final List<Integer> alive = new ArrayList<>(List.of(0, 1, 2));
+
+  static int indexOf(String address) {
+    for (int i = 0; i < remotePorts.size(); i++) {
+      if (address(i).equals(address)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no test node has address " + address);
+  }
+
+  /** A running node other than the one given, to send requests through. */
+  static int gatewayOtherThan(int excluded) {
+    return alive.stream().filter(i -> i != excluded).findFirst().orElseThrow();
+  }
+
+  /** The node hosting the single READY replica of s. */
+  static int hostOfS(Http h) {
+    Map<String, Integer> s = readyByNode(h, "s");
+    assertEquals(1, s.size(), "one READY replica of s: " + s);
+    return indexOf(s.keySet().iterator().next());
+  }
+
+  static List<String> inferUrls(int gateway) {
+    String base = nodes.get(gateway).baseUrl();
+    return List.of(base + "/v2/models/s/infer", base + "/v2/models/m/infer");
+  }
+
   @Test
   @Order(3)
   void aJoiningNodeGetsAReplicaWithoutFailedRequests() throws Exception {
+    alive.remove(Integer.valueOf(2));
     Http h = http(0);
     try (LoadGenerator load = new LoadGenerator(List.of(nodes.get(0).baseUrl() + "/v2/models/m/infer",
         nodes.get(1).baseUrl() + "/v2/models/m/infer"), ROW, 4, Duration.ofSeconds(30))) {
       NodeProcess joined = start(3);
       nodes.add(joined);
+      alive.add(3);
       awaitUp(joined);
       h.await("/v1/models/m", r -> readyByNode(h).getOrDefault(address(3), 0) >= 1
           && readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3, WAIT);
@@ -216,15 +252,33 @@ class ClusterIT {
       assertEquals(0, load.failed(), "zero failed requests while rebalancing: " + load.summary());
     }
     assertEquals(3, readyByNode(h).size(), "spread over three nodes again: " + readyByNode(h));
+    // The replica moved by starting a new incarnation there ("m/1/<index>/<generation>") before the
+    // old copy stopped, not by restarting the same one.
+    for (JsonNode r : h.get("/v1/models/m").json().get("replicas")) {
+      if (r.get("node").asText().equals(address(3))) {
+        assertEquals(4, r.get("id").asText().split("/").length, "a new incarnation on the joined node: " + r);
+      }
+    }
   }
 
+  /**
+   * The model s has a single replica, so while it moves nothing else can serve it: zero failed
+   * requests is only possible because the new copy is READY before the old one stops.
+   */
   @Test
   @Order(4)
   void drainingAMemberMovesItsReplicasAwayAndItLeavesWithoutFailedRequests() throws Exception {
-    Http h = http(0);
-    String drained = address(1);
-    try (LoadGenerator load = new LoadGenerator(List.of(nodes.get(0).baseUrl() + "/v2/models/m/infer"), ROW, 4,
-        Duration.ofSeconds(30))) {
+    Http h0 = http(0);
+    Http.Response up = h0.put("/v1/models/s/versions/1", TestModels.linear(W, B));
+    assertEquals(201, up.status(), up.body());
+    assertEquals(202, h0.post("/v1/models/s/deployments", "{\"version\":\"1\",\"replicas\":1}").status());
+    h0.await("/v1/models/s", r -> readyByNode(h0, "s").size() == 1, WAIT);
+    int victim = hostOfS(h0);
+    String drained = address(victim);
+    int gw = gatewayOtherThan(victim);
+    Http h = http(gw);
+    try (LoadGenerator load = new LoadGenerator(inferUrls(gw), ROW, 4, Duration.ofSeconds(30))) {
+      Thread.sleep(500);
       Http.Response r = h.post("/v1/cluster/members/" + URLEncoder.encode(drained, StandardCharsets.UTF_8) + "/drain", "");
       assertEquals(202, r.status(), r.body());
       h.await("/v1/cluster/members", rsp -> {
@@ -232,33 +286,42 @@ class ClusterIT {
         rsp.json().get("members").forEach(m -> addresses.add(m.get("address").asText()));
         return !addresses.contains(drained);
       }, WAIT);
-      h.await("/v1/models/m", rsp -> readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3, WAIT);
+      alive.remove(Integer.valueOf(victim));
+      h.await("/v1/models/m", rsp -> readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3
+          && readyByNode(h, "s").size() == 1, WAIT);
       Thread.sleep(1000);
       load.close();
       System.out.println("DRAIN: " + load.summary());
       assertEquals(0, load.failed(), "zero failed requests while draining: " + load.summary());
+      assertTrue(load.count(200) > 0, load.summary());
     }
     assertTrue(!readyByNode(h).containsKey(drained));
+    assertTrue(!readyByNode(h, "s").containsKey(drained));
     assertEquals(404, h.post("/v1/cluster/members/127.0.0.1:1/drain", "").status());
   }
 
   @Test
   @Order(5)
-  void sigtermOnAWorkerHandsItsReplicasOverWithoutFailedRequests() throws Exception {
-    Http h = http(0);
-    String leaving = address(3);
-    assertTrue(readyByNode(h).containsKey(leaving), "the joined node hosts a replica: " + readyByNode(h));
-    try (LoadGenerator load = new LoadGenerator(List.of(nodes.get(0).baseUrl() + "/v2/models/m/infer"), ROW, 4,
-        Duration.ofSeconds(30))) {
+  void sigtermOnAWorkerDrainsItWithoutFailedRequests() throws Exception {
+    Http any = http(alive.get(0));
+    int victim = hostOfS(any);
+    String leaving = address(victim);
+    int gw = gatewayOtherThan(victim);
+    Http h = http(gw);
+    try (LoadGenerator load = new LoadGenerator(inferUrls(gw), ROW, 4, Duration.ofSeconds(30))) {
       Thread.sleep(500);
-      int exit = nodes.get(3).terminate(Duration.ofSeconds(60));
+      int exit = nodes.get(victim).terminate(Duration.ofSeconds(60));
       assertTrue(exit == 0 || exit == 143, "exit code after SIGTERM: " + exit);
+      alive.remove(Integer.valueOf(victim));
       h.await("/v1/models/m", rsp -> readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3
-          && !readyByNode(h).containsKey(leaving), WAIT);
+          && !readyByNode(h).containsKey(leaving) && readyByNode(h, "s").size() == 1, WAIT);
       Thread.sleep(1000);
       load.close();
       System.out.println("SIGTERM: " + load.summary());
       assertEquals(0, load.failed(), "zero failed requests while a node shuts down: " + load.summary());
+      assertTrue(load.count(200) > 0, load.summary());
     }
+    assertTrue(nodes.get(victim).log().contains("draining this node's replicas"),
+        "the node drained itself before stopping");
   }
 }

@@ -1,0 +1,132 @@
+package io.modelfleet.node.cluster;
+
+import io.modelfleet.protocol.cluster.ClusterKeys;
+import io.modelfleet.protocol.cluster.NodeInfo;
+import io.modelfleet.protocol.replica.ReplicaDirectoryKey;
+import io.modelfleet.protocol.replica.ReplicaInfo;
+import io.modelfleet.protocol.replica.ReplicaState;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.ddata.Key;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.ORSet;
+import org.apache.pekko.cluster.ddata.ReplicatedData;
+import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * SIGTERM on a worker drains it first, as {@code POST /v1/cluster/members/{address}/drain} does:
+ * a coordinated-shutdown task (phase before-service-unbind, so this node's gateway keeps serving)
+ * puts the node into the draining set, and the deployment controller moves its replicas away
+ * make-before-break. The task ends when no replica runs here any more, or at the deadline, and the
+ * rest of the shutdown (sharding hand-off of whatever is left, leaving the cluster) follows.
+ *
+ * <p>Skipped when no other worker is up: there is nowhere to move to (a single node, or the last
+ * worker), so the node stops as before.
+ */
+public final class ShutdownDrain {
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration ASK = Duration.ofSeconds(3);
+
+  private final ActorSystem<?> system;
+  private final Duration deadline;
+  private final String self;
+
+  private ShutdownDrain(ActorSystem<?> system, Duration deadline) {
+    this.system = system;
+    this.deadline = deadline;
+    this.self = Cluster.get(system).selfMember().address().toString();
+  }
+
+  /** Adds the task to this node's coordinated shutdown. A deadline of 0 turns it off. */
+  public static void register(ActorSystem<?> system, Duration deadline) {
+    if (deadline.isZero()) {
+      return;
+    }
+    ShutdownDrain drain = new ShutdownDrain(system, deadline);
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "drain-replicas",
+        drain::run);
+  }
+
+  private CompletionStage<Done> run() {
+    long until = System.nanoTime() + deadline.toNanos();
+    return read(ClusterKeys.NODES).thenCompose(nodes -> {
+      if (!otherWorkerUp(nodes)) {
+        system.log().info("Shutdown: no other worker is up, so this node's replicas stop with it");
+        return CompletableFuture.completedFuture(Done.getInstance());
+      }
+      system.log().info("Shutdown: draining this node's replicas onto the other workers (at most {} s)",
+          deadline.toSeconds());
+      SelfUniqueAddress me = DistributedData.get(system).selfUniqueAddress();
+      return AskPattern.<Replicator.Command, Replicator.UpdateResponse<ORSet<String>>>ask(
+              DistributedData.get(system).replicator(),
+              replyTo -> new Replicator.Update<>(ClusterKeys.DRAINING, ORSet.<String>empty(),
+                  new Replicator.WriteMajority(ASK), replyTo, set -> set.add(me, self)),
+              ASK.plusSeconds(1), system.scheduler())
+          .exceptionally(e -> null)
+          .thenCompose(ignored -> awaitEmpty(until));
+    }).exceptionally(e -> {
+      system.log().warn("Shutdown: draining failed ({}); stopping the replicas here", e.getMessage());
+      return Done.getInstance();
+    });
+  }
+
+  private boolean otherWorkerUp(LWWMap<String, NodeInfo> nodes) {
+    if (nodes == null) {
+      return false;
+    }
+    for (Member m : Cluster.get(system).state().getMembers()) {
+      String address = m.address().toString();
+      NodeInfo info = nodes.getEntries().get(address);
+      if (!address.equals(self) && m.status() == MemberStatus.up() && info != null && info.roles() != null
+          && info.roles().contains(ClusterKeys.ROLE_WORKER)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private CompletionStage<Done> awaitEmpty(long until) {
+    return read(ReplicaDirectoryKey.KEY).thenCompose(dir -> {
+      long here = dir == null ? 0 : dir.getEntries().values().stream().filter(this::hostedHere).count();
+      if (here == 0) {
+        system.log().info("Shutdown: no replica runs here any more");
+        return CompletableFuture.completedFuture(Done.getInstance());
+      }
+      if (System.nanoTime() > until) {
+        system.log().warn("Shutdown: {} replicas still here after {} s; stopping them", here, deadline.toSeconds());
+        return CompletableFuture.completedFuture(Done.getInstance());
+      }
+      CompletableFuture<Done> later = new CompletableFuture<>();
+      system.scheduler().scheduleOnce(POLL, () -> awaitEmpty(until).whenComplete((d, e) -> {
+        if (e != null) {
+          later.completeExceptionally(e);
+        } else {
+          later.complete(d);
+        }
+      }), system.executionContext());
+      return later;
+    });
+  }
+
+  private boolean hostedHere(ReplicaInfo r) {
+    return self.equals(r.node()) && r.state() != ReplicaState.PENDING;
+  }
+
+  private <T extends ReplicatedData> CompletionStage<T> read(Key<T> key) {
+    return AskPattern.<Replicator.Command, Replicator.GetResponse<T>>ask(
+            DistributedData.get(system).replicator(),
+            replyTo -> new Replicator.Get<>(key, Replicator.readLocal(), replyTo),
+            ASK, system.scheduler())
+        .thenApply(rsp -> rsp instanceof Replicator.GetSuccess<T> ok ? ok.dataValue() : null);
+  }
+}
