@@ -52,14 +52,19 @@ public record BootstrapSettings(
   public record ContactPoint(String host, int port) {
     static ContactPoint parse(String hostPort) {
       int colon = hostPort.lastIndexOf(':');
-      try {
-        if (colon <= 0) {
-          throw new NumberFormatException();
-        }
-        return new ContactPoint(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
-      } catch (NumberFormatException e) {
+      int port = colon > 0 ? port(hostPort.substring(colon + 1)) : -1;
+      if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("modelfleet.cluster.bootstrap.contact-points (MODELFLEET_CONTACT_POINTS) "
             + "lists host:management-port pairs, got '" + hostPort + "'");
+      }
+      return new ContactPoint(hostPort.substring(0, colon), port);
+    }
+
+    private static int port(String digits) {
+      try {
+        return Integer.parseInt(digits);
+      } catch (NumberFormatException e) {
+        return -1;
       }
     }
   }
@@ -88,6 +93,9 @@ public record BootstrapSettings(
     String hostname = cluster.getString("management.hostname");
     if (hostname.isBlank()) {
       hostname = root.getString("pekko.remote.artery.canonical.hostname");
+      // Pekko's own default, "<getHostAddress>", is a token for remoting only; management's token
+      // for the same (this host's address) is "<hostname>".
+      hostname = hostname.startsWith("<") ? "<hostname>" : hostname;
     }
     return new BootstrapSettings(discovery, b.getString("service-name"), contactPoints, required,
         b.getString("pod-label-selector"), hostname, cluster.getInt("management.port"));

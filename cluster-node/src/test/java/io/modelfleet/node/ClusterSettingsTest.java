@@ -63,6 +63,14 @@ class ClusterSettingsTest {
   }
 
   @Test
+  void withoutAConfiguredRemoteHostManagementUsesItsOwnDefaultAddress() {
+    Config c = pekko(Map.of(
+        "modelfleet.cluster.discovery", "kubernetes-api",
+        "pekko.remote.artery.canonical.hostname", "<getHostAddress>"));
+    assertEquals("<hostname>", c.getString("pekko.management.http.hostname"));
+  }
+
+  @Test
   void seedNodesAndDiscoveryTogetherAreRefusedNamingBoth() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClusterSettings.fromConfig(config(Map.of(
         "modelfleet.cluster.discovery", "kubernetes-api",
@@ -91,5 +99,9 @@ class ClusterSettingsTest {
         "modelfleet.cluster.discovery", "config",
         "modelfleet.cluster.bootstrap.contact-points", "node-a,node-b:8558,node-c:8558"))));
     assertTrue(e.getMessage().contains("'node-a'"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ClusterSettings.fromConfig(config(Map.of(
+        "modelfleet.cluster.discovery", "config",
+        "modelfleet.cluster.bootstrap.contact-points", "node-a:85580,node-b:8558,node-c:8558"))));
+    assertTrue(e.getMessage().contains("'node-a:85580'"), e.getMessage());
   }
 }
