@@ -13,9 +13,10 @@ import org.apache.pekko.cluster.typed.Join;
 /**
  * How this node joins the cluster and what it does there, from {@code modelfleet.cluster}.
  * Seed nodes and roles are comma-separated strings in our configuration (easy to pass as
- * environment variables) and become Pekko's lists here.
+ * environment variables) and become Pekko's lists here. A node joins through seed nodes or
+ * through cluster bootstrap ({@link BootstrapSettings}), never both.
  */
-public record ClusterSettings(List<String> seedNodes, List<String> roles) {
+public record ClusterSettings(List<String> seedNodes, List<String> roles, BootstrapSettings bootstrap) {
   public static final String GATEWAY = "gateway";
   public static final String WORKER = "worker";
 
@@ -30,7 +31,15 @@ public record ClusterSettings(List<String> seedNodes, List<String> roles) {
     if (roles.isEmpty()) {
       throw new IllegalArgumentException("modelfleet.cluster.roles must name at least one of gateway, worker");
     }
-    return new ClusterSettings(split(c.getString("seed-nodes")), roles);
+    List<String> seedNodes = split(c.getString("seed-nodes"));
+    BootstrapSettings bootstrap = BootstrapSettings.fromConfig(root, c);
+    if (bootstrap.enabled() && !seedNodes.isEmpty()) {
+      // Pekko's bootstrap would silently give up and join the seed nodes; say so at start instead.
+      throw new IllegalArgumentException("modelfleet.cluster.seed-nodes (MODELFLEET_SEED_NODES) and "
+          + "modelfleet.cluster.discovery (MODELFLEET_DISCOVERY = " + bootstrap.discovery().configName
+          + ") are both set: a node joins through seed nodes or through cluster bootstrap, not both");
+    }
+    return new ClusterSettings(seedNodes, roles, bootstrap);
   }
 
   /** Pekko's own keys, derived from ours. */
@@ -38,16 +47,19 @@ public record ClusterSettings(List<String> seedNodes, List<String> roles) {
     ClusterSettings s = fromConfig(root);
     return ConfigFactory.parseMap(Map.of(
         "pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(s.seedNodes()),
-        "pekko.cluster.roles", ConfigValueFactory.fromIterable(s.roles())));
+        "pekko.cluster.roles", ConfigValueFactory.fromIterable(s.roles())))
+        .withFallback(s.bootstrap().pekkoOverrides());
   }
 
   /**
-   * Seed nodes join by themselves (Pekko reads them from configuration); without any, the node
-   * forms a cluster of its own. (Cluster bootstrap through pekko-management is not offered: see
-   * README, "Decisions", for why.)
+   * With discovery set, cluster bootstrap finds the peers and joins or forms the cluster. Else seed
+   * nodes join by themselves (Pekko reads them from configuration), and without any the node forms
+   * a cluster of its own.
    */
   void join(ActorSystem<?> system) {
-    if (seedNodes.isEmpty()) {
+    if (bootstrap.enabled()) {
+      BootstrapJoin.start(system);
+    } else if (seedNodes.isEmpty()) {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
