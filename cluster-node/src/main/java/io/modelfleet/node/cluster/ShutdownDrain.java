@@ -34,6 +34,7 @@ import org.apache.pekko.cluster.typed.Cluster;
  * worker), so the node stops as before.
  */
 public final class ShutdownDrain {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShutdownDrain.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration ASK = Duration.ofSeconds(3);
 
@@ -61,10 +62,10 @@ public final class ShutdownDrain {
     long until = System.nanoTime() + deadline.toNanos();
     return read(ClusterKeys.NODES).thenCompose(nodes -> {
       if (!otherWorkerUp(nodes)) {
-        system.log().info("Shutdown: no other worker is up, so this node's replicas stop with it");
+        LOG.info("Shutdown: no other worker is up, so this node's replicas stop with it");
         return CompletableFuture.completedFuture(Done.getInstance());
       }
-      system.log().info("Shutdown: draining this node's replicas onto the other workers (at most {} s)",
+      LOG.info("Shutdown: draining this node's replicas onto the other workers (at most {} s)",
           deadline.toSeconds());
       SelfUniqueAddress me = DistributedData.get(system).selfUniqueAddress();
       return AskPattern.<Replicator.Command, Replicator.UpdateResponse<ORSet<String>>>ask(
@@ -75,7 +76,7 @@ public final class ShutdownDrain {
           .exceptionally(e -> null)
           .thenCompose(ignored -> awaitEmpty(until));
     }).exceptionally(e -> {
-      system.log().warn("Shutdown: draining failed ({}); stopping the replicas here", e.getMessage());
+      LOG.warn("Shutdown: draining failed ({}); stopping the replicas here", e.getMessage());
       return Done.getInstance();
     });
   }
@@ -99,11 +100,11 @@ public final class ShutdownDrain {
     return read(ReplicaDirectoryKey.KEY).thenCompose(dir -> {
       long here = dir == null ? 0 : dir.getEntries().values().stream().filter(this::hostedHere).count();
       if (here == 0) {
-        system.log().info("Shutdown: no replica runs here any more");
+        LOG.info("Shutdown: no replica runs here any more");
         return CompletableFuture.completedFuture(Done.getInstance());
       }
       if (System.nanoTime() > until) {
-        system.log().warn("Shutdown: {} replicas still here after {} s; stopping them", here, deadline.toSeconds());
+        LOG.warn("Shutdown: {} replicas still here after {} s; stopping them", here, deadline.toSeconds());
         return CompletableFuture.completedFuture(Done.getInstance());
       }
       CompletableFuture<Done> later = new CompletableFuture<>();

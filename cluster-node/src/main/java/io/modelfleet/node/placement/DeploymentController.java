@@ -298,8 +298,8 @@ public final class DeploymentController {
     var workers = nodes.values().stream().filter(n -> members.contains(n.address())).toList();
     var liveNow = live.values().stream().filter(r -> r.state() == ReplicaState.PENDING || members.contains(r.node())).toList();
     Map<ReplicaId, List<ReplicaInfo>> slots = Incarnations.bySlot(liveNow);
-    progressSurges(slots, members);
-    resolveDuplicates(slots);
+    Set<ReplicaId> moved = progressSurges(slots, members);
+    resolveDuplicates(slots, moved);
     Set<String> surging = new HashSet<>();
     surges.values().forEach(s -> surging.add(s.incarnation().entityId()));
     // The planner sees one entry per slot: the incarnation that serves it, not a copy being started.
@@ -322,8 +322,9 @@ public final class DeploymentController {
   }
 
   /** Finishes the moves whose new incarnation is READY, and gives up on those that failed. */
-  private void progressSurges(Map<ReplicaId, List<ReplicaInfo>> slots, Set<String> members) {
+  private Set<ReplicaId> progressSurges(Map<ReplicaId, List<ReplicaInfo>> slots, Set<String> members) {
     long now = System.nanoTime();
+    Set<ReplicaId> finished = new HashSet<>();
     for (Map.Entry<ReplicaId, Surge> e : List.copyOf(surges.entrySet())) {
       ReplicaId slot = e.getKey();
       Surge s = e.getValue();
@@ -337,6 +338,7 @@ public final class DeploymentController {
           }
         }
         surges.remove(slot);
+        finished.add(slot);
         generation.put(slot, s.incarnation().generation());
         placed.put(slot, new Assignment(fresh.node(), fresh.device()));
         ctx.getLog().info("Moved replica {} to {} ({}) in {} ms: {} is READY, the previous copy drains", slot, s.to(),
@@ -349,6 +351,7 @@ public final class DeploymentController {
         abortSurge(slot, incarnations, "the new copy was not READY within " + SURGE_TIMEOUT.toSeconds() + " s");
       }
     }
+    return finished;
   }
 
   private void abortSurge(ReplicaId slot, List<ReplicaInfo> incarnations, String why) {
@@ -364,9 +367,9 @@ public final class DeploymentController {
   }
 
   /** Slots with several incarnations that no move of this controller explains (see {@link Incarnations}). */
-  private void resolveDuplicates(Map<ReplicaId, List<ReplicaInfo>> slots) {
+  private void resolveDuplicates(Map<ReplicaId, List<ReplicaInfo>> slots, Set<ReplicaId> justMoved) {
     slots.forEach((slot, list) -> {
-      if (surges.containsKey(slot)) {
+      if (surges.containsKey(slot) || justMoved.contains(slot)) {
         return;
       }
       Incarnations.Resolution res = Incarnations.resolve(list);
