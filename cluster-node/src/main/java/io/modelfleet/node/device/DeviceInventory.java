@@ -174,6 +174,19 @@ public final class DeviceInventory {
     reservedBytes.put(deviceId, bytes);
   }
 
+  /**
+   * Adds {@code deltaBytes} (negative to release) to what a simulated GPU has reserved: each
+   * replica reserves its footprint there while its session is open, so the simulated GPU's free
+   * memory shows its use as a real one's would. Does nothing for the CPU and real GPUs, whose
+   * use NVML measures.
+   */
+  public void adjustReserved(String deviceId, long deltaBytes) {
+    boolean simulated = gpus.stream().anyMatch(g -> g.id().equals(deviceId) && g.simulated());
+    if (simulated) {
+      reservedBytes.merge(deviceId, deltaBytes, (a, b) -> Math.max(0, a + b));
+    }
+  }
+
   /** Every GPU's free memory, utilisation and temperature now, in {@link #gpus()} order. */
   public List<DeviceReading> snapshot() {
     List<DeviceReading> readings = new ArrayList<>(gpus.size());

@@ -387,6 +387,12 @@ public final class DeploymentController {
     });
   }
 
+  private long footprintOf(ReplicaId id) {
+    ModelView m = models.get(id.model());
+    var v = m == null ? null : m.versions().get(id.version());
+    return v == null ? 0 : io.modelfleet.protocol.model.Footprint.estimate(v.size());
+  }
+
   private boolean frozenReplica(ReplicaId id, Set<String> frozen) {
     Assignment a = placed.get(id);
     return a != null && frozen.contains(a.nodeAddress());
@@ -491,7 +497,7 @@ public final class DeploymentController {
       ReplicaInfo existing = live.get(id.entityId());
       if (!slots.containsKey(id) && (existing == null || existing.state() == ReplicaState.PENDING)) {
         ReplicaInfo pending = new ReplicaInfo(id.entityId(), id.model(), id.version(), null, null, ReplicaState.PENDING,
-            p.getValue(), null, System.currentTimeMillis());
+            p.getValue(), null, System.currentTimeMillis(), footprintOf(id));
         if (existing == null || !p.getValue().equals(existing.reason())) {
           replicator.tell(new Replicator.Update<>(ReplicaDirectoryKey.KEY, LWWMap.empty(), Replicator.writeLocal(),
               ctx.getSystem().ignoreRef(), map -> map.put(selfAddress, id.entityId(), pending)));

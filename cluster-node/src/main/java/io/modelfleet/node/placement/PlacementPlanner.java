@@ -4,6 +4,7 @@ import io.modelfleet.node.placement.Ledger.Gpu;
 import io.modelfleet.node.placement.Ledger.Node;
 import io.modelfleet.protocol.cluster.NodeInfo;
 import io.modelfleet.protocol.model.DeviceKind;
+import io.modelfleet.protocol.model.Footprint;
 import io.modelfleet.protocol.replica.ReplicaId;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,39 +51,17 @@ import java.util.TreeMap;
  */
 public final class PlacementPlanner {
 
-  /**
-   * The smallest footprint a replica is given, whatever its size: ONNX Runtime's arena grows in
-   * chunks and cuDNN/cuBLAS take workspace per session, so even a model of a few kilobytes holds
-   * tens of MiB of device memory.
-   */
-  public static final long MIN_FOOTPRINT_BYTES = 64L << 20;
+  /** See {@link Footprint#MIN_BYTES}. */
+  public static final long MIN_FOOTPRINT_BYTES = Footprint.MIN_BYTES;
 
   private static final long GIB = 1L << 30;
   private static final long MIB = 1L << 20;
 
   private PlacementPlanner() {}
 
-  /**
-   * The device memory a replica of an ONNX artifact of this size is expected to take: 1.5 times
-   * the artifact, at least {@link #MIN_FOOTPRINT_BYTES}. The reasoning, per part of the total:
-   *
-   * <ul>
-   *   <li>weights (1×): the initializers are nearly all of an ONNX file, and the session keeps
-   *       one copy of them on the device;
-   *   <li>ORT arena and activations (0.5×): the BFC arena rounds allocations up and grows by
-   *       chunks, and the intermediate tensors of a batch in flight live in it as well. For the
-   *       CNNs and transformers served at modest batch sizes this stays well under the weights.
-   * </ul>
-   *
-   * It is an estimate: a large batch of a model with big activations can exceed it, which is why
-   * the controller also watches the memory that nodes report.
-   */
+  /** The footprint placement counts for a replica of an artifact of this size: {@link Footprint#estimate}. */
   public static long estimateFootprint(long artifactBytes) {
-    if (artifactBytes < 0) {
-      throw new IllegalArgumentException("artifactBytes must be >= 0, got " + artifactBytes);
-    }
-    long scaled = artifactBytes > Long.MAX_VALUE / 3 * 2 ? Long.MAX_VALUE : artifactBytes + artifactBytes / 2;
-    return Math.max(MIN_FOOTPRINT_BYTES, scaled);
+    return Footprint.estimate(artifactBytes);
   }
 
   /**

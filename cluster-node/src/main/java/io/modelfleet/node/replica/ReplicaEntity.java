@@ -4,6 +4,7 @@ import io.modelfleet.node.device.Device;
 import io.modelfleet.node.ort.ModelSession;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.DeviceKind;
+import io.modelfleet.protocol.model.Footprint;
 import io.modelfleet.protocol.model.ModelCommand;
 import io.modelfleet.protocol.model.ModelReply;
 import io.modelfleet.protocol.model.ModelView;
@@ -72,6 +73,8 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
   private final StatsRecorder stats;
   private int attempt;
   private boolean retiring;
+  /** The footprint reserved on a simulated GPU while the session is open (see DeviceInventory). */
+  private long reserved;
   private boolean shutdownRequested;
 
   public static Behavior<ReplicaCommand> create(EntityContext<ReplicaCommand> entity, ReplicaContext rc) {
@@ -248,6 +251,8 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
       return finish();
     }
     session = m.session();
+    reserved = Footprint.estimate(version.size());
+    rc.devices().adjustReserved(device.id(), reserved);
     pipeline = new InferencePipeline(id.model(), id.version(), session, spec.batching(), stats, rc.ortExecutor(),
         getContext().getSelf());
     state = ReplicaState.READY;
@@ -332,6 +337,10 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
       session.close();
       session = null;
     }
+    if (reserved > 0) {
+      rc.devices().adjustReserved(device.id(), -reserved);
+      reserved = 0;
+    }
     directory.remove(entityId);
     if (shutdownRequested) {
       return Behaviors.stopped();
@@ -358,6 +367,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     }
     directory.publish(new ReplicaInfo(entityId, id.model(), id.version(), rc.nodeAddress(),
         device == null ? null : device.id(), state, reason,
-        getContext().getSelf().<ReplicaCommand>narrow(), System.currentTimeMillis()));
+        getContext().getSelf().<ReplicaCommand>narrow(), System.currentTimeMillis(),
+        version == null ? 0 : Footprint.estimate(version.size())));
   }
 }

@@ -127,4 +127,18 @@ class DeviceInventoryTest {
     var e = assertThrows(IllegalArgumentException.class, () -> inv.setReservedBytes("gpu:7", 1));
     assertTrue(e.getMessage().contains("gpu:7"), e.getMessage());
   }
+
+  @Test
+  void replicasReserveAndReleaseTheirFootprintOnASimulatedGpuOnly() {
+    var inv = DeviceInventory.simulated(1, 8L << 30);
+    inv.adjustReserved("sim-gpu:0", 1L << 30);
+    inv.adjustReserved("sim-gpu:0", 2L << 30);
+    assertEquals(5L << 30, inv.snapshot().get(0).memoryFreeBytes());
+    inv.adjustReserved("sim-gpu:0", -(1L << 30));
+    assertEquals(6L << 30, inv.snapshot().get(0).memoryFreeBytes());
+    inv.adjustReserved("sim-gpu:0", -(9L << 30));
+    assertEquals(8L << 30, inv.snapshot().get(0).memoryFreeBytes(), "never more free than the GPU has");
+    inv.adjustReserved("cpu", 1L << 30);
+    assertEquals(8L << 30, inv.snapshot().get(0).memoryFreeBytes());
+  }
 }

@@ -160,6 +160,23 @@ class ClusterIT {
     }
     JsonNode m0 = h.get("/v1/cluster/members").json().get("members").get(0);
     assertTrue(m0.get("devices").size() >= 3, "cpu and two simulated GPUs: " + m0);
+    // Each replica shows the footprint placement counted for it, and its simulated GPU shows it in use.
+    for (JsonNode r : h.get("/v1/cluster/replicas").json().get("replicas")) {
+      assertEquals(64L << 20, r.get("footprint_bytes").asLong(), "the minimum footprint for a tiny model: " + r);
+    }
+    // Nodes publish their devices every few seconds.
+    h.await("/v1/cluster/members", r -> usedDeviceMemory(r.json()) == 3 * (64L << 20), WAIT);
+  }
+
+  /** Memory in use on every device of every member, as the members endpoint shows it. */
+  static long usedDeviceMemory(JsonNode members) {
+    long used = 0;
+    for (JsonNode m : members.get("members")) {
+      for (JsonNode d : m.get("devices")) {
+        used += d.get("memory_total_bytes").asLong() - d.get("memory_free_bytes").asLong();
+      }
+    }
+    return used;
   }
 
   @Test
@@ -277,6 +294,8 @@ class ClusterIT {
     String drained = address(victim);
     int gw = gatewayOtherThan(victim);
     Http h = http(gw);
+    // The gateway under load learns of s's replica by gossip; start once it can route there.
+    h.await("/v2/models/s/ready", r -> r.status() == 200, WAIT);
     try (LoadGenerator load = new LoadGenerator(inferUrls(gw), ROW, 4, Duration.ofSeconds(30))) {
       Thread.sleep(500);
       Http.Response r = h.post("/v1/cluster/members/" + URLEncoder.encode(drained, StandardCharsets.UTF_8) + "/drain", "");

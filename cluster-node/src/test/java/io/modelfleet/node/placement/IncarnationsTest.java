@@ -15,14 +15,14 @@ class IncarnationsTest {
   private static final ReplicaId SLOT = new ReplicaId("m", "1", 0);
 
   private static ReplicaInfo inc(int generation, String node, String device, ReplicaState state) {
-    return new ReplicaInfo(SLOT.incarnation(generation).entityId(), "m", "1", node, device, state, null, null, 0);
+    return new ReplicaInfo(SLOT.incarnation(generation).entityId(), "m", "1", node, device, state, null, null, 0, 0);
   }
 
   @Test
   void incarnationsAreGroupedBySlotOldestFirstAndPlaceholdersAreLeftOut() {
     ReplicaInfo g2 = inc(2, "a", "cpu", ReplicaState.LOADING);
     ReplicaInfo g0 = inc(0, "b", "cpu", ReplicaState.READY);
-    ReplicaInfo other = new ReplicaInfo("m/1/1", "m", "1", null, null, ReplicaState.PENDING, "no room", null, 0);
+    ReplicaInfo other = new ReplicaInfo("m/1/1", "m", "1", null, null, ReplicaState.PENDING, "no room", null, 0, 0);
     Map<ReplicaId, List<ReplicaInfo>> slots = Incarnations.bySlot(List.of(g2, other, g0));
     assertEquals(Map.of(SLOT, List.of(g0, g2)), slots);
   }

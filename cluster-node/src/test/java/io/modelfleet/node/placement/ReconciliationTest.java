@@ -38,7 +38,7 @@ class ReconciliationTest {
 
   private static ReplicaInfo ready(String id, String node) {
     ReplicaId slot = ReplicaId.parse(id);
-    return new ReplicaInfo(id, slot.model(), slot.version(), node, "cpu", ReplicaState.READY, null, null, 0);
+    return new ReplicaInfo(id, slot.model(), slot.version(), node, "cpu", ReplicaState.READY, null, null, 0, 0);
   }
 
   @Test

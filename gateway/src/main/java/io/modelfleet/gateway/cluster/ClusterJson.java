@@ -2,6 +2,7 @@ package io.modelfleet.gateway.cluster;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.modelfleet.protocol.cluster.DeviceInfo;
+import io.modelfleet.protocol.model.Footprint;
 import io.modelfleet.protocol.replica.ReplicaInfo;
 import java.io.IOException;
 import java.util.List;
@@ -83,6 +84,7 @@ public final class ClusterJson {
         g.writeStringField("reason", r.reason());
       }
       g.writeNumberField("in_flight", inFlight.applyAsInt(r.replicaId()));
+      footprint(r.footprintBytes(), g);
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -104,5 +106,13 @@ public final class ClusterJson {
     g.writeStringField("address", address);
     g.writeStringField("message", message);
     g.writeEndObject();
+  }
+
+  /** The device memory placement counts for a replica, and how that figure was arrived at. */
+  public static void footprint(long bytes, JsonGenerator g) throws IOException {
+    if (bytes > 0) {
+      g.writeNumberField("footprint_bytes", bytes);
+      g.writeStringField("footprint", Footprint.BASIS);
+    }
   }
 }

@@ -146,6 +146,7 @@ public final class ModelJson {
     if (r.reason() != null) {
       g.writeStringField("reason", r.reason());
     }
+    io.modelfleet.gateway.cluster.ClusterJson.footprint(r.footprintBytes(), g);
     g.writeEndObject();
   }
 

@@ -121,13 +121,15 @@ class ClusterRoutesTest {
   @Test
   void replicasListOnlyThoseOfMembers() throws Exception {
     String gone = "pekko://modelfleet@127.0.0.1:1";
-    publish(new ReplicaInfo("r/1/0", "r", "1", self, "cpu", ReplicaState.LOADING, null, null, 1L));
-    publish(new ReplicaInfo("r/1/1", "r", "1", gone, "cpu", ReplicaState.READY, null, null, 1L));
+    publish(new ReplicaInfo("r/1/0", "r", "1", self, "cpu", ReplicaState.LOADING, null, null, 1L, 96L << 20));
+    publish(new ReplicaInfo("r/1/1", "r", "1", gone, "cpu", ReplicaState.READY, null, null, 1L, 0L));
     JsonNode replicas = awaitJson("/v1/cluster/replicas", body -> body.get("replicas").size() > 0).get("replicas");
     assertEquals(1, replicas.size());
     assertEquals("r/1/0", replicas.get(0).get("id").asText());
     assertEquals("LOADING", replicas.get(0).get("state").asText());
     assertEquals(0, replicas.get(0).get("in_flight").asInt());
+    assertEquals(96L << 20, replicas.get(0).get("footprint_bytes").asLong());
+    assertTrue(replicas.get(0).get("footprint").asText().startsWith("estimated"), replicas.toString());
   }
 
   @Test

@@ -23,7 +23,7 @@ class RepositoryIndexTest {
   }
 
   private static ReplicaInfo replica(String v, int i, ReplicaState state, String reason) {
-    return new ReplicaInfo("m/" + v + "/" + i, "m", v, "node", "cpu", state, reason, null, 0L);
+    return new ReplicaInfo("m/" + v + "/" + i, "m", v, "node", "cpu", state, reason, null, 0L, 0L);
   }
 
   @Test
