@@ -98,6 +98,24 @@ public final class ArteryRoundTrip {
     return done.get(window.toSeconds() + 30, TimeUnit.SECONDS);
   }
 
+  /**
+   * The way a gateway asks: a new temporary reply actor per request (Patterns.ask), the caller
+   * waiting on the future, so the worker resolves a reply path it has never seen each time.
+   */
+  private static long[] runAsk(ActorRef target, Duration window) throws Exception {
+    byte[] payload = new byte[256];
+    long[] samples = new long[5_000_000];
+    int n = 0;
+    long deadline = System.nanoTime() + window.toNanos();
+    Duration timeout = Duration.ofSeconds(5);
+    while (System.nanoTime() < deadline && n < samples.length) {
+      long t0 = System.nanoTime();
+      org.apache.pekko.pattern.Patterns.ask(target, payload, timeout).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      samples[n++] = System.nanoTime() - t0;
+    }
+    return Arrays.copyOf(samples, n);
+  }
+
   private static double p(long[] sorted, double q) {
     return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))] / 1000.0;
   }
@@ -152,10 +170,19 @@ public final class ArteryRoundTrip {
           .get(15, TimeUnit.SECONDS);
       run(a, localEcho, Duration.ofSeconds(2));
       run(a, remoteEcho, Duration.ofSeconds(2));
+      runAsk(remoteEcho, Duration.ofSeconds(2));
+      runAsk(localEcho, Duration.ofSeconds(2));
       double bestLocal = Double.MAX_VALUE;
       double bestRemote = Double.MAX_VALUE;
       StringBuilder rows = new StringBuilder();
       for (int r = 1; r <= rounds; r++) {
+        for (String mode : new String[] {"ask-local", "ask-remote"}) {
+          long[] s = runAsk(mode.equals("ask-remote") ? remoteEcho : localEcho, window);
+          Arrays.sort(s);
+          rows.append(String.format(Locale.ROOT, "| %d | %s | %d | %.1f | %.1f |%n", r,
+              mode.equals("ask-remote") ? "ask from a waiting thread, other JVM" : "ask from a waiting thread, same actor system",
+              s.length, p(s, 0.5), p(s, 0.99)));
+        }
         for (boolean remote : new boolean[] {false, true}) {
           long[] s = run(a, remote ? remoteEcho : localEcho, window);
           Arrays.sort(s);

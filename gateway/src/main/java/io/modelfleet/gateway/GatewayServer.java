@@ -68,7 +68,9 @@ public final class GatewayServer {
   public static CompletionStage<GatewayServer> start(
       ActorSystem<?> system, GatewaySettings settings, ModelUploads uploads, ModelCatalog catalog) {
     ReplicaDirectory directory = new ReplicaDirectory();
-    ReplicaChooser chooser = new ReplicaChooser();
+    ReplicaChooser chooser = settings.preferLocalReplicas()
+        ? ReplicaChooser.preferringLocal(org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString())
+        : new ReplicaChooser();
     NodeHealth health = new NodeHealth();
     int n = INSTANCES.incrementAndGet();
     ActorRef<DirectorySubscriber.Command> subscriber = system.systemActorOf(

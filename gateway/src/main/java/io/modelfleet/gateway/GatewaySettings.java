@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param inferTimeout the deadline of one inference, retries included
  * @param loadTimeout how long a Triton repository load waits for a Ready replica
  * @param maxJsonBody largest JSON request body in bytes (uploads of raw ONNX files are not limited here)
+ * @param preferLocalReplicas whether replica choice favours replicas on the gateway's own node
  */
 public record GatewaySettings(
     String host,
@@ -20,7 +21,8 @@ public record GatewaySettings(
     Duration askTimeout,
     Duration inferTimeout,
     Duration loadTimeout,
-    long maxJsonBody) {
+    long maxJsonBody,
+    boolean preferLocalReplicas) {
 
   public GatewaySettings {
     if (host == null || host.isBlank()) {
@@ -46,12 +48,13 @@ public record GatewaySettings(
         c.getDuration("ask-timeout"),
         c.getDuration("infer-timeout"),
         c.getDuration("load-timeout"),
-        c.getBytes("max-json-body"));
+        c.getBytes("max-json-body"),
+        c.getBoolean("prefer-local-replicas"));
   }
 
   /** The same settings bound to another port (tests bind port 0). */
   public GatewaySettings withPort(int newPort) {
-    return new GatewaySettings(host, newPort, askTimeout, inferTimeout, loadTimeout, maxJsonBody);
+    return new GatewaySettings(host, newPort, askTimeout, inferTimeout, loadTimeout, maxJsonBody, preferLocalReplicas);
   }
 
   private static void requirePositive(String key, Duration d) {

@@ -87,7 +87,10 @@ class ClusterIT {
         "MODELFLEET_DEVICES", "simulated",
         "MODELFLEET_SBR_STABLE_AFTER", "3s",
         "MODELFLEET_HEARTBEAT_PAUSE", "2s",
-        "MODELFLEET_DEMO_MODEL", "false"));
+        "MODELFLEET_DEMO_MODEL", "false",
+        // Spread every gateway's requests over all replicas, so that the node killed or drained
+        // always has requests in flight (with the default, a gateway keeps most at home).
+        "MODELFLEET_PREFER_LOCAL_REPLICAS", "off"));
   }
 
   static void awaitUp(NodeProcess n) {

@@ -17,11 +17,17 @@ import java.util.function.Predicate;
  *
  * <p>The counts are this gateway's own: {@link #acquire} before sending, {@link #release} when the
  * reply (or its timeout) arrives.
+ *
+ * <p>Given the gateway's own node ({@link #preferringLocal}), one of the two candidates is a
+ * random eligible replica on that node whenever there is one, and it wins ties. A request then
+ * stays on its node unless the local replica has more in flight than the other candidate, which
+ * saves the network hop at low load and still evens out the counts under load.
  */
 public final class ReplicaChooser {
 
   private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final IntUnaryOperator random;
+  private final String localNode;
 
   public ReplicaChooser() {
     this(bound -> ThreadLocalRandom.current().nextInt(bound));
@@ -29,7 +35,21 @@ public final class ReplicaChooser {
 
   /** {@code random.applyAsInt(n)} returns a value in [0, n); tests pass a fixed sequence. */
   public ReplicaChooser(IntUnaryOperator random) {
+    this(random, null);
+  }
+
+  private ReplicaChooser(IntUnaryOperator random, String localNode) {
     this.random = random;
+    this.localNode = localNode;
+  }
+
+  /** A chooser that favours replicas whose node is {@code nodeAddress} (the gateway's own). */
+  public static ReplicaChooser preferringLocal(String nodeAddress, IntUnaryOperator random) {
+    return new ReplicaChooser(random, nodeAddress);
+  }
+
+  public static ReplicaChooser preferringLocal(String nodeAddress) {
+    return preferringLocal(nodeAddress, bound -> ThreadLocalRandom.current().nextInt(bound));
   }
 
   /**
@@ -44,6 +64,14 @@ public final class ReplicaChooser {
     if (n == 1) {
       ReplicaInfo only = candidates.get(0);
       return only.ready() && allowed.test(only) ? only : null;
+    }
+    if (localNode != null) {
+      ReplicaInfo local = randomLocal(candidates, allowed);
+      if (local != null) {
+        ReplicaInfo other = candidates.get(random.applyAsInt(n));
+        boolean otherOk = other != local && other.ready() && allowed.test(other);
+        return otherOk && inFlight(other.replicaId()) < inFlight(local.replicaId()) ? other : local;
+      }
     }
     // Two distinct random draws; fall back to a scan only when one of them is not eligible.
     int i = random.applyAsInt(n);
@@ -95,6 +123,26 @@ public final class ReplicaChooser {
    */
   public void retainOnly(Set<String> replicaIds) {
     inFlight.keySet().retainAll(replicaIds);
+  }
+
+  /** A random eligible replica on the local node, or null when it has none. */
+  private ReplicaInfo randomLocal(List<ReplicaInfo> candidates, Predicate<ReplicaInfo> allowed) {
+    int count = 0;
+    for (ReplicaInfo r : candidates) {
+      if (localNode.equals(r.node()) && r.ready() && allowed.test(r)) {
+        count++;
+      }
+    }
+    if (count == 0) {
+      return null;
+    }
+    int pick = random.applyAsInt(count);
+    for (ReplicaInfo r : candidates) {
+      if (localNode.equals(r.node()) && r.ready() && allowed.test(r) && pick-- == 0) {
+        return r;
+      }
+    }
+    return null;
   }
 
   private ReplicaInfo leastLoaded(List<ReplicaInfo> candidates, Predicate<ReplicaInfo> allowed) {

@@ -101,4 +101,47 @@ class ReplicaChooserTest {
     chooser.retainOnly(Set.of("m/1/1"));
     assertEquals(0, chooser.inFlight("m/1/0"));
   }
+
+  @Test
+  void preferringLocalTakesTheGatewaysOwnReplicaWhileItIsNoBusier() {
+    List<ReplicaInfo> replicas = List.of(
+        replica("m", "1", 0, ReplicaState.READY, "node-b"),
+        replica("m", "1", 1, ReplicaState.READY, "node-a"),
+        replica("m", "1", 2, ReplicaState.READY, "node-c"));
+    ReplicaChooser chooser = ReplicaChooser.preferringLocal("node-a");
+    for (int i = 0; i < 200; i++) {
+      assertEquals("m/1/1", chooser.choose(replicas).replicaId());
+    }
+    // Busier than the other candidate: the other one serves.
+    chooser.acquire("m/1/1");
+    Map<String, Integer> picks = new HashMap<>();
+    for (int i = 0; i < 400; i++) {
+      picks.merge(chooser.choose(replicas).replicaId(), 1, Integer::sum);
+    }
+    assertTrue(picks.getOrDefault("m/1/0", 0) > 50 && picks.getOrDefault("m/1/2", 0) > 50, picks.toString());
+    // Only when the draw is the local replica itself does it still win.
+    assertTrue(picks.getOrDefault("m/1/1", 0) < 200, picks.toString());
+  }
+
+  @Test
+  void preferringLocalIgnoresALocalReplicaThatCannotServe() {
+    List<ReplicaInfo> replicas = List.of(
+        replica("m", "1", 0, ReplicaState.READY, "node-b"),
+        replica("m", "1", 1, ReplicaState.DRAINING, "node-a"),
+        replica("m", "1", 2, ReplicaState.READY, "node-a"));
+    ReplicaChooser chooser = ReplicaChooser.preferringLocal("node-a", draws(0, 1, 0, 1));
+    assertEquals("m/1/2", chooser.choose(replicas).replicaId());
+    assertEquals("m/1/0", chooser.choose(replicas, r -> !r.node().equals("node-a")).replicaId(),
+        "a local replica on an unreachable node is not taken");
+  }
+
+  @Test
+  void preferringLocalWithoutALocalReplicaIsPlainTwoChoices() {
+    List<ReplicaInfo> replicas = List.of(
+        replica("m", "1", 0, ReplicaState.READY, "node-b"),
+        replica("m", "1", 1, ReplicaState.READY, "node-c"));
+    ReplicaChooser chooser = ReplicaChooser.preferringLocal("node-a", draws(0, 0));
+    chooser.acquire("m/1/0");
+    assertEquals("m/1/1", chooser.choose(replicas).replicaId());
+  }
 }
