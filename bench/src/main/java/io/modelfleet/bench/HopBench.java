@@ -50,6 +50,8 @@ public final class HopBench {
   private final Duration window = Duration.ofMillis((long) (Double.parseDouble(System.getProperty("bench.window.s", "5")) * 1000));
   private final int rounds = Integer.getInteger("bench.rounds", 2);
   private final Duration readyTimeout = Duration.ofSeconds(Integer.getInteger("bench.ready.s", 120));
+  /** The model deployed with one replica on each node. */
+  private static final String BOTH = "hop-both";
   private final List<String> nodeJvm = List.of(System.getProperty("bench.node.jvm", "-Xmx2g").trim().split("\\s+"));
   private final Path results = root.resolve("bench/target/results");
 
@@ -253,6 +255,16 @@ public final class HopBench {
       throw new IllegalStateException("could not get one replica on each node in " + MAX_DEPLOY_TRIES
           + " deployments: " + placements);
     }
+    // A model with a replica on each node: what a client sees when the gateway may choose, with
+    // the node's prefer-local-replicas setting (on by default).
+    try (NodeApi api = new NodeApi(httpPort)) {
+      api.upload(BOTH, tiny.onnx());
+      String problem = api.deploySpread(BOTH, 2, readyTimeout);
+      if (problem != null) {
+        throw new IllegalStateException(BOTH + ": " + problem);
+      }
+    }
+    placements.add(BOTH + " → one replica on each node");
 
     CpuMonitor cpu = new CpuMonitor(List.of(ProcessHandle.current().pid(), nodes.get(0).process.pid(),
         nodes.get(1).process.pid()));
@@ -260,6 +272,7 @@ public final class HopBench {
     Map<String, byte[]> requests = new LinkedHashMap<>();
     requests.put("local replica", Requests.infer(Requests.Protocol.BINARY, HOST, httpPort, local, tiny.inputs(1)));
     requests.put("remote replica", Requests.infer(Requests.Protocol.BINARY, HOST, httpPort, remote, tiny.inputs(1)));
+    requests.put("one replica per node", Requests.infer(Requests.Protocol.BINARY, HOST, httpPort, BOTH, tiny.inputs(1)));
     for (Map.Entry<String, byte[]> e : requests.entrySet()) {
       String problem = load.check(Requests.Protocol.BINARY, e.getValue(), reference);
       if (problem != null) {
@@ -284,6 +297,12 @@ public final class HopBench {
     return report(runs, placements, local, remote, portA, nodes, moved);
   }
 
+  /** The prefer-local-replicas setting the nodes run with, as the node JVM options give it. */
+  private String preferLocal() {
+    return nodeJvm.stream().filter(o -> o.startsWith("-Dmodelfleet.gateway.prefer-local-replicas="))
+        .map(o -> o.substring(o.indexOf('=') + 1)).findFirst().orElse("on (default)");
+  }
+
   private String report(Map<String, List<Measurement>> runs, List<String> placements, String local, String remote,
       int portA, List<Node> nodes, String moved) {
     StringBuilder sb = new StringBuilder();
@@ -299,7 +318,7 @@ public final class HopBench {
         .append(String.join(", ", placements)).append(" (local = ").append(local).append(", remote = ")
         .append(remote).append(")\n");
     sb.append(String.format(Locale.ROOT, "- Load: 1 client through A's gateway, binary protocol, batch 1; "
-        + "%.1f s warm-up + %.1f s window, %d rounds alternating local/remote, the round with the better p50 kept%n%n",
+        + "%.1f s warm-up + %.1f s window, %d rounds alternating the paths, the round with the better p50 kept%n%n",
         warmUp.toMillis() / 1e3, window.toMillis() / 1e3, rounds));
     sb.append("| path | req/s | p50 µs | p99 µs | errors | other CPU | p50 of each round µs |\n");
     sb.append("|---|---:|---:|---:|---:|---:|---|\n");
@@ -314,6 +333,8 @@ public final class HopBench {
     double diff = best.get("remote replica").p50Micros() - best.get("local replica").p50Micros();
     sb.append(String.format(Locale.ROOT, "%nRemote − local p50: **%+.0f µs** (target ≤ +%.0f µs: %s)%n", diff, TARGET_US,
         diff <= TARGET_US ? "✓" : "✗"));
+    sb.append(String.format(Locale.ROOT, "With a replica on each node, the gateway's choice gives p50 %.0f µs "
+        + "(node setting prefer-local-replicas: %s).%n", best.get("one replica per node").p50Micros(), preferLocal()));
     if (moved != null) {
       sb.append("\n**Warning:** ").append(moved).append(" — the rows may mix local and remote requests.\n");
     }

@@ -68,6 +68,36 @@ public final class NodeApi implements AutoCloseable {
     return new Deployed(model, problem, note);
   }
 
+  /**
+   * Deploys version 1 without batching with {@code replicas} replicas and waits until that many
+   * are READY on as many different nodes (placement spreads a version's replicas); null when they
+   * are, else what was seen last.
+   */
+  public String deploySpread(String model, int replicas, Duration readyTimeout) throws IOException, InterruptedException {
+    int status = post(model, BATCHING_OFF.replace("\"replicas\":1", "\"replicas\":" + replicas));
+    if (status / 100 != 2) {
+      return "deployment refused, " + client.describe(status);
+    }
+    long deadline = System.nanoTime() + readyTimeout.toNanos();
+    String last = "no replica listed";
+    while (System.nanoTime() < deadline) {
+      java.util.Set<String> nodes = new java.util.HashSet<>();
+      int ready = 0;
+      for (JsonNode r : replicas(model)) {
+        if ("READY".equals(r.path("state").asText())) {
+          ready++;
+          nodes.add(r.path("node").asText());
+        }
+      }
+      if (ready == replicas && nodes.size() == replicas) {
+        return null;
+      }
+      last = ready + " READY on " + nodes;
+      Thread.sleep(200);
+    }
+    return "not " + replicas + " READY replicas on as many nodes within " + readyTimeout + " (" + last + ")";
+  }
+
   private int post(String model, String body) throws IOException {
     return client.exchange(MiniHttpClient.request("POST", "/v1/models/" + model + "/deployments",
         ServedNode.HOST, port, "application/json", body.getBytes(StandardCharsets.UTF_8)));
