@@ -403,12 +403,14 @@ public final class DeploymentController {
   }
 
   /** Starts (or keeps alive) a replica entity, from the node it should run on when that node is known. */
-  private void start(String entityId, String nodeAddress) {
-    var starter = starters.get(nodeAddress);
+  private void start(String entityId, Assignment a) {
+    ReplicaPlacement placement = new ReplicaPlacement(entityId, a.nodeAddress(), a.deviceId());
+    var starter = starters.get(a.nodeAddress());
     if (starter != null) {
-      starter.tell(new ReplicaStarter.Start(entityId));
+      starter.tell(new ReplicaStarter.Start(entityId, placement));
     } else {
-      ClusterSharding.get(ctx.getSystem()).entityRefFor(ReplicaCommand.TYPE_KEY, entityId).tell(new ReplicaCommand.EnsureStarted());
+      ClusterSharding.get(ctx.getSystem()).entityRefFor(ReplicaCommand.TYPE_KEY, entityId)
+          .tell(new ReplicaCommand.EnsureStarted(placement));
     }
   }
 
@@ -418,7 +420,7 @@ public final class DeploymentController {
     replicator.tell(new Replicator.Update<>(ClusterKeys.PLACEMENTS, LWWMap.empty(), Replicator.writeLocal(),
         ctx.getSystem().ignoreRef(), map -> map.put(selfAddress, entityId, new ReplicaPlacement(entityId, a.nodeAddress(), a.deviceId()))));
     shardLocations.setShardLocation(entityId, AddressFromURIString.parse(a.nodeAddress()))
-        .thenRun(() -> start(entityId, a.nodeAddress()));
+        .thenRun(() -> start(entityId, a));
   }
 
   private void act(Reconciliation r, Set<String> frozen, Set<String> members, Map<ReplicaId, List<ReplicaInfo>> slots,
@@ -447,7 +449,7 @@ public final class DeploymentController {
         boolean isUp = up != null && up.state() != ReplicaState.PENDING && up.device() != null && members.contains(up.node());
         if (!isUp && now - restartedAt < RESTART_GRACE.toNanos()) {
           // Wherever sharding is starting it, leave it there; it is placed once it is up.
-          start(entityId, a.nodeAddress());
+          start(entityId, a);
           continue;
         }
         restarting.remove(id);
@@ -469,7 +471,7 @@ public final class DeploymentController {
         ctx.getLog().info("Restarting replica {} of removed member {} on {}", entityId, before.nodeAddress(), a.nodeAddress());
         placed.remove(id);
         restarting.put(id, now);
-        start(entityId, a.nodeAddress());
+        start(entityId, a);
       } else if (before != null && !a.equals(before) && serving) {
         if (cooldown.containsKey(id)) {
           continue;
@@ -487,7 +489,7 @@ public final class DeploymentController {
         placed.put(id, a);
         placeAndStart(entityId, a);
       } else {
-        start(entityId, a.nodeAddress());
+        start(entityId, a);
       }
     }
     placed.keySet().removeIf(id -> !target.containsKey(id) && !frozenReplica(id, frozen));

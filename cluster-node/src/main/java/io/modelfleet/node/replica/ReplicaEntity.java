@@ -73,6 +73,8 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
   private final StatsRecorder stats;
   private int attempt;
   private boolean retiring;
+  /** The placement the controller sent with its last start, which wins over the gossiped map. */
+  private ReplicaPlacement told;
   /** The footprint reserved on a simulated GPU while the session is open (see DeviceInventory). */
   private long reserved;
   private boolean shutdownRequested;
@@ -109,7 +111,12 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
           }
           return this;
         })
-        .onMessage(ReplicaCommand.EnsureStarted.class, m -> this)
+        .onMessage(ReplicaCommand.EnsureStarted.class, m -> {
+          if (m.placement() != null) {
+            told = m.placement();
+          }
+          return this;
+        })
         .onMessage(ReplicaCommand.Retire.class, m -> onRetire(m.reason()))
         .onMessage(ReplicaCommand.Shutdown.class, m -> onShutdown())
         .onMessage(SpecFetched.class, this::onSpecFetched)
@@ -182,7 +189,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     }
     DeploymentSpec deployment = spec;
     VersionInfo version = this.version;
-    Device chosen = placedDevice(m.placement());
+    Device chosen = placedDevice(told != null ? told : m.placement());
     if (chosen == null) {
       chosen = chooseDevice(spec.device());
     }

@@ -1,6 +1,7 @@
 package io.modelfleet.node.replica;
 
 import io.modelfleet.protocol.FleetSerializable;
+import io.modelfleet.protocol.model.ReplicaPlacement;
 import io.modelfleet.protocol.replica.ReplicaCommand;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -22,8 +23,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 public final class ReplicaStarter {
   public static final ServiceKey<Start> KEY = ServiceKey.create(Start.class, "replica-starter");
 
-  /** Start (or keep running) the replica entity with this id, from this node. */
-  public record Start(String entityId) implements FleetSerializable {}
+  /** Start (or keep running) the replica entity with this id, from this node, on this placement (may be null). */
+  public record Start(String entityId, ReplicaPlacement placement) implements FleetSerializable {}
 
   private ReplicaStarter() {}
 
@@ -32,7 +33,7 @@ public final class ReplicaStarter {
       ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
       ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
       return Behaviors.receiveMessage(m -> {
-        sharding.entityRefFor(ReplicaCommand.TYPE_KEY, m.entityId()).tell(new ReplicaCommand.EnsureStarted());
+        sharding.entityRefFor(ReplicaCommand.TYPE_KEY, m.entityId()).tell(new ReplicaCommand.EnsureStarted(m.placement()));
         return Behaviors.same();
       });
     });

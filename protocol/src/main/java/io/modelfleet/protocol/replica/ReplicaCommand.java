@@ -9,8 +9,13 @@ public sealed interface ReplicaCommand extends FleetSerializable {
 
   EntityTypeKey<ReplicaCommand> TYPE_KEY = EntityTypeKey.create(ReplicaCommand.class, "Replica");
 
-  /** Starts the entity if it is not running; sent by the deployment controller. */
-  record EnsureStarted() implements ReplicaCommand {}
+  /**
+   * Starts the entity if it is not running; sent by the deployment controller. {@code placement}
+   * is where the controller wants it (node and device), carried with the start so that a new
+   * replica opens its session on the planned device without waiting for the placement map to
+   * reach its node by gossip; null leaves the choice to the node.
+   */
+  record EnsureStarted(io.modelfleet.protocol.model.ReplicaPlacement placement) implements ReplicaCommand {}
 
   record Infer(InferRequest request, ActorRef<InferReply> replyTo) implements ReplicaCommand {}
 

@@ -52,6 +52,18 @@ class InferenceSerializerTest {
   }
 
   @Test
+  void startsCarryTheirPlacementThroughJackson() {
+    var start = new ReplicaCommand.EnsureStarted(
+        new io.modelfleet.protocol.model.ReplicaPlacement("m/1/0/2", "pekko://modelfleet@10.0.0.2:25520", "gpu:1"));
+    var serializer = serialization.findSerializerFor(start);
+    byte[] bytes = serializer.toBinary(start);
+    assertEquals(start, serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, start)).get());
+    var bare = new ReplicaCommand.EnsureStarted(null);
+    byte[] bareBytes = serialization.findSerializerFor(bare).toBinary(bare);
+    assertEquals(bare, serialization.deserialize(bareBytes, serializer.identifier(), Serializers.manifestFor(serializer, bare)).get());
+  }
+
+  @Test
   void repliesRoundTrip() {
     var ok = new InferReply.InferResult("m", "1", null, List.of(Tensors.ofLongs("y", new long[] {3}, 1L, Long.MIN_VALUE, 7L)));
     assertEquals(ok, roundTrip(ok));
