@@ -68,8 +68,8 @@ import org.apache.pekko.stream.javadsl.Sink;
  * incarnation, a sharding entity of its own; moving it (rebalancing, a drained member, a changed
  * device kind) starts the next incarnation ("model/version/index/2") on the target, waits until it
  * is READY, then retires the old one, which drains its in-flight requests and stops. A copy that
- * fails or is not READY within {@link #SURGE_TIMEOUT} is retired instead, and that slot is not
- * moved again for {@link #MOVE_COOLDOWN}. A replica whose node died has nothing left to keep, so
+ * fails or is not READY within {@link Moves#TIMEOUT} is retired instead, and that slot is not
+ * moved again for {@link Moves#COOLDOWN}. A replica whose node died has nothing left to keep, so
  * it is restarted at once. Entities are started from the node that should host them ({@link
  * ReplicaStarter}), so they never begin on the wrong node.
  */
@@ -157,16 +157,8 @@ public final class DeploymentController {
   /** Replicas of removed members asked for again, until they show up live (or the grace ends). */
   private final Map<ReplicaId, Long> restarting = new HashMap<>();
   private static final Duration RESTART_GRACE = Duration.ofSeconds(20);
-  /** How long a move's new copy may take to become READY (artifact fetch, session, warm-up). */
-  static final Duration SURGE_TIMEOUT = Duration.ofMinutes(3);
-  /** How long a replica whose move was abandoned stays put before it may be moved again. */
-  static final Duration MOVE_COOLDOWN = Duration.ofSeconds(60);
-  /** The incarnation serving each slot (0 until it first moves). */
-  private final Map<ReplicaId, Integer> generation = new HashMap<>();
-  /** Moves in progress, by slot. */
-  private final Map<ReplicaId, Surge> surges = new HashMap<>();
-  /** Slots whose last move was abandoned, and when. */
-  private final Map<ReplicaId, Long> cooldown = new HashMap<>();
+  /** Which incarnation serves each slot, and the moves in progress. */
+  private final Moves moves = new Moves();
   /** The replica starter of each worker, by node address. */
   private Map<String, ActorRef<ReplicaStarter.Start>> starters = Map.of();
 
@@ -298,93 +290,31 @@ public final class DeploymentController {
     var workers = nodes.values().stream().filter(n -> members.contains(n.address())).toList();
     var liveNow = live.values().stream().filter(r -> r.state() == ReplicaState.PENDING || members.contains(r.node())).toList();
     Map<ReplicaId, List<ReplicaInfo>> slots = Incarnations.bySlot(liveNow);
-    Set<ReplicaId> moved = progressSurges(slots, members);
-    resolveDuplicates(slots, moved);
-    Set<String> surging = new HashSet<>();
-    surges.values().forEach(s -> surging.add(s.incarnation().entityId()));
+    apply(moves.progress(slots, members, System.nanoTime()));
+    Set<String> surging = moves.newCopies();
     // The planner sees one entry per slot: the incarnation that serves it, not a copy being started.
     List<ReplicaInfo> forPlan = new ArrayList<>();
     liveNow.stream().filter(r -> r.state() == ReplicaState.PENDING || r.node() == null).forEach(forPlan::add);
     slots.forEach((slot, list) -> Incarnations.current(list, surging).ifPresent(cur -> {
       forPlan.add(cur);
-      generation.putIfAbsent(slot, Incarnations.generation(cur));
+      moves.learn(slot, Incarnations.generation(cur));
     }));
     // One rebalancing move at a time, cluster-wide: the next is planned once the last has finished.
     Reconciliation r = Reconciliation.compute(models.values(), forPlan, workers, draining, frozen, placed,
-        surges.isEmpty() ? 1 : 0);
-    for (ReplicaId slot : List.copyOf(surges.keySet())) {
-      if (!r.plan().assignments().containsKey(slot) && !r.plan().pending().containsKey(slot)) {
-        abortSurge(slot, slots.getOrDefault(slot, List.of()), "no deployment wants replica " + slot + " any more");
-      }
-    }
+        moves.idle() ? 1 : 0);
+    Set<ReplicaId> wanted = new HashSet<>(r.plan().assignments().keySet());
+    wanted.addAll(r.plan().pending().keySet());
+    apply(moves.dropUnwanted(wanted, slots, System.nanoTime()));
     act(r, frozen, members, slots, liveNow);
     return Behaviors.same();
   }
 
-  /** Finishes the moves whose new incarnation is READY, and gives up on those that failed. */
-  private Set<ReplicaId> progressSurges(Map<ReplicaId, List<ReplicaInfo>> slots, Set<String> members) {
-    long now = System.nanoTime();
-    Set<ReplicaId> finished = new HashSet<>();
-    for (Map.Entry<ReplicaId, Surge> e : List.copyOf(surges.entrySet())) {
-      ReplicaId slot = e.getKey();
-      Surge s = e.getValue();
-      List<ReplicaInfo> incarnations = slots.getOrDefault(slot, List.of());
-      String newId = s.incarnation().entityId();
-      ReplicaInfo fresh = incarnations.stream().filter(i -> i.replicaId().equals(newId)).findFirst().orElse(null);
-      if (fresh != null && fresh.ready()) {
-        for (ReplicaInfo old : incarnations) {
-          if (!old.replicaId().equals(newId) && old.state() != ReplicaState.DRAINING) {
-            old.ref().tell(new ReplicaCommand.Retire("replaced by " + newId + " on " + s.to()));
-          }
-        }
-        surges.remove(slot);
-        finished.add(slot);
-        generation.put(slot, s.incarnation().generation());
-        placed.put(slot, new Assignment(fresh.node(), fresh.device()));
-        ctx.getLog().info("Moved replica {} to {} ({}) in {} ms: {} is READY, the previous copy drains", slot, s.to(),
-            s.why(), (now - s.startedNanos()) / 1_000_000, newId);
-      } else if (fresh != null && fresh.state() == ReplicaState.FAILED) {
-        abortSurge(slot, incarnations, "the new copy failed: " + fresh.reason());
-      } else if (!members.contains(s.to().nodeAddress())) {
-        abortSurge(slot, incarnations, "its target " + s.to().nodeAddress() + " is gone");
-      } else if (now - s.startedNanos() > SURGE_TIMEOUT.toNanos()) {
-        abortSurge(slot, incarnations, "the new copy was not READY within " + SURGE_TIMEOUT.toSeconds() + " s");
-      }
-    }
-    return finished;
-  }
-
-  private void abortSurge(ReplicaId slot, List<ReplicaInfo> incarnations, String why) {
-    Surge s = surges.remove(slot);
-    if (s == null) {
-      return;
-    }
-    String newId = s.incarnation().entityId();
-    ctx.getLog().warn("Move of replica {} to {} abandoned ({}); it stays where it is", slot, s.to(), why);
-    incarnations.stream().filter(i -> i.replicaId().equals(newId)).findFirst()
-        .ifPresent(i -> i.ref().tell(new ReplicaCommand.Retire("move abandoned: " + why)));
-    cooldown.put(slot, System.nanoTime());
-  }
-
-  /** Slots with several incarnations that no move of this controller explains (see {@link Incarnations}). */
-  private void resolveDuplicates(Map<ReplicaId, List<ReplicaInfo>> slots, Set<ReplicaId> justMoved) {
-    slots.forEach((slot, list) -> {
-      if (surges.containsKey(slot) || justMoved.contains(slot)) {
-        return;
-      }
-      Incarnations.Resolution res = Incarnations.resolve(list);
-      if (res instanceof Incarnations.Resolution.KeepNewest k) {
-        ctx.getLog().info("Replica {} has {} incarnations; keeping the newest, {}", slot, list.size(), k.newest().replicaId());
-        k.retire().forEach(o -> o.ref().tell(new ReplicaCommand.Retire("replaced by " + k.newest().replicaId())));
-        generation.put(slot, Incarnations.generation(k.newest()));
-        placed.put(slot, new Assignment(k.newest().node(), k.newest().device()));
-      } else if (res instanceof Incarnations.Resolution.Adopt a) {
-        surges.put(slot, new Surge(ReplicaId.Incarnation.parse(a.newest().replicaId()),
-            new Assignment(a.newest().node(), a.newest().device()), System.nanoTime(), "found loading"));
-      } else if (res instanceof Incarnations.Resolution.DropNewest d) {
-        d.newest().ref().tell(new ReplicaCommand.Retire("a move to this copy failed: " + d.newest().reason()));
-      }
-    });
+  /** Carries out what the moves decided: retirements, where slots are served now, the log. */
+  private void apply(Moves.Outcome out) {
+    out.log().forEach(line -> ctx.getLog().info(line));
+    out.warnings().forEach(line -> ctx.getLog().warn(line));
+    out.retire().forEach(r -> r.replica().ref().tell(new ReplicaCommand.Retire(r.reason())));
+    placed.putAll(out.serving());
   }
 
   private long footprintOf(ReplicaId id) {
@@ -399,7 +329,7 @@ public final class DeploymentController {
   }
 
   private String entityOf(ReplicaId slot) {
-    return slot.incarnation(generation.getOrDefault(slot, 0)).entityId();
+    return moves.serving(slot);
   }
 
   /** Starts (or keeps alive) a replica entity, from the node it should run on when that node is known. */
@@ -434,11 +364,10 @@ public final class DeploymentController {
     }
     var replicator = DistributedData.get(ctx.getSystem()).replicator();
     long now = System.nanoTime();
-    cooldown.values().removeIf(t -> now - t > MOVE_COOLDOWN.toNanos());
     for (Map.Entry<ReplicaId, Assignment> e : target.entrySet()) {
       ReplicaId id = e.getKey();
       Assignment a = e.getValue();
-      if (surges.containsKey(id)) {
+      if (moves.moving(id)) {
         continue;
       }
       String entityId = entityOf(id);
@@ -473,17 +402,13 @@ public final class DeploymentController {
         restarting.put(id, now);
         start(entityId, a);
       } else if (before != null && !a.equals(before) && serving) {
-        if (cooldown.containsKey(id)) {
-          continue;
-        }
         // Make-before-break: a new incarnation starts at the target while this one serves.
-        int next = Math.max(generation.getOrDefault(id, 0),
-            slots.get(id).stream().mapToInt(Incarnations::generation).max().orElse(0)) + 1;
-        ReplicaId.Incarnation fresh = id.incarnation(next);
         String reason = why.getOrDefault(id, "placement changed");
-        ctx.getLog().info("Moving replica {} from {} to {} ({}): starting {} there first", id, before, a, reason, fresh);
-        surges.put(id, new Surge(fresh, a, now, reason));
-        placeAndStart(fresh.entityId(), a);
+        Assignment from = before;
+        moves.begin(id, slots.get(id), a, reason, now).ifPresent(fresh -> {
+          ctx.getLog().info("Moving replica {} from {} to {} ({}): starting {} there first", id, from, a, reason, fresh);
+          placeAndStart(fresh.entityId(), a);
+        });
       } else if (!a.equals(before)) {
         ctx.getLog().info("Placing replica {} on {}", entityId, a);
         placed.put(id, a);
