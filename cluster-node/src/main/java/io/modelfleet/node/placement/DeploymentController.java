@@ -154,6 +154,9 @@ public final class DeploymentController {
   private Map<String, NodeInfo> nodes = Map.of();
   private Set<String> draining = Set.of();
   private final Map<String, Long> removedAt = new HashMap<>();
+  /** Nodes with directory entries that are not cluster members, and since when (see forgetUnknownNodes). */
+  private final Map<String, Long> unknownSince = new HashMap<>();
+  private static final Duration UNKNOWN_GRACE = Duration.ofSeconds(30);
   /** Replicas of removed members asked for again, until they show up live (or the grace ends). */
   private final Map<ReplicaId, Long> restarting = new HashMap<>();
   private static final Duration RESTART_GRACE = Duration.ofSeconds(20);
@@ -247,21 +250,51 @@ public final class DeploymentController {
   private Behavior<Command> onMembers(Members m) {
     if (m.event() instanceof ClusterEvent.MemberRemoved removed) {
       String address = removed.member().address().toString();
-      var replicator = DistributedData.get(ctx.getSystem()).replicator();
-      for (ReplicaInfo r : live.values()) {
-        if (address.equals(r.node())) {
-          replicator.tell(new Replicator.Update<>(ReplicaDirectoryKey.KEY, LWWMap.empty(), Replicator.writeLocal(),
-              ctx.getSystem().ignoreRef(), map -> map.remove(selfAddress, r.replicaId())));
-        }
-      }
-      replicator.tell(new Replicator.Update<>(ClusterKeys.NODES, LWWMap.empty(), Replicator.writeLocal(),
-          ctx.getSystem().ignoreRef(), map -> map.remove(selfAddress, address)));
+      forgetNode(address);
       removedAt.put(address, System.nanoTime());
       timers.startSingleTimer("settled-" + address, new Round(), SETTLE_AFTER_REMOVAL.plusMillis(50));
       ctx.getLog().info("Member {} was removed; re-placing its replicas in {} ms", address, SETTLE_AFTER_REMOVAL.toMillis());
     }
     scheduleRound();
     return Behaviors.same();
+  }
+
+  /** Removes a departed node's entries from the replica and node directories. */
+  private void forgetNode(String address) {
+    var replicator = DistributedData.get(ctx.getSystem()).replicator();
+    for (ReplicaInfo r : live.values()) {
+      if (address.equals(r.node())) {
+        replicator.tell(new Replicator.Update<>(ReplicaDirectoryKey.KEY, LWWMap.empty(), Replicator.writeLocal(),
+            ctx.getSystem().ignoreRef(), map -> map.remove(selfAddress, r.replicaId())));
+      }
+    }
+    replicator.tell(new Replicator.Update<>(ClusterKeys.NODES, LWWMap.empty(), Replicator.writeLocal(),
+        ctx.getSystem().ignoreRef(), map -> map.remove(selfAddress, address)));
+  }
+
+  /**
+   * Entries of nodes that are not members at all: left behind when a member was removed while no
+   * controller was running to see it (the controller was on that member). Removed once the node
+   * has been unknown for {@link #UNKNOWN_GRACE}, so that an entry gossiped ahead of its node's
+   * membership is never taken for one.
+   */
+  private void forgetUnknownNodes(Set<String> allMembers, long now) {
+    Set<String> unknown = new HashSet<>();
+    live.values().forEach(r -> {
+      if (r.node() != null && !allMembers.contains(r.node())) {
+        unknown.add(r.node());
+      }
+    });
+    nodes.keySet().stream().filter(a -> !allMembers.contains(a)).forEach(unknown::add);
+    unknownSince.keySet().retainAll(unknown);
+    for (String address : unknown) {
+      long since = unknownSince.computeIfAbsent(address, a -> now);
+      if (now - since > UNKNOWN_GRACE.toNanos()) {
+        ctx.getLog().info("Forgetting the directory entries of {}, which is not a member", address);
+        forgetNode(address);
+        unknownSince.remove(address);
+      }
+    }
   }
 
   private void scheduleRound() {
@@ -277,6 +310,9 @@ public final class DeploymentController {
     long now = System.nanoTime();
     removedAt.values().removeIf(t -> now - t > SETTLE_AFTER_REMOVAL.toNanos());
     frozen.addAll(removedAt.keySet());
+    Set<String> allMembers = new HashSet<>();
+    state.getMembers().forEach(mem -> allMembers.add(mem.address().toString()));
+    forgetUnknownNodes(allMembers, now);
     Set<org.apache.pekko.cluster.Member> unreachable = new HashSet<>();
     state.getUnreachable().forEach(unreachable::add);
     state.getMembers().forEach(mem -> {
