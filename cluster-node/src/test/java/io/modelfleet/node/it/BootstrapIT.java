@@ -1,6 +1,7 @@
 package io.modelfleet.node.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelfleet.node.testing.Http;
@@ -46,7 +47,7 @@ class BootstrapIT {
     String contactPoints = managementPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     startedAt = System.nanoTime();
     for (int i = 0; i < 3; i++) {
-      nodes.add(NodeProcess.start(dir.resolve("node" + i), Map.of(
+      Map<String, String> env = new java.util.HashMap<>(Map.of(
           "MODELFLEET_DISCOVERY", "config",
           "MODELFLEET_CONTACT_POINTS", contactPoints,
           "MODELFLEET_REQUIRED_CONTACT_POINTS", "3",
@@ -57,7 +58,10 @@ class BootstrapIT {
           "MODELFLEET_DB_USER", "postgres",
           "MODELFLEET_SBR_STABLE_AFTER", "3s",
           "MODELFLEET_HEARTBEAT_PAUSE", "2s",
-          "MODELFLEET_DEMO_MODEL", "false")));
+          "MODELFLEET_DEMO_MODEL", "false"));
+      // Node 2 only serves HTTP: it hosts no replica and reaches the others through sharding proxies.
+      env.put("MODELFLEET_ROLES", i == 2 ? "gateway" : "gateway,worker");
+      nodes.add(NodeProcess.start(dir.resolve("node" + i), env));
     }
   }
 
@@ -124,6 +128,19 @@ class BootstrapIT {
     Http.Response deploy = http(1).post("/v1/models/m/deployments", "{\"version\":\"1\",\"replicas\":1}");
     assertEquals(202, deploy.status(), deploy.body());
     withLogs(() -> http(2).await("/v1/models/m", Http.readyReplicas("1", 1), WAIT));
+    // The gateway-only node is listed with its role and hosts nothing.
+    JsonNode members = http(0).get("/v1/cluster/members").json().get("members");
+    String gatewayOnly = null;
+    for (JsonNode m : members) {
+      if (m.get("roles").size() == 1) {
+        assertEquals("gateway", m.get("roles").get(0).asText(), m.toString());
+        gatewayOnly = m.get("address").asText();
+      }
+    }
+    assertTrue(gatewayOnly != null, "one member has only the gateway role: " + members);
+    for (JsonNode r : http(0).get("/v1/models/m").json().get("replicas")) {
+      assertTrue(!gatewayOnly.equals(r.get("node").asText()), "no replica on the gateway-only node: " + r);
+    }
     // Every gateway serves it; at least two of them reach the replica on another node.
     float[] expected = TestModels.linearExpected(W, B, X);
     for (int i : new int[] {2, 0, 1}) {
