@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real node processes (separate JVMs on 127.0.0.1) sharing a real PostgreSQL, each with two
  * simulated 16 GiB GPUs. The steps share one cluster and run in order: placement, then kill -9 of
- * a worker under load, then a join with rebalancing under load, then a drain under load.
+ * the oldest worker (controller and shard coordinators included) under load, then a join with
+ * rebalancing under load, then a drain and a SIGTERM under load of the node hosting a
+ * single-replica model.
  * Failure-detector and split-brain-resolver timeouts are lowered for the test.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -184,18 +186,24 @@ class ClusterIT {
     return used;
   }
 
+  /**
+   * The hardest node to lose: node 0 is the oldest member, so it runs the deployment controller
+   * and the shard coordinators as well as a replica. Everything moves to the survivors at once.
+   */
   @Test
   @Order(2)
-  void killingAWorkerUnderLoadLosesNoRequestAndRestoresTheReplicas() throws Exception {
-    Http h = http(0);
-    String victim = address(2);
+  void killingTheOldestWorkerUnderLoadLosesNoRequestAndRestoresTheReplicas() throws Exception {
+    Http h = http(1);
+    String victim = address(0);
+    assertTrue(nodes.get(0).log().contains("Deployment controller started on " + victim),
+        "the oldest node runs the controller:\n" + nodes.get(0).log());
     long killedAt;
     long downedAt;
-    try (LoadGenerator load = new LoadGenerator(List.of(nodes.get(0).baseUrl() + "/v2/models/m/infer",
-        nodes.get(1).baseUrl() + "/v2/models/m/infer"), ROW, 4, Duration.ofSeconds(30))) {
+    try (LoadGenerator load = new LoadGenerator(List.of(nodes.get(1).baseUrl() + "/v2/models/m/infer",
+        nodes.get(2).baseUrl() + "/v2/models/m/infer"), ROW, 4, Duration.ofSeconds(30))) {
       Thread.sleep(1500);
       killedAt = System.nanoTime();
-      nodes.get(2).kill();
+      nodes.get(0).kill();
       h.await("/v1/cluster/members", r -> {
         for (JsonNode m : r.json().get("members")) {
           if (m.get("address").asText().equals(victim)) {
@@ -224,6 +232,9 @@ class ClusterIT {
     assertEquals("VersionRegistered", events.get(0));
     assertEquals("DeploymentSet", events.get(1));
     assertTrue(events.stream().filter("ReplicaPlaced"::equals).count() >= 4, "the re-placement is in the history: " + events);
+    assertTrue(nodes.get(1).log().contains("Deployment controller started on " + address(1))
+        || nodes.get(2).log().contains("Deployment controller started on " + address(2)),
+        "the controller runs on a survivor");
   }
 
   /** Indexes of the nodes still running. */
@@ -258,10 +269,10 @@ class ClusterIT {
   @Test
   @Order(3)
   void aJoiningNodeGetsAReplicaWithoutFailedRequests() throws Exception {
-    alive.remove(Integer.valueOf(2));
-    Http h = http(0);
-    try (LoadGenerator load = new LoadGenerator(List.of(nodes.get(0).baseUrl() + "/v2/models/m/infer",
-        nodes.get(1).baseUrl() + "/v2/models/m/infer"), ROW, 4, Duration.ofSeconds(30))) {
+    alive.remove(Integer.valueOf(0));
+    Http h = http(1);
+    try (LoadGenerator load = new LoadGenerator(List.of(nodes.get(1).baseUrl() + "/v2/models/m/infer",
+        nodes.get(2).baseUrl() + "/v2/models/m/infer"), ROW, 4, Duration.ofSeconds(30))) {
       NodeProcess joined = start(3);
       nodes.add(joined);
       alive.add(3);
@@ -290,7 +301,7 @@ class ClusterIT {
   @Test
   @Order(4)
   void drainingAMemberMovesItsReplicasAwayAndItLeavesWithoutFailedRequests() throws Exception {
-    Http h0 = http(0);
+    Http h0 = http(alive.get(0));
     Http.Response up = h0.put("/v1/models/s/versions/1", TestModels.linear(W, B));
     assertEquals(201, up.status(), up.body());
     assertEquals(202, h0.post("/v1/models/s/deployments", "{\"version\":\"1\",\"replicas\":1}").status());
