@@ -294,7 +294,9 @@ public final class HopBench {
     Map<String, String> after = stablePlacement(httpPort, List.of(local, remote));
     String moved = after.get(local).equals(where.get(local)) && after.get(remote).equals(where.get(remote))
         ? null : "placement changed during the measurement: now " + after;
-    return report(runs, placements, local, remote, portA, nodes, moved);
+    String serverSide = replicaSide(httpPort, Map.of("local replica", local, "remote replica", remote,
+        "one replica per node", BOTH));
+    return report(runs, placements, local, remote, portA, nodes, moved) + serverSide;
   }
 
   /** The prefer-local-replicas setting the nodes run with, as the node JVM options give it. */
@@ -371,6 +373,36 @@ public final class HopBench {
     }
     throw new IllegalStateException("the placement of " + models + " did not settle within " + readyTimeout
         + " (last " + last + ")");
+  }
+
+  /**
+   * The replicas' own time per request, from Triton's statistics over the whole run (warm-up
+   * included): success is from the replica's receipt of the request to its reply, queue and
+   * compute are its parts. What the client saw beyond this was spent outside the replica:
+   * HTTP, the gateway, and for a remote replica the transport.
+   */
+  private static String replicaSide(int port, Map<String, String> models) throws IOException {
+    StringBuilder sb = new StringBuilder("\nReplica-side time per request (Triton statistics, whole run):\n\n");
+    sb.append("| path | requests | success µs | queue µs | compute µs |\n|---|---:|---:|---:|---:|\n");
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(models).entrySet()) {
+      JsonNode stats = get(port, "/v2/models/" + e.getValue() + "/stats").path("model_stats");
+      long count = 0;
+      double success = 0;
+      double queue = 0;
+      double compute = 0;
+      for (JsonNode m : stats) {
+        JsonNode in = m.path("inference_stats");
+        count += in.path("success").path("count").asLong();
+        success += in.path("success").path("ns").asDouble();
+        queue += in.path("queue").path("ns").asDouble();
+        compute += in.path("compute_input").path("ns").asDouble() + in.path("compute_infer").path("ns").asDouble()
+            + in.path("compute_output").path("ns").asDouble();
+      }
+      double n = Math.max(1, count);
+      sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f |%n", e.getKey(), count,
+          success / n / 1000, queue / n / 1000, compute / n / 1000));
+    }
+    return sb.toString();
   }
 
   private static JsonNode get(int port, String path) throws IOException {
