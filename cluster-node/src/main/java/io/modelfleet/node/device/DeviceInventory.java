@@ -159,30 +159,18 @@ public final class DeviceInventory {
   }
 
   /**
-   * Tells a simulated GPU how many bytes the node has placed on it; its free memory is then its
-   * configured memory minus this. Real GPUs measure their own free memory, so they refuse this.
-   */
-  public void setReservedBytes(String deviceId, long bytes) {
-    Device d = gpus.stream().filter(g -> g.id().equals(deviceId)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no GPU '" + deviceId + "' on this node; it has " + gpus));
-    if (!d.simulated()) {
-      throw new IllegalArgumentException("GPU '" + deviceId + "' is real; its free memory is measured, not reserved");
-    }
-    if (bytes < 0) {
-      throw new IllegalArgumentException("reserved bytes must be >= 0, got " + bytes);
-    }
-    reservedBytes.put(deviceId, bytes);
-  }
-
-  /**
    * Adds {@code deltaBytes} (negative to release) to what a simulated GPU has reserved: each
    * replica reserves its footprint there while its session is open, so the simulated GPU's free
    * memory shows its use as a real one's would. Does nothing for the CPU and real GPUs, whose
    * use NVML measures.
    */
   public void adjustReserved(String deviceId, long deltaBytes) {
-    boolean simulated = gpus.stream().anyMatch(g -> g.id().equals(deviceId) && g.simulated());
-    if (simulated) {
+    if (Device.CPU.id().equals(deviceId)) {
+      return;
+    }
+    Device d = gpus.stream().filter(g -> g.id().equals(deviceId)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no GPU '" + deviceId + "' on this node; it has " + gpus));
+    if (d.simulated()) {
       reservedBytes.merge(deviceId, deltaBytes, (a, b) -> Math.max(0, a + b));
     }
   }

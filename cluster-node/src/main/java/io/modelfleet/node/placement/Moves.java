@@ -64,10 +64,6 @@ final class Moves {
     return inProgress.containsKey(slot);
   }
 
-  Set<ReplicaId> movingSlots() {
-    return Set.copyOf(inProgress.keySet());
-  }
-
   /** Entity ids of the new copies being started. */
   Set<String> newCopies() {
     Set<String> ids = new HashSet<>();

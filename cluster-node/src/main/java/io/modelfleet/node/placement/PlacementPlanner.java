@@ -4,7 +4,6 @@ import io.modelfleet.node.placement.Ledger.Gpu;
 import io.modelfleet.node.placement.Ledger.Node;
 import io.modelfleet.protocol.cluster.NodeInfo;
 import io.modelfleet.protocol.model.DeviceKind;
-import io.modelfleet.protocol.model.Footprint;
 import io.modelfleet.protocol.replica.ReplicaId;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,18 +50,10 @@ import java.util.TreeMap;
  */
 public final class PlacementPlanner {
 
-  /** See {@link Footprint#MIN_BYTES}. */
-  public static final long MIN_FOOTPRINT_BYTES = Footprint.MIN_BYTES;
-
   private static final long GIB = 1L << 30;
   private static final long MIB = 1L << 20;
 
   private PlacementPlanner() {}
-
-  /** The footprint placement counts for a replica of an artifact of this size: {@link Footprint#estimate}. */
-  public static long estimateFootprint(long artifactBytes) {
-    return Footprint.estimate(artifactBytes);
-  }
 
   /**
    * Places every desired replica: keeps the current assignments that are still valid and finds a

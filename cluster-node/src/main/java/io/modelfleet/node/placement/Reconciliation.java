@@ -40,7 +40,7 @@ public record Reconciliation(Plan plan, List<Move> moves, List<ReplicaInfo> reti
     for (ModelView m : models) {
       for (DeploymentSpec d : m.deployments().values()) {
         VersionInfo v = m.versions().get(d.version());
-        long footprint = PlacementPlanner.estimateFootprint(v == null ? 0 : v.size());
+        long footprint = io.modelfleet.protocol.model.Footprint.estimate(v == null ? 0 : v.size());
         for (int i = 0; i < d.replicas(); i++) {
           ReplicaId id = new ReplicaId(m.name(), d.version(), i);
           Assignment before = previous.get(id);

@@ -118,13 +118,13 @@ class DeviceInventoryTest {
   @Test
   void aSimulatedGpuHasItsMemoryLessWhatTheNodeReserved() {
     var inv = DeviceInventory.simulated(2, 8L << 30);
-    inv.setReservedBytes("sim-gpu:1", 3L << 30);
+    inv.adjustReserved("sim-gpu:1", 3L << 30);
     assertEquals(8L << 30, inv.snapshot().get(0).memoryFreeBytes());
     assertEquals(5L << 30, inv.snapshot().get(1).memoryFreeBytes());
     assertEquals(5L << 30, inv.describe().get(2).memoryFreeBytes());
-    inv.setReservedBytes("sim-gpu:1", 0);
+    inv.adjustReserved("sim-gpu:1", -(3L << 30));
     assertEquals(8L << 30, inv.describe().get(2).memoryFreeBytes());
-    var e = assertThrows(IllegalArgumentException.class, () -> inv.setReservedBytes("gpu:7", 1));
+    var e = assertThrows(IllegalArgumentException.class, () -> inv.adjustReserved("gpu:7", 1));
     assertTrue(e.getMessage().contains("gpu:7"), e.getMessage());
   }
 

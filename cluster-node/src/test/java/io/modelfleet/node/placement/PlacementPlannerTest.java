@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.modelfleet.protocol.cluster.DeviceInfo;
 import io.modelfleet.protocol.cluster.NodeInfo;
 import io.modelfleet.protocol.model.DeviceKind;
+import io.modelfleet.protocol.model.Footprint;
 import io.modelfleet.protocol.replica.ReplicaId;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -328,9 +329,9 @@ class PlacementPlannerTest {
 
   @Test
   void footprintIsOneAndAHalfTimesTheArtifactWithAFloor() {
-    assertEquals(6 * GIB, PlacementPlanner.estimateFootprint(4 * GIB));
-    assertEquals(PlacementPlanner.MIN_FOOTPRINT_BYTES, PlacementPlanner.estimateFootprint(10_000));
-    assertEquals(Long.MAX_VALUE, PlacementPlanner.estimateFootprint(Long.MAX_VALUE));
-    assertThrows(IllegalArgumentException.class, () -> PlacementPlanner.estimateFootprint(-1));
+    assertEquals(6 * GIB, Footprint.estimate(4 * GIB));
+    assertEquals(Footprint.MIN_BYTES, Footprint.estimate(10_000));
+    assertEquals(Long.MAX_VALUE, Footprint.estimate(Long.MAX_VALUE));
+    assertThrows(IllegalArgumentException.class, () -> Footprint.estimate(-1));
   }
 }

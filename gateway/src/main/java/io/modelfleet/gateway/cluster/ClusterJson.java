@@ -65,7 +65,7 @@ public final class ClusterJson {
   }
 
   /**
-   * {@code {"replicas": [{"id", "model", "version", "node", "device", "state", "reason"?, "in_flight"}]}}.
+   * {@code {"replicas": [{"model", "id", "version", "node", "device", "state", "reason"?, "footprint_bytes"?, "footprint"?, "in_flight"}]}}.
    * {@code inFlight} gives this gateway's own count of requests outstanding at a replica.
    */
   public static void replicas(List<ReplicaInfo> replicas, ToIntFunction<String> inFlight, JsonGenerator g)
@@ -74,17 +74,9 @@ public final class ClusterJson {
     g.writeArrayFieldStart("replicas");
     for (ReplicaInfo r : replicas) {
       g.writeStartObject();
-      g.writeStringField("id", r.replicaId());
       g.writeStringField("model", r.model());
-      g.writeStringField("version", r.version());
-      g.writeStringField("node", r.node());
-      g.writeStringField("device", r.device());
-      g.writeStringField("state", r.state().name());
-      if (r.reason() != null) {
-        g.writeStringField("reason", r.reason());
-      }
+      replicaFields(r, g);
       g.writeNumberField("in_flight", inFlight.applyAsInt(r.replicaId()));
-      footprint(r.footprintBytes(), g);
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -108,10 +100,21 @@ public final class ClusterJson {
     g.writeEndObject();
   }
 
-  /** The device memory placement counts for a replica, and how that figure was arrived at. */
-  public static void footprint(long bytes, JsonGenerator g) throws IOException {
-    if (bytes > 0) {
-      g.writeNumberField("footprint_bytes", bytes);
+  /**
+   * What every listing of a replica shows: id, version, node, device, state, the reason when there
+   * is one, and the device memory placement counts for it with how that figure was arrived at.
+   */
+  public static void replicaFields(ReplicaInfo r, JsonGenerator g) throws IOException {
+    g.writeStringField("id", r.replicaId());
+    g.writeStringField("version", r.version());
+    g.writeStringField("node", r.node());
+    g.writeStringField("device", r.device());
+    g.writeStringField("state", r.state().name());
+    if (r.reason() != null) {
+      g.writeStringField("reason", r.reason());
+    }
+    if (r.footprintBytes() > 0) {
+      g.writeNumberField("footprint_bytes", r.footprintBytes());
       g.writeStringField("footprint", Footprint.BASIS);
     }
   }

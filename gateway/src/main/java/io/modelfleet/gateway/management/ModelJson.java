@@ -138,15 +138,7 @@ public final class ModelJson {
 
   private static void replica(ReplicaInfo r, JsonGenerator g) throws IOException {
     g.writeStartObject();
-    g.writeStringField("id", r.replicaId());
-    g.writeStringField("version", r.version());
-    g.writeStringField("node", r.node());
-    g.writeStringField("device", r.device());
-    g.writeStringField("state", r.state().name());
-    if (r.reason() != null) {
-      g.writeStringField("reason", r.reason());
-    }
-    io.modelfleet.gateway.cluster.ClusterJson.footprint(r.footprintBytes(), g);
+    io.modelfleet.gateway.cluster.ClusterJson.replicaFields(r, g);
     g.writeEndObject();
   }
 
