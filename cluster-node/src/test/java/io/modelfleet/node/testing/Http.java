@@ -23,6 +23,11 @@ public final class Http {
     this.base = base;
   }
 
+  /** The node's base URL, {@code http://host:port}. */
+  public String base() {
+    return base;
+  }
+
   public record Response(int status, JsonNode json, String body) {
     public String error() {
       return json != null && json.has("error") ? json.get("error").asText() : null;

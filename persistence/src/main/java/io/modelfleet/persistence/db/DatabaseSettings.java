@@ -10,6 +10,15 @@ import java.util.Map;
  * selects the embedded H2 file under the data directory; a {@code jdbc:postgresql:} URL selects
  * PostgreSQL. {@link #pekkoOverrides()} turns this into pekko-persistence-jdbc configuration so
  * that the operator sets one URL, not three plugin blocks.
+ *
+ * <p>Durability: every H2 URL gets {@code WRITE_DELAY=0} unless it names a write delay itself.
+ * H2's default (500 ms) acknowledges a commit while it is still only in the JVM's memory and
+ * writes it to the file up to half a second later, so {@code kill -9} lost registrations and
+ * deployment changes the node had already answered 2xx to (measured: about 15,000 of 340,000
+ * committed rows in 3 s). With 0 every commit is written to the file before the commit returns,
+ * so it survives the death of the process. H2 does not fsync on commit, so a power loss or
+ * kernel crash can still lose the last commits; the README says so, and PostgreSQL (fsync on
+ * commit by default) is the registry for that promise.
  */
 public record DatabaseSettings(Dialect dialect, String url, String user, String password, int poolSize, boolean createSchema) {
 
@@ -37,6 +46,9 @@ public record DatabaseSettings(Dialect dialect, String url, String user, String 
       url = "jdbc:h2:file:" + dataDir.resolve("registry").toAbsolutePath() + ";DATABASE_TO_UPPER=false";
       user = user.isBlank() ? "sa" : user;
     }
+    if (url.startsWith("jdbc:h2:")) {
+      url = durableH2(url);
+    }
     Dialect dialect;
     if (url.startsWith("jdbc:h2:")) {
       dialect = Dialect.H2;
@@ -47,6 +59,11 @@ public record DatabaseSettings(Dialect dialect, String url, String user, String 
           "modelfleet.database.url must be empty (embedded H2), jdbc:h2:… or jdbc:postgresql:…, got " + url);
     }
     return new DatabaseSettings(dialect, url, user, c.getString("password"), c.getInt("pool-size"), c.getBoolean("create-schema"));
+  }
+
+  /** {@code url} with {@code ;WRITE_DELAY=0} appended unless it sets WRITE_DELAY itself (see the class comment). */
+  static String durableH2(String url) {
+    return url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
   }
 
   /** pekko-persistence-jdbc configuration: one shared Slick database for journal, snapshots and queries. */
