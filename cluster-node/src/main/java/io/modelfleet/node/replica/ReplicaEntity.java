@@ -35,8 +35,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
  * "model/version/index", plus "/generation" for the copies that moves start; see {@link ReplicaId.Incarnation}).
  *
  * <p>Owns one ONNX Runtime session on one device. Asks the model registry for its version and
- * deployment, reports its placement there, loads and verifies the artifact, warms up and publishes
- * itself READY in the replica directory, where gateways find it. Gateways send it inferences; the
+ * deployment, reports its placement there, loads and verifies the artifact, warms up (with the
+ * deployment's own {@code model_warmup} samples, whose failure is a load failure; without them,
+ * with synthetic zeros whose failure is only logged) and publishes itself READY in the replica directory, where gateways find it. Gateways send it inferences; the
  * deployment controller and sharding stop it. A failed load is published as FAILED with the reason
  * and retried with backoff; a replica whose deployment no longer wants it retires itself.
  *
@@ -207,6 +208,11 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
             getContext().getSystem().log().warn("Replica {} could not record its placement: {}", entityId, err.getMessage());
           }
         });
+    String clamped = rc.ort().clamped(deployment.session(), deployment.replicas());
+    if (clamped != null) {
+      getContext().getLog().warn("Replica {}: {}", entityId, clamped);
+    }
+    var log = getContext().getSystem().log();
     CompletableFuture<ModelSession> load = CompletableFuture.supplyAsync(() -> {
       ModelSession s;
       try {
@@ -216,7 +222,15 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
         throw new IllegalStateException("ONNX Runtime cannot open the model: " + e.getMessage(), e);
       }
       try {
-        s.warmUp(id.model(), id.version());
+        if (deployment.warmup().isEmpty()) {
+          String problem = s.warmUpSynthetic(id.model(), id.version());
+          if (problem != null) {
+            log.warn("Replica {}: the warm-up with synthetic inputs of model '{}' version '{}' failed and is ignored"
+                + " (a deployment's own model_warmup samples would be checked): {}", entityId, id.model(), id.version(), problem);
+          }
+        } else {
+          s.warmUp(deployment.warmup(), id.model(), id.version());
+        }
         return s;
       } catch (RuntimeException e) {
         s.close();
