@@ -46,6 +46,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
  */
 public final class ReplicaEntity extends AbstractBehavior<Object> {
 
+  /** For the warm-up, which runs on the ORT executor where the actor's own logger must not be used. */
+  private static final org.slf4j.Logger WARMUP_LOG = org.slf4j.LoggerFactory.getLogger(ReplicaEntity.class);
+
   private record SpecFetched(ModelReply reply, Throwable failure) {}
 
   private record PlacementRead(ReplicaPlacement placement) {}
@@ -212,7 +215,6 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     if (clamped != null) {
       getContext().getLog().warn("Replica {}: {}", entityId, clamped);
     }
-    var log = getContext().getSystem().log();
     CompletableFuture<ModelSession> load = CompletableFuture.supplyAsync(() -> {
       ModelSession s;
       try {
@@ -225,7 +227,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
         if (deployment.warmup().isEmpty()) {
           String problem = s.warmUpSynthetic(id.model(), id.version());
           if (problem != null) {
-            log.warn("Replica {}: the warm-up with synthetic inputs of model '{}' version '{}' failed and is ignored"
+            WARMUP_LOG.warn("Replica {}: the warm-up with synthetic inputs of model '{}' version '{}' failed and is ignored"
                 + " (a deployment's own model_warmup samples would be checked): {}", entityId, id.model(), id.version(), problem);
           }
         } else {
