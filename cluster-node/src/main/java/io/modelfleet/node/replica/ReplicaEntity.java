@@ -29,6 +29,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One incarnation of one replica of one model version (sharded, remember-entities, id
@@ -47,7 +49,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
 public final class ReplicaEntity extends AbstractBehavior<Object> {
 
   /** For the warm-up, which runs on the ORT executor where the actor's own logger must not be used. */
-  private static final org.slf4j.Logger WARMUP_LOG = org.slf4j.LoggerFactory.getLogger(ReplicaEntity.class);
+  private static final Logger WARMUP_LOG = LoggerFactory.getLogger(ReplicaEntity.class);
 
   private record SpecFetched(ModelReply reply, Throwable failure) {}
 

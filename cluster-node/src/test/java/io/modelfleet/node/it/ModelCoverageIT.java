@@ -142,6 +142,13 @@ class ModelCoverageIT {
     assertEquals("[2,3]", samples.get(0).get("inputs").get("x").get("shape").toString());
     assertEquals("input_data", samples.get(0).get("inputs").get("x").get("source").asText());
     assertEquals("[4,3]", samples.get(1).get("inputs").get("x").get("shape").toString());
+    JsonNode deployed = null;
+    for (JsonNode e : http.get("/v1/models/warm-ok/history").json().get("events")) {
+      if ("DeploymentSet".equals(e.get("event").asText())) {
+        deployed = e;
+      }
+    }
+    assertEquals("[\"given\",\"noise\"]", deployed.get("details").get("model_warmup").toString(), String.valueOf(deployed));
     JsonNode out = output(http.post("/v2/models/warm-ok/infer",
         "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2,3]}]}"));
     assertEquals("[4.0,5.0]", out.get("data").toString());
