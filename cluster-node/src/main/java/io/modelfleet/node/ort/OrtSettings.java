@@ -49,7 +49,8 @@ public record OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optim
     if (intra <= maxThreads && inter <= maxThreads) {
       return null;
     }
-    return "the deployment asks for " + intra + " intra-op and " + inter + " inter-op ONNX Runtime threads but this node"
+    return "the deployment (or the node's modelfleet.ort defaults) asks for " + intra + " intra-op and " + inter
+        + " inter-op ONNX Runtime threads but this node"
         + " allows at most " + maxThreads + " (modelfleet.limits.max-ort-threads, the node's processors by default);"
         + " the session gets " + Math.min(intra, maxThreads) + " and " + Math.min(inter, maxThreads);
   }

@@ -55,7 +55,8 @@ class WarmupTensorsTest {
   void sessionThreadsAreClampedToTheNodesBound() {
     OrtSettings node = new OrtSettings(0, 0, OptLevel.ALL_OPT, 2);
     assertNull(node.clamped(new SessionSpec(2, 2, null, null), 1));
-    assertEquals("the deployment asks for 8 intra-op and 0 inter-op ONNX Runtime threads but this node allows at most 2"
+    assertEquals("the deployment (or the node's modelfleet.ort defaults) asks for 8 intra-op and 0 inter-op ONNX Runtime"
+            + " threads but this node allows at most 2"
             + " (modelfleet.limits.max-ort-threads, the node's processors by default); the session gets 2 and 0",
         node.clamped(new SessionSpec(8, 0, null, null), 1));
     assertTrue(new OrtSettings(64, 0, OptLevel.ALL_OPT, 2).clamped(SessionSpec.DEFAULTS, 1).contains("asks for 64 intra-op"));
