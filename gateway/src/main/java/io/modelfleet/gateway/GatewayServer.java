@@ -3,6 +3,7 @@ package io.modelfleet.gateway;
 import io.modelfleet.gateway.cluster.ClusterData;
 import io.modelfleet.gateway.cluster.ClusterDataSubscriber;
 import io.modelfleet.gateway.cluster.ClusterRoutes;
+import io.modelfleet.gateway.management.DeploymentLimits;
 import io.modelfleet.gateway.management.ManagementRoutes;
 import io.modelfleet.gateway.oip.HealthCheck;
 import io.modelfleet.gateway.oip.OipRoutes;
@@ -84,12 +85,13 @@ public final class GatewayServer {
     RegistryClient registry = new RegistryClient(system, catalog, settings.askTimeout());
     InferenceDispatcher dispatcher =
         new InferenceDispatcher(system, directory, chooser, health, registry, settings.inferTimeout());
+    DeploymentLimits limits = DeploymentLimits.fromConfig(system.settings().config());
     GatewayRoutes routes = new GatewayRoutes(
         new StatsRoutes(settings, system, registry, directory),
         new OipRoutes(settings, registry, directory, dispatcher, new HealthCheck(system, registry, directory)),
-        new RepositoryRoutes(settings, registry, directory,
+        new RepositoryRoutes(settings, limits, registry, directory,
             new ModelLoader(system, uploads, registry, directory, settings.loadTimeout())),
-        new ManagementRoutes(settings, registry, catalog, uploads, directory),
+        new ManagementRoutes(settings, limits, registry, catalog, uploads, directory),
         new ClusterRoutes(settings, system, directory, chooser, data));
 
     return Http.get(system)

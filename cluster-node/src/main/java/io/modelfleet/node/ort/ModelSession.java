@@ -7,10 +7,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import io.modelfleet.node.device.Device;
+import io.modelfleet.protocol.model.WarmupSample;
 import io.modelfleet.protocol.model.SessionSpec;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferRequest;
-import io.modelfleet.protocol.tensor.DataType;
 import io.modelfleet.protocol.tensor.Tensor;
 import io.modelfleet.protocol.tensor.TensorFormatException;
 import io.modelfleet.protocol.tensor.TensorSpec;
@@ -134,18 +134,55 @@ public final class ModelSession implements AutoCloseable {
     return new InferReply.InferFailure(500, "inference failed: " + e);
   }
 
-  /** One inference on zeros (dynamic dimensions as 1) so the first real request pays no set-up. */
-  public void warmUp(String model, String version) {
-    List<Tensor> zeros = new ArrayList<>();
-    for (TensorSpec s : inputs) {
-      long[] shape = s.shape().stream().mapToLong(d -> d < 0 ? 1 : d).toArray();
-      long n = Tensor.elementCount(shape);
-      byte[] data = s.datatype() == DataType.BYTES ? new byte[(int) (4 * n)] : new byte[(int) (n * s.datatype().byteSize())];
-      zeros.add(new Tensor(s.name(), s.datatype(), shape, data));
+  /**
+   * One inference on zeros (dynamic dimensions as 1) so the first real request pays no set-up.
+   * Zeros are a guess at valid input, and a wrong guess says nothing about the model (a Cast from
+   * empty strings, an integer division by zero, a Resize to zero sizes all fail in ONNX Runtime on
+   * models that serve real inputs), so this never throws.
+   *
+   * @return null when the warm-up ran, else why it failed or was skipped, for the caller's WARN
+   */
+  public String warmUpSynthetic(String model, String version) {
+    try {
+      List<Tensor> zeros = new ArrayList<>();
+      for (TensorSpec s : inputs) {
+        Tensor t = WarmupTensors.syntheticZeros(s);
+        if (t == null) {
+          return "skipped: input '" + s.name() + "' of shape " + s.shape() + " would take more than "
+              + WarmupTensors.MAX_SYNTHETIC_BYTES + " bytes of zeros";
+        }
+        zeros.add(t);
+      }
+      InferReply r = run(new InferRequest("warm-up", zeros, List.of()), model, version);
+      return r instanceof InferReply.InferFailure f ? f.error() : null;
+    } catch (RuntimeException e) {
+      return String.valueOf(e);
     }
-    InferReply r = run(new InferRequest("warm-up", zeros, List.of()), model, version);
-    if (r instanceof InferReply.InferFailure f && f.status() >= 500) {
-      throw new IllegalStateException("warm-up inference failed: " + f.error());
+  }
+
+  /**
+   * Runs the deployment's own warm-up samples, each {@link WarmupSample#executions()} times. The
+   * operator said these inputs are valid, so any failure is the model's or the sample's fault.
+   *
+   * @throws IllegalStateException naming the sample and the reason at the first failure
+   */
+  public void warmUp(List<WarmupSample> samples, String model, String version) {
+    for (WarmupSample sample : samples) {
+      for (int i = 0; i < sample.executions(); i++) {
+        InferReply r;
+        try {
+          List<Tensor> tensors = new ArrayList<>(sample.inputs().size());
+          for (WarmupSample.Input in : sample.inputs()) {
+            tensors.add(WarmupTensors.of(in));
+          }
+          r = run(new InferRequest("warm-up " + sample.name(), tensors, List.of()), model, version);
+        } catch (RuntimeException e) {
+          r = new InferReply.InferFailure(500, String.valueOf(e));
+        }
+        if (r instanceof InferReply.InferFailure f) {
+          throw new IllegalStateException("warm-up sample '" + sample.name() + "' failed: " + f.error());
+        }
+      }
     }
   }
 

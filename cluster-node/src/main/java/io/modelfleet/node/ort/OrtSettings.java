@@ -8,13 +8,51 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import com.typesafe.config.Config;
 import java.util.Locale;
 
-/** Session options for every replica on this node, from {@code modelfleet.ort}. */
-public record OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optimizationLevel) {
+/**
+ * Session options for every replica on this node, from {@code modelfleet.ort}, with the thread
+ * bound {@code modelfleet.limits.max-ort-threads} (0: this node's processors).
+ *
+ * <p>The gateway refuses deployments that ask for more threads than its own bound, but it may run
+ * on a bigger machine than this worker, and the node's own defaults could be set too high: so a
+ * session never gets more intra-op or inter-op threads than {@code maxThreads} here. The replica
+ * is clamped rather than failed, because a deployment that serves with fewer threads is better
+ * than one that never serves on smaller workers; {@link #clamped} gives the WARN line.
+ */
+public record OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optimizationLevel, int maxThreads) {
 
   public static OrtSettings fromConfig(Config root) {
     Config c = root.getConfig("modelfleet.ort");
     String level = c.getString("optimization-level").toLowerCase(Locale.ROOT);
-    return new OrtSettings(c.getInt("intra-op-threads"), c.getInt("inter-op-threads"), level(level));
+    int max = root.hasPath("modelfleet.limits.max-ort-threads") ? root.getInt("modelfleet.limits.max-ort-threads") : 0;
+    if (max < 0) {
+      throw new IllegalArgumentException("modelfleet.limits.max-ort-threads must be 0 (the node's processors) or positive, got "
+          + max);
+    }
+    return new OrtSettings(c.getInt("intra-op-threads"), c.getInt("inter-op-threads"), level(level),
+        max == 0 ? Runtime.getRuntime().availableProcessors() : max);
+  }
+
+  /** The intra-op threads a session of {@code spec} gets, before the bound. */
+  private int intraWanted(SessionSpec spec, int replicas) {
+    return spec.intraOpThreads() > 0 ? spec.intraOpThreads()
+        : intraOpThreads > 0 ? intraOpThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, replicas));
+  }
+
+  private int interWanted(SessionSpec spec) {
+    return spec.interOpThreads() > 0 ? spec.interOpThreads() : interOpThreads;
+  }
+
+  /** Null when {@code spec} fits this node; else the sentence saying what was clamped. */
+  public String clamped(SessionSpec spec, int replicas) {
+    int intra = intraWanted(spec, replicas);
+    int inter = interWanted(spec);
+    if (intra <= maxThreads && inter <= maxThreads) {
+      return null;
+    }
+    return "the deployment (or the node's modelfleet.ort defaults) asks for " + intra + " intra-op and " + inter
+        + " inter-op ONNX Runtime threads but this node"
+        + " allows at most " + maxThreads + " (modelfleet.limits.max-ort-threads, the node's processors by default);"
+        + " the session gets " + Math.min(intra, maxThreads) + " and " + Math.min(inter, maxThreads);
   }
 
   static OptLevel level(String level) {
@@ -36,10 +74,8 @@ public record OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optim
   SessionOptions options(SessionSpec spec, int replicas) throws OrtException {
     SessionOptions o = new SessionOptions();
     o.setOptimizationLevel(spec.optimizationLevel() != null ? level(spec.optimizationLevel()) : optimizationLevel);
-    int intra = spec.intraOpThreads() > 0 ? spec.intraOpThreads()
-        : intraOpThreads > 0 ? intraOpThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, replicas));
-    o.setIntraOpNumThreads(intra);
-    int inter = spec.interOpThreads() > 0 ? spec.interOpThreads() : interOpThreads;
+    o.setIntraOpNumThreads(Math.min(intraWanted(spec, replicas), maxThreads));
+    int inter = Math.min(interWanted(spec), maxThreads);
     if (inter > 0) {
       o.setInterOpNumThreads(inter);
     }

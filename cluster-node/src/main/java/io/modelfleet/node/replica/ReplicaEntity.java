@@ -29,14 +29,17 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One incarnation of one replica of one model version (sharded, remember-entities, id
  * "model/version/index", plus "/generation" for the copies that moves start; see {@link ReplicaId.Incarnation}).
  *
  * <p>Owns one ONNX Runtime session on one device. Asks the model registry for its version and
- * deployment, reports its placement there, loads and verifies the artifact, warms up and publishes
- * itself READY in the replica directory, where gateways find it. Gateways send it inferences; the
+ * deployment, reports its placement there, loads and verifies the artifact, warms up (with the
+ * deployment's own {@code model_warmup} samples, whose failure is a load failure; without them,
+ * with synthetic zeros whose failure is only logged) and publishes itself READY in the replica directory, where gateways find it. Gateways send it inferences; the
  * deployment controller and sharding stop it. A failed load is published as FAILED with the reason
  * and retried with backoff; a replica whose deployment no longer wants it retires itself.
  *
@@ -44,6 +47,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
  * requests, so draining knows when the session can be closed. States: see {@link ReplicaState}.
  */
 public final class ReplicaEntity extends AbstractBehavior<Object> {
+
+  /** For the warm-up, which runs on the ORT executor where the actor's own logger must not be used. */
+  private static final Logger WARMUP_LOG = LoggerFactory.getLogger(ReplicaEntity.class);
 
   private record SpecFetched(ModelReply reply, Throwable failure) {}
 
@@ -207,6 +213,10 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
             getContext().getSystem().log().warn("Replica {} could not record its placement: {}", entityId, err.getMessage());
           }
         });
+    String clamped = rc.ort().clamped(deployment.session(), deployment.replicas());
+    if (clamped != null) {
+      getContext().getLog().warn("Replica {}: {}", entityId, clamped);
+    }
     CompletableFuture<ModelSession> load = CompletableFuture.supplyAsync(() -> {
       ModelSession s;
       try {
@@ -216,7 +226,15 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
         throw new IllegalStateException("ONNX Runtime cannot open the model: " + e.getMessage(), e);
       }
       try {
-        s.warmUp(id.model(), id.version());
+        if (deployment.warmup().isEmpty()) {
+          String problem = s.warmUpSynthetic(id.model(), id.version());
+          if (problem != null) {
+            WARMUP_LOG.warn("Replica {}: the warm-up with synthetic inputs of model '{}' version '{}' failed and is ignored"
+                + " (a deployment's own model_warmup samples would be checked): {}", entityId, id.model(), id.version(), problem);
+          }
+        } else {
+          s.warmUp(deployment.warmup(), id.model(), id.version());
+        }
         return s;
       } catch (RuntimeException e) {
         s.close();

@@ -159,7 +159,7 @@ public final class TestModels {
     return t.getNumber();
   }
 
-  private static byte[] model(GraphProto graph) {
+  static byte[] model(GraphProto graph) {
     return ModelProto.newBuilder()
         .setIrVersion(IR_VERSION)
         .setProducerName("modelfleet-tests")
@@ -169,7 +169,7 @@ public final class TestModels {
         .toByteArray();
   }
 
-  private static NodeProto node(String op, String[] inputs, String output) {
+  static NodeProto node(String op, String[] inputs, String output) {
     NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(op + "_" + output);
     for (String in : inputs) {
       n.addInput(in);
@@ -194,7 +194,7 @@ public final class TestModels {
   }
 
   /** A tensor value; a String dimension is symbolic (dim_param), a Number is fixed. */
-  private static ValueInfoProto value(String name, DataType dt, Object... dims) {
+  static ValueInfoProto value(String name, DataType dt, Object... dims) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
     for (Object d : dims) {
       TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();

@@ -15,10 +15,9 @@ import java.util.Set;
  * The optional parts of a deployment, named as in Triton's model configuration so that an operator
  * who knows Triton can read them: {@code max_batch_size}, {@code dynamic_batching {
  * preferred_batch_size, max_queue_delay_microseconds, max_queue_size }}, plus ONNX Runtime session
- * options under {@code ort}.
+ * options under {@code ort}. Every number and list is bounded by {@link DeploymentLimits}.
  */
-final class DeploymentOptions {
-  static final int MAX_BATCH_SIZE_LIMIT = 4096;
+public final class DeploymentOptions {
   private static final Set<String> BATCHING_FIELDS =
       Set.of("preferred_batch_size", "max_queue_delay_microseconds", "max_queue_size");
   private static final Set<String> ORT_FIELDS =
@@ -26,8 +25,8 @@ final class DeploymentOptions {
 
   private DeploymentOptions() {}
 
-  static BatchingSpec batching(JsonNode maxBatchSize, JsonNode dynamic) {
-    int max = maxBatchSize == null || maxBatchSize.isNull() ? 0 : integer("max_batch_size", maxBatchSize, 0, MAX_BATCH_SIZE_LIMIT);
+  static BatchingSpec batching(JsonNode maxBatchSize, JsonNode dynamic, DeploymentLimits limits) {
+    int max = maxBatchSize(maxBatchSize, limits);
     if (dynamic == null || dynamic.isNull()) {
       return new BatchingSpec(max, false, List.of(), 0, BatchingSpec.DEFAULT_MAX_QUEUE_SIZE);
     }
@@ -41,25 +40,41 @@ final class DeploymentOptions {
       if (!p.isArray()) {
         throw ApiException.badRequest("'dynamic_batching.preferred_batch_size' must be an array of integers, got " + Json.kind(p));
       }
+      if (p.size() > limits.maxPreferredBatchSizes()) {
+        throw ApiException.badRequest("'dynamic_batching.preferred_batch_size' has " + p.size() + " entries; at most "
+            + limits.maxPreferredBatchSizes() + " are allowed (modelfleet.limits.deployment.max-preferred-batch-sizes)");
+      }
       for (JsonNode n : p) {
         preferred.add(integer("dynamic_batching.preferred_batch_size", n, 1, max));
       }
     }
     JsonNode delay = dynamic.get("max_queue_delay_microseconds");
-    long delayMicros = delay == null || delay.isNull() ? 0 : integer("dynamic_batching.max_queue_delay_microseconds", delay, 0, 10_000_000);
+    long delayMicros = delay == null || delay.isNull()
+        ? 0 : integer("dynamic_batching.max_queue_delay_microseconds", delay, 0, limits.maxQueueDelayMicros());
     JsonNode queue = dynamic.get("max_queue_size");
     int queueSize = queue == null || queue.isNull()
-        ? BatchingSpec.DEFAULT_MAX_QUEUE_SIZE : integer("dynamic_batching.max_queue_size", queue, 1, 1_000_000);
+        ? Math.min(BatchingSpec.DEFAULT_MAX_QUEUE_SIZE, limits.maxQueueSize())
+        : integer("dynamic_batching.max_queue_size", queue, 1, limits.maxQueueSize());
     return new BatchingSpec(max, true, List.copyOf(preferred), delayMicros, queueSize);
   }
 
-  static SessionSpec session(JsonNode ort) {
+  /** {@code max_batch_size}, 0 when absent; shared with the Triton config of a repository load. */
+  public static int maxBatchSize(JsonNode n, DeploymentLimits limits) {
+    return n == null || n.isNull() ? 0 : integer("max_batch_size", n, 0, limits.maxBatchSize());
+  }
+
+  /**
+   * Threads are bounded by {@code modelfleet.limits.max-ort-threads} (the gateway's processors by
+   * default): more threads than cores only adds contention, and 1024 of them once took a JVM from
+   * 71 to 2,117 threads.
+   */
+  static SessionSpec session(JsonNode ort, DeploymentLimits limits) {
     if (ort == null || ort.isNull()) {
       return SessionSpec.DEFAULTS;
     }
     object("ort", ort, ORT_FIELDS);
-    int intra = optionalInt("ort.intra_op_threads", ort.get("intra_op_threads"));
-    int inter = optionalInt("ort.inter_op_threads", ort.get("inter_op_threads"));
+    int intra = threads("ort.intra_op_threads", ort.get("intra_op_threads"), limits);
+    int inter = threads("ort.inter_op_threads", ort.get("inter_op_threads"), limits);
     String level = choice("ort.graph_optimization_level", ort.get("graph_optimization_level"), Set.of("none", "basic", "extended", "all"));
     String mode = choice("ort.execution_mode", ort.get("execution_mode"), Set.of("sequential", "parallel"));
     return new SessionSpec(intra, inter, level, mode);
@@ -77,11 +92,19 @@ final class DeploymentOptions {
     }
   }
 
-  private static int optionalInt(String name, JsonNode n) {
-    return n == null || n.isNull() ? 0 : integer(name, n, 0, 1024);
+  private static int threads(String name, JsonNode n, DeploymentLimits limits) {
+    if (n == null || n.isNull()) {
+      return 0;
+    }
+    if (n.isIntegralNumber() && n.canConvertToLong() && n.longValue() > limits.maxOrtThreads()) {
+      throw ApiException.badRequest("'" + name + "' must be at most " + limits.maxOrtThreads()
+          + " (modelfleet.limits.max-ort-threads, the node's cores by default), got " + n);
+    }
+    return integer(name, n, 0, limits.maxOrtThreads());
   }
 
-  private static int integer(String name, JsonNode n, int min, long max) {
+  /** An integer in [min, max], else 400 naming the field and both bounds. */
+  static int integer(String name, JsonNode n, int min, long max) {
     if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < min || n.longValue() > max) {
       throw ApiException.badRequest("'" + name + "' must be an integer from " + min + " to " + max + ", got "
           + (n.isNumber() || n.isTextual() ? n.toString() : Json.kind(n)));

@@ -3,6 +3,7 @@ package io.modelfleet.gateway.management;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Json;
+import io.modelfleet.protocol.model.BatchingSpec;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.DeviceKind;
 import io.modelfleet.protocol.model.Names;
@@ -12,16 +13,23 @@ import java.util.Set;
 /**
  * The body of {@code POST /v1/models/{m}/deployments}: {@code {"version": "1", "replicas": 2,
  * "device": "auto|cpu|gpu"}}, optionally with Triton-style batching ({@code max_batch_size},
- * {@code dynamic_batching}) and ONNX Runtime options ({@code ort}); see {@link DeploymentOptions}. Unknown fields are refused by name, because a misspelt field
+ * {@code dynamic_batching}), ONNX Runtime options ({@code ort}; see {@link DeploymentOptions}) and
+ * warm-up samples ({@code model_warmup}; see {@link WarmupJson}), each bounded by
+ * {@link DeploymentLimits}. Unknown fields are refused by name, because a misspelt field
  * ("replica") silently ignored would deploy something other than what the operator asked for.
  */
 public final class DeploymentRequest {
 
-  private static final Set<String> FIELDS = Set.of("version", "replicas", "device", "max_batch_size", "dynamic_batching", "ort");
+  private static final Set<String> FIELDS = Set.of("version", "replicas", "device", "max_batch_size", "dynamic_batching", "ort", "model_warmup");
 
   private DeploymentRequest() {}
 
+  /** With the shipped {@link DeploymentLimits}; the routes pass the node's configured ones. */
   public static DeploymentSpec parse(JsonNode body) {
+    return parse(body, DeploymentLimits.DEFAULTS);
+  }
+
+  public static DeploymentSpec parse(JsonNode body, DeploymentLimits limits) {
     if (body == null) {
       throw ApiException.badRequest(
           "the request body is empty; expected {\"version\": ..., \"replicas\": ..., \"device\": ...}");
@@ -35,9 +43,10 @@ public final class DeploymentRequest {
         throw ApiException.badRequest("unknown field '" + field + "'; a deployment has " + FIELDS.stream().sorted().toList());
       }
     }
+    BatchingSpec batching = DeploymentOptions.batching(body.get("max_batch_size"), body.get("dynamic_batching"), limits);
     return new DeploymentSpec(version(body.get("version")), replicas(body.get("replicas")), device(body.get("device")),
-        DeploymentOptions.batching(body.get("max_batch_size"), body.get("dynamic_batching")),
-        DeploymentOptions.session(body.get("ort")));
+        batching, DeploymentOptions.session(body.get("ort"), limits),
+        WarmupJson.parse("model_warmup", body.get("model_warmup"), batching.maxBatchSize(), limits));
   }
 
   private static String version(JsonNode n) {

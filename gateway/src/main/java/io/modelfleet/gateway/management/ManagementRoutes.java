@@ -33,10 +33,12 @@ public final class ManagementRoutes extends RouteSupport {
   private final ModelCatalog catalog;
   private final ModelUploads uploads;
   private final ReplicaDirectory directory;
+  private final DeploymentLimits limits;
 
-  public ManagementRoutes(GatewaySettings settings, RegistryClient registry, ModelCatalog catalog,
+  public ManagementRoutes(GatewaySettings settings, DeploymentLimits limits, RegistryClient registry, ModelCatalog catalog,
       ModelUploads uploads, ReplicaDirectory directory) {
     super(settings.maxJsonBody());
+    this.limits = limits;
     this.registry = registry;
     this.catalog = catalog;
     this.uploads = uploads;
@@ -96,7 +98,7 @@ public final class ManagementRoutes extends RouteSupport {
   }
 
   private Route deploy(Caller caller, String model, ByteString body) {
-    DeploymentSpec spec = DeploymentRequest.parse(Json.parse(body));
+    DeploymentSpec spec = DeploymentRequest.parse(Json.parse(body), limits);
     return respond(caller, registry.deploy(model, spec, caller.meta()).thenApply(view -> detail(202, view)));
   }
 

@@ -5,6 +5,7 @@ import io.modelfleet.gateway.oip.MetadataJson;
 import io.modelfleet.gateway.routing.RoutingTable;
 import io.modelfleet.protocol.model.BatchingSpec;
 import io.modelfleet.protocol.model.DeploymentSpec;
+import io.modelfleet.protocol.model.WarmupSample;
 import io.modelfleet.protocol.model.SessionSpec;
 import io.modelfleet.protocol.model.HistoryEntry;
 import io.modelfleet.protocol.model.ModelView;
@@ -104,6 +105,7 @@ public final class ModelJson {
       g.writeStringField("device", d.device().wireName());
       batching(d.batching(), g);
       session(d.session(), g);
+      warmup(d.warmup(), g);
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -134,6 +136,39 @@ public final class ModelJson {
     g.writeStringField("graph_optimization_level", s.optimizationLevel() == null ? "default" : s.optimizationLevel());
     g.writeStringField("execution_mode", s.executionMode() == null ? "sequential" : s.executionMode());
     g.writeEndObject();
+  }
+
+  /** The samples without their inline values, which can be kilobytes; omitted when there are none. */
+  private static void warmup(List<WarmupSample> samples, JsonGenerator g) throws IOException {
+    if (samples.isEmpty()) {
+      return;
+    }
+    g.writeArrayFieldStart("model_warmup");
+    for (WarmupSample s : samples) {
+      g.writeStartObject();
+      g.writeStringField("name", s.name());
+      g.writeNumberField("batch_size", s.batchSize());
+      g.writeNumberField("count", s.count());
+      g.writeObjectFieldStart("inputs");
+      for (WarmupSample.Input in : s.inputs()) {
+        g.writeObjectFieldStart(in.name());
+        g.writeStringField("datatype", in.datatype().name());
+        g.writeArrayFieldStart("shape");
+        for (long d : in.shape()) {
+          g.writeNumber(d);
+        }
+        g.writeEndArray();
+        g.writeStringField("source", switch (in.fill()) {
+          case ZERO -> "zero_data";
+          case RANDOM -> "random_data";
+          case DATA -> "input_data";
+        });
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   private static void replica(ReplicaInfo r, JsonGenerator g) throws IOException {

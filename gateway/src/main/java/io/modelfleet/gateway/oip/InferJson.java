@@ -114,9 +114,8 @@ public final class InferJson {
     if (!node.isArray()) {
       throw ApiException.badRequest("'inputs' must be an array of tensors, got " + Json.kind(node));
     }
-    if (node.isEmpty()) {
-      throw ApiException.badRequest("'inputs' must not be empty");
-    }
+    // An empty list is valid OIP for a model without inputs; the replica checks it against the
+    // model's signature and names the missing inputs of a model that has some.
     List<Tensor> inputs = new ArrayList<>(node.size());
     Set<String> names = new HashSet<>();
     for (int i = 0; i < node.size(); i++) {

@@ -3,6 +3,7 @@ package io.modelfleet.gateway.repository;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Json;
+import io.modelfleet.gateway.management.DeploymentLimits;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.Names;
 import java.util.Base64;
@@ -24,7 +25,12 @@ public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) 
   private static final String FILE_PREFIX = "file:";
   private static final String MODEL_FILE = "model.onnx";
 
+  /** With the shipped {@link DeploymentLimits}; the routes pass the node's configured ones. */
   public static LoadRequest parse(JsonNode body) {
+    return parse(body, DeploymentLimits.DEFAULTS);
+  }
+
+  public static LoadRequest parse(JsonNode body, DeploymentLimits limits) {
     SortedMap<String, byte[]> files = new TreeMap<>(ModelView.VersionOrder.INSTANCE);
     if (body == null) {
       return new LoadRequest(null, files);
@@ -49,7 +55,7 @@ public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) 
           throw ApiException.badRequest(
               "parameters.config must be a string holding the model configuration as JSON, got " + Json.kind(value));
         }
-        config = TritonConfig.parse(value.textValue());
+        config = TritonConfig.parse(value.textValue(), limits);
       } else if (key.startsWith(FILE_PREFIX)) {
         String version = fileVersion(key);
         if (!value.isTextual()) {

@@ -7,10 +7,12 @@ import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.gateway.registry.UploadResults;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.routing.RoutingTable;
+import io.modelfleet.protocol.model.BatchingSpec;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.DeviceKind;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.Names;
+import io.modelfleet.protocol.model.SessionSpec;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.ReplicaInfo;
 import io.modelfleet.protocol.replica.ReplicaState;
@@ -99,7 +101,8 @@ public final class ModelLoader {
    */
   static DeploymentSpec spec(ModelView view, String version, TritonConfig config) {
     if (config != null) {
-      return new DeploymentSpec(version, config.replicas(), config.device());
+      return new DeploymentSpec(version, config.replicas(), config.device(), BatchingSpec.NONE, SessionSpec.DEFAULTS,
+          config.warmup());
     }
     DeploymentSpec current = view.deployments().get(version);
     if (current == null) {

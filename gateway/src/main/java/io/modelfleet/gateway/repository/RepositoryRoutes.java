@@ -6,6 +6,7 @@ import io.modelfleet.gateway.Caller;
 import io.modelfleet.gateway.GatewaySettings;
 import io.modelfleet.gateway.Json;
 import io.modelfleet.gateway.RouteSupport;
+import io.modelfleet.gateway.management.DeploymentLimits;
 import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.routing.RoutingTable;
@@ -21,10 +22,12 @@ public final class RepositoryRoutes extends RouteSupport {
   private final RegistryClient registry;
   private final ReplicaDirectory directory;
   private final ModelLoader loader;
+  private final DeploymentLimits limits;
 
-  public RepositoryRoutes(GatewaySettings settings, RegistryClient registry, ReplicaDirectory directory,
-      ModelLoader loader) {
+  public RepositoryRoutes(GatewaySettings settings, DeploymentLimits limits, RegistryClient registry,
+      ReplicaDirectory directory, ModelLoader loader) {
     super(settings.maxJsonBody());
+    this.limits = limits;
     this.registry = registry;
     this.directory = directory;
     this.loader = loader;
@@ -36,7 +39,7 @@ public final class RepositoryRoutes extends RouteSupport {
         path(segment("models").slash(segment()).slash("load"), model -> post(() ->
             // The loader keeps its own deadline (load-timeout); uploads inside a load can be slow.
             withoutRequestTimeout(() -> jsonBody(body -> respond(caller,
-                loader.load(model, LoadRequest.parse(Json.parseObject(body)), caller)))))),
+                loader.load(model, LoadRequest.parse(Json.parseObject(body), limits), caller)))))),
         path(segment("models").slash(segment()).slash("unload"), model -> post(() ->
             jsonBody(ignored -> respond(caller,
                 registry.undeploy(model, null, caller.meta("Triton repository unload"))

@@ -6,14 +6,21 @@ import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Json;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.DeviceKind;
+import io.modelfleet.gateway.management.DeploymentLimits;
+import io.modelfleet.gateway.management.DeploymentOptions;
+import io.modelfleet.gateway.management.WarmupJson;
+import io.modelfleet.protocol.model.WarmupSample;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
  * The part of a Triton model configuration (the JSON form of config.pbtxt) that ModelFleet acts
- * on: {@code instance_group}, which says how many instances to run and on which kind of device.
- * Everything else (inputs, outputs, batching) is read from the ONNX file or not yet supported,
- * and is ignored rather than refused so that configs written for Triton load unchanged.
+ * on: {@code instance_group}, which says how many instances to run and on which kind of device,
+ * and {@code model_warmup}, the requests each replica must pass before it is READY (see
+ * {@link WarmupJson}; {@code max_batch_size} is read only to place their batch dimension, as
+ * Triton does). Everything else (inputs, outputs, batching) is read from the ONNX file or not yet
+ * supported, and is ignored rather than refused so that configs written for Triton load unchanged.
  *
  * <pre>
  * instance_group entry                 replicas            device
@@ -26,9 +33,17 @@ import java.util.Set;
  * Several groups add up; they must not ask for both CPU and GPU, because one deployment runs on
  * one kind of device.
  */
-public record TritonConfig(int replicas, DeviceKind device) {
+public record TritonConfig(int replicas, DeviceKind device, List<WarmupSample> warmup) {
 
   public static final TritonConfig DEFAULT = new TritonConfig(1, DeviceKind.AUTO);
+
+  public TritonConfig {
+    warmup = warmup == null ? List.of() : List.copyOf(warmup);
+  }
+
+  public TritonConfig(int replicas, DeviceKind device) {
+    this(replicas, device, List.of());
+  }
 
   /**
    * Parses the text of {@code parameters.config}.
@@ -36,6 +51,11 @@ public record TritonConfig(int replicas, DeviceKind device) {
    * @throws ApiException 400 naming the field when the text is not a usable model configuration
    */
   public static TritonConfig parse(String text) {
+    return parse(text, DeploymentLimits.DEFAULTS);
+  }
+
+  /** As {@link #parse(String)}, with the node's configured limits on {@code model_warmup}. */
+  public static TritonConfig parse(String text, DeploymentLimits limits) {
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(text);
@@ -45,12 +65,19 @@ public record TritonConfig(int replicas, DeviceKind device) {
     if (root == null || !root.isObject()) {
       throw ApiException.badRequest("parameters.config must be a JSON object, got " + Json.kind(root));
     }
+    int maxBatchSize = DeploymentOptions.maxBatchSize(root.get("max_batch_size"), limits);
+    List<WarmupSample> warmup = WarmupJson.parse("config model_warmup", root.get("model_warmup"), maxBatchSize, limits);
     JsonNode groups = root.get("instance_group");
     if (groups == null || groups.isNull() || (groups.isArray() && groups.isEmpty())) {
-      return DEFAULT;
+      return new TritonConfig(DEFAULT.replicas(), DEFAULT.device(), warmup);
     }
     if (!groups.isArray()) {
       throw ApiException.badRequest("config 'instance_group' must be an array, got " + Json.kind(groups));
+    }
+    // Every group runs at least one instance, so more groups than replicas can only be refused.
+    if (groups.size() > DeploymentSpec.MAX_REPLICAS) {
+      throw ApiException.badRequest("config instance_group has " + groups.size() + " groups; at most "
+          + DeploymentSpec.MAX_REPLICAS + " instances are allowed");
     }
     long replicas = 0;
     Set<DeviceKind> kinds = EnumSet.noneOf(DeviceKind.class);
@@ -73,7 +100,7 @@ public record TritonConfig(int replicas, DeviceKind device) {
           + DeploymentSpec.MAX_REPLICAS + " are allowed");
     }
     DeviceKind device = kinds.isEmpty() ? DeviceKind.AUTO : kinds.iterator().next();
-    return new TritonConfig((int) replicas, device);
+    return new TritonConfig((int) replicas, device, warmup);
   }
 
   private static long count(String where, JsonNode group) {
@@ -95,6 +122,10 @@ public record TritonConfig(int replicas, DeviceKind device) {
     }
     if (!gpus.isArray()) {
       throw ApiException.badRequest(where + " 'gpus' must be an array of GPU indices, got " + Json.kind(gpus));
+    }
+    if (gpus.size() > DeploymentSpec.MAX_REPLICAS) {
+      throw ApiException.badRequest(where + " 'gpus' lists " + gpus.size() + " GPUs; at most "
+          + DeploymentSpec.MAX_REPLICAS + " instances are allowed");
     }
     return Math.max(1, gpus.size());
   }

@@ -42,7 +42,7 @@ class DeploymentRequestTest {
 
   @Test
   void namesTheFieldThatIsWrong() {
-    assertEquals("unknown field 'replica'; a deployment has [device, dynamic_batching, max_batch_size, ort, replicas, version]",
+    assertEquals("unknown field 'replica'; a deployment has [device, dynamic_batching, max_batch_size, model_warmup, ort, replicas, version]",
         reject("{\"version\":\"1\",\"replica\":2}"));
     assertEquals("'dynamic_batching' needs 'max_batch_size' of at least 2, got 0",
         reject("{\"version\":\"1\",\"replicas\":1,\"dynamic_batching\":{}}"));

@@ -40,6 +40,9 @@ public sealed interface ModelEvent extends FleetSerializable {
       details.put("version", e.spec().version());
       details.put("replicas", e.spec().replicas());
       details.put("device", e.spec().device().wireName());
+      if (!e.spec().warmup().isEmpty()) {
+        details.put("model_warmup", e.spec().warmup().stream().map(w -> w.name()).toList());
+      }
     } else if (this instanceof DeploymentRemoved e) {
       name = "DeploymentRemoved";
       details.put("version", e.version());

@@ -1,11 +1,19 @@
 package io.modelfleet.protocol.model;
 
+import java.util.List;
+
 /**
  * The desired deployment of one version: how many replicas, on which kind of device, how requests
- * are batched and how ONNX Runtime sessions are set up.
+ * are batched, how ONNX Runtime sessions are set up, and the warm-up requests a replica must pass
+ * before it is READY (none: one synthetic request whose failure is only logged).
+ *
+ * <p>Serialized with Jackson into the journal. Fields added later ({@code batching},
+ * {@code session}, {@code warmup}) are absent from older events and read back as null, which the
+ * constructor turns into the defaults, so old journals still replay.
  */
 public record DeploymentSpec(
-    String version, int replicas, DeviceKind device, BatchingSpec batching, SessionSpec session) {
+    String version, int replicas, DeviceKind device, BatchingSpec batching, SessionSpec session,
+    List<WarmupSample> warmup) {
 
   /** Upper bound on replicas per version; a typo like 1000 should be refused, not scheduled. */
   public static final int MAX_REPLICAS = 64;
@@ -13,10 +21,16 @@ public record DeploymentSpec(
   public DeploymentSpec {
     batching = batching == null ? BatchingSpec.NONE : batching;
     session = session == null ? SessionSpec.DEFAULTS : session;
+    warmup = warmup == null ? List.of() : List.copyOf(warmup);
+  }
+
+  /** Without warm-up samples of its own. */
+  public DeploymentSpec(String version, int replicas, DeviceKind device, BatchingSpec batching, SessionSpec session) {
+    this(version, replicas, device, batching, session, List.of());
   }
 
   /** No server-side batching and the node's session defaults. */
   public DeploymentSpec(String version, int replicas, DeviceKind device) {
-    this(version, replicas, device, BatchingSpec.NONE, SessionSpec.DEFAULTS);
+    this(version, replicas, device, BatchingSpec.NONE, SessionSpec.DEFAULTS, List.of());
   }
 }
