@@ -277,7 +277,8 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     attempt++;
     Duration wait = rc.settings().backoff(attempt);
     state = ReplicaState.FAILED;
-    reason = why + " (attempt " + attempt + ", next retry in " + wait.toMillis() + " ms)";
+    // The reason is shown to clients in /v1/models/{m}: no server paths (ORT quotes the file it opened).
+    reason = rc.store().redact(why) + " (attempt " + attempt + ", next retry in " + wait.toMillis() + " ms)";
     getContext().getLog().warn("Replica {} FAILED: {}", entityId, reason);
     publish();
     timers.startSingleTimer(new Retry(), wait);
