@@ -52,7 +52,7 @@ public final class ModelInspector {
     } catch (ExternalDataScan.MalformedException | EOFException e) {
       throw new InvalidModelException("not a valid ONNX model: " + e.getMessage());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the uploaded model (" + e.getClass().getSimpleName() + ")", e);
+      throw new UncheckedIOException("cannot read the model file (" + e.getClass().getSimpleName() + ")", e);
     }
     found.ifPresent(f -> {
       throw new InvalidModelException("the model keeps tensor '" + clip(f.tensor()) + "' in external data (location '"

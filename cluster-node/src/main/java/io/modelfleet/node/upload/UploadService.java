@@ -79,14 +79,21 @@ public final class UploadService implements ModelUploads {
       return CompletableFuture.completedFuture(new UploadOutcome.Invalid(problem));
     }
     return store.receive(body, Materializer.matFromSystem(system), ioDispatcher, ioExecutor)
-        .thenCompose(received -> register(model, version, received, meta)
-            .whenComplete((outcome, err) -> {
-              if (err == null && outcome instanceof UploadOutcome.Stored) {
-                received.keep();
-              } else {
-                received.discard();
-              }
-            }))
+        .thenCompose(received -> {
+          CompletionStage<UploadOutcome> outcome;
+          try {
+            outcome = register(model, version, received, meta);
+          } catch (RuntimeException e) {
+            outcome = CompletableFuture.failedFuture(e);
+          }
+          return outcome.whenComplete((done, err) -> {
+            if (err == null && done instanceof UploadOutcome.Stored) {
+              received.keep();
+            } else {
+              received.discard();
+            }
+          });
+        })
         .exceptionally(err -> {
           Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
           if (cause instanceof ArtifactTooLargeException e) {
