@@ -3,6 +3,7 @@ package io.modelfleet.persistence.artifact;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -45,14 +46,21 @@ public final class OrphanCollector {
     this.blocking = blocking;
   }
 
-  /** Runs {@link #collect} every {@code interval} on the system's scheduler; a zero interval schedules nothing. */
-  public Cancellable schedule(ActorSystem<?> system, Duration interval) {
+  /**
+   * Runs {@link #collect} every {@code interval} on the system's scheduler, first after one
+   * interval (not at start, while replicas load); a zero interval schedules nothing. The task ends
+   * with the actor system.
+   */
+  public Optional<Cancellable> schedule(ActorSystem<?> system, Duration interval) {
+    if (interval.isNegative()) {
+      throw new IllegalArgumentException("modelfleet.artifacts.gc-interval must not be negative, got " + interval);
+    }
     if (interval.isZero()) {
       log.info("Artifact garbage collection is off (modelfleet.artifacts.gc-interval = 0)");
-      return null;
+      return Optional.empty();
     }
-    return system.classicSystem().scheduler().scheduleWithFixedDelay(interval, interval, this::collectAndLog,
-        system.executionContext());
+    return Optional.of(system.classicSystem().scheduler().scheduleWithFixedDelay(interval, interval, this::collectAndLog,
+        system.executionContext()));
   }
 
   private void collectAndLog() {
