@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * registry.mv.db unreadable, or no H2 header                 refuse: unreadable / not H2
  * registry.mv.db missing, marker present                     refuse: missing
  * registry.mv.db missing, no marker, artifacts stored        refuse: missing (data dir of an older release)
+ * marker present, file opened read-only has no or another id refuse: damaged (H2 opens damaged chunks as
+ *                                                            an empty database) or replaced
  *
  * check (H2 and PostgreSQL, after the schema is ensured)
  * journal table cannot be read                               refuse: unreadable
@@ -111,12 +113,44 @@ public final class RegistryGuard {
         throw refuse("the registry database " + f + " (" + size + " bytes) is not an H2 database file: its header is "
             + "damaged or it was overwritten", restoreOrMove(name), null);
       }
+      if (marker.isPresent()) {
+        checkIdReadOnly(f, marker.get());
+      }
     } else if (marker.isPresent()) {
       throw refuse("the registry database " + f + " is missing, but this data directory held registry " + marker.get()
           + " (" + markerFile() + ")", restoreOrMove(name), null);
     } else if (hasArtifacts()) {
       throw refuse("the registry database " + f + " is missing, but " + artifactsDir.resolve("sha256")
           + " holds model files, so a registry existed here", restoreOrMoveArtifacts(name), null);
+    }
+  }
+
+  /**
+   * Opens the H2 file read-only and compares its id row with the marker, before anything may
+   * write to it: H2 opens a file whose chunks are damaged as an empty database, and the schema
+   * creation that follows would write a new, empty registry into the damaged file.
+   */
+  private void checkIdReadOnly(Path f, String marker) {
+    Optional<String> id;
+    try (Connection c = DriverManager.getConnection(db.url() + ";ACCESS_MODE_DATA=r", db.user(), db.password())) {
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT registry_id FROM modelfleet_registry WHERE id = 1")) {
+        id = rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      } catch (SQLException noTable) {
+        id = Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw refuse("the registry database " + f + " cannot be opened: " + e.getMessage(),
+          restoreOrMove(f.getFileName().toString()), e);
+    }
+    if (id.isEmpty()) {
+      throw refuse("the registry database " + f + " opens but holds no ModelFleet registry, while this data directory "
+          + "held registry " + marker + " (" + markerFile() + "): the file is damaged or was replaced",
+          restoreOrMove(f.getFileName().toString()), null);
+    }
+    if (!id.get().equals(marker)) {
+      throw refuse("this data directory belongs to registry " + marker + " (" + markerFile()
+          + "), but the database " + f + " holds registry " + id.get(), restoreOrMoveMarker(), null);
     }
   }
 
@@ -142,8 +176,8 @@ public final class RegistryGuard {
       if (dbId.isEmpty()) {
         if (marker.isPresent()) {
           throw refuse("this data directory belongs to registry " + marker.get() + " (" + markerFile()
-              + "), but the database " + safeUrl() + " holds no ModelFleet registry: it was replaced, wiped or the URL "
-              + "points at another database", restoreOrMoveMarker(), null);
+              + "), but the database " + safeUrl() + " holds no ModelFleet registry: it is damaged, was replaced or wiped, "
+              + "or the URL points at another database", restoreOrMoveMarker(), null);
         }
         if (!hasEvents && hasArtifacts()) {
           throw refuse("the registry database " + safeUrl() + " is new and empty, but " + artifactsDir.resolve("sha256")

@@ -124,4 +124,20 @@ class RegistryGuardTest {
     assertTrue(RegistryGuard.h2File("jdbc:h2:mem:test").isEmpty());
     assertTrue(RegistryGuard.h2File("jdbc:postgresql://db/modelfleet").isEmpty());
   }
+
+  @Test
+  void aRegistryDamagedBehindItsHeaderIsRefusedWithTheWayOut() throws Exception {
+    start();
+    Path file = dir.resolve("registry.mv.db");
+    byte[] bytes = Files.readAllBytes(file);
+    for (int i = 8192; i < bytes.length; i++) {
+      bytes[i] = (byte) (i * 31);
+    }
+    Files.write(file, bytes);
+    var e = assertThrows(RegistryRefusedException.class, this::start);
+    assertTrue(e.getMessage().contains("cannot be opened") || e.getMessage().contains("holds no ModelFleet registry"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("restore registry.mv.db from a backup"), e.getMessage());
+    assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(file)), "the damaged file was not written to");
+  }
 }
