@@ -38,6 +38,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
@@ -133,6 +134,7 @@ public final class FleetNode implements AutoCloseable {
               DeploymentController.create(catalog.journal(), resync, replicaSettings.askTimeout()), "deployment-controller")
           .withSettings(ClusterSingletonSettings.create(system).withRole(ClusterSettings.WORKER)));
 
+      store.onRepaired(r -> system.eventStream().tell(new EventStream.Publish<>(r)));
       new OrphanCollector(store, () -> RegisteredDigests.current(system, catalog.journal()),
           full.getDuration("modelfleet.artifacts.gc-grace"), io)
           .schedule(system, full.getDuration("modelfleet.artifacts.gc-interval"));

@@ -120,7 +120,9 @@ class StoreFaultsIT {
     flipped[flipped.length / 2] ^= 0x5a; // bit rot while stopped: same size, other bytes
     Files.write(file, flipped);
 
-    try (FleetNode second = FleetNode.start(TestNodes.config(dataDir, Map.of()))) {
+    // A long backoff: the replica must come back because the repair nudges it, not because it retried.
+    try (FleetNode second = FleetNode.start(TestNodes.config(dataDir, Map.of(
+        "modelfleet.replica.min-backoff", "60s", "modelfleet.replica.max-backoff", "60s")))) {
       Http h = new Http(second.baseUrl());
       Http.Response failed = h.await("/v1/models/fragile", r -> {
         JsonNode rep = r.status() == 200 ? replica(h, "fragile") : null;
@@ -136,7 +138,7 @@ class StoreFaultsIT {
       assertTrue(Files.exists(file), "the registered version's file is still there");
       assertEquals(digest, sha256(Files.readAllBytes(file)), "the file holds the original bytes again");
 
-      h.await("/v1/models/fragile", readyReplicas("1", 1), READY);
+      h.await("/v1/models/fragile", readyReplicas("1", 1), Duration.ofSeconds(20));
       Http.Response inferred = h.post("/v2/models/fragile/infer", ROW);
       assertEquals(200, inferred.status(), inferred.body());
       float[] want = TestModels.linearExpected(W, B, new float[] {1, -1, 2});

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.Materializer;
@@ -55,6 +56,7 @@ public final class ArtifactStore {
   private final Path tmp;
   private final long maxUploadBytes;
   private final DigestLeases leases = new DigestLeases();
+  private volatile Consumer<ArtifactRepaired> repairListener = r -> {};
 
   private ArtifactStore(Path root, long maxUploadBytes) {
     this.root = root;
@@ -221,7 +223,15 @@ public final class ArtifactStore {
         leases.acquire(hex);
       }
     }
+    if (placement == Received.Placement.REPAIRED) {
+      repairListener.accept(new ArtifactRepaired(w.digest()));
+    }
     return new Received(this, new StoredArtifact(w.digest(), w.size(), target), placement);
+  }
+
+  /** Called (on the repairing thread) after a corrupt file was replaced by verified bytes. */
+  public void onRepaired(Consumer<ArtifactRepaired> listener) {
+    this.repairListener = listener;
   }
 
   /** Whether {@code file} has {@code size} bytes that hash to {@code digest}; an unreadable file does not. */
