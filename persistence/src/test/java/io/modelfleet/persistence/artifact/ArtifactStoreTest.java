@@ -300,4 +300,22 @@ class ArtifactStoreTest {
     assertEquals("upload again with PUT /v1/models/m/versions/1", Redaction.redact("upload again with PUT /v1/models/m/versions/1"));
     assertEquals("see http://example.com/a/b", Redaction.redact("see http://example.com/a/b"));
   }
+
+  @Test
+  void aCollectorRunWhoseRegistryReadFailsDeletesNothing() throws Exception {
+    ArtifactStore store = ArtifactStore.open(dir, 1000);
+    Path orphan = store.path(sha256("orphan".getBytes()));
+    Files.write(orphan, "orphan".getBytes());
+    Files.setLastModifiedTime(orphan, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200)));
+    OrphanCollector failing = new OrphanCollector(store,
+        () -> java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("registry unreachable")),
+        java.time.Duration.ofHours(1), blocking);
+    assertThrows(ExecutionException.class, () -> failing.collect().toCompletableFuture().get());
+    assertTrue(Files.exists(orphan));
+
+    OrphanCollector working = new OrphanCollector(store,
+        () -> java.util.concurrent.CompletableFuture.completedFuture(java.util.Set.of()), java.time.Duration.ofHours(1), blocking);
+    assertEquals(List.of(sha256("orphan".getBytes())), working.collect().toCompletableFuture().get());
+    assertFalse(Files.exists(orphan));
+  }
 }
