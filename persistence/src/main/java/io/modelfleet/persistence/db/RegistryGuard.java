@@ -146,7 +146,7 @@ public final class RegistryGuard {
     if (id.isEmpty()) {
       throw refuse("the registry database " + f + " opens but holds no ModelFleet registry, while this data directory "
           + "held registry " + marker + " (" + markerFile() + "): the file is damaged or was replaced",
-          restoreOrMove(f.getFileName().toString()), null);
+          restoreOrMoveMarkerOldBackup(restoreOrMove(f.getFileName().toString())), null);
     }
     if (!id.get().equals(marker)) {
       throw refuse("this data directory belongs to registry " + marker + " (" + markerFile()
@@ -177,7 +177,7 @@ public final class RegistryGuard {
         if (marker.isPresent()) {
           throw refuse("this data directory belongs to registry " + marker.get() + " (" + markerFile()
               + "), but the database " + safeUrl() + " holds no ModelFleet registry: it is damaged, was replaced or wiped, "
-              + "or the URL points at another database", restoreOrMoveMarker(), null);
+              + "or the URL points at another database", restoreOrMoveMarkerOldBackup(restoreOrMoveMarker()), null);
         }
         if (!hasEvents && hasArtifacts()) {
           throw refuse("the registry database " + safeUrl() + " is new and empty, but " + artifactsDir.resolve("sha256")
@@ -386,6 +386,12 @@ public final class RegistryGuard {
     return "point modelfleet.database.url at this registry's database or restore it from a backup; or, to start "
         + "with a new, empty registry on purpose, move " + markerFile() + " (and the model files under " + artifactsDir
         + ") away";
+  }
+
+  /** A backup from before registry ids has no id row: restoring one is a way out too. */
+  private String restoreOrMoveMarkerOldBackup(String restore) {
+    return restore + "; a backup made by a release before registry ids has no modelfleet_registry table: after "
+        + "restoring one, delete " + markerFile() + " and the node adopts it";
   }
 
   private RegistryRefusedException refuse(String what, String fix, Throwable cause) {
