@@ -20,10 +20,13 @@ import io.modelfleet.node.replica.ReplicaSettings;
 import io.modelfleet.node.upload.UploadService;
 import io.modelfleet.persistence.artifact.ArtifactStore;
 import io.modelfleet.persistence.artifact.DatabaseArtifacts;
+import io.modelfleet.persistence.artifact.OrphanCollector;
 import io.modelfleet.persistence.db.DatabaseSchema;
 import io.modelfleet.persistence.db.DatabaseSettings;
+import io.modelfleet.persistence.db.RegistryGuard;
 import io.modelfleet.persistence.registry.JournalCatalog;
 import io.modelfleet.persistence.registry.ModelEntity;
+import io.modelfleet.persistence.registry.RegisteredDigests;
 import io.modelfleet.protocol.model.ModelCommand;
 import io.modelfleet.protocol.replica.ReplicaCommand;
 import java.nio.file.Path;
@@ -35,6 +38,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
@@ -69,19 +73,26 @@ public final class FleetNode implements AutoCloseable {
   public static FleetNode start(Config config) {
     Path dataDir = Path.of(config.getString("modelfleet.data-dir")).toAbsolutePath().normalize();
     DatabaseSettings db = DatabaseSettings.fromConfig(config, dataDir);
+    String artifactsDir = config.getString("modelfleet.artifacts.dir");
+    Path artifactsRoot = artifactsDir.isBlank() ? dataDir.resolve("artifacts") : Path.of(artifactsDir).toAbsolutePath();
+    // Never start on a registry that existed and is now gone, empty or unreadable (see RegistryGuard).
+    RegistryGuard guard = new RegistryGuard(db, dataDir, artifactsRoot, journalTable(config));
+    guard.checkBeforeOpen();
     if (db.createSchema()) {
-      DatabaseSchema.ensure(db);
+      try {
+        DatabaseSchema.ensure(db);
+      } catch (RuntimeException e) {
+        throw guard.unreadable(e);
+      }
     }
+    guard.checkAndRecord();
     Duration shutdownDrain = config.getDuration("modelfleet.node.shutdown-drain-timeout");
     // The drain runs in this phase, so the phase must outlast it.
     Config phase = ConfigFactory.parseString("pekko.coordinated-shutdown.phases.before-service-unbind.timeout = "
         + (shutdownDrain.toMillis() + 10_000) + "ms");
     Config full = ClusterSettings.pekkoOverrides(config).withFallback(phase).withFallback(db.pekkoOverrides()).withFallback(config);
     ClusterSettings clusterSettings = ClusterSettings.fromConfig(full);
-    String artifactsDir = full.getString("modelfleet.artifacts.dir");
-    ArtifactStore store = ArtifactStore.open(
-        artifactsDir.isBlank() ? dataDir.resolve("artifacts") : Path.of(artifactsDir).toAbsolutePath(),
-        full.getBytes("modelfleet.artifacts.max-upload-size"));
+    ArtifactStore store = ArtifactStore.open(artifactsRoot, full.getBytes("modelfleet.artifacts.max-upload-size"));
 
     DatabaseArtifacts shared = sharedStore(full, db);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "modelfleet", full);
@@ -123,6 +134,10 @@ public final class FleetNode implements AutoCloseable {
               DeploymentController.create(catalog.journal(), resync, replicaSettings.askTimeout()), "deployment-controller")
           .withSettings(ClusterSingletonSettings.create(system).withRole(ClusterSettings.WORKER)));
 
+      store.onRepaired(r -> system.eventStream().tell(new EventStream.Publish<>(r)));
+      new OrphanCollector(store, () -> RegisteredDigests.current(system, catalog.journal()),
+          full.getDuration("modelfleet.artifacts.gc-grace"), io)
+          .schedule(system, full.getDuration("modelfleet.artifacts.gc-interval"));
       UploadService uploads = new UploadService(system, store, shared, env, ort, io, IO_DISPATCHER, replicaSettings.askTimeout());
       if (full.getBoolean("modelfleet.node.demo-model")) {
         DemoBootstrap.ensure(system, uploads, replicaSettings.askTimeout());
@@ -143,6 +158,13 @@ public final class FleetNode implements AutoCloseable {
       system.terminate();
       throw new IllegalStateException("the node failed to start: " + e.getMessage(), e);
     }
+  }
+
+  /** The journal table as SQL names it, for RegistryGuard's read check. */
+  private static String journalTable(Config config) {
+    String schema = config.getString("jdbc-journal.tables.event_journal.schemaName");
+    String table = config.getString("jdbc-journal.tables.event_journal.tableName");
+    return schema.isBlank() ? table : schema + "." + table;
   }
 
   /** The cluster-wide artifact copy in the registry database, per modelfleet.artifacts.shared-store. */

@@ -2,6 +2,7 @@ package io.modelfleet.node;
 
 import com.typesafe.config.ConfigFactory;
 import io.modelfleet.node.demo.DemoModel;
+import io.modelfleet.persistence.db.RegistryGuard;
 
 /**
  * Starts a node with the configuration on the classpath plus MODELFLEET_* environment variables.
@@ -12,7 +13,15 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
-    FleetNode node = FleetNode.start(ConfigFactory.load());
+    FleetNode node;
+    try {
+      node = FleetNode.start(ConfigFactory.load());
+    } catch (RegistryGuard.RegistryRefusedException e) {
+      // Already logged; the operator sees the reason and the way out, not a stack trace.
+      System.err.println(e.getMessage());
+      System.exit(RegistryGuard.RegistryRefusedException.EXIT_CODE);
+      return;
+    }
     String base = node.baseUrl().replace("127.0.0.1", "localhost");
     System.out.println();
     System.out.println("ModelFleet is up at " + base + "  (data: " + node.dataDir() + ")");

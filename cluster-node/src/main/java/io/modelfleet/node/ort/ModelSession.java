@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import io.modelfleet.node.device.Device;
+import io.modelfleet.persistence.artifact.Redaction;
 import io.modelfleet.protocol.model.WarmupSample;
 import io.modelfleet.protocol.model.SessionSpec;
 import io.modelfleet.protocol.replica.InferReply;
@@ -129,9 +130,10 @@ public final class ModelSession implements AutoCloseable {
       // Shapes that pass the signature check can still disagree inside the graph (two dynamic
       // dimensions that must match): ORT reports those as invalid arguments, the client's doing.
       int status = o.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT ? 400 : 500;
-      return new InferReply.InferFailure(status, "ONNX Runtime: " + o.getMessage());
+      // ORT's messages quote its own source files by absolute path; clients see file names only.
+      return new InferReply.InferFailure(status, "ONNX Runtime: " + Redaction.redact(o.getMessage()));
     }
-    return new InferReply.InferFailure(500, "inference failed: " + e);
+    return new InferReply.InferFailure(500, "inference failed: " + Redaction.redact(e.toString()));
   }
 
   /**

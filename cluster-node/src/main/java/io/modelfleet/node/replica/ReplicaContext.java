@@ -3,6 +3,8 @@ package io.modelfleet.node.replica;
 import ai.onnxruntime.OrtEnvironment;
 import io.modelfleet.node.device.DeviceInventory;
 import io.modelfleet.node.ort.OrtSettings;
+import io.modelfleet.node.ort.ModelInspector;
+import io.modelfleet.persistence.artifact.ArtifactCorruptException;
 import io.modelfleet.persistence.artifact.ArtifactStore;
 import io.modelfleet.persistence.artifact.DatabaseArtifacts;
 import java.nio.file.Path;
@@ -24,12 +26,25 @@ public record ReplicaContext(
 
   /**
    * The verified local file of an artifact, fetched from the shared store first when this node
-   * has never seen it. Blocking: call it on the ORT executor.
+   * has never seen it, and fetched again over a local copy that no longer verifies. Refuses a
+   * model with external data (registered before uploads checked for it): ORT would read other
+   * files of the store on its behalf. Blocking: call it on the ORT executor.
    */
   public Path artifact(String digest) {
     if (shared != null && !store.contains(digest)) {
       shared.fetchInto(digest, store);
     }
-    return store.verified(digest);
+    Path file;
+    try {
+      file = store.verified(digest);
+    } catch (ArtifactCorruptException e) {
+      if (shared == null) {
+        throw e;
+      }
+      shared.repairInto(digest, store);
+      file = store.verified(digest);
+    }
+    ModelInspector.refuseExternalData(file);
+    return file;
   }
 }

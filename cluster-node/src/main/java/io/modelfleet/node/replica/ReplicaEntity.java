@@ -2,6 +2,7 @@ package io.modelfleet.node.replica;
 
 import io.modelfleet.node.device.Device;
 import io.modelfleet.node.ort.ModelSession;
+import io.modelfleet.persistence.artifact.ArtifactRepaired;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.DeviceKind;
 import io.modelfleet.protocol.model.Footprint;
@@ -22,6 +23,7 @@ import io.modelfleet.protocol.replica.ReplicaState;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -99,6 +101,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     this.timers = timers;
     this.directory = new DirectoryPublisher(ctx.getSystem());
     this.stats = new StatsRecorder(id.model(), id.version());
+    ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(ArtifactRepaired.class, ctx.getSelf().narrow()));
     fetchSpec();
   }
 
@@ -129,6 +132,7 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
         .onMessage(PlacementRead.class, this::onPlacementRead)
         .onMessage(Loaded.class, this::onLoaded)
         .onMessage(Retry.class, m -> onRetry())
+        .onMessage(ArtifactRepaired.class, this::onArtifactRepaired)
         .onMessage(DrainTimedOut.class, m -> {
           if (pipeline != null) {
             pipeline.failQueued("replica " + entityId + " stopped before the request could run");
@@ -295,10 +299,20 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
     attempt++;
     Duration wait = rc.settings().backoff(attempt);
     state = ReplicaState.FAILED;
-    reason = why + " (attempt " + attempt + ", next retry in " + wait.toMillis() + " ms)";
+    // The reason is shown to clients in /v1/models/{m}: no server paths (ORT quotes the file it opened).
+    reason = rc.store().redact(why) + " (attempt " + attempt + ", next retry in " + wait.toMillis() + " ms)";
     getContext().getLog().warn("Replica {} FAILED: {}", entityId, reason);
     publish();
     timers.startSingleTimer(new Retry(), wait);
+    return this;
+  }
+
+  /** Its artifact's corrupt local copy was just replaced by verified bytes: retry now, not at the end of the backoff. */
+  private Behavior<Object> onArtifactRepaired(ArtifactRepaired m) {
+    if (state == ReplicaState.FAILED && version != null && version.digest().equals(m.digest())) {
+      timers.cancel(new Retry());
+      fetchSpec();
+    }
     return this;
   }
 

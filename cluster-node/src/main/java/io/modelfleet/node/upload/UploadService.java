@@ -3,15 +3,15 @@ package io.modelfleet.node.upload;
 import ai.onnxruntime.OrtEnvironment;
 import io.modelfleet.node.ort.ModelInspector;
 import io.modelfleet.node.ort.ModelInspector.InvalidModelException;
-import io.modelfleet.node.ort.ModelInspector.Signature;
 import io.modelfleet.persistence.artifact.ArtifactStore;
 import io.modelfleet.persistence.artifact.ArtifactTooLargeException;
 import io.modelfleet.persistence.artifact.DatabaseArtifacts;
-import io.modelfleet.persistence.artifact.StoredArtifact;
+import io.modelfleet.persistence.artifact.Received;
 import io.modelfleet.protocol.model.ModelCommand;
 import io.modelfleet.protocol.model.ModelReply;
 import io.modelfleet.protocol.model.Names;
 import io.modelfleet.protocol.model.RequestMeta;
+import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.service.ModelUploads;
 import io.modelfleet.protocol.service.UploadOutcome;
 import java.time.Duration;
@@ -21,15 +21,29 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Upload path: stream to the artifact store, let ONNX Runtime read the signature (which also
- * proves the file is a model), copy it to the cluster's shared store, then register the version. Nothing is registered unless all three
- * succeed; a file ORT refuses is deleted again.
+ * Upload path: stream to the artifact store, refuse early when the version already exists with
+ * other bytes, let ONNX Runtime read the signature (which also proves the file is a model), copy
+ * it to the cluster's shared store, then register the version. Nothing is registered unless all
+ * succeed.
+ *
+ * <p>Every upload ends its {@link Received} exactly once: kept when the registry answers
+ * Registered, discarded otherwise (409, invalid model, a failure anywhere), which deletes the file
+ * when this upload created it and nothing else needs it. A file that was already stored (another
+ * version's, or a corrupt copy this upload repaired) is never deleted here. Copies already
+ * published to the shared database stay there: another node may be registering the same bytes,
+ * and the early conflict check keeps the common 409 from publishing at all.
  */
 public final class UploadService implements ModelUploads {
+  private static final Logger log = LoggerFactory.getLogger(UploadService.class);
+
   private final ActorSystem<?> system;
   private final ArtifactStore store;
   private final OrtEnvironment env;
@@ -52,7 +66,10 @@ public final class UploadService implements ModelUploads {
     this.askTimeout = askTimeout;
   }
 
-  private record Inspected(StoredArtifact artifact, Signature signature) {}
+  @Override
+  public long maxUploadBytes() {
+    return store.maxUploadBytes();
+  }
 
   @Override
   public CompletionStage<UploadOutcome> upload(String model, String version, Source<ByteString, ?> body, RequestMeta meta) {
@@ -61,36 +78,21 @@ public final class UploadService implements ModelUploads {
     if (problem != null) {
       return CompletableFuture.completedFuture(new UploadOutcome.Invalid(problem));
     }
-    return store.store(body, org.apache.pekko.stream.Materializer.matFromSystem(system), ioDispatcher, ioExecutor)
-        .thenApplyAsync(stored -> {
+    return store.receive(body, Materializer.matFromSystem(system), ioDispatcher, ioExecutor)
+        .thenCompose(received -> {
+          CompletionStage<UploadOutcome> outcome;
           try {
-            return new Inspected(stored, ModelInspector.inspect(env, stored.path()));
-          } catch (InvalidModelException e) {
-            store.delete(stored.digest());
-            throw e;
+            outcome = register(model, version, received, meta);
+          } catch (RuntimeException e) {
+            outcome = CompletableFuture.failedFuture(e);
           }
-        }, ortExecutor)
-        // Published before it is registered: any node that learns of the version can fetch it.
-        .thenApplyAsync(in -> {
-          if (shared != null) {
-            shared.publish(in.artifact());
-          }
-          return in;
-        }, ioExecutor)
-        .thenCompose(in -> ClusterSharding.get(system).entityRefFor(ModelCommand.TYPE_KEY, model)
-            .<ModelReply>ask(r -> new ModelCommand.RegisterVersion(version, in.artifact().digest(), in.artifact().size(),
-                in.signature().inputs(), in.signature().outputs(), meta, r), askTimeout))
-        .<UploadOutcome>thenApply(reply -> {
-          if (reply instanceof ModelReply.Registered r) {
-            return new UploadOutcome.Stored(r.created(), r.model(), r.version());
-          }
-          if (reply instanceof ModelReply.Rejected r && r.kind() == ModelReply.Rejected.Kind.CONFLICT) {
-            return new UploadOutcome.Conflict(r.error());
-          }
-          if (reply instanceof ModelReply.Rejected r) {
-            return new UploadOutcome.Invalid(r.error());
-          }
-          throw new IllegalStateException("unexpected registry reply " + reply);
+          return outcome.whenComplete((done, err) -> {
+            if (err == null && done instanceof UploadOutcome.Stored) {
+              received.keep();
+            } else {
+              received.discard();
+            }
+          });
         })
         .exceptionally(err -> {
           Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
@@ -98,9 +100,60 @@ public final class UploadService implements ModelUploads {
             return new UploadOutcome.TooLarge(e.getMessage());
           }
           if (cause instanceof InvalidModelException e) {
-            return new UploadOutcome.Invalid(e.getMessage());
+            return new UploadOutcome.Invalid(store.redact(e.getMessage()));
           }
           throw new CompletionException(cause);
         });
+  }
+
+  private CompletionStage<UploadOutcome> register(String model, String version, Received received, RequestMeta meta) {
+    if (received.placement() == Received.Placement.REPAIRED) {
+      log.warn("Upload of {}/{} repaired the corrupt local copy of {}", model, version, received.artifact().digest());
+    }
+    String digest = received.artifact().digest();
+    EntityRef<ModelCommand> entity = ClusterSharding.get(system).entityRefFor(ModelCommand.TYPE_KEY, model);
+    return entity.<ModelReply>ask(ModelCommand.GetModel::new, askTimeout).thenCompose(current -> {
+      UploadOutcome.Conflict conflict = conflict(current, model, version, digest);
+      if (conflict != null) {
+        return CompletableFuture.completedFuture(conflict);
+      }
+      return CompletableFuture
+          .supplyAsync(() -> ModelInspector.inspect(env, received.artifact().path()), ortExecutor)
+          // Published before it is registered: any node that learns of the version can fetch it.
+          .thenApplyAsync(signature -> {
+            if (shared != null) {
+              shared.publish(received.artifact());
+            }
+            return signature;
+          }, ioExecutor)
+          .thenCompose(signature -> entity.<ModelReply>ask(r -> new ModelCommand.RegisterVersion(version, digest,
+              received.artifact().size(), signature.inputs(), signature.outputs(), meta, r), askTimeout))
+          .thenApply(UploadService::outcome);
+    });
+  }
+
+  /** A conflict when the registry already holds {@code version} with other bytes; the entity's own check still decides races. */
+  private static UploadOutcome.Conflict conflict(ModelReply current, String model, String version, String digest) {
+    if (current instanceof ModelReply.Current c) {
+      VersionInfo existing = c.model().versions().get(version);
+      if (existing != null && !existing.digest().equals(digest)) {
+        return new UploadOutcome.Conflict("version '" + version + "' of model '" + model + "' already exists with digest "
+            + existing.digest() + "; versions are immutable, upload under a new version");
+      }
+    }
+    return null;
+  }
+
+  private static UploadOutcome outcome(ModelReply reply) {
+    if (reply instanceof ModelReply.Registered r) {
+      return new UploadOutcome.Stored(r.created(), r.model(), r.version());
+    }
+    if (reply instanceof ModelReply.Rejected r && r.kind() == ModelReply.Rejected.Kind.CONFLICT) {
+      return new UploadOutcome.Conflict(r.error());
+    }
+    if (reply instanceof ModelReply.Rejected r) {
+      return new UploadOutcome.Invalid(r.error());
+    }
+    throw new IllegalStateException("unexpected registry reply " + reply);
   }
 }

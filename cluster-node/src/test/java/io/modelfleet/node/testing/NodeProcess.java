@@ -73,6 +73,11 @@ public final class NodeProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The exit status of a process that has ended. */
+  public int exitCode() {
+    return process.exitValue();
+  }
+
   public String log() {
     try {
       return Files.readString(log);

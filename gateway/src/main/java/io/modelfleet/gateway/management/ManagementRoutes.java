@@ -75,9 +75,9 @@ public final class ManagementRoutes extends RouteSupport {
   }
 
   /**
-   * Streams the body to the upload service: never read whole, never limited here (the store
-   * enforces its own maximum and answers TooLarge), and exempt from the request timeout because a
-   * large model on a slow link may take minutes.
+   * Streams the body to the upload service: never read whole, and exempt from the request timeout
+   * because a large model on a slow link may take minutes. A Content-Length over the store's
+   * maximum answers 413 at once; otherwise the store enforces the maximum as bytes arrive.
    */
   private Route upload(Caller caller, String model, String version) {
     String problem = Names.problem("model", model);
@@ -87,9 +87,18 @@ public final class ManagementRoutes extends RouteSupport {
     if (problem != null) {
       return complete(Json.error(400, problem));
     }
-    return withoutRequestTimeout(() -> extractRequestEntity(entity -> respond(caller,
-        uploads.upload(model, version, entity.withoutSizeLimit().getDataBytes(), caller.meta())
-            .thenApply(ManagementRoutes::uploaded))));
+    return extractRequestEntity(entity -> {
+      // Refused from the header alone, before a byte of the body is read; a chunked body (no
+      // Content-Length) is cut by the store when it passes the limit.
+      long declared = entity.getContentLengthOption().orElse(-1L);
+      if (declared > uploads.maxUploadBytes()) {
+        return complete(Json.error(413, "the model file is " + declared + " bytes (Content-Length), larger than the limit of "
+            + uploads.maxUploadBytes() + " bytes (modelfleet.artifacts.max-upload-size)"));
+      }
+      return withoutRequestTimeout(() -> respond(caller,
+          uploads.upload(model, version, entity.withoutSizeLimit().getDataBytes(), caller.meta())
+              .thenApply(ManagementRoutes::uploaded)));
+    });
   }
 
   private static HttpResponse uploaded(UploadOutcome outcome) {

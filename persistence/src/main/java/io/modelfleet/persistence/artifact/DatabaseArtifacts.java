@@ -202,11 +202,12 @@ public final class DatabaseArtifacts {
         size += n;
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + artifact.path() + " to publish " + artifact.digest(), e);
+      throw new UncheckedIOException("cannot read the local copy of " + artifact.digest() + " to publish it ("
+          + e.getClass().getSimpleName() + ")", e);
     }
     String actual = ArtifactStore.DIGEST_PREFIX + HexFormat.of().formatHex(sha.digest());
     if (!actual.equals(artifact.digest())) {
-      throw new ArtifactCorruptException("the local file " + artifact.path() + " hashes to " + actual
+      throw new ArtifactCorruptException("the local copy of " + artifact.digest() + " hashes to " + actual
           + ", not " + artifact.digest() + "; it was not published");
     }
     return new ChunksWritten(size, seq);
@@ -226,12 +227,26 @@ public final class DatabaseArtifacts {
     if (cached.isPresent()) {
       return cached.get();
     }
+    return copyInto(digest, local, false);
+  }
+
+  /**
+   * Replaces a local copy that does not verify with the database's copy (the stored file is
+   * replaced atomically, and only by bytes that hash to {@code digest}). Same exceptions as
+   * {@link #fetchInto}.
+   */
+  public StoredArtifact repairInto(String digest, ArtifactStore local) {
+    requireDigest(digest);
+    return copyInto(digest, local, true);
+  }
+
+  private StoredArtifact copyInto(String digest, ArtifactStore local, boolean replace) {
     try (Connection c = connect()) {
       ArtifactRow row = artifactRow(c, digest).orElseThrow(() -> new ArtifactNotFoundException(
           "artifact " + digest + " is not in the registry database: it was never published, "
               + "or the node that holds it has not finished publishing it"));
       try (DatabaseChunkStream in = new DatabaseChunkStream(c, digest, row.size(), row.chunks())) {
-        return local.storeVerified(digest, in);
+        return replace ? local.replaceVerified(digest, in) : local.storeVerified(digest, in);
       } catch (ArtifactCorruptException e) {
         throw new ArtifactCorruptException("the registry database's copy of artifact " + digest
             + " is damaged (" + e.getMessage() + "); nothing was stored locally. Delete its rows from "

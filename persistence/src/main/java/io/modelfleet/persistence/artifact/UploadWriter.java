@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,20 +15,19 @@ import org.apache.pekko.util.ByteString;
 /**
  * Writes one upload into a temporary file while hashing it, then commits it under its digest.
  *
- * <p>Crash safety: the bytes go to {@code tmp/} first; commit forces them to disk, renames the
- * file atomically into {@code sha256/} (same filesystem) and forces the directory, so a reader
- * sees either no file or the whole file, never a part. Not thread-safe: one stream stage owns it.
+ * <p>Crash safety: the bytes go to {@code tmp/} first; {@link #finish} forces them to disk, and the
+ * store then renames the file atomically into {@code sha256/} (same filesystem) and forces the
+ * directory, so a reader sees either no file or the whole file, never a part. Not thread-safe:
+ * one stream stage owns it.
  */
 final class UploadWriter {
   private final Path tmpFile;
-  private final Path blobs;
   private final long limit;
   private final FileChannel channel;
   private final MessageDigest sha;
   private long size;
 
-  UploadWriter(Path tmpDir, Path blobs, long limit) {
-    this.blobs = blobs;
+  UploadWriter(Path tmpDir, long limit) {
     this.limit = limit;
     try {
       this.tmpFile = Files.createTempFile(tmpDir, "upload-", ".part");
@@ -55,16 +53,20 @@ final class UploadWriter {
     }
   }
 
-  StoredArtifact commit() throws IOException {
-    return commit(null);
+  /** The bytes written, forced to disk and hashed: ready for {@link ArtifactStore} to place under their digest. */
+  record Written(Path tmpFile, String hex, long size) {
+    String digest() {
+      return ArtifactStore.DIGEST_PREFIX + hex;
+    }
   }
 
   /**
-   * Commits the bytes only if they hash to {@code expected} ("sha256:hex"; null accepts any
-   * digest). A mismatch deletes the temporary file and throws {@link ArtifactCorruptException}
-   * before anything is renamed, so a bad copy never appears under a digest it does not have.
+   * Forces the bytes to disk and closes the file, but only if they hash to {@code expected}
+   * ("sha256:hex"; null accepts any digest). A mismatch deletes the temporary file and throws
+   * {@link ArtifactCorruptException} before anything is renamed, so a bad copy never appears under
+   * a digest it does not have. The caller renames the file into place (see ArtifactStore#place).
    */
-  StoredArtifact commit(String expected) throws IOException {
+  Written finish(String expected) throws IOException {
     String hex = HexFormat.of().formatHex(sha.digest());
     if (expected != null && !expected.equals(ArtifactStore.DIGEST_PREFIX + hex)) {
       abort();
@@ -73,14 +75,7 @@ final class UploadWriter {
     }
     channel.force(true);
     channel.close();
-    Path target = blobs.resolve(hex);
-    if (Files.exists(target)) {
-      Files.delete(tmpFile);
-    } else {
-      Files.move(tmpFile, target, StandardCopyOption.ATOMIC_MOVE);
-      ArtifactStore.forceDirectory(blobs);
-    }
-    return new StoredArtifact(ArtifactStore.DIGEST_PREFIX + hex, size, target);
+    return new Written(tmpFile, hex, size);
   }
 
   void abort() {

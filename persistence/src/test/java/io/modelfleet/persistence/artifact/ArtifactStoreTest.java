@@ -188,4 +188,134 @@ class ArtifactStoreTest {
         () -> store.storeVerified("../../etc/passwd", new ByteArrayInputStream(new byte[1])));
     assertTrue(e.getMessage().contains("not a sha256 digest"));
   }
+
+  private Received receive(ArtifactStore store, byte[] bytes) throws Exception {
+    return store.receive(chunks(bytes, 7), mat, DISPATCHER, blocking).toCompletableFuture().get();
+  }
+
+  private List<String> stored() {
+    return List.of(dir.resolve("sha256").toFile().list());
+  }
+
+  @Test
+  void reuploadOfTheOriginalBytesRepairsACorruptFile() throws Exception {
+    ArtifactStore store = ArtifactStore.open(dir, 1000);
+    byte[] bytes = "the original model bytes".getBytes();
+    StoredArtifact a = store.store(chunks(bytes, 4), mat, DISPATCHER, blocking).toCompletableFuture().get();
+    byte[] flipped = bytes.clone();
+    flipped[3] ^= 0x40; // same size: only the hash tells
+    Files.write(store.path(a.digest()), flipped);
+    var corrupt = assertThrows(ArtifactCorruptException.class, () -> store.verified(a.digest()));
+    assertTrue(corrupt.getMessage().contains(a.digest()) && corrupt.getMessage().contains(sha256(flipped)), corrupt.getMessage());
+    assertFalse(corrupt.getMessage().contains(dir.toString()), "no server path in " + corrupt.getMessage());
+
+    Received again = receive(store, bytes);
+    assertEquals(Received.Placement.REPAIRED, again.placement());
+    again.discard(); // even a refused re-upload leaves the repaired file: it did not create it
+    assertArrayEquals(bytes, Files.readAllBytes(store.verified(a.digest())));
+
+    Files.write(store.path(a.digest()), "short".getBytes()); // another size: no hash needed
+    assertEquals(Received.Placement.REPAIRED, receive(store, bytes).placement());
+    assertArrayEquals(bytes, Files.readAllBytes(store.verified(a.digest())));
+    assertEquals(0, dir.resolve("tmp").toFile().list().length);
+  }
+
+  @Test
+  void aGoodStoredFileIsKeptAndTheNewCopyDropped() throws Exception {
+    ArtifactStore store = ArtifactStore.open(dir, 1000);
+    byte[] bytes = "model".getBytes();
+    receive(store, bytes).keep();
+    Received second = receive(store, bytes);
+    assertEquals(Received.Placement.EXISTED, second.placement());
+    second.discard();
+    assertEquals(1, stored().size(), "a refused upload never deletes a file it did not create");
+  }
+
+  @Test
+  void aRefusedUploadDeletesTheFileItCreated() throws Exception {
+    ArtifactStore store = ArtifactStore.open(dir, 1000);
+    Received r = receive(store, "refused".getBytes());
+    assertEquals(Received.Placement.CREATED, r.placement());
+    r.discard();
+    assertEquals(List.of(), stored());
+  }
+
+  @Test
+  void aRefusedUploadLeavesTheFileToAConcurrentUploadOfTheSameBytes() throws Exception {
+    ArtifactStore store = ArtifactStore.open(dir, 1000);
+    byte[] bytes = "shared bytes".getBytes();
+    Received loser = receive(store, bytes);
+    Received winner = receive(store, bytes);
+    loser.discard(); // the winner still holds its lease
+    assertEquals(1, stored().size());
+    winner.keep();
+    assertArrayEquals(bytes, Files.readAllBytes(store.verified(winner.artifact().digest())));
+
+    // The other order: the winner registers first, then the upload that created the file is refused.
+    byte[] other = "other shared bytes".getBytes();
+    Received creator = receive(store, other);
+    Received registered = receive(store, other);
+    registered.keep();
+    creator.discard();
+    assertTrue(store.contains(creator.artifact().digest()), "a digest registered through this node stays");
+  }
+
+  @Test
+  void sweepDeletesOnlyOldUnreferencedUnleasedFiles() throws Exception {
+    ArtifactStore store = ArtifactStore.open(dir, 1000);
+    String orphan = receive(store, "orphan".getBytes()).artifact().digest(); // leased, never ended
+    Received pinned = receive(store, "pinned".getBytes());
+    pinned.keep();
+    Path loose = store.path(sha256("loose".getBytes()));
+    Files.write(loose, "loose".getBytes());
+    Path young = store.path(sha256("young".getBytes()));
+    Files.write(young, "young".getBytes());
+    Path registeredFile = store.path(sha256("registered".getBytes()));
+    Files.write(registeredFile, "registered".getBytes());
+    Files.write(dir.resolve("sha256").resolve("README"), "not a digest".getBytes());
+    java.time.Instant old = java.time.Instant.now().minusSeconds(7200);
+    for (String name : stored()) {
+      if (!dir.resolve("sha256").resolve(name).equals(young)) {
+        Files.setLastModifiedTime(dir.resolve("sha256").resolve(name), java.nio.file.attribute.FileTime.from(old));
+      }
+    }
+    List<String> removed = store.sweep(java.util.Set.of(sha256("registered".getBytes())),
+        java.time.Instant.now().minusSeconds(3600));
+    assertEquals(List.of(sha256("loose".getBytes())), removed);
+    assertFalse(Files.exists(loose));
+    assertTrue(Files.exists(young), "younger than the grace period");
+    assertTrue(Files.exists(registeredFile), "referenced by the registry");
+    assertTrue(store.contains(orphan), "an upload still in flight holds it");
+    assertTrue(store.contains(pinned.artifact().digest()), "registered through this node");
+    assertTrue(Files.exists(dir.resolve("sha256").resolve("README")), "files that are not digests are left alone");
+  }
+
+  @Test
+  void redactionHidesServerPaths() {
+    Path blobs = dir.resolve("sha256");
+    String hex = "ab".repeat(32);
+    String ort = "Load model from " + blobs.resolve(hex) + " failed: Protobuf parsing failed.";
+    assertEquals("Load model from sha256:" + hex + " failed: Protobuf parsing failed.", Redaction.redact(ort, blobs, dir));
+    assertEquals("cannot open registry.mv.db: locked", Redaction.redact("cannot open /srv/data/registry.mv.db: locked"));
+    assertEquals("upload again with PUT /v1/models/m/versions/1", Redaction.redact("upload again with PUT /v1/models/m/versions/1"));
+    assertEquals("see http://example.com/a/b", Redaction.redact("see http://example.com/a/b"));
+  }
+
+  @Test
+  void aCollectorRunWhoseRegistryReadFailsDeletesNothing() throws Exception {
+    ArtifactStore store = ArtifactStore.open(dir, 1000);
+    Path orphan = store.path(sha256("orphan".getBytes()));
+    Files.write(orphan, "orphan".getBytes());
+    Files.setLastModifiedTime(orphan, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200)));
+    OrphanCollector failing = new OrphanCollector(store,
+        () -> java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("registry unreachable")),
+        java.time.Duration.ofHours(1), blocking);
+    assertThrows(ExecutionException.class, () -> failing.collect().toCompletableFuture().get());
+    assertTrue(Files.exists(orphan));
+
+    OrphanCollector working = new OrphanCollector(store,
+        () -> java.util.concurrent.CompletableFuture.completedFuture(java.util.Set.of()), java.time.Duration.ofHours(1), blocking);
+    assertEquals(List.of(sha256("orphan".getBytes())), working.collect().toCompletableFuture().get());
+    assertFalse(Files.exists(orphan));
+  }
 }

@@ -275,4 +275,24 @@ class DatabaseArtifactsIT {
       throw new IllegalStateException(e);
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aCorruptLocalCopyIsRepairedFromTheDatabase(Database db) throws Exception {
+    DatabaseArtifacts shared = DatabaseArtifacts.fromConfig(ConfigFactory.load(), db.settings());
+    ArtifactStore local = store("a");
+    byte[] bytes = randomBytes(100_000);
+    StoredArtifact published = put(local, bytes);
+    shared.publish(published);
+    byte[] flipped = bytes.clone();
+    flipped[500] ^= 1;
+    Files.write(published.path(), flipped);
+    assertThrows(ArtifactCorruptException.class, () -> local.verified(published.digest()));
+    assertEquals(published.path(), shared.fetchInto(published.digest(), local).path(), "fetchInto trusts the cache");
+
+    shared.repairInto(published.digest(), local);
+
+    assertArrayEquals(bytes, Files.readAllBytes(local.verified(published.digest())));
+    assertEquals(0, dir.resolve("a").resolve("tmp").toFile().list().length);
+  }
 }

@@ -11,6 +11,15 @@ import org.apache.pekko.util.ByteString;
  * either. The body is streamed: an implementation never holds the whole file in memory.
  */
 public interface ModelUploads {
+
+  /**
+   * The largest model file an upload may carry, in bytes. A gateway answers 413 from the
+   * request's Content-Length alone when it is larger, before reading the body. Unbounded unless
+   * the implementation says otherwise.
+   */
+  default long maxUploadBytes() {
+    return Long.MAX_VALUE;
+  }
   CompletionStage<UploadOutcome> upload(
       String model, String version, Source<ByteString, ?> body, RequestMeta meta);
 }
