@@ -19,7 +19,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * <p>Requests: {@code Content-Encoding: gzip} or {@code deflate} bodies are inflated as they
  * stream, before any route reads them, so every body limit (max-json-body, the upload limit) and
  * {@code Inference-Header-Content-Length} apply to the decoded bytes: a zip bomb meets the
- * limit's 413 after max-json-body decoded bytes, never more memory. Other codings answer 415.
+ * limit's 413 after max-json-body decoded bytes, never more memory. Other codings answer 400
+ * naming the ones accepted (pekko-http's rejection, written as JSON).
  *
  * <p>Responses: gzip (preferred) or deflate when {@code Accept-Encoding} allows it and the body
  * is at least compress-min-size bytes or streamed; smaller bodies gain nothing but CPU time.

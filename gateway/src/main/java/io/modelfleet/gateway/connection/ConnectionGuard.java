@@ -105,6 +105,13 @@ public final class ConnectionGuard
             }
             push(requestsOut, request);
           }
+
+          @Override
+          public void onUpstreamFinish() {
+            // No more requests (the client closed, or a body was abandoned mid-way): the routes
+            // still answer the ones they have, and the responses' end then ends the stage.
+            complete(requestsOut);
+          }
         });
         setHandler(requestsOut, new AbstractOutHandler() {
           @Override

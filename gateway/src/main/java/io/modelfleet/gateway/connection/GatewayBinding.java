@@ -72,21 +72,24 @@ public final class GatewayBinding {
             FiniteDuration.create(server.getStreamCancellationDelay().toMillis(), TimeUnit.MILLISECONDS),
             Attributes.cancellationStrategyFailStage())));
 
+    // Built once and materialized per connection, as pekko-http's own binding does: building the
+    // server layer primes its header parser, which costs milliseconds.
+    Flow<ByteString, ByteString, CompletionStage<Done>> connection = handler.joinMat(
+        ConnectionGuard.bidi(transport, drains)
+            .atop(Http.get(system).serverLayer(server, Optional.empty(), pekkoLog))
+            .atop(placebo())
+            .atop(BidiFlow.fromFlows(Flow.<ByteString>create(), HeadGuard.flow(transport.headerTimeout())))
+            .atop(BidiFlow.<ByteString, ByteString>bidirectionalIdleTimeout(transport.stallTimeout()))
+            .atop(BidiFlow.fromFlows(
+                Flow.<ByteString>create().via(killSwitch.flow()),
+                Flow.<ByteString>create().via(killSwitch.flow()))),
+        Keep.right()).addAttributes(cancellationDelay);
+
     return Tcp.get(system)
         .bind(host, port, server.getBacklog(), server.getSocketOptions(), false, Optional.empty())
         .mapAsyncUnordered(transport.maxConnections(), incoming -> {
           try {
-            Flow<ByteString, ByteString, CompletionStage<Done>> connection = handler.joinMat(
-                ConnectionGuard.bidi(transport, drains)
-                    .atop(Http.get(system).serverLayer(server, Optional.of(incoming.remoteAddress()), pekkoLog))
-                    .atop(placebo())
-                    .atop(BidiFlow.fromFlows(Flow.<ByteString>create(), HeadGuard.flow(transport.headerTimeout())))
-                    .atop(BidiFlow.<ByteString, ByteString>bidirectionalIdleTimeout(transport.stallTimeout()))
-                    .atop(BidiFlow.fromFlows(
-                        Flow.<ByteString>create().via(killSwitch.flow()),
-                        Flow.<ByteString>create().via(killSwitch.flow()))),
-                Keep.right());
-            CompletionStage<Done> done = incoming.handleWith(connection.addAttributes(cancellationDelay), mat);
+            CompletionStage<Done> done = incoming.handleWith(connection, mat);
             // A failed connection (a head timeout, a reset) must not fail the listener.
             return done.handle((d, t) -> Done.getInstance());
           } catch (RuntimeException e) {
