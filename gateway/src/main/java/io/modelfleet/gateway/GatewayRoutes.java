@@ -60,10 +60,11 @@ public final class GatewayRoutes extends AllDirectives {
       Caller caller = new Caller(RequestMeta.ANONYMOUS, requestId(header));
       RawHeader echo = RawHeader.create(REQUEST_ID_HEADER, headerValue(caller.requestId()));
       return respondWithHeader(echo, () ->
-          Compression.route(compressMinSize, () ->
+          Compression.encodeResponses(compressMinSize, () ->
               withRequestTimeoutResponse(request -> ErrorHandling.requestTimeout(caller).addHeader(echo), () ->
                   handleExceptions(ErrorHandling.exceptions(caller), () ->
-                      handleRejections(ErrorHandling.rejections(), () -> inner.apply(caller))))));
+                      handleRejections(ErrorHandling.rejections(), () ->
+                          Compression.decodeRequests(() -> inner.apply(caller)))))));
     });
   }
 

@@ -28,10 +28,18 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class Compression {
   private Compression() {}
 
-  public static Route route(long minSize, Supplier<Route> inner) {
+  /** Compresses what {@code inner} answers, when the client accepts it and it is large enough. */
+  public static Route encodeResponses(long minSize, Supplier<Route> inner) {
     return Directives.extractRequest(request ->
-        Directives.mapResponse(response -> encode(request, response, minSize), () ->
-            Directives.decodeRequest(inner)));
+        Directives.mapResponse(response -> encode(request, response, minSize), inner));
+  }
+
+  /**
+   * Inflates gzip and deflate request bodies for {@code inner}; other codings are rejected, so
+   * this goes inside the rejection handler that writes JSON.
+   */
+  public static Route decodeRequests(Supplier<Route> inner) {
+    return Directives.decodeRequest(inner);
   }
 
   static HttpResponse encode(HttpRequest request, HttpResponse response, long minSize) {
