@@ -106,6 +106,7 @@ class ConnectionLimitsIT {
     ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor();
     try {
       // 2,000 kept-alive connections, each after one answered request, as a client pool leaves them.
+      long heapBefore = heapUsedMiB();
       long setup = System.nanoTime();
       long idleSince = System.nanoTime();
       for (int i = 0; i < IDLE; i += 100) {
@@ -124,8 +125,8 @@ class ConnectionLimitsIT {
         }
       }
       idleSince = askEach(idle);
-      System.err.printf("ConnectionLimitsIT: %d kept-alive connections opened and served in %d ms%n", IDLE,
-          (idleSince - setup) / 1_000_000);
+      System.err.printf("ConnectionLimitsIT: %d kept-alive connections opened and served in %d ms; heap in use %d MiB"
+          + " (%d MiB before)%n", IDLE, (idleSince - setup) / 1_000_000, heapUsedMiB(), heapBefore);
 
       // 100 connections that never send a byte, and 1,100 that trickle a head a byte a second.
       long slowSince = System.nanoTime();
@@ -250,6 +251,13 @@ class ConnectionLimitsIT {
         }
       }
     }
+  }
+
+  /** Rough: the heap in use after a collection, to size max-connections (printed, not asserted). */
+  private static long heapUsedMiB() {
+    System.gc();
+    Runtime r = Runtime.getRuntime();
+    return (r.totalMemory() - r.freeMemory()) >> 20;
   }
 
   private static void sleepUntil(long nanos) throws InterruptedException {
