@@ -86,7 +86,7 @@ public final class HeadGuard extends GraphStage<FlowShape<ByteString, ByteString
             if (!rest.isEmpty()) {
               emit(out, rest);
             }
-            completeStage();
+            complete(out); // after the emit, if one is pending
           }
         });
         setHandler(out, new AbstractOutHandler() {
