@@ -1,15 +1,18 @@
 package io.modelfleet.node.it;
 
 import static io.modelfleet.node.testing.Http.readyReplicas;
+import static io.modelfleet.node.testing.RawConnections.askEach;
+import static io.modelfleet.node.testing.RawConnections.awaitAllClosed;
+import static io.modelfleet.node.testing.RawConnections.countOpen;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelfleet.node.FleetNode;
 import io.modelfleet.node.testing.Http;
+import io.modelfleet.node.testing.RawResponse;
 import io.modelfleet.node.testing.TestModels;
 import io.modelfleet.node.testing.TestNodes;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +20,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -212,47 +214,6 @@ class ConnectionLimitsIT {
     }
   }
 
-  /** One GET /v2/health/live on each connection, answered 200; returns when the last answer came. */
-  private static long askEach(List<SocketChannel> channels) throws IOException {
-    byte[] live = "GET /v2/health/live HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    for (SocketChannel c : channels) {
-      c.write(ByteBuffer.wrap(live));
-    }
-    readOneResponseEach(channels, Duration.ofSeconds(30));
-    return System.nanoTime();
-  }
-
-  /** Reads each channel until one whole response (head plus Content-Length body) has arrived. */
-  private static void readOneResponseEach(List<SocketChannel> channels, Duration within) throws IOException {
-    long deadline = System.nanoTime() + within.toNanos();
-    ByteArrayOutputStream[] got = new ByteArrayOutputStream[channels.size()];
-    boolean[] done = new boolean[channels.size()];
-    int remaining = channels.size();
-    ByteBuffer buf = ByteBuffer.allocate(4096);
-    while (remaining > 0) {
-      assertTrue(System.nanoTime() < deadline, remaining + " connections got no response");
-      for (int i = 0; i < channels.size(); i++) {
-        if (done[i]) {
-          continue;
-        }
-        buf.clear();
-        int n = channels.get(i).read(buf);
-        if (n < 0) {
-          throw new AssertionError("connection " + i + " closed before its response");
-        }
-        if (got[i] == null) {
-          got[i] = new ByteArrayOutputStream();
-        }
-        got[i].write(buf.array(), 0, n);
-        if (RawResponse.complete(got[i].toByteArray())) {
-          assertEquals(200, RawResponse.parse(got[i].toByteArray()).status());
-          done[i] = true;
-          remaining--;
-        }
-      }
-    }
-  }
-
   /** Rough: the heap in use after a collection, to size max-connections (printed, not asserted). */
   private static long heapUsedMiB() {
     System.gc();
@@ -264,42 +225,6 @@ class ConnectionLimitsIT {
     long ms = (nanos - System.nanoTime()) / 1_000_000;
     if (ms > 0) {
       Thread.sleep(ms);
-    }
-  }
-
-  private static boolean isClosed(SocketChannel c) {
-    try {
-      ByteBuffer b = ByteBuffer.allocate(1024);
-      int n;
-      while ((n = c.read(b)) > 0) {
-        b.clear();
-      }
-      return n < 0;
-    } catch (IOException reset) {
-      return true;
-    }
-  }
-
-  private static int countOpen(List<SocketChannel> channels) {
-    int open = 0;
-    for (SocketChannel c : channels) {
-      if (!isClosed(c)) {
-        open++;
-      }
-    }
-    return open;
-  }
-
-  private static void awaitAllClosed(List<SocketChannel> channels, long sinceNanos, Duration within, String what)
-      throws InterruptedException {
-    long deadline = sinceNanos + within.toNanos();
-    int open;
-    while ((open = countOpen(channels)) > 0) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(open + " of " + channels.size() + " " + what + " connections still open after "
-            + within.toMillis() + " ms");
-      }
-      Thread.sleep(200);
     }
   }
 
@@ -343,7 +268,7 @@ class ConnectionLimitsIT {
     req.writeBytes("GET /v2/health/live HTTP/1.1\r\nHost: t\r\nX-Request-Id: ".getBytes(StandardCharsets.US_ASCII));
     req.writeBytes(id);
     req.writeBytes("\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-    RawResponse r = RawResponse.exchange(req.toByteArray());
+    RawResponse r = RawResponse.exchange(address, req.toByteArray());
     assertEquals(200, r.status(), r.text());
     assertArrayEquals(id, r.headerBytes("X-Request-Id"));
   }
@@ -357,7 +282,7 @@ class ConnectionLimitsIT {
         .getBytes(StandardCharsets.ISO_8859_1);
     for (byte[] req : List.of(latin1, loneFF)) {
       long t0 = System.nanoTime();
-      RawResponse r = RawResponse.exchange(req);
+      RawResponse r = RawResponse.exchange(address, req);
       long tookMs = (System.nanoTime() - t0) / 1_000_000;
       assertEquals(400, r.status(), r.text());
       assertTrue(r.json().get("error").asText().contains("UTF-8"), r.text());
@@ -466,85 +391,4 @@ class ConnectionLimitsIT {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  /** A response read off a raw socket. */
-  record RawResponse(int status, byte[] head, byte[] body) {
-    static RawResponse exchange(byte[] request) throws IOException {
-      try (Socket s = new Socket()) {
-        s.connect(address, 2000);
-        s.setSoTimeout(10_000);
-        s.getOutputStream().write(request);
-        try {
-          return read(s.getInputStream());
-        } catch (SocketTimeoutException e) {
-          throw new AssertionError("no response within 10 s", e);
-        }
-      }
-    }
-
-    static RawResponse read(InputStream in) throws IOException {
-      ByteArrayOutputStream got = new ByteArrayOutputStream();
-      byte[] buf = new byte[4096];
-      while (!complete(got.toByteArray())) {
-        int n = in.read(buf);
-        if (n < 0) {
-          throw new AssertionError("connection closed after " + got.size() + " bytes: " + got);
-        }
-        got.write(buf, 0, n);
-      }
-      return parse(got.toByteArray());
-    }
-
-    static int headEnd(byte[] b) {
-      for (int i = 0; i + 3 < b.length; i++) {
-        if (b[i] == '\r' && b[i + 1] == '\n' && b[i + 2] == '\r' && b[i + 3] == '\n') {
-          return i + 4;
-        }
-      }
-      return -1;
-    }
-
-    static boolean complete(byte[] b) {
-      int end = headEnd(b);
-      if (end < 0) {
-        return false;
-      }
-      String head = new String(b, 0, end, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
-      int i = head.indexOf("content-length:");
-      int length = i < 0 ? 0 : Integer.parseInt(head.substring(i + 15, head.indexOf('\r', i)).trim());
-      return b.length >= end + length;
-    }
-
-    static RawResponse parse(byte[] b) {
-      int end = headEnd(b);
-      byte[] head = java.util.Arrays.copyOfRange(b, 0, end);
-      int status = Integer.parseInt(new String(head, 9, 3, StandardCharsets.US_ASCII));
-      return new RawResponse(status, head, java.util.Arrays.copyOfRange(b, end, b.length));
-    }
-
-    /** The raw bytes of a header's value. */
-    byte[] headerBytes(String name) {
-      String h = new String(head, StandardCharsets.ISO_8859_1);
-      int i = h.toLowerCase(java.util.Locale.ROOT).indexOf("\r\n" + name.toLowerCase(java.util.Locale.ROOT) + ":");
-      if (i < 0) {
-        return null;
-      }
-      int start = i + name.length() + 3;
-      int stop = h.indexOf("\r\n", start);
-      return h.substring(start, stop).trim().getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    String header(String name) {
-      byte[] v = headerBytes(name);
-      return v == null ? null : new String(v, StandardCharsets.UTF_8);
-    }
-
-    String text() {
-      return new String(head, StandardCharsets.ISO_8859_1) + new String(body, StandardCharsets.UTF_8);
-    }
-
-    JsonNode json() throws IOException {
-      return Http.JSON.readTree(body);
-    }
-  }
 }
