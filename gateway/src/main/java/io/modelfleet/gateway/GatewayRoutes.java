@@ -53,7 +53,7 @@ public final class GatewayRoutes extends AllDirectives {
   /**
    * Identifies the caller and wraps {@code inner} so that every response carries the request id
    * and is JSON, whether it comes from a route, a rejection, an exception or the request timeout.
-   * Compressed request bodies are decoded inside, so an unsupported coding is a JSON 415 too.
+   * Compressed request bodies are decoded inside, so an unsupported coding is a JSON 400 too.
    */
   public Route withCaller(Function<Caller, Route> inner) {
     return optionalHeaderValueByName(REQUEST_ID_HEADER, header -> {

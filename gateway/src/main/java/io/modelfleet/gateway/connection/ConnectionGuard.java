@@ -127,9 +127,14 @@ public final class ConnectionGuard
             BodyFailure body = bodies.poll();
             if (body != null && body.failure != null) {
               response.discardEntityBytes(materializer());
-              response = Json.error(408, body.failure.getMessage())
-                  .addHeaders(response.getHeaders())
-                  .addHeader(Connection.create("close"));
+              HttpResponse failed = Json.error(408, body.failure.getMessage()).addHeader(Connection.create("close"));
+              for (var header : response.getHeaders()) {
+                // keep X-Request-Id and the like; the entity's own headers went with it
+                if (!header.is("content-encoding") && !header.is("vary") && !header.is("connection")) {
+                  failed = failed.addHeader(header);
+                }
+              }
+              response = failed;
             } else if (draining) {
               response = response.addHeader(Connection.create("close"));
             }

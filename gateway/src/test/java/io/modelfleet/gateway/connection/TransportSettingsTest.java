@@ -21,6 +21,7 @@ class TransportSettingsTest {
     assertEquals(Duration.ofSeconds(180), t.stallTimeout());
     assertEquals(1024, t.compressMinSize());
     assertEquals(8192, ConfigFactory.load().getInt("pekko.http.server.max-connections"));
+    assertEquals(Duration.ofSeconds(180), ConfigFactory.load().getDuration("pekko.http.server.idle-timeout"));
   }
 
   @Test
