@@ -1,7 +1,6 @@
 package io.modelfleet.gateway.connection;
 
 import org.apache.pekko.util.ByteString;
-import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * Follows the request bytes of one HTTP/1.1 connection far enough to know where each request's
@@ -45,6 +44,9 @@ public final class RequestFraming {
   /** The current line of a head, chunk-size line or trailer, for framing headers only. */
   private final StringBuilder line = new StringBuilder();
   private boolean lineOverflow;
+  private int lineLength;
+  private boolean keepLine;
+  private boolean lastCr;
   private int headLines;
   private String lastHeaderName;
   private long contentLength = -1;
@@ -52,6 +54,9 @@ public final class RequestFraming {
   private StringBuilder transferEncoding;
   /** Bytes of an unfinished UTF-8 sequence at the end of the previous chunk. */
   private ByteString carry = ByteString.emptyByteString();
+  /** Positions, in the current chunk, of bytes to replace by {@link #INVALID}. */
+  private int[] invalid = new int[8];
+  private int invalidCount;
 
   public Phase phase() {
     return phase;
@@ -71,10 +76,10 @@ public final class RequestFraming {
   public ByteString feed(ByteString chunk) {
     ByteString in = carry.isEmpty() ? chunk : carry.concat(chunk);
     carry = ByteString.emptyByteString();
-    ByteStringBuilder out = null;
+    invalidCount = 0;
     int i = 0;
     int n = in.length();
-    int passedUpTo = 0;
+    int end = n;
     while (i < n) {
       switch (phase) {
         case UNKNOWN -> i = n;
@@ -122,29 +127,28 @@ public final class RequestFraming {
           }
         }
         case HEAD, CHUNK_TRAILER -> {
-          // Text region: cleaned byte by byte into a copy.
-          if (out == null) {
-            out = new ByteStringBuilder();
-          }
-          out.append(in.slice(passedUpTo, i));
-          int end = scanText(in, i, out);
-          if (end < 0) {
+          int next = scanText(in, i);
+          if (next < 0) {
             // The chunk ends inside a UTF-8 sequence: hold it back.
-            int start = -end - 1;
-            carry = in.slice(start, n);
-            return out.result();
+            end = -next - 1;
+            carry = in.slice(end, n);
+            i = n;
+          } else {
+            i = next;
           }
-          i = end;
-          passedUpTo = i;
         }
         default -> throw new IllegalStateException("unexpected phase " + phase);
       }
     }
-    if (out == null) {
-      return in;
+    if (invalidCount == 0) {
+      // The usual case: nothing to clean, no copy.
+      return end == n ? in : in.slice(0, end);
     }
-    out.append(in.slice(passedUpTo, n));
-    return out.result();
+    byte[] cleaned = in.slice(0, end).toArray();
+    for (int k = 0; k < invalidCount; k++) {
+      cleaned[invalid[k]] = INVALID;
+    }
+    return ByteString.fromArrayUnsafe(cleaned);
   }
 
   /** Whatever was held back, cleaned, when the stream ends. */
@@ -172,20 +176,23 @@ public final class RequestFraming {
   private void resetLine() {
     line.setLength(0);
     lineOverflow = false;
+    lineLength = 0;
+    keepLine = false;
+    lastCr = false;
   }
 
   /**
-   * Cleans text bytes from {@code from} into {@code out} until the phase leaves the text region
-   * or the input ends. Returns the index after the last byte consumed, or {@code -(start + 1)}
-   * when the input ends inside a UTF-8 sequence beginning at {@code start}.
+   * Reads text bytes from {@code from} until the phase leaves the text region or the input ends,
+   * noting the positions of bytes that are not well-formed UTF-8. Returns the index after the
+   * last byte consumed, or {@code -(start + 1)} when the input ends inside a UTF-8 sequence
+   * beginning at {@code start}.
    */
-  private int scanText(ByteString in, int from, ByteStringBuilder out) {
+  private int scanText(ByteString in, int from) {
     int n = in.length();
     int i = from;
     while (i < n && (phase == Phase.HEAD || phase == Phase.CHUNK_TRAILER)) {
       int b = in.apply(i) & 0xFF;
       if (b < 0x80) {
-        out.putByte((byte) b);
         i++;
         textByte(b);
         continue;
@@ -197,15 +204,13 @@ public final class RequestFraming {
       if (len < 0) {
         // -len bytes that do not form a character.
         for (int k = 0; k < -len; k++) {
-          out.putByte(INVALID);
+          markInvalid(i + k);
           textByte(0xFF);
         }
         i += -len;
       } else {
         for (int k = 0; k < len; k++) {
-          int c = in.apply(i + k) & 0xFF;
-          out.putByte((byte) c);
-          textByte(c);
+          textByte(in.apply(i + k) & 0xFF);
         }
         i += len;
       }
@@ -213,33 +218,45 @@ public final class RequestFraming {
     return i;
   }
 
+  private void markInvalid(int position) {
+    if (invalidCount == invalid.length) {
+      invalid = java.util.Arrays.copyOf(invalid, invalid.length * 2);
+    }
+    invalid[invalidCount++] = position;
+  }
+
   private void textByte(int b) {
     if (b == '\n') {
+      boolean empty = lineLength == 0 || (lineLength == 1 && lastCr);
       int len = line.length();
       if (len > 0 && line.charAt(len - 1) == '\r') {
         line.setLength(len - 1);
       }
       if (phase == Phase.HEAD) {
-        headLine();
-      } else {
-        trailerLine();
+        headLine(empty);
+      } else if (empty) {
+        phase = Phase.IDLE; // the end of a chunked body's trailer
       }
       resetLine();
-    } else if (line.length() < MAX_LINE) {
-      line.append((char) b);
-    } else {
+      return;
+    }
+    if (lineLength == 0) {
+      // Only a header that may be Content-Length or Transfer-Encoding, or a folded line, needs
+      // its text; other lines are only counted.
+      keepLine = phase == Phase.HEAD && headLines >= 1
+          && (b == 'c' || b == 'C' || b == 't' || b == 'T' || b == ' ' || b == '\t');
+    }
+    lineLength++;
+    lastCr = b == '\r';
+    if (lineLength > MAX_LINE) {
       lineOverflow = true;
+    } else if (keepLine) {
+      line.append((char) b);
     }
   }
 
-  private void trailerLine() {
-    if (line.isEmpty() && !lineOverflow) {
-      phase = Phase.IDLE;
-    }
-  }
-
-  private void headLine() {
-    if (line.isEmpty() && !lineOverflow) {
+  private void headLine(boolean empty) {
+    if (empty) {
       if (headLines == 0) {
         return; // an empty line before the request line
       }
@@ -251,8 +268,9 @@ public final class RequestFraming {
       phase = Phase.UNKNOWN;
       return;
     }
-    if (headLines == 1) {
-      return; // the request line
+    if (headLines == 1 || !keepLine) {
+      lastHeaderName = null;
+      return; // the request line, or a header the framing does not depend on
     }
     char first = line.charAt(0);
     if (first == ' ' || first == '\t') {
