@@ -44,6 +44,8 @@ import scala.Tuple2;
 public final class ConnectionGuard
     extends GraphStageWithMaterializedValue<BidiShape<HttpResponse, HttpResponse, HttpRequest, HttpRequest>, CompletionStage<Done>> {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConnectionGuard.class);
+
   private final Inlet<HttpResponse> responsesIn = Inlet.create("ConnectionGuard.responsesIn");
   private final Outlet<HttpResponse> responsesOut = Outlet.create("ConnectionGuard.responsesOut");
   private final Inlet<HttpRequest> requestsIn = Inlet.create("ConnectionGuard.requestsIn");
@@ -135,6 +137,7 @@ public final class ConnectionGuard
                 }
               }
               response = failed;
+              log.debug("answered 408: {}", body.failure.getMessage());
             } else if (draining) {
               response = response.addHeader(Connection.create("close"));
             }
@@ -193,6 +196,7 @@ public final class ConnectionGuard
       @Override
       public void onTimer(Object key) {
         if (outstanding == 0 && streaming == 0) {
+          log.debug("closing a kept-alive connection idle for {} ms", limits.idleTimeout().toMillis());
           completeStage();
         }
       }

@@ -35,6 +35,8 @@ public final class HeadGuard extends GraphStage<FlowShape<ByteString, ByteString
     }
   }
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HeadGuard.class);
+
   private final Inlet<ByteString> in = Inlet.create("HeadGuard.in");
   private final Outlet<ByteString> out = Outlet.create("HeadGuard.out");
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
@@ -119,6 +121,8 @@ public final class HeadGuard extends GraphStage<FlowShape<ByteString, ByteString
         }
         long left = limit - clock.waited(now);
         if (left <= 0) {
+          // Debug only: under a slow-head attack this would be a line per connection.
+          log.debug("closing a connection whose request head did not arrive within {} ms", timeout.toMillis());
           failStage(new HeadTimeoutException(timeout));
         } else {
           scheduleOnce("head", Duration.ofNanos(left));
