@@ -1,11 +1,13 @@
 package io.modelfleet.gateway;
 
 import io.modelfleet.gateway.cluster.ClusterRoutes;
+import io.modelfleet.gateway.connection.Compression;
 import io.modelfleet.gateway.management.ManagementRoutes;
 import io.modelfleet.gateway.oip.OipRoutes;
 import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.repository.RepositoryRoutes;
 import io.modelfleet.protocol.model.RequestMeta;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,9 +32,12 @@ public final class GatewayRoutes extends AllDirectives {
   private final RepositoryRoutes repository;
   private final ManagementRoutes management;
   private final ClusterRoutes cluster;
+  /** Smallest response body compressed for a client that accepts gzip or deflate. */
+  private final long compressMinSize;
 
   public GatewayRoutes(StatsRoutes stats, OipRoutes oip, RepositoryRoutes repository, ManagementRoutes management,
-      ClusterRoutes cluster) {
+      ClusterRoutes cluster, long compressMinSize) {
+    this.compressMinSize = compressMinSize;
     this.stats = stats;
     this.oip = oip;
     this.repository = repository;
@@ -48,16 +53,35 @@ public final class GatewayRoutes extends AllDirectives {
   /**
    * Identifies the caller and wraps {@code inner} so that every response carries the request id
    * and is JSON, whether it comes from a route, a rejection, an exception or the request timeout.
+   * Compressed request bodies are decoded inside, so an unsupported coding is a JSON 400 too.
    */
   public Route withCaller(Function<Caller, Route> inner) {
     return optionalHeaderValueByName(REQUEST_ID_HEADER, header -> {
       Caller caller = new Caller(RequestMeta.ANONYMOUS, requestId(header));
-      RawHeader echo = RawHeader.create(REQUEST_ID_HEADER, caller.requestId());
+      RawHeader echo = RawHeader.create(REQUEST_ID_HEADER, headerValue(caller.requestId()));
       return respondWithHeader(echo, () ->
-          withRequestTimeoutResponse(request -> ErrorHandling.requestTimeout(caller).addHeader(echo), () ->
-              handleExceptions(ErrorHandling.exceptions(caller), () ->
-                  handleRejections(ErrorHandling.rejections(), () -> inner.apply(caller)))));
+          Compression.encodeResponses(compressMinSize, () ->
+              withRequestTimeoutResponse(request -> ErrorHandling.requestTimeout(caller).addHeader(echo), () ->
+                  handleExceptions(ErrorHandling.exceptions(caller), () ->
+                      handleRejections(ErrorHandling.rejections(), () ->
+                          Compression.decodeRequests(() -> inner.apply(caller)))))));
     });
+  }
+
+  /**
+   * The request id as the header value to echo. pekko-http decodes well-formed UTF-8 in a request
+   * header into the String, but writes a response header's chars as single bytes (each char's low
+   * eight bits), which mangled every non-ASCII id. Handing it the UTF-8 bytes as Latin-1 chars
+   * makes it write exactly the bytes the client sent. (Malformed UTF-8 never gets this far: {@code
+   * connection.RequestFraming} makes pekko-http refuse it with 400.)
+   */
+  static String headerValue(String id) {
+    for (int i = 0; i < id.length(); i++) {
+      if (id.charAt(i) >= 0x80) {
+        return new String(id.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+      }
+    }
+    return id;
   }
 
   private static String requestId(Optional<String> header) {

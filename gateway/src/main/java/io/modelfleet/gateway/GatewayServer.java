@@ -3,6 +3,8 @@ package io.modelfleet.gateway;
 import io.modelfleet.gateway.cluster.ClusterData;
 import io.modelfleet.gateway.cluster.ClusterDataSubscriber;
 import io.modelfleet.gateway.cluster.ClusterRoutes;
+import io.modelfleet.gateway.connection.GatewayBinding;
+import io.modelfleet.gateway.connection.TransportSettings;
 import io.modelfleet.gateway.management.DeploymentLimits;
 import io.modelfleet.gateway.management.ManagementRoutes;
 import io.modelfleet.gateway.oip.HealthCheck;
@@ -27,8 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.settings.ParserSettings;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.slf4j.Logger;
@@ -52,12 +52,12 @@ public final class GatewayServer {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
   private static final String PEKKO_DEFAULT_PARSING_ERROR_HANDLER = "org.apache.pekko.http.DefaultParsingErrorHandler";
 
-  private final ServerBinding binding;
+  private final GatewayBinding binding;
   private final ActorRef<DirectorySubscriber.Command> subscriber;
   private final ActorRef<ReachabilityWatcher.Command> watcher;
   private final ActorRef<ClusterDataSubscriber.Command> clusterData;
 
-  private GatewayServer(ServerBinding binding, ActorRef<DirectorySubscriber.Command> subscriber,
+  private GatewayServer(GatewayBinding binding, ActorRef<DirectorySubscriber.Command> subscriber,
       ActorRef<ReachabilityWatcher.Command> watcher, ActorRef<ClusterDataSubscriber.Command> clusterData) {
     this.binding = binding;
     this.subscriber = subscriber;
@@ -68,6 +68,9 @@ public final class GatewayServer {
   /** Binds HTTP and completes when bound (or fails with the bind error). */
   public static CompletionStage<GatewayServer> start(
       ActorSystem<?> system, GatewaySettings settings, ModelUploads uploads, ModelCatalog catalog) {
+    TransportSettings transport = TransportSettings.fromConfig(system.settings().config());
+    transport.requireStallAbove("load-timeout", settings.loadTimeout());
+    transport.requireStallAbove("infer-timeout", settings.inferTimeout());
     ReplicaDirectory directory = new ReplicaDirectory();
     ReplicaChooser chooser = settings.preferLocalReplicas()
         ? ReplicaChooser.preferringLocal(org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString())
@@ -92,12 +95,10 @@ public final class GatewayServer {
         new RepositoryRoutes(settings, limits, registry, directory,
             new ModelLoader(system, uploads, registry, directory, settings.loadTimeout())),
         new ManagementRoutes(settings, limits, registry, catalog, uploads, directory),
-        new ClusterRoutes(settings, system, directory, chooser, data));
+        new ClusterRoutes(settings, system, directory, chooser, data), transport.compressMinSize());
 
-    return Http.get(system)
-        .newServerAt(settings.host(), settings.port())
-        .withSettings(serverSettings(system, settings))
-        .bind(routes.all())
+    return GatewayBinding.bind(system, settings.host(), settings.port(), serverSettings(system, settings), transport,
+            routes.all().flow(system))
         .handle((binding, failure) -> {
           if (failure != null) {
             subscriber.tell(new DirectorySubscriber.Stop());

@@ -20,6 +20,10 @@ public final class JsonParsingErrorHandler extends ParsingErrorHandler {
     String detail = info.formatPretty();
     log.warning("Illegal request, responding with status '{}': {}", status, detail);
     String message = info.summary().isEmpty() ? status.reason() : detail;
+    if (info.summary().contains("'\u00ff'")) {
+      // connection.RequestFraming turns bytes that are not UTF-8 into 0xFF; name the real problem.
+      message = "a request header holds bytes that are neither ASCII nor well-formed UTF-8";
+    }
     return Json.error(status.intValue(), message);
   }
 }
