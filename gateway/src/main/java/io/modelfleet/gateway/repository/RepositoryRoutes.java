@@ -32,7 +32,8 @@ public final class RepositoryRoutes extends RouteSupport {
 
   public Route route(Caller caller) {
     return pathPrefix(segment("v2").slash("repository"), () -> concat(
-        path("index", () -> post(() -> jsonBody(ignored -> index(caller)))),
+        path("index", () -> post(() -> jsonBody(body ->
+            index(caller, RepositoryIndex.readyOnly(Json.parseObject(body)))))),
         path(segment("models").slash(segment()).slash("load"), model -> post(() ->
             // The loader keeps its own deadline (load-timeout); uploads inside a load can be slow.
             withoutRequestTimeout(() -> jsonBody(body -> respond(caller,
@@ -43,10 +44,10 @@ public final class RepositoryRoutes extends RouteSupport {
                     .thenApply(view -> Json.emptyObject())))))));
   }
 
-  private Route index(Caller caller) {
+  private Route index(Caller caller, boolean readyOnly) {
     return respond(caller, registry.all().thenApply(views -> {
       RoutingTable table = directory.current();
-      return Json.ok(g -> RepositoryIndex.write(views, table, g));
+      return Json.ok(g -> RepositoryIndex.write(views, table, readyOnly, g));
     }));
   }
 }
