@@ -86,7 +86,8 @@ public final class GatewayServer {
         new InferenceDispatcher(system, directory, chooser, health, registry, settings.inferTimeout());
     GatewayRoutes routes = new GatewayRoutes(
         new StatsRoutes(settings, system, registry, directory),
-        new OipRoutes(settings, registry, directory, dispatcher, new HealthCheck(system, registry, directory)),
+        new OipRoutes(settings, registry, directory, dispatcher, new HealthCheck(system, registry, directory,
+            HealthCheck.Mode.fromConfig(system.settings().config()))),
         new RepositoryRoutes(settings, registry, directory,
             new ModelLoader(system, uploads, registry, directory, settings.loadTimeout())),
         new ManagementRoutes(settings, registry, catalog, uploads, directory),
