@@ -3,6 +3,7 @@ package io.modelfleet.gateway;
 import io.modelfleet.gateway.cluster.ClusterData;
 import io.modelfleet.gateway.cluster.ClusterDataSubscriber;
 import io.modelfleet.gateway.cluster.ClusterRoutes;
+import io.modelfleet.gateway.cluster.GpuAvailability;
 import io.modelfleet.gateway.management.ManagementRoutes;
 import io.modelfleet.gateway.oip.HealthCheck;
 import io.modelfleet.gateway.oip.OipRoutes;
@@ -67,6 +68,10 @@ public final class GatewayServer {
   /** Binds HTTP and completes when bound (or fails with the bind error). */
   public static CompletionStage<GatewayServer> start(
       ActorSystem<?> system, GatewaySettings settings, ModelUploads uploads, ModelCatalog catalog) {
+    ServerSettings server = serverSettings(system, settings);
+    scala.concurrent.duration.Duration idle = server.getTimeouts().idleTimeout();
+    ModelLoader.requireIdleTimeoutAbove(settings.loadTimeout(), settings.askTimeout(),
+        idle.isFinite() ? Duration.ofNanos(idle.toNanos()) : null);
     ReplicaDirectory directory = new ReplicaDirectory();
     ReplicaChooser chooser = settings.preferLocalReplicas()
         ? ReplicaChooser.preferringLocal(org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString())
@@ -89,13 +94,14 @@ public final class GatewayServer {
         new OipRoutes(settings, registry, directory, dispatcher, new HealthCheck(system, registry, directory,
             HealthCheck.Mode.fromConfig(system.settings().config()))),
         new RepositoryRoutes(settings, registry, directory,
-            new ModelLoader(system, uploads, registry, directory, settings.loadTimeout())),
+            new ModelLoader(system, uploads, registry, directory, settings.loadTimeout(),
+                GpuAvailability.live(system, data))),
         new ManagementRoutes(settings, registry, catalog, uploads, directory),
         new ClusterRoutes(settings, system, directory, chooser, data));
 
     return Http.get(system)
         .newServerAt(settings.host(), settings.port())
-        .withSettings(serverSettings(system, settings))
+        .withSettings(server)
         .bind(routes.all())
         .handle((binding, failure) -> {
           if (failure != null) {

@@ -9,6 +9,7 @@ import io.modelfleet.gateway.RouteSupport;
 import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.routing.RoutingTable;
+import java.time.Duration;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -21,6 +22,7 @@ public final class RepositoryRoutes extends RouteSupport {
   private final RegistryClient registry;
   private final ReplicaDirectory directory;
   private final ModelLoader loader;
+  private final Duration loadRequestTimeout;
 
   public RepositoryRoutes(GatewaySettings settings, RegistryClient registry, ReplicaDirectory directory,
       ModelLoader loader) {
@@ -28,6 +30,7 @@ public final class RepositoryRoutes extends RouteSupport {
     this.registry = registry;
     this.directory = directory;
     this.loader = loader;
+    this.loadRequestTimeout = ModelLoader.requestTimeout(settings.loadTimeout(), settings.askTimeout());
   }
 
   public Route route(Caller caller) {
@@ -35,8 +38,9 @@ public final class RepositoryRoutes extends RouteSupport {
         path("index", () -> post(() -> jsonBody(body ->
             index(caller, RepositoryIndex.readyOnly(Json.parseObject(body)))))),
         path(segment("models").slash(segment()).slash("load"), model -> post(() ->
-            // The loader keeps its own deadline (load-timeout); uploads inside a load can be slow.
-            withoutRequestTimeout(() -> jsonBody(body -> respond(caller,
+            // The loader's own deadline (load-timeout) answers first, with the replicas' states; this
+            // request timeout only backs it up. The idle timeout must exceed both (checked at start).
+            withRequestTimeout(loadRequestTimeout, () -> jsonBody(body -> respond(caller,
                 loader.load(model, LoadRequest.parse(Json.parseObject(body)), caller)))))),
         path(segment("models").slash(segment()).slash("unload"), model -> post(() ->
             jsonBody(ignored -> respond(caller,
