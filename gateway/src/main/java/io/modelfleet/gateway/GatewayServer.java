@@ -3,6 +3,7 @@ package io.modelfleet.gateway;
 import io.modelfleet.gateway.cluster.ClusterData;
 import io.modelfleet.gateway.cluster.ClusterDataSubscriber;
 import io.modelfleet.gateway.cluster.ClusterRoutes;
+import io.modelfleet.gateway.cluster.GpuAvailability;
 import io.modelfleet.gateway.connection.GatewayBinding;
 import io.modelfleet.gateway.connection.TransportSettings;
 import io.modelfleet.gateway.management.DeploymentLimits;
@@ -71,6 +72,10 @@ public final class GatewayServer {
     TransportSettings transport = TransportSettings.fromConfig(system.settings().config());
     transport.requireStallAbove("load-timeout", settings.loadTimeout());
     transport.requireStallAbove("infer-timeout", settings.inferTimeout());
+    ServerSettings server = serverSettings(system, settings);
+    scala.concurrent.duration.Duration idle = server.getTimeouts().idleTimeout();
+    ModelLoader.requireIdleTimeoutAbove(settings.loadTimeout(), settings.askTimeout(),
+        idle.isFinite() ? Duration.ofNanos(idle.toNanos()) : null);
     ReplicaDirectory directory = new ReplicaDirectory();
     ReplicaChooser chooser = settings.preferLocalReplicas()
         ? ReplicaChooser.preferringLocal(org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString())
@@ -91,13 +96,15 @@ public final class GatewayServer {
     DeploymentLimits limits = DeploymentLimits.fromConfig(system.settings().config());
     GatewayRoutes routes = new GatewayRoutes(
         new StatsRoutes(settings, system, registry, directory),
-        new OipRoutes(settings, registry, directory, dispatcher, new HealthCheck(system, registry, directory)),
+        new OipRoutes(settings, registry, directory, dispatcher, new HealthCheck(system, registry, directory,
+            HealthCheck.Mode.fromConfig(system.settings().config()))),
         new RepositoryRoutes(settings, limits, registry, directory,
-            new ModelLoader(system, uploads, registry, directory, settings.loadTimeout())),
+            new ModelLoader(system, uploads, registry, directory, settings.loadTimeout(),
+                GpuAvailability.live(system, data))),
         new ManagementRoutes(settings, limits, registry, catalog, uploads, directory),
         new ClusterRoutes(settings, system, directory, chooser, data), transport.compressMinSize());
 
-    return GatewayBinding.bind(system, settings.host(), settings.port(), serverSettings(system, settings), transport,
+    return GatewayBinding.bind(system, settings.host(), settings.port(), server, transport,
             routes.all().flow(system))
         .handle((binding, failure) -> {
           if (failure != null) {

@@ -13,7 +13,7 @@ class GatewaySettingsTest {
   void referenceConfHasTheDocumentedDefaults() {
     GatewaySettings s = GatewaySettings.fromConfig(ConfigFactory.defaultReference());
     assertEquals(new GatewaySettings("0.0.0.0", 8000, Duration.ofSeconds(5), Duration.ofSeconds(30),
-        Duration.ofSeconds(120), 64L * 1024 * 1024, true), s);
+        Duration.ofSeconds(50), 64L * 1024 * 1024, true), s);
     assertEquals(64L * 1024 * 1024, ConfigFactory.defaultReference().getBytes("pekko.http.server.parsing.max-content-length"));
   }
 

@@ -91,6 +91,8 @@ public final class DeploymentController {
 
   private record Starters(Receptionist.Listing listing) implements Command {}
 
+  private record EventStreamEnded(Throwable failure) implements Command {}
+
   private static final Object ROUND = "round";
   private static final Duration DEBOUNCE = Duration.ofMillis(100);
   /**
@@ -127,11 +129,16 @@ public final class DeploymentController {
           ctx.messageAdapter(Receptionist.Listing.class, Starters::new)));
       var self = ctx.getSelf();
       String prefix = ModelCommand.TYPE_KEY.name() + "|";
-      UniqueKillSwitch killSwitch = journal.eventsByTag(ModelEvent.TAG, Offset.noOffset())
+      var stream = journal.eventsByTag(ModelEvent.TAG, Offset.noOffset())
           .viaMat(KillSwitches.single(), Keep.right())
           .toMat(Sink.foreach(env -> self.tell(new ModelChanged(env.persistenceId().substring(prefix.length())))),
-              Keep.left())
+              Keep.both())
           .run(ctx.getSystem());
+      UniqueKillSwitch killSwitch = stream.first();
+      // The stream is how the controller learns of every model; one that ended (a journal query
+      // failed, or the read journal's sequence actor did not answer its 1 s ask on a loaded host)
+      // would leave it deaf until it moved. A restart starts a fresh stream from the beginning.
+      ctx.pipeToSelf(stream.second(), (done, failure) -> new EventStreamEnded(failure));
       timers.startTimerWithFixedDelay(new Resync(), resyncInterval);
       return new DeploymentController(ctx, timers, askTimeout).running(killSwitch);
     }));
@@ -191,6 +198,10 @@ public final class DeploymentController {
         })
         .onMessage(Round.class, m -> round())
         .onMessage(Starters.class, this::onStarters)
+        .onMessage(EventStreamEnded.class, m -> {
+          throw new IllegalStateException("the registry's event stream ended"
+              + (m.failure() != null ? ": " + m.failure() : "") + "; restarting the controller to follow it again");
+        })
         .onSignal(PostStop.class, s -> {
           killSwitch.shutdown();
           return Behaviors.same();

@@ -74,7 +74,7 @@ public final class UploadService implements ModelUploads {
   @Override
   public CompletionStage<UploadOutcome> upload(String model, String version, Source<ByteString, ?> body, RequestMeta meta) {
     String problem = Names.problem("model name", model);
-    problem = problem != null ? problem : Names.problem("version", version);
+    problem = problem != null ? problem : Names.versionProblem("version", version);
     if (problem != null) {
       return CompletableFuture.completedFuture(new UploadOutcome.Invalid(problem));
     }

@@ -48,4 +48,13 @@ public final class ClusterData {
       draining = Set.copyOf(next);
     }
   }
+
+  /** As {@link #addDraining}, for a cancelled drain. */
+  synchronized void removeDraining(String address) {
+    if (draining.contains(address)) {
+      Set<String> next = new HashSet<>(draining);
+      next.remove(address);
+      draining = Set.copyOf(next);
+    }
+  }
 }

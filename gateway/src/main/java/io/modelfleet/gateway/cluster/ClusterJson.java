@@ -92,6 +92,15 @@ public final class ClusterJson {
     g.writeEndObject();
   }
 
+  /** {@code {"address", "draining": false, "message"}}: the answer to a cancelled drain. */
+  public static void drainCancelled(String address, String message, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("address", address);
+    g.writeBooleanField("draining", false);
+    g.writeStringField("message", message);
+    g.writeEndObject();
+  }
+
   /** {@code {"address", "message"}}: the answer to a leave or a down. */
   public static void accepted(String address, String message, JsonGenerator g) throws IOException {
     g.writeStartObject();

@@ -13,6 +13,8 @@ import io.modelfleet.protocol.cluster.ClusterKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -43,7 +45,12 @@ import org.slf4j.LoggerFactory;
  *       not a cluster-wide figure: other gateways keep their own.</li>
  *   <li>{@code POST members/{address}/drain}: adds the member to the draining set. The deployment
  *       controller watches that set, moves the member's replicas to other workers and then makes
- *       the member leave; this route only records the request.</li>
+ *       the member leave; this route only records the request. Refused with 409 when the member
+ *       is a worker and no other Up worker that is not draining would remain (see
+ *       {@link DrainRules}): its replicas would have nowhere to go and the drain would never end.</li>
+ *   <li>{@code DELETE members/{address}/drain}: cancels a drain (200): the member leaves the
+ *       draining set and takes replicas again; replicas already moved stay where they are, those
+ *       not yet moved stay on it. 409 once the controller has asked the drained member to leave.</li>
  *   <li>{@code POST members/{address}/leave} and {@code .../down}: Pekko's Leave (graceful: the
  *       member hands its shards over, then exits) and Down (for a member that is gone or must be
  *       removed at once).</li>
@@ -62,6 +69,8 @@ public final class ClusterRoutes extends RouteSupport {
   private static final Duration DRAIN_ASK_TIMEOUT = DRAIN_WRITE_TIMEOUT.plusSeconds(2);
 
   static final String DRAIN_MESSAGE = "its replicas move to other workers, then it leaves the cluster";
+  static final String CANCEL_MESSAGE = "the drain is cancelled: the member takes replicas again; replicas already"
+      + " moved stay where they are";
   static final String LEAVE_MESSAGE =
       "the member leaves the cluster: it hands its replicas over to the other members, then exits";
   static final String DOWN_MESSAGE =
@@ -92,7 +101,9 @@ public final class ClusterRoutes extends RouteSupport {
     return pathPrefix(segment("v1").slash("cluster"), () -> concat(
         pathPrefix("members", () -> concat(
             pathEndOrSingleSlash(() -> get(() -> complete(members()))),
-            path(segment().slash("drain"), address -> post(() -> respond(caller, drain(member(address))))),
+            path(segment().slash("drain"), address -> concat(
+                post(() -> respond(caller, drain(member(address)))),
+                delete(() -> respond(caller, cancelDrain(member(address)))))),
             path(segment().slash("leave"), address -> post(() -> complete(leave(member(address))))),
             path(segment().slash("down"), address -> post(() -> complete(down(member(address))))))),
         path("replicas", () -> get(() -> complete(replicas())))));
@@ -125,6 +136,10 @@ public final class ClusterRoutes extends RouteSupport {
    */
   private CompletionStage<HttpResponse> drain(Address member) {
     String address = member.toString();
+    Optional<String> refusal = DrainRules.drainRefusal(address, rulesMembers(), data.draining());
+    if (refusal.isPresent()) {
+      return CompletableFuture.failedFuture(ApiException.conflict(refusal.get()));
+    }
     return AskPattern.<Replicator.Command, Replicator.UpdateResponse<ORSet<String>>>ask(
             replicator,
             replyTo -> new Replicator.Update<>(ClusterKeys.DRAINING, ORSet.<String>empty(),
@@ -141,6 +156,54 @@ public final class ClusterRoutes extends RouteSupport {
           log.info("member {} is to be drained", address);
           return Json.response(202, g -> ClusterJson.draining(address, DRAIN_MESSAGE, g));
         });
+  }
+
+  /**
+   * Removes the member from the draining set, with a majority write like the drain itself; when no
+   * majority answers in time the removal stands locally and gossip spreads it. The controller
+   * then treats the member as eligible again.
+   */
+  private CompletionStage<HttpResponse> cancelDrain(Address member) {
+    String address = member.toString();
+    Optional<String> refusal = DrainRules.cancelRefusal(address, statusOf(member));
+    if (refusal.isPresent()) {
+      return CompletableFuture.failedFuture(ApiException.conflict(refusal.get()));
+    }
+    boolean wasDraining = data.draining().contains(address);
+    return AskPattern.<Replicator.Command, Replicator.UpdateResponse<ORSet<String>>>ask(
+            replicator,
+            replyTo -> new Replicator.Update<>(ClusterKeys.DRAINING, ORSet.<String>empty(),
+                new Replicator.WriteMajority(DRAIN_WRITE_TIMEOUT), replyTo, set -> set.remove(self, address)),
+            DRAIN_ASK_TIMEOUT, scheduler)
+        .thenApply(reply -> {
+          if (reply instanceof Replicator.UpdateTimeout<ORSet<String>>) {
+            log.info("drain cancel of {} is written locally but no majority confirmed it within {} ms; gossip spreads it",
+                address, DRAIN_WRITE_TIMEOUT.toMillis());
+          } else if (!(reply instanceof Replicator.UpdateSuccess<ORSet<String>>)) {
+            throw new IllegalStateException("the draining set could not be updated for " + address + ": " + reply);
+          }
+          data.removeDraining(address);
+          log.info("drain of member {} cancelled (was draining: {})", address, wasDraining);
+          String message = wasDraining ? CANCEL_MESSAGE : "the member was not being drained; nothing changed";
+          return Json.response(200, g -> ClusterJson.drainCancelled(address, message, g));
+        });
+  }
+
+  private List<DrainRules.Member> rulesMembers() {
+    List<DrainRules.Member> members = new ArrayList<>();
+    for (Member m : cluster.state().getMembers()) {
+      members.add(new DrainRules.Member(m.address().toString(), m.hasRole(ClusterKeys.ROLE_WORKER), m.status().toString()));
+    }
+    return members;
+  }
+
+  private String statusOf(Address member) {
+    for (Member m : cluster.state().getMembers()) {
+      if (m.address().equals(member)) {
+        return m.status().toString();
+      }
+    }
+    return "Removed";
   }
 
   private HttpResponse leave(Address member) {

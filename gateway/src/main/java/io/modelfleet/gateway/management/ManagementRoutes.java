@@ -82,7 +82,7 @@ public final class ManagementRoutes extends RouteSupport {
   private Route upload(Caller caller, String model, String version) {
     String problem = Names.problem("model", model);
     if (problem == null) {
-      problem = Names.problem("version", version);
+      problem = Names.versionProblem("version", version);
     }
     if (problem != null) {
       return complete(Json.error(400, problem));

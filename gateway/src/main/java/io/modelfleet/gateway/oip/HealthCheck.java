@@ -1,5 +1,6 @@
 package io.modelfleet.gateway.oip;
 
+import com.typesafe.config.Config;
 import io.modelfleet.gateway.ErrorHandling;
 import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.gateway.routing.Readiness;
@@ -8,6 +9,7 @@ import io.modelfleet.gateway.routing.RoutingTable;
 import io.modelfleet.protocol.model.ModelView;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,21 +18,56 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * Server readiness with Triton's strict meaning: this node is an Up cluster member and every
- * deployed model can serve (at least one READY replica). A load balancer that reads it will not
- * send traffic to a gateway that would answer 503. It asks the registry, which is fine for a
- * probe but keeps it off the inference path.
+ * Server readiness ({@code GET /v2/health/ready}), in one of two modes
+ * ({@code modelfleet.gateway.readiness}).
+ *
+ * <pre>
+ * mode     ready when                                                         registry asked
+ * node     this node is an Up member, its gateway is bound (it answers), and  only until the first
+ *          it has received the replica directory, or no model is deployed    directory arrives
+ * strict   this node is an Up member and every deployed model has at least    every probe
+ *          one READY replica somewhere (Triton's meaning)
+ * </pre>
+ *
+ * Node mode is the default because readiness decides whether a load balancer (a Kubernetes
+ * Service) sends this pod traffic. Any gateway can route a request to a replica on any node, so
+ * whether this gateway can serve does not depend on where, or whether, one model is placed: in
+ * strict mode a single deployment that can never be placed (device gpu on a CPU-only cluster)
+ * takes every pod out of the Service, and then no model is served at all. Per-model readiness
+ * stays at {@code /v2/models/{m}/ready}. A node that is joining, leaving or exiting is not ready,
+ * so traffic moves away before it stops. Before its first copy of the replica directory a
+ * restarted gateway would answer 503 to every inference, so it is not ready then either, unless
+ * the registry says nothing is deployed (a fresh cluster writes no directory at all).
  */
 public final class HealthCheck {
+
+  /** What {@code GET /v2/health/ready} means. */
+  public enum Mode {
+    NODE,
+    STRICT;
+
+    /** Reads {@code modelfleet.gateway.readiness} ("node" or "strict"). */
+    public static Mode fromConfig(Config root) {
+      String value = root.getString("modelfleet.gateway.readiness");
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "node" -> NODE;
+        case "strict" -> STRICT;
+        default -> throw new IllegalArgumentException(
+            "modelfleet.gateway.readiness must be node or strict, got '" + value + "'");
+      };
+    }
+  }
 
   private final Cluster cluster;
   private final RegistryClient registry;
   private final ReplicaDirectory directory;
+  private final Mode mode;
 
-  public HealthCheck(ActorSystem<?> system, RegistryClient registry, ReplicaDirectory directory) {
+  public HealthCheck(ActorSystem<?> system, RegistryClient registry, ReplicaDirectory directory, Mode mode) {
     this.cluster = Cluster.get(system);
     this.registry = registry;
     this.directory = directory;
+    this.mode = mode;
   }
 
   /** Empty when ready, else the sentence naming what is not. */
@@ -40,18 +77,33 @@ public final class HealthCheck {
       return CompletableFuture.completedFuture(
           Optional.of("this node's cluster membership is " + status + ", not Up"));
     }
+    if (mode == Mode.NODE && directory.received()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
     return registry.all()
-        .thenApply(views -> {
-          RoutingTable table = directory.current();
-          List<String> notReady = new ArrayList<>();
-          for (ModelView view : views) {
-            if (!view.deployments().isEmpty() && table.readyCount(view.name()) == 0) {
-              notReady.add(Readiness.notReady(view, table, null));
-            }
-          }
-          return notReady.isEmpty() ? Optional.<String>empty() : Optional.of(String.join("; ", notReady));
-        })
+        .thenApply(views -> mode == Mode.NODE ? withoutDirectory(views) : strict(views, directory.current()))
         .exceptionally(t -> Optional.of("the model registry could not be read: "
             + ErrorHandling.unwrap(t).getMessage()));
+  }
+
+  /** Node mode before the replica directory arrived: ready only if nothing is deployed. */
+  static Optional<String> withoutDirectory(List<ModelView> views) {
+    long deployed = views.stream().filter(v -> !v.deployments().isEmpty()).count();
+    if (deployed == 0) {
+      return Optional.empty();
+    }
+    return Optional.of("this node has not yet received the replica directory, so it cannot route to the "
+        + deployed + " deployed model(s)");
+  }
+
+  /** Strict mode: every deployed model has a READY replica. */
+  static Optional<String> strict(List<ModelView> views, RoutingTable table) {
+    List<String> notReady = new ArrayList<>();
+    for (ModelView view : views) {
+      if (!view.deployments().isEmpty() && table.readyCount(view.name()) == 0) {
+        notReady.add(Readiness.notReady(view, table, null));
+      }
+    }
+    return notReady.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", notReady));
   }
 }

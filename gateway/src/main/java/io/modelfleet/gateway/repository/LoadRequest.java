@@ -82,7 +82,7 @@ public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) 
           + FILE_PREFIX + "<version>/" + MODEL_FILE + "' can be loaded");
     }
     String version = path.substring(0, slash);
-    String problem = Names.problem("version in parameter '" + key + "'", version);
+    String problem = Names.versionProblem("version in parameter '" + key + "'", version);
     if (problem != null) {
       throw ApiException.badRequest(problem);
     }

@@ -3,6 +3,7 @@ package io.modelfleet.gateway.repository;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Caller;
 import io.modelfleet.gateway.Json;
+import io.modelfleet.gateway.cluster.GpuAvailability;
 import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.gateway.registry.UploadResults;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
@@ -21,8 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -43,6 +46,18 @@ import scala.concurrent.ExecutionContextExecutor;
  * retire    Undeploy every other deployed version        (registry errors)
  * </pre>
  *
+ * A load that asks for GPU instances (KIND_GPU, or a GPU deployment it keeps) on a cluster whose
+ * workers report no GPU answers 400 at once, before uploading anything: its replicas could only
+ * sit PENDING until the timeout, and the caller is waiting. (POST /v1/models/{m}/deployments, by
+ * contrast, records the desired state and answers 202, since a GPU worker may join later.)
+ *
+ * <p>The whole load, uploads included, has one deadline ({@code load-timeout} from its arrival),
+ * after which it answers 503 naming the replicas' states. The route's request timeout is a little
+ * longer (the last registry calls fit in it), and the HTTP server's idle timeout, which cuts a
+ * connection on which no byte moves, must be longer still: {@link #requireIdleTimeoutAbove}
+ * refuses to start a gateway where it is not, since a load would then end in a reset connection
+ * instead of an answer.
+ *
  * Older versions are retired only after the new one is READY, as Triton's default version policy
  * ends up serving only the latest: requests never find no version at all, and a load that fails
  * leaves the previous version serving.
@@ -50,6 +65,8 @@ import scala.concurrent.ExecutionContextExecutor;
 public final class ModelLoader {
 
   private static final Duration POLL_INTERVAL = Duration.ofMillis(75);
+  /** Added to load-timeout and ask-timeout for the route's request timeout. */
+  private static final Duration REQUEST_TIMEOUT_SLACK = Duration.ofSeconds(2);
 
   private final ModelUploads uploads;
   private final RegistryClient registry;
@@ -57,21 +74,57 @@ public final class ModelLoader {
   private final Duration loadTimeout;
   private final Scheduler scheduler;
   private final ExecutionContextExecutor executor;
+  private final Supplier<Optional<String>> noGpu;
 
+  /**
+   * @param noGpu empty when a GPU deployment could be placed, else why not (see
+   *     {@link GpuAvailability#noGpu})
+   */
   public ModelLoader(ActorSystem<?> system, ModelUploads uploads, RegistryClient registry,
-      ReplicaDirectory directory, Duration loadTimeout) {
+      ReplicaDirectory directory, Duration loadTimeout, Supplier<Optional<String>> noGpu) {
     this.uploads = uploads;
     this.registry = registry;
     this.directory = directory;
     this.loadTimeout = loadTimeout;
     this.scheduler = system.scheduler();
     this.executor = system.executionContext();
+    this.noGpu = noGpu;
+  }
+
+  /** How long the load route may take: the load's own deadline plus room for its last registry calls. */
+  public static Duration requestTimeout(Duration loadTimeout, Duration askTimeout) {
+    return loadTimeout.plus(askTimeout).plus(REQUEST_TIMEOUT_SLACK);
+  }
+
+  /**
+   * Refuses settings under which a waiting load would be cut by the HTTP server's idle timeout
+   * (no byte moves while a load waits) before it can answer.
+   *
+   * @param idleTimeout {@code pekko.http.server.idle-timeout}; null when infinite
+   * @throws IllegalArgumentException naming both settings
+   */
+  public static void requireIdleTimeoutAbove(Duration loadTimeout, Duration askTimeout, Duration idleTimeout) {
+    Duration needed = requestTimeout(loadTimeout, askTimeout);
+    if (idleTimeout != null && idleTimeout.compareTo(needed) <= 0) {
+      throw new IllegalArgumentException("modelfleet.gateway.load-timeout (" + loadTimeout.toSeconds()
+          + " s) plus ask-timeout (" + askTimeout.toMillis() + " ms) and " + REQUEST_TIMEOUT_SLACK.toSeconds()
+          + " s must stay below pekko.http.server.idle-timeout (" + idleTimeout.toSeconds() + " s), or a repository"
+          + " load that waits is cut without an answer: lower load-timeout (MODELFLEET_LOAD_TIMEOUT) or raise"
+          + " pekko.http.server.idle-timeout");
+    }
   }
 
   public CompletionStage<HttpResponse> load(String model, LoadRequest request, Caller caller) {
     String problem = Names.problem("model", model);
     if (problem != null) {
       return CompletableFuture.failedFuture(ApiException.badRequest(problem));
+    }
+    long deadline = System.nanoTime() + loadTimeout.toNanos();
+    if (request.config() != null && request.config().device() == DeviceKind.GPU) {
+      Optional<String> why = noGpu.get();
+      if (why.isPresent()) {
+        return CompletableFuture.failedFuture(ApiException.badRequest(gpuRefusal(model, "its config asks for KIND_GPU", why.get())));
+      }
     }
     CompletionStage<Void> uploaded = CompletableFuture.completedFuture(null);
     for (Map.Entry<String, byte[]> file : request.files().entrySet()) {
@@ -87,8 +140,12 @@ public final class ModelLoader {
               ? request.highestUploadedVersion()
               : view.latestVersion().map(VersionInfo::version).orElseThrow();
           DeploymentSpec spec = spec(view, version, request.config());
+          Optional<String> why = spec.device() == DeviceKind.GPU ? noGpu.get() : Optional.empty();
+          if (why.isPresent()) {
+            throw ApiException.badRequest(gpuRefusal(model, "it keeps the model's GPU deployment", why.get()));
+          }
           return registry.deploy(model, spec, caller.meta("Triton repository load"))
-              .thenCompose(deployed -> awaitReady(model, version))
+              .thenCompose(deployed -> awaitReady(model, version, deadline))
               .thenCompose(ready -> retireOthers(model, version, caller))
               .thenApply(x -> Json.emptyObject());
         });
@@ -117,9 +174,14 @@ public final class ModelLoader {
     return new DeploymentSpec(version, current.replicas(), current.device());
   }
 
-  private CompletionStage<Void> awaitReady(String model, String version) {
+  private static String gpuRefusal(String model, String asks, String why) {
+    return "cannot load '" + model + "' on a GPU: " + asks + ", but " + why
+        + "; load it with KIND_CPU or KIND_AUTO, or add a worker with a GPU";
+  }
+
+  private CompletionStage<Void> awaitReady(String model, String version, long deadline) {
     CompletableFuture<Void> result = new CompletableFuture<>();
-    poll(model, version, System.nanoTime() + loadTimeout.toNanos(), result);
+    poll(model, version, deadline, result);
     return result;
   }
 
@@ -138,8 +200,8 @@ public final class ModelLoader {
       return;
     }
     if (System.nanoTime() >= deadline) {
-      result.completeExceptionally(ApiException.unavailable("model '" + model + "' version '" + version
-          + "' has no Ready replica after " + loadTimeout.toSeconds() + " s ("
+      result.completeExceptionally(ApiException.unavailable("load of model '" + model + "' timed out: version '"
+          + version + "' has no Ready replica after " + loadTimeout.toSeconds() + " s (modelfleet.gateway.load-timeout; "
           + RoutingTable.summary(replicas) + "); it stays deployed and may still become ready"));
       return;
     }

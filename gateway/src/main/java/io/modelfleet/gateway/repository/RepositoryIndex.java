@@ -1,6 +1,9 @@
 package io.modelfleet.gateway.repository;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modelfleet.gateway.ApiException;
+import io.modelfleet.gateway.Json;
 import io.modelfleet.gateway.routing.RoutingTable;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.replica.ReplicaInfo;
@@ -21,6 +24,9 @@ import java.util.List;
  * none, but deployed                   UNAVAILABLE   deployed, no replica started yet
  * none, not deployed                   UNAVAILABLE   not deployed
  * </pre>
+ *
+ * <p>The request body {@code {"ready": true}} keeps only the READY entries, as Triton's index
+ * with {@code TRITONSERVER_INDEX_FLAG_READY} lists only what is loaded and ready for inference.
  */
 public final class RepositoryIndex {
 
@@ -49,11 +55,37 @@ public final class RepositoryIndex {
     return new Entry(name, version, "UNAVAILABLE", reason);
   }
 
+  /**
+   * Whether the index request asks for READY entries only: {@code "ready"} of the (optional) body
+   * object, false when absent.
+   *
+   * @throws ApiException 400 when {@code ready} is not a boolean
+   */
+  public static boolean readyOnly(JsonNode body) {
+    JsonNode ready = body == null ? null : body.get("ready");
+    if (ready == null || ready.isNull()) {
+      return false;
+    }
+    if (!ready.isBoolean()) {
+      throw ApiException.badRequest("'ready' must be a boolean, got " + Json.kind(ready));
+    }
+    return ready.booleanValue();
+  }
+
   public static void write(List<ModelView> views, RoutingTable table, JsonGenerator g) throws IOException {
+    write(views, table, false, g);
+  }
+
+  /** The index; with {@code readyOnly}, only the versions that are READY. */
+  public static void write(List<ModelView> views, RoutingTable table, boolean readyOnly, JsonGenerator g)
+      throws IOException {
     g.writeStartArray();
     for (ModelView view : views) {
       for (String version : view.versionNames()) {
         Entry e = entry(view, version, table);
+        if (readyOnly && !e.state().equals("READY")) {
+          continue;
+        }
         g.writeStartObject();
         g.writeStringField("name", e.name());
         g.writeStringField("version", e.version());

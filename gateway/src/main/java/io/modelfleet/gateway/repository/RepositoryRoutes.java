@@ -10,6 +10,7 @@ import io.modelfleet.gateway.management.DeploymentLimits;
 import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.routing.RoutingTable;
+import java.time.Duration;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -23,6 +24,7 @@ public final class RepositoryRoutes extends RouteSupport {
   private final ReplicaDirectory directory;
   private final ModelLoader loader;
   private final DeploymentLimits limits;
+  private final Duration loadRequestTimeout;
 
   public RepositoryRoutes(GatewaySettings settings, DeploymentLimits limits, RegistryClient registry,
       ReplicaDirectory directory, ModelLoader loader) {
@@ -31,14 +33,17 @@ public final class RepositoryRoutes extends RouteSupport {
     this.registry = registry;
     this.directory = directory;
     this.loader = loader;
+    this.loadRequestTimeout = ModelLoader.requestTimeout(settings.loadTimeout(), settings.askTimeout());
   }
 
   public Route route(Caller caller) {
     return pathPrefix(segment("v2").slash("repository"), () -> concat(
-        path("index", () -> post(() -> jsonBody(ignored -> index(caller)))),
+        path("index", () -> post(() -> jsonBody(body ->
+            index(caller, RepositoryIndex.readyOnly(Json.parseObject(body)))))),
         path(segment("models").slash(segment()).slash("load"), model -> post(() ->
-            // The loader keeps its own deadline (load-timeout); uploads inside a load can be slow.
-            withoutRequestTimeout(() -> jsonBody(body -> respond(caller,
+            // The loader's own deadline (load-timeout) answers first, with the replicas' states; this
+            // request timeout only backs it up. The idle timeout must exceed both (checked at start).
+            withRequestTimeout(loadRequestTimeout, () -> jsonBody(body -> respond(caller,
                 loader.load(model, LoadRequest.parse(Json.parseObject(body), limits), caller)))))),
         path(segment("models").slash(segment()).slash("unload"), model -> post(() ->
             jsonBody(ignored -> respond(caller,
@@ -46,10 +51,10 @@ public final class RepositoryRoutes extends RouteSupport {
                     .thenApply(view -> Json.emptyObject())))))));
   }
 
-  private Route index(Caller caller) {
+  private Route index(Caller caller, boolean readyOnly) {
     return respond(caller, registry.all().thenApply(views -> {
       RoutingTable table = directory.current();
-      return Json.ok(g -> RepositoryIndex.write(views, table, g));
+      return Json.ok(g -> RepositoryIndex.write(views, table, readyOnly, g));
     }));
   }
 }

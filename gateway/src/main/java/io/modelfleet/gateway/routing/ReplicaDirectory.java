@@ -18,6 +18,8 @@ import java.util.Set;
 public final class ReplicaDirectory {
 
   private volatile RoutingTable table = RoutingTable.EMPTY;
+  /** Whether the directory's entries have arrived at least once (readiness waits for it). */
+  private volatile boolean received;
 
   // Guarded by this; read only by the writers.
   private Collection<ReplicaInfo> entries = List.of();
@@ -28,9 +30,15 @@ public final class ReplicaDirectory {
     return table;
   }
 
+  /** True once the replica directory has been received; until then the table is empty for want of news. */
+  public boolean received() {
+    return received;
+  }
+
   /** The directory changed: {@code entries} is all of it. Returns the new table. */
   public synchronized RoutingTable replaceEntries(Collection<ReplicaInfo> next) {
     entries = List.copyOf(next);
+    received = true;
     return rebuild();
   }
 

@@ -158,6 +158,20 @@ class ClusterRoutesTest {
   }
 
   @Test
+  void aDrainCanBeCancelled() throws Exception {
+    String path = "/v1/cluster/members/" + URLEncoder.encode(self, StandardCharsets.UTF_8) + "/drain";
+    assertEquals(202, post(path).statusCode());
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).DELETE().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode body = Json.MAPPER.readTree(r.body());
+    assertEquals(self, body.get("address").asText());
+    assertEquals(false, body.get("draining").asBoolean());
+    assertTrue(body.get("message").asText().startsWith("the drain is cancelled"), r.body());
+    assertEquals(false, getJson("/v1/cluster/members").get("members").get(0).get("draining").asBoolean());
+  }
+
+  @Test
   void anUnknownMemberIsA404NamingTheMembers() throws Exception {
     HttpResponse<String> r = post("/v1/cluster/members/127.0.0.1:1/leave");
     assertEquals(404, r.statusCode());

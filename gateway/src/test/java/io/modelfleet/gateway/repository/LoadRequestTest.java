@@ -77,4 +77,10 @@ class LoadRequestTest {
     ModelView undeployed = new ModelView("m", Map.of(), Map.of(), Map.of());
     assertEquals(new DeploymentSpec("1", 1, DeviceKind.AUTO), ModelLoader.spec(undeployed, "1", null));
   }
+
+  @Test
+  void aZeroPaddedFileVersionIsRefusedNamingTheCanonicalOne() {
+    String error = reject("{\"parameters\":{\"file:01/model.onnx\":\"" + b64("x") + "\"}}");
+    assertTrue(error.contains("'01'") && error.contains("write it as '1'"), error);
+  }
 }

@@ -1,6 +1,12 @@
 package io.modelfleet.gateway.repository;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelfleet.gateway.ApiException;
+import org.apache.pekko.util.ByteString;
 
 import io.modelfleet.gateway.Json;
 import io.modelfleet.gateway.routing.RoutingTable;
@@ -48,5 +54,20 @@ class RepositoryIndexTest {
         + "{\"name\":\"m\",\"version\":\"3\",\"state\":\"UNAVAILABLE\",\"reason\":\"no CUDA device\"},"
         + "{\"name\":\"m\",\"version\":\"4\",\"state\":\"UNAVAILABLE\",\"reason\":\"deployed, no replica started yet\"},"
         + "{\"name\":\"m\",\"version\":\"10\",\"state\":\"READY\"}]", json);
+
+    String ready = Json.bytes(g -> RepositoryIndex.write(List.of(view), table, true, g)).utf8String();
+    assertEquals("[{\"name\":\"m\",\"version\":\"10\",\"state\":\"READY\"}]", ready);
+  }
+
+  @Test
+  void theReadyFlagIsAnOptionalBoolean() {
+    assertFalse(RepositoryIndex.readyOnly(null));
+    assertFalse(RepositoryIndex.readyOnly(Json.parseObject(ByteString.fromString("{}"))));
+    assertFalse(RepositoryIndex.readyOnly(Json.parseObject(ByteString.fromString("{\"ready\":false}"))));
+    assertTrue(RepositoryIndex.readyOnly(Json.parseObject(ByteString.fromString("{\"ready\":true}"))));
+    ApiException e = assertThrows(ApiException.class,
+        () -> RepositoryIndex.readyOnly(Json.parseObject(ByteString.fromString("{\"ready\":\"yes\"}"))));
+    assertEquals(400, e.status());
+    assertEquals("'ready' must be a boolean, got a string", e.getMessage());
   }
 }

@@ -77,7 +77,7 @@ public final class ModelEntity
   }
 
   private ReplyEffect<ModelEvent, ModelState> onRegisterVersion(ModelState s, RegisterVersion c) {
-    String problem = Names.problem("version", c.version());
+    String problem = Names.versionProblem("version", c.version());
     if (problem != null) {
       return Effect().reply(c.replyTo(), new Rejected(Rejected.Kind.INVALID, problem));
     }

@@ -29,20 +29,51 @@ public record ModelState(
       return new ModelState(name, put(versions, e.version().version(), e.version()), deployments, placements);
     }
     if (event instanceof ModelEvent.DeploymentSet e) {
-      return new ModelState(name, versions, put(deployments, e.spec().version(), e.spec()), placements);
+      String version = registered(e.spec().version());
+      DeploymentSpec spec = version.equals(e.spec().version()) ? e.spec() : e.spec().withVersion(version);
+      return new ModelState(name, versions, put(deployments, version, spec), placements);
     }
     if (event instanceof ModelEvent.DeploymentRemoved e) {
+      String version = registered(e.version());
       TreeMap<String, DeploymentSpec> d = new TreeMap<>(VersionOrder.INSTANCE);
       d.putAll(deployments);
-      d.remove(e.version());
+      d.remove(version);
       TreeMap<String, ReplicaPlacement> p = new TreeMap<>(placements);
-      p.keySet().removeIf(id -> id.startsWith(name + "/" + e.version() + "/"));
+      p.keySet().removeIf(id -> id.startsWith(name + "/" + version + "/"));
       return new ModelState(name, versions, Collections.unmodifiableMap(d), Collections.unmodifiableMap(p));
     }
     ModelEvent.ReplicaPlaced e = (ModelEvent.ReplicaPlaced) event;
     TreeMap<String, ReplicaPlacement> p = new TreeMap<>(placements);
     p.put(e.placement().replicaId(), e.placement());
     return new ModelState(name, versions, deployments, Collections.unmodifiableMap(p));
+  }
+
+  /**
+   * The registered name a deployment event means. Versions are exact strings (see {@code Names}),
+   * but before that rule a journal could record a deployment of "01" for the registered version
+   * "1" (the registry's version order called them equal). Such an event is read as meaning the
+   * registered version, so that old journals replay into deployments the controller can place.
+   * New events always name a registered version exactly, so this changes nothing for them.
+   */
+  private String registered(String version) {
+    if (versions.containsKey(version) || !isNumeric(version)) {
+      return version;
+    }
+    String value = withoutLeadingZeros(version);
+    for (String v : versions.keySet()) {
+      if (isNumeric(v) && withoutLeadingZeros(v).equals(value)) {
+        return v;
+      }
+    }
+    return version;
+  }
+
+  private static boolean isNumeric(String s) {
+    return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
+  }
+
+  private static String withoutLeadingZeros(String s) {
+    return s.replaceFirst("^0+(?=.)", "");
   }
 
   ModelView view() {

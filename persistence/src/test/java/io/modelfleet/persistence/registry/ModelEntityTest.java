@@ -120,4 +120,37 @@ class ModelEntityTest {
     assertEquals("alice", entry.principal());
     assertEquals(DIGEST, entry.details().get("digest"));
   }
+
+  @Test
+  void versionNamesAreExactAndNewNumericNamesMustBeCanonical() {
+    register("1", DIGEST);
+    var zero = register("01", DIGEST);
+    var refused = assertInstanceOf(ModelReply.Rejected.class, zero.reply());
+    assertEquals(ModelReply.Rejected.Kind.INVALID, refused.kind());
+    assertTrue(refused.error().contains("'01'") && refused.error().contains("'1'"), refused.error());
+    assertTrue(zero.hasNoEvents());
+
+    // A reference to "01" is looked up exactly: it is not version "1".
+    var deploy = kit.<ModelReply>runCommand(r -> new ModelCommand.Deploy(new DeploymentSpec("01", 1, DeviceKind.CPU), META, r));
+    assertEquals(ModelReply.Rejected.Kind.NOT_FOUND, assertInstanceOf(ModelReply.Rejected.class, deploy.reply()).kind());
+    assertTrue(deploy.state().deployments().isEmpty());
+
+    register("10", "sha256:" + "d".repeat(64));
+    register("9", "sha256:" + "e".repeat(64));
+    assertEquals(List.of("1", "9", "10"), register("v2", "sha256:" + "f".repeat(64)).state().view().versionNames()
+        .subList(0, 3));
+  }
+
+  @Test
+  void anOldJournalsDeploymentOfZeroPaddedVersionReplaysAsTheRegisteredVersion() {
+    var info = new io.modelfleet.protocol.model.VersionInfo("1", DIGEST, 42, IN, OUT, java.time.Instant.EPOCH, "alice");
+    EventMeta meta = EventMeta.of(META);
+    ModelState s = ModelState.empty("iris")
+        .apply(new ModelEvent.VersionRegistered(info, meta))
+        .apply(new ModelEvent.DeploymentSet(new DeploymentSpec("01", 2, DeviceKind.CPU), meta));
+    assertEquals(java.util.Set.of("1"), s.deployments().keySet());
+    assertEquals("1", s.deployments().get("1").version());
+    assertEquals(2, s.deployments().get("1").replicas());
+    assertTrue(s.apply(new ModelEvent.DeploymentRemoved("001", meta)).deployments().isEmpty());
+  }
 }

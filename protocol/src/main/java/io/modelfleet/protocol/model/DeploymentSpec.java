@@ -29,6 +29,11 @@ public record DeploymentSpec(
     this(version, replicas, device, batching, session, List.of());
   }
 
+  /** The same deployment for another version name. */
+  public DeploymentSpec withVersion(String newVersion) {
+    return new DeploymentSpec(newVersion, replicas, device, batching, session);
+  }
+
   /** No server-side batching and the node's session defaults. */
   public DeploymentSpec(String version, int replicas, DeviceKind device) {
     this(version, replicas, device, BatchingSpec.NONE, SessionSpec.DEFAULTS, List.of());

@@ -33,7 +33,12 @@ public record ModelView(
     return versions.keySet().stream().sorted(VersionOrder.INSTANCE).toList();
   }
 
-  /** Versions compare numerically when both are integers ("10" after "9"), else as text. */
+  /**
+   * Versions compare numerically when both are integers ("10" after "9"), else as text. Consistent
+   * with equals: two different strings never compare as 0 ("1" before "01"), because the registry
+   * and the routing table keep versions in TreeMaps with this order, and a comparator that calls
+   * "01" and "1" equal would make them one key (see {@link Names}).
+   */
   public enum VersionOrder implements Comparator<String> {
     INSTANCE;
 
@@ -42,7 +47,9 @@ public record ModelView(
       boolean na = a.chars().allMatch(Character::isDigit) && a.length() < 19;
       boolean nb = b.chars().allMatch(Character::isDigit) && b.length() < 19;
       if (na && nb) {
-        return Long.compare(Long.parseLong(a), Long.parseLong(b));
+        int byValue = Long.compare(Long.parseLong(a), Long.parseLong(b));
+        // Same value: only leading zeros differ, and equal lengths mean equal strings.
+        return byValue != 0 ? byValue : Integer.compare(a.length(), b.length());
       }
       if (na != nb) {
         return na ? -1 : 1;
