@@ -2,8 +2,10 @@ package io.modelfleet.gateway;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,8 +22,8 @@ import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * JSON in and out of the gateway. Responses are written with a streaming {@link JsonGenerator}
- * straight into a ByteString, so tensors never become a tree of boxed numbers; requests are read
- * as a tree because the tensor parser validates node by node.
+ * straight into a ByteString, so tensors never become a tree of boxed numbers. Inference requests
+ * are read with a streaming parser ({@link #inferenceParser}); other, small bodies as a tree.
  */
 public final class Json {
 
@@ -40,7 +42,46 @@ public final class Json {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .build();
 
+  /**
+   * For inference bodies, read as a stream. Also accepts the bare {@code NaN}, {@code Infinity}
+   * and {@code -Infinity} that tritonclient writes for non-finite floats.
+   */
+  private static final JsonFactory INFERENCE_FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .build();
+
   private Json() {}
+
+  /** A streaming parser over {@code body} (no copy of the bytes). */
+  public static JsonParser inferenceParser(ByteString body) throws IOException {
+    return INFERENCE_FACTORY.createParser(body.iterator().asInputStream());
+  }
+
+  /**
+   * The 400 for a syntax error: Jackson's sentence with the position, without its hints about
+   * parser features (a client cannot switch them on) or its input source.
+   */
+  public static ApiException syntaxError(JsonProcessingException e) {
+    String where = e.getLocation() == null ? ""
+        : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+    return ApiException.badRequest("the request body is not valid JSON: " + plainMessage(e.getOriginalMessage()) + where);
+  }
+
+  /** Jackson's message cut before any advice about its features or constraints. */
+  static String plainMessage(String message) {
+    String m = message == null ? "malformed input" : message;
+    // Jackson names its (redacted) input source inside locations; the client knows its own body.
+    m = m.replaceAll("\\[Source: .*?; line:", "[line:");
+    for (String hint : new String[] {": enable `", "; enable `", " enable `", " (not recognized as one since Feature",
+        " (from `StreamReadConstraints", ", from `StreamReadConstraints", " (`StreamReadFeature", "\n"}) {
+      int at = m.indexOf(hint);
+      if (at > 0) {
+        m = m.substring(0, at);
+      }
+    }
+    return m.strip();
+  }
 
   /** Writes one JSON value. */
   @FunctionalInterface
@@ -99,11 +140,7 @@ public final class Json {
       JsonNode node = MAPPER.readTree(body.toArrayUnsafe());
       return node == null || node.isMissingNode() ? null : node;
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? ""
-          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      // Jackson names its (redacted) input source inside locations; the client knows its own body.
-      String message = e.getOriginalMessage().replaceAll("\\[Source: .*?; line:", "[line:");
-      throw ApiException.badRequest("the request body is not valid JSON: " + message + where);
+      throw syntaxError(e);
     } catch (IOException e) {
       throw ApiException.badRequest("the request body could not be read as JSON: " + e.getMessage());
     }
