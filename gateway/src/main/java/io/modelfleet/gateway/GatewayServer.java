@@ -4,6 +4,7 @@ import io.modelfleet.gateway.cluster.ClusterData;
 import io.modelfleet.gateway.cluster.ClusterDataSubscriber;
 import io.modelfleet.gateway.cluster.ClusterRoutes;
 import io.modelfleet.gateway.management.ManagementRoutes;
+import io.modelfleet.gateway.memory.MemorySettings;
 import io.modelfleet.gateway.oip.HealthCheck;
 import io.modelfleet.gateway.oip.OipRoutes;
 import io.modelfleet.gateway.stats.StatsRoutes;
@@ -86,7 +87,7 @@ public final class GatewayServer {
         new InferenceDispatcher(system, directory, chooser, health, registry, settings.inferTimeout());
     GatewayRoutes routes = new GatewayRoutes(
         new StatsRoutes(settings, system, registry, directory),
-        new OipRoutes(settings, registry, directory, dispatcher, new HealthCheck(system, registry, directory)),
+        new OipRoutes(settings, MemorySettings.fromConfig(system.settings().config()), registry, directory, dispatcher, new HealthCheck(system, registry, directory)),
         new RepositoryRoutes(settings, registry, directory,
             new ModelLoader(system, uploads, registry, directory, settings.loadTimeout())),
         new ManagementRoutes(settings, registry, catalog, uploads, directory),

@@ -13,12 +13,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.util.ByteString;
-import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * JSON in and out of the gateway. Responses are written with a streaming {@link JsonGenerator}
@@ -90,14 +92,72 @@ public final class Json {
   }
 
   public static ByteString bytes(Writer w) {
-    ByteStringBuilder out = new ByteStringBuilder();
-    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out.asOutputStream())) {
+    ChunkedOutput out = new ChunkedOutput();
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
       w.write(g);
     } catch (IOException e) {
       // Only a bug in a writer gets here: the target is memory.
       throw new UncheckedIOException(e);
     }
     return out.result();
+  }
+
+  /**
+   * Collects output in fixed 64 KiB arrays chained into one ByteString. A growing array (as
+   * ByteStringBuilder's stream) copies itself at every doubling, so a 60 MB response would briefly
+   * need twice that; here it needs its own size.
+   */
+  private static final class ChunkedOutput extends OutputStream {
+    private static final int CHUNK_BYTES = 64 * 1024;
+    private final List<ByteString> full = new ArrayList<>();
+    private byte[] current = new byte[512];
+    private int pos;
+
+    @Override
+    public void write(int b) {
+      if (pos == current.length) {
+        next();
+      }
+      current[pos++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      while (len > 0) {
+        if (pos == current.length) {
+          next();
+        }
+        int n = Math.min(len, current.length - pos);
+        System.arraycopy(b, off, current, pos, n);
+        pos += n;
+        off += n;
+        len -= n;
+      }
+    }
+
+    /** Small bodies stay in one small array; from the second chunk on, chunks are 64 KiB. */
+    private void next() {
+      if (full.isEmpty() && current.length < CHUNK_BYTES) {
+        current = java.util.Arrays.copyOf(current, Math.min(CHUNK_BYTES, current.length * 4));
+        return;
+      }
+      full.add(ByteString.fromArrayUnsafe(current, 0, pos));
+      current = new byte[CHUNK_BYTES];
+      pos = 0;
+    }
+
+    ByteString result() {
+      ByteString last = ByteString.fromArrayUnsafe(current, 0, pos);
+      if (full.isEmpty()) {
+        return last;
+      }
+      // concat chains the arrays (a rope); it copies no bytes.
+      ByteString all = full.get(0);
+      for (int i = 1; i < full.size(); i++) {
+        all = all.concat(full.get(i));
+      }
+      return all.concat(last);
+    }
   }
 
   public static HttpResponse response(int status, Writer w) {

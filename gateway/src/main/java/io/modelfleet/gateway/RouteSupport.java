@@ -12,7 +12,7 @@ import org.apache.pekko.util.ByteString;
 /** What every route family shares: reading a bounded JSON body and answering from a future. */
 public abstract class RouteSupport extends AllDirectives {
 
-  private final long maxJsonBody;
+  protected final long maxJsonBody;
 
   protected RouteSupport(long maxJsonBody) {
     this.maxJsonBody = maxJsonBody;
@@ -43,7 +43,7 @@ public abstract class RouteSupport extends AllDirectives {
     }));
   }
 
-  private ApiException tooLarge() {
+  protected ApiException tooLarge() {
     return new ApiException(413, "the request body is larger than " + maxJsonBody
         + " bytes, the limit for JSON bodies (modelfleet.gateway.max-json-body)");
   }

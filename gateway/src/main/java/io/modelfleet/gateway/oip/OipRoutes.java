@@ -15,9 +15,17 @@ import io.modelfleet.gateway.routing.RoutingTable;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.InferReply;
+import io.modelfleet.gateway.ErrorHandling;
+import io.modelfleet.gateway.memory.BodyAdmission;
+import io.modelfleet.gateway.memory.MemorySettings;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.util.ByteString;
@@ -38,9 +46,14 @@ public final class OipRoutes extends RouteSupport {
   /** Past the dispatcher's own deadline, so the dispatcher's 504 is what the client sees. */
   private final Duration inferRequestTimeout;
 
-  public OipRoutes(GatewaySettings settings, RegistryClient registry, ReplicaDirectory directory,
+  private final BodyAdmission admission;
+  private final long maxJsonResponseBytes;
+
+  public OipRoutes(GatewaySettings settings, MemorySettings memory, RegistryClient registry, ReplicaDirectory directory,
       InferenceDispatcher dispatcher, HealthCheck health) {
     super(settings.maxJsonBody());
+    this.admission = new BodyAdmission(memory);
+    this.maxJsonResponseBytes = memory.maxJsonResponseBytes();
     this.registry = registry;
     this.directory = directory;
     this.dispatcher = dispatcher;
@@ -66,7 +79,7 @@ public final class OipRoutes extends RouteSupport {
         path("ready", () -> get(() -> respond(caller, ready(model, version)))),
         path("infer", () -> post(() -> withRequestTimeout(inferRequestTimeout, () ->
             optionalHeaderValueByName(BinaryRequest.HEADER, headerLength ->
-                jsonBody(body -> infer(caller, model, version, headerLength.orElse(null), body)))))));
+                admittedBody((body, ticket) -> infer(caller, model, version, headerLength.orElse(null), body, ticket)))))));
   }
 
   private CompletionStage<HttpResponse> metadata(String model, String version) {
@@ -104,14 +117,97 @@ public final class OipRoutes extends RouteSupport {
     });
   }
 
-  /** {@code headerLength}: the Inference-Header-Content-Length of a binary body, else null. */
-  private Route infer(Caller caller, String model, String version, String headerLength, ByteString body) {
-    InferCall call = InferJson.parseRequest(headerLength, body);
-    return respond(caller, dispatcher.infer(model, version, call.request()).thenApply(reply -> toResponse(reply, call)));
+  /** An admitted body and the share of the memory budget it holds. */
+  private record Admitted(ByteString body, BodyAdmission.Ticket ticket) {}
+
+  /**
+   * The whole inference body, read only once the memory budget admits it (see {@link
+   * BodyAdmission}). A refused body is read and thrown away first, so that a client still sending
+   * it gets the answer rather than a reset connection.
+   */
+  private Route admittedBody(BiFunction<ByteString, BodyAdmission.Ticket, Route> inner) {
+    return extractRequestEntity(entity -> extractMaterializer(mat -> {
+      OptionalLong declared = entity.getContentLengthOption();
+      if (declared.isPresent() && declared.getAsLong() > maxJsonBody) {
+        throw tooLarge();
+      }
+      CompletionStage<Admitted> admitted = admission.admit(declared.orElse(0))
+          .exceptionallyCompose(refused -> entity.discardBytes(mat).completionStage()
+              .handle((done, ignored) -> {
+                throw new CompletionException(ErrorHandling.unwrap(refused));
+              }))
+          .thenCompose(ticket -> {
+            Source<ByteString, ?> data = entity.withSizeLimit(maxJsonBody).getDataBytes();
+            if (declared.isEmpty()) {
+              data = data.map(chunk -> {
+                ticket.reserveBody(chunk.size());
+                return chunk;
+              });
+            }
+            return data.runFold(ByteString.emptyByteString(), ByteString::concat, mat).handle((body, failure) -> {
+              if (failure != null) {
+                ticket.release();
+                throw new CompletionException(failure);
+              }
+              return new Admitted(body, ticket);
+            });
+          });
+      return onComplete(admitted, result -> {
+        if (result.isFailure()) {
+          Throwable t = ErrorHandling.unwrap(result.failed().get());
+          if (t instanceof EntityStreamSizeException) {
+            throw tooLarge();
+          }
+          if (t instanceof ApiException e) {
+            throw e;
+          }
+          throw ApiException.badRequest("the request body could not be read: " + t.getMessage());
+        }
+        return inner.apply(result.get().body(), result.get().ticket());
+      });
+    }));
   }
 
-  private static HttpResponse toResponse(InferReply reply, InferCall call) {
+  /**
+   * {@code headerLength}: the Inference-Header-Content-Length of a binary body, else null. The
+   * ticket is released once the response exists, however the request ends.
+   */
+  private Route infer(Caller caller, String model, String version, String headerLength, ByteString body,
+      BodyAdmission.Ticket ticket) {
+    CompletionStage<HttpResponse> response;
+    try {
+      InferCall call = InferJson.parseRequest(headerLength, body, ticket);
+      response = dispatcher.infer(model, version, call.request()).thenApply(reply -> toResponse(reply, call));
+    } catch (ApiException e) {
+      response = e.status() == 400 ? unlessUnknown(model, version, e) : CompletableFuture.failedFuture(e);
+    } catch (RuntimeException e) {
+      response = CompletableFuture.failedFuture(e);
+    }
+    return respond(caller, response.whenComplete((r, e) -> ticket.release()));
+  }
+
+  /**
+   * A malformed body for a model or version that does not exist answers 404, as a valid one
+   * would: the missing model is the bigger mistake. The registry is asked only on this error path.
+   */
+  private CompletionStage<HttpResponse> unlessUnknown(String model, String version, ApiException badRequest) {
+    return registry.view(model).handle((view, failure) -> {
+      if (failure == null && !view.exists()) {
+        throw ApiException.notFound(RegistryClient.notRegistered(model));
+      }
+      if (failure == null && version != null && !view.versions().containsKey(version)) {
+        throw ApiException.notFound(Readiness.unknownVersion(view, version));
+      }
+      throw badRequest;
+    });
+  }
+
+  private HttpResponse toResponse(InferReply reply, InferCall call) {
     if (reply instanceof InferReply.InferResult r) {
+      String problem = ResponseSize.jsonProblem(r, call.binaryOutputs(), maxJsonResponseBytes);
+      if (problem != null) {
+        return Json.error(400, problem);
+      }
       return BinaryResponse.of(r, call);
     }
     InferReply.InferFailure f = (InferReply.InferFailure) reply;

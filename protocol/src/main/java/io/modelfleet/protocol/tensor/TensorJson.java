@@ -136,6 +136,31 @@ public final class TensorJson {
   }
 
   /**
+   * An upper bound on the bytes {@link #writeOutput} writes for {@code t}: the longest text of
+   * each element (a float can take 16 characters with its comma, a BYTES byte 6 as an escape),
+   * so a server can refuse an output before building it. A bound, not a guess, so that the
+   * memory it protects is never exceeded.
+   */
+  public static long jsonSizeEstimate(Tensor t) {
+    long count = t.elementCount();
+    long perElement = switch (t.datatype()) {
+      case BOOL -> 6;
+      case UINT8 -> 4;
+      case INT8 -> 5;
+      case UINT16 -> 6;
+      case INT16 -> 7;
+      case UINT32 -> 11;
+      case INT32 -> 12;
+      case UINT64, INT64 -> 21;
+      case FP16, BF16, FP32 -> 16;
+      case FP64 -> 25;
+      case BYTES -> 3;
+    };
+    long text = t.datatype() == DataType.BYTES ? 6L * Math.max(0, t.data().length - 4L * count) : 0;
+    return 128 + t.name().length() * 6L + 21L * t.shape().length + count * perElement + text;
+  }
+
+  /**
    * Number of elements in BYTES-framed data (4-byte little-endian length, then the bytes).
    *
    * @throws TensorFormatException if an element's length prefix or body runs past the end
