@@ -8,13 +8,29 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import com.typesafe.config.Config;
 import java.util.Locale;
 
-/** Session options for every replica on this node, from {@code modelfleet.ort}. */
-public record OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optimizationLevel) {
+/**
+ * Session options for every replica on this node, from {@code modelfleet.ort}, and the largest
+ * output one request may get, from {@code modelfleet.replica.max-output-bytes}.
+ */
+public record OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optimizationLevel, long maxOutputBytes) {
+
+  public static final String MAX_OUTPUT_KEY = "modelfleet.replica.max-output-bytes";
+
+  public OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optimizationLevel) {
+    this(intraOpThreads, interOpThreads, optimizationLevel, Long.MAX_VALUE);
+  }
+
+  public OrtSettings {
+    if (maxOutputBytes <= 0) {
+      throw new IllegalArgumentException(MAX_OUTPUT_KEY + " must be positive, got " + maxOutputBytes);
+    }
+  }
 
   public static OrtSettings fromConfig(Config root) {
     Config c = root.getConfig("modelfleet.ort");
     String level = c.getString("optimization-level").toLowerCase(Locale.ROOT);
-    return new OrtSettings(c.getInt("intra-op-threads"), c.getInt("inter-op-threads"), level(level));
+    return new OrtSettings(c.getInt("intra-op-threads"), c.getInt("inter-op-threads"), level(level),
+        root.getBytes(MAX_OUTPUT_KEY));
   }
 
   static OptLevel level(String level) {
