@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * expands its 16-byte input to 4000×4000 floats and more. Every answer is a 2xx or a clean
  * 4xx/503 JSON with "error", and the node is alive and serving afterwards. Also the NaN/Infinity
  * round trip of point 7 (a response sent back as a request, and tritonclient's bare literals)
- * and an unknown model's 404 before the body's 400.
+ * and an unknown model's 404 before the body's 400. Repository loads, whose JSON bodies are read
+ * as trees, are budgeted too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MemorySafetyIT {
@@ -94,18 +95,7 @@ class MemorySafetyIT {
   }
 
   private Answer infer(String model, byte[] body) {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/v2/models/" + model + "/infer"))
-        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    try {
-      HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
-      return new Answer(r.statusCode(), r.body());
-    } catch (IOException e) {
-      throw new AssertionError("no answer from the node (" + e + "); alive: " + node.isAlive(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return post("/v2/models/" + model + "/infer", body);
   }
 
   private Answer infer(String model, String body) {
@@ -238,6 +228,45 @@ class MemorySafetyIT {
     assertEquals(200, small.status(), small.body());
     assertEquals("[2,4]", small.json().get("outputs").get(0).get("shape").toString());
     assertStillServing();
+  }
+
+  @Test
+  void largeRepositoryLoadsAreBudgetedToo() throws Exception {
+    // A repository load carries its model as base64 inside JSON, read as a tree: about three
+    // times its body in heap. 3 × 40 MB of them would not fit a 256 MB heap.
+    StringBuilder b64 = new StringBuilder(40_000_100).append("{\"parameters\":{\"file:1/model.onnx\":\"");
+    b64.append("A".repeat(40_000_000)).append("\"}}");
+    byte[] body = b64.toString().getBytes(StandardCharsets.US_ASCII);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<Answer>> futures = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        futures.add(pool.submit(() -> post("/v2/repository/models/big/load", body)));
+      }
+      for (Future<Answer> f : futures) {
+        Answer a = f.get();
+        assertClean(a, 413, 503);
+        assertTrue(a.json().get("error").asText().contains("modelfleet.gateway.max-body-bytes-in-flight"), a.body());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertStillServing();
+  }
+
+  private Answer post(String path, byte[] body) {
+    HttpRequest req = HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
+        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    try {
+      HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.body());
+    } catch (IOException e) {
+      throw new AssertionError("no answer from the node (" + e + "); alive: " + node.isAlive(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

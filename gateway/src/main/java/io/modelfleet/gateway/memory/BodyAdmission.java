@@ -3,6 +3,10 @@ package io.modelfleet.gateway.memory;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.protocol.tensor.MemoryReservation;
 import java.time.Duration;
+import org.apache.pekko.actor.AbstractExtensionId;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Extension;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +34,25 @@ public final class BodyAdmission {
     this(new MemoryBudget(settings.bodyBytesInFlight()), settings.admissionWait());
   }
 
+  /**
+   * The admission of {@code system}'s gateway: one budget per actor system, because the heap it
+   * protects is the JVM's, shared by every route that reads a body.
+   */
+  public static BodyAdmission get(ActorSystem system) {
+    return Id.INSTANCE.get(system).admission;
+  }
+
+  private record Holder(BodyAdmission admission) implements Extension {}
+
+  private static final class Id extends AbstractExtensionId<Holder> {
+    static final Id INSTANCE = new Id();
+
+    @Override
+    public Holder createExtension(ExtendedActorSystem system) {
+      return new Holder(new BodyAdmission(MemorySettings.fromConfig(system.settings().config())));
+    }
+  }
+
   BodyAdmission(MemoryBudget budget, Duration wait) {
     this.budget = budget;
     this.wait = wait;
@@ -47,9 +70,9 @@ public final class BodyAdmission {
    */
   public CompletionStage<Ticket> admit(long declaredBytes) {
     if (declaredBytes > budget.capacity()) {
-      return CompletableFuture.failedFuture(new ApiException(413, "the request body is " + declaredBytes
-          + " bytes, more than the gateway's whole memory budget for requests in flight (" + budget.capacity()
-          + " bytes, " + MemorySettings.BUDGET_KEY + ")"));
+      return CompletableFuture.failedFuture(new ApiException(413, "the request needs " + declaredBytes
+          + " bytes of memory for its body, more than the gateway's whole budget for requests in flight ("
+          + budget.capacity() + " bytes, " + MemorySettings.BUDGET_KEY + ")"));
     }
     CompletableFuture<Void> granted = budget.acquire(declaredBytes);
     CompletableFuture<Ticket> ticket = granted.thenApply(v -> new Ticket(declaredBytes));

@@ -52,8 +52,8 @@ public final class MemoryBudget {
   }
 
   /**
-   * Bytes for a new request: granted at once when they fit and nobody waits ahead, otherwise
-   * queued. The caller must {@link #cancel} the future if it stops waiting.
+   * Bytes for a new request: granted at once when they fit and nobody waits ahead (or when they
+   * are none), otherwise queued. The caller must {@link #cancel} the future if it stops waiting.
    *
    * @throws IllegalArgumentException when {@code bytes} is negative or more than the whole budget
    *     (it could never be granted)
@@ -62,7 +62,8 @@ public final class MemoryBudget {
     checkFits(bytes);
     CompletableFuture<Void> f = new CompletableFuture<>();
     synchronized (this) {
-      if (queue.isEmpty() && used + bytes <= capacity) {
+      // Nothing asked, nothing to wait for: an empty body never queues behind large ones.
+      if (bytes == 0 || (queue.isEmpty() && used + bytes <= capacity)) {
         used += bytes;
       } else {
         queue.add(new Waiter(bytes, f));

@@ -15,17 +15,11 @@ import io.modelfleet.gateway.routing.RoutingTable;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.InferReply;
-import io.modelfleet.gateway.ErrorHandling;
 import io.modelfleet.gateway.memory.BodyAdmission;
 import io.modelfleet.gateway.memory.MemorySettings;
 import java.time.Duration;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BiFunction;
-import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.util.ByteString;
@@ -46,13 +40,11 @@ public final class OipRoutes extends RouteSupport {
   /** Past the dispatcher's own deadline, so the dispatcher's 504 is what the client sees. */
   private final Duration inferRequestTimeout;
 
-  private final BodyAdmission admission;
   private final long maxJsonResponseBytes;
 
   public OipRoutes(GatewaySettings settings, MemorySettings memory, RegistryClient registry, ReplicaDirectory directory,
       InferenceDispatcher dispatcher, HealthCheck health) {
     super(settings.maxJsonBody());
-    this.admission = new BodyAdmission(memory);
     this.maxJsonResponseBytes = memory.maxJsonResponseBytes();
     this.registry = registry;
     this.directory = directory;
@@ -79,7 +71,8 @@ public final class OipRoutes extends RouteSupport {
         path("ready", () -> get(() -> respond(caller, ready(model, version)))),
         path("infer", () -> post(() -> withRequestTimeout(inferRequestTimeout, () ->
             optionalHeaderValueByName(BinaryRequest.HEADER, headerLength ->
-                admittedBody((body, ticket) -> infer(caller, model, version, headerLength.orElse(null), body, ticket)))))));
+                budgetedBody(1, (body, ticket) -> releasedAfter(ticket, () ->
+                    infer(caller, model, version, headerLength.orElse(null), body, ticket))))))));
   }
 
   private CompletionStage<HttpResponse> metadata(String model, String version) {
@@ -115,57 +108,6 @@ public final class OipRoutes extends RouteSupport {
       }
       return MetadataJson.modelNotReady(model, Readiness.notReady(view, table, version));
     });
-  }
-
-  /** An admitted body and the share of the memory budget it holds. */
-  private record Admitted(ByteString body, BodyAdmission.Ticket ticket) {}
-
-  /**
-   * The whole inference body, read only once the memory budget admits it (see {@link
-   * BodyAdmission}). A refused body is read and thrown away first, so that a client still sending
-   * it gets the answer rather than a reset connection.
-   */
-  private Route admittedBody(BiFunction<ByteString, BodyAdmission.Ticket, Route> inner) {
-    return extractRequestEntity(entity -> extractMaterializer(mat -> {
-      OptionalLong declared = entity.getContentLengthOption();
-      if (declared.isPresent() && declared.getAsLong() > maxJsonBody) {
-        throw tooLarge();
-      }
-      CompletionStage<Admitted> admitted = admission.admit(declared.orElse(0))
-          .exceptionallyCompose(refused -> entity.discardBytes(mat).completionStage()
-              .handle((done, ignored) -> {
-                throw new CompletionException(ErrorHandling.unwrap(refused));
-              }))
-          .thenCompose(ticket -> {
-            Source<ByteString, ?> data = entity.withSizeLimit(maxJsonBody).getDataBytes();
-            if (declared.isEmpty()) {
-              data = data.map(chunk -> {
-                ticket.reserveBody(chunk.size());
-                return chunk;
-              });
-            }
-            return data.runFold(ByteString.emptyByteString(), ByteString::concat, mat).handle((body, failure) -> {
-              if (failure != null) {
-                ticket.release();
-                throw new CompletionException(failure);
-              }
-              return new Admitted(body, ticket);
-            });
-          });
-      return onComplete(admitted, result -> {
-        if (result.isFailure()) {
-          Throwable t = ErrorHandling.unwrap(result.failed().get());
-          if (t instanceof EntityStreamSizeException) {
-            throw tooLarge();
-          }
-          if (t instanceof ApiException e) {
-            throw e;
-          }
-          throw ApiException.badRequest("the request body could not be read: " + t.getMessage());
-        }
-        return inner.apply(result.get().body(), result.get().ticket());
-      });
-    }));
   }
 
   /**

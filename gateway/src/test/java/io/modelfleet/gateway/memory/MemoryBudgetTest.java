@@ -37,6 +37,14 @@ class MemoryBudgetTest {
   }
 
   @Test
+  void anEmptyRequestNeverWaits() {
+    MemoryBudget b = new MemoryBudget(100);
+    b.acquire(90);
+    assertFalse(b.acquire(20).isDone());
+    assertTrue(b.acquire(0).isDone());
+  }
+
+  @Test
   void aCancelledWaiterIsNeverCharged() {
     MemoryBudget b = new MemoryBudget(100);
     b.acquire(100);
