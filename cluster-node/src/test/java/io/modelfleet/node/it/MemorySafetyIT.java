@@ -142,6 +142,10 @@ class MemorySafetyIT {
     Answer normal = infer("fp32", "{\"inputs\":[{\"name\":\"in\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[1,2]}]}");
     assertEquals(200, normal.status(), normal.body());
     assertEquals("[1.0,2.0]", normal.json().get("outputs").get(0).get("data").toString());
+    // Nothing leaked from the budget: a request needing half of it (16 MB body + 16 MB decoded) is served.
+    String[] halves = array("0.5", 16_000_000);
+    Answer large = infer("fp32", fp32Request("in", Long.parseLong(halves[1]), halves[0]));
+    assertEquals(200, large.status(), clip(large.body()));
   }
 
   private static String fp32Request(String name, long cols, String data) {
