@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -141,7 +142,7 @@ public final class Json {
     /** Small bodies stay in one small array; from the second chunk on, chunks are 64 KiB. */
     private void next() {
       if (full.isEmpty() && current.length < CHUNK_BYTES) {
-        current = java.util.Arrays.copyOf(current, Math.min(CHUNK_BYTES, current.length * 4));
+        current = Arrays.copyOf(current, Math.min(CHUNK_BYTES, current.length * 4));
         return;
       }
       full.add(ByteString.fromArrayUnsafe(current, 0, pos));

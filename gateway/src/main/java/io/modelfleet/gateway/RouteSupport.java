@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
@@ -32,7 +33,7 @@ public abstract class RouteSupport extends AllDirectives {
 
   /** Turns an exception of the inner route into a failed result, so the ticket is released on it too. */
   private static final ExceptionHandler AS_FAILED_RESULT =
-      ExceptionHandler.newBuilder().matchAny(t -> new AllDirectives() {}.failWith(t)).build();
+      ExceptionHandler.newBuilder().matchAny(Directives::failWith).build();
 
   /**
    * The whole request body, at most max-json-body bytes (a larger one answers 413 without being
