@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * body-admission-wait} for room (503 after that; 413 at once when it could never fit). A body
  * without a length is admitted empty and charged chunk by chunk as it arrives. While it is parsed,
  * each tensor buffer is charged before it is allocated ({@link Ticket#reserve}), without waiting:
- * the request already holds memory, and waiting while holding is how budgets deadlock. Everything
+ * the request already holds memory, and waiting while holding is how budgets deadlock. So is the
+ * JSON of its response, before it is written ({@link Ticket#reserveResponse}). Everything
  * a request was charged goes back in one {@link Ticket#release}, which the route calls when the
  * request ends in any way.
  */
@@ -105,6 +106,11 @@ public final class BodyAdmission {
     /** Charges a chunk of a body that came without a Content-Length. */
     public void reserveBody(long bytes) {
       charge(bytes, "its body");
+    }
+
+    /** Charges the JSON of the response before it is written. */
+    public void reserveResponse(long bytes) {
+      charge(bytes, "its response");
     }
 
     /** Charges a decoded tensor buffer before it is allocated (the tensor parser calls this). */

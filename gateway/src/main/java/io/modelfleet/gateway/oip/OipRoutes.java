@@ -119,7 +119,7 @@ public final class OipRoutes extends RouteSupport {
     CompletionStage<HttpResponse> response;
     try {
       InferCall call = InferJson.parseRequest(headerLength, body, ticket);
-      response = dispatcher.infer(model, version, call.request()).thenApply(reply -> toResponse(reply, call));
+      response = dispatcher.infer(model, version, call.request()).thenApply(reply -> toResponse(reply, call, ticket));
     } catch (ApiException e) {
       response = e.status() == 400 ? unlessUnknown(model, version, e) : CompletableFuture.failedFuture(e);
     } catch (RuntimeException e) {
@@ -144,12 +144,18 @@ public final class OipRoutes extends RouteSupport {
     });
   }
 
-  private HttpResponse toResponse(InferReply reply, InferCall call) {
+  /**
+   * The HTTP answer. The JSON it is about to build is charged to the request's ticket first: a
+   * small request to a model that amplifies its input is otherwise free to fill the heap with
+   * responses.
+   */
+  private HttpResponse toResponse(InferReply reply, InferCall call, BodyAdmission.Ticket ticket) {
     if (reply instanceof InferReply.InferResult r) {
       String problem = ResponseSize.jsonProblem(r, call.binaryOutputs(), maxJsonResponseBytes);
       if (problem != null) {
         return Json.error(400, problem);
       }
+      ticket.reserveResponse(ResponseSize.jsonBytes(r, call.binaryOutputs()));
       return BinaryResponse.of(r, call);
     }
     InferReply.InferFailure f = (InferReply.InferFailure) reply;

@@ -16,6 +16,17 @@ final class ResponseSize {
 
   private ResponseSize() {}
 
+  /** The upper bound of the JSON part of the response (binary outputs follow it as they are, uncopied). */
+  static long jsonBytes(InferResult result, BinaryOutputs binary) {
+    long total = 256;
+    for (Tensor t : result.outputs()) {
+      if (!(binary.any() && binary.binary(t.name()))) {
+        total += TensorJson.jsonSizeEstimate(t);
+      }
+    }
+    return total;
+  }
+
   /** The sentence for a 400 when the response is too large, or null when it may be written. */
   static String jsonProblem(InferResult result, BinaryOutputs binary, long limit) {
     long total = 0;

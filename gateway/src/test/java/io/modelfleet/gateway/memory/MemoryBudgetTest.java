@@ -172,6 +172,8 @@ class MemoryBudgetTest {
     ApiException never = assertThrows(ApiException.class, () -> t.reserve("input 'z'", 61));
     assertEquals(413, never.status());
     assertTrue(never.getMessage().contains("input 'z' decoded needs 61 more"), never.getMessage());
+    ApiException response = assertThrows(ApiException.class, () -> t.reserveResponse(25));
+    assertTrue(response.getMessage().contains("its response needs 25 more"), response.getMessage());
     t.release();
     t.release();
     other.release();
