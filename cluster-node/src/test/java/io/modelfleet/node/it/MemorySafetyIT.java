@@ -288,7 +288,7 @@ class MemorySafetyIT {
     Answer first = infer("fp32", fp32Request("in", 4, NAN_ROW));
     assertEquals(200, first.status(), first.body());
     JsonNode out = first.json().get("outputs").get(0);
-    assertEquals(NAN_ROW.replace("1.5", "1.5"), out.get("data").toString());
+    assertEquals(NAN_ROW, out.get("data").toString());
     // The response's tensor, renamed, is a valid request.
     ObjectNode again = Http.JSON.createObjectNode();
     ArrayNode inputs = again.putArray("inputs");
