@@ -4,6 +4,7 @@ import io.modelfleet.gateway.memory.BodyAdmission;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -67,16 +68,27 @@ public abstract class RouteSupport extends AllDirectives {
               }))
           .thenCompose(ticket -> {
             Source<ByteString, ?> data = entity.withSizeLimit(maxJsonBody).getDataBytes();
+            // A body without a length is charged as it arrives; once refused, the rest is read
+            // and dropped, so that the client gets the answer rather than a reset connection.
+            AtomicReference<ApiException> refused = new AtomicReference<>();
             if (declared.isEmpty()) {
               data = data.map(chunk -> {
-                ticket.reserveBody(chunk.size() * bytesPerByte);
-                return chunk;
+                if (refused.get() != null) {
+                  return ByteString.emptyByteString();
+                }
+                try {
+                  ticket.reserveBody(chunk.size() * bytesPerByte);
+                  return chunk;
+                } catch (ApiException e) {
+                  refused.set(e);
+                  return ByteString.emptyByteString();
+                }
               });
             }
             return data.runFold(ByteString.emptyByteString(), ByteString::concat, mat).handle((body, failure) -> {
-              if (failure != null) {
+              if (failure != null || refused.get() != null) {
                 ticket.release();
-                throw new CompletionException(failure);
+                throw new CompletionException(failure != null ? failure : refused.get());
               }
               return new Admitted(body, ticket);
             });
