@@ -8,6 +8,7 @@ import io.modelfleet.gateway.connection.GatewayBinding;
 import io.modelfleet.gateway.connection.TransportSettings;
 import io.modelfleet.gateway.management.DeploymentLimits;
 import io.modelfleet.gateway.management.ManagementRoutes;
+import io.modelfleet.gateway.memory.MemorySettings;
 import io.modelfleet.gateway.oip.HealthCheck;
 import io.modelfleet.gateway.oip.OipRoutes;
 import io.modelfleet.gateway.stats.StatsRoutes;
@@ -96,8 +97,8 @@ public final class GatewayServer {
     DeploymentLimits limits = DeploymentLimits.fromConfig(system.settings().config());
     GatewayRoutes routes = new GatewayRoutes(
         new StatsRoutes(settings, system, registry, directory),
-        new OipRoutes(settings, registry, directory, dispatcher, new HealthCheck(system, registry, directory,
-            HealthCheck.Mode.fromConfig(system.settings().config()))),
+        new OipRoutes(settings, MemorySettings.fromConfig(system.settings().config()), registry, directory, dispatcher,
+            new HealthCheck(system, registry, directory, HealthCheck.Mode.fromConfig(system.settings().config()))),
         new RepositoryRoutes(settings, limits, registry, directory,
             new ModelLoader(system, uploads, registry, directory, settings.loadTimeout(),
                 GpuAvailability.live(system, data))),

@@ -2,8 +2,11 @@ package io.modelfleet.gateway;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,17 +14,20 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.util.ByteString;
-import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * JSON in and out of the gateway. Responses are written with a streaming {@link JsonGenerator}
- * straight into a ByteString, so tensors never become a tree of boxed numbers; requests are read
- * as a tree because the tensor parser validates node by node.
+ * straight into a ByteString, so tensors never become a tree of boxed numbers. Inference requests
+ * are read with a streaming parser ({@link #inferenceParser}); other, small bodies as a tree.
  */
 public final class Json {
 
@@ -40,7 +46,48 @@ public final class Json {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .build();
 
+  /**
+   * For inference bodies, read as a stream. Also accepts the bare {@code NaN}, {@code Infinity}
+   * and {@code -Infinity} that tritonclient writes for non-finite floats.
+   */
+  private static final JsonFactory INFERENCE_FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      // Millions of floats per body: the fast parser makes less garbage per number than the JDK's.
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+      .build();
+
   private Json() {}
+
+  /** A streaming parser over {@code body} (no copy of the bytes). */
+  public static JsonParser inferenceParser(ByteString body) throws IOException {
+    return INFERENCE_FACTORY.createParser(body.iterator().asInputStream());
+  }
+
+  /**
+   * The 400 for a syntax error: Jackson's sentence with the position, without its hints about
+   * parser features (a client cannot switch them on) or its input source.
+   */
+  public static ApiException syntaxError(JsonProcessingException e) {
+    String where = e.getLocation() == null ? ""
+        : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+    return ApiException.badRequest("the request body is not valid JSON: " + plainMessage(e.getOriginalMessage()) + where);
+  }
+
+  /** Jackson's message cut before any advice about its features or constraints. */
+  static String plainMessage(String message) {
+    String m = message == null ? "malformed input" : message;
+    // Jackson names its (redacted) input source inside locations; the client knows its own body.
+    m = m.replaceAll("\\[Source: .*?; line:", "[line:");
+    for (String hint : new String[] {": enable `", "; enable `", " enable `", " (not recognized as one since Feature",
+        " (from `StreamReadConstraints", ", from `StreamReadConstraints", " (`StreamReadFeature", "\n"}) {
+      int at = m.indexOf(hint);
+      if (at > 0) {
+        m = m.substring(0, at);
+      }
+    }
+    return m.strip();
+  }
 
   /** Writes one JSON value. */
   @FunctionalInterface
@@ -49,14 +96,72 @@ public final class Json {
   }
 
   public static ByteString bytes(Writer w) {
-    ByteStringBuilder out = new ByteStringBuilder();
-    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out.asOutputStream())) {
+    ChunkedOutput out = new ChunkedOutput();
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
       w.write(g);
     } catch (IOException e) {
       // Only a bug in a writer gets here: the target is memory.
       throw new UncheckedIOException(e);
     }
     return out.result();
+  }
+
+  /**
+   * Collects output in fixed 64 KiB arrays chained into one ByteString. A growing array (as
+   * ByteStringBuilder's stream) copies itself at every doubling, so a 60 MB response would briefly
+   * need twice that; here it needs its own size.
+   */
+  private static final class ChunkedOutput extends OutputStream {
+    private static final int CHUNK_BYTES = 64 * 1024;
+    private final List<ByteString> full = new ArrayList<>();
+    private byte[] current = new byte[512];
+    private int pos;
+
+    @Override
+    public void write(int b) {
+      if (pos == current.length) {
+        next();
+      }
+      current[pos++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      while (len > 0) {
+        if (pos == current.length) {
+          next();
+        }
+        int n = Math.min(len, current.length - pos);
+        System.arraycopy(b, off, current, pos, n);
+        pos += n;
+        off += n;
+        len -= n;
+      }
+    }
+
+    /** Small bodies stay in one small array; from the second chunk on, chunks are 64 KiB. */
+    private void next() {
+      if (full.isEmpty() && current.length < CHUNK_BYTES) {
+        current = Arrays.copyOf(current, Math.min(CHUNK_BYTES, current.length * 4));
+        return;
+      }
+      full.add(ByteString.fromArrayUnsafe(current, 0, pos));
+      current = new byte[CHUNK_BYTES];
+      pos = 0;
+    }
+
+    ByteString result() {
+      ByteString last = ByteString.fromArrayUnsafe(current, 0, pos);
+      if (full.isEmpty()) {
+        return last;
+      }
+      // concat chains the arrays (a rope); it copies no bytes.
+      ByteString all = full.get(0);
+      for (int i = 1; i < full.size(); i++) {
+        all = all.concat(full.get(i));
+      }
+      return all.concat(last);
+    }
   }
 
   public static HttpResponse response(int status, Writer w) {
@@ -99,11 +204,7 @@ public final class Json {
       JsonNode node = MAPPER.readTree(body.toArrayUnsafe());
       return node == null || node.isMissingNode() ? null : node;
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? ""
-          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      // Jackson names its (redacted) input source inside locations; the client knows its own body.
-      String message = e.getOriginalMessage().replaceAll("\\[Source: .*?; line:", "[line:");
-      throw ApiException.badRequest("the request body is not valid JSON: " + message + where);
+      throw syntaxError(e);
     } catch (IOException e) {
       throw ApiException.badRequest("the request body could not be read as JSON: " + e.getMessage());
     }

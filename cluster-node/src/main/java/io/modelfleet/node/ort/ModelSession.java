@@ -34,10 +34,12 @@ public final class ModelSession implements AutoCloseable {
   private final OrtSession session;
   private final List<TensorSpec> inputs;
   private final List<TensorSpec> outputs;
+  private final long maxOutputBytes;
 
-  private ModelSession(OrtEnvironment env, OrtSession session) throws OrtException {
+  private ModelSession(OrtEnvironment env, OrtSession session, long maxOutputBytes) throws OrtException {
     this.env = env;
     this.session = session;
+    this.maxOutputBytes = maxOutputBytes;
     this.inputs = OrtTensors.specs(session.getInputInfo());
     this.outputs = OrtTensors.specs(session.getOutputInfo());
   }
@@ -57,7 +59,7 @@ public final class ModelSession implements AutoCloseable {
               + " (needs CUDA 12 and cuDNN 9 on the host): " + e.getMessage(), e);
         }
       }
-      return new ModelSession(env, env.createSession(file.toString(), options));
+      return new ModelSession(env, env.createSession(file.toString(), options), settings.maxOutputBytes());
     }
   }
 
@@ -84,6 +86,17 @@ public final class ModelSession implements AutoCloseable {
    * @throws OrtException when ONNX Runtime refuses or fails
    */
   public Execution execute(List<Tensor> inputs, Collection<String> wanted) throws OrtException {
+    return execute(inputs, wanted, 1);
+  }
+
+  /**
+   * As {@link #execute(List, Collection)} for a merged batch of {@code requests} requests, whose
+   * outputs together may take {@code requests} times the per-response limit.
+   *
+   * @throws OutputTooLargeException when the outputs would pass max-output-bytes; checked from
+   *     their shapes before they are copied out of ONNX Runtime
+   */
+  public Execution execute(List<Tensor> inputs, Collection<String> wanted, int requests) throws OrtException {
     long t0 = System.nanoTime();
     Map<String, OnnxTensor> feed = new HashMap<>();
     try {
@@ -93,6 +106,7 @@ public final class ModelSession implements AutoCloseable {
       long t1 = System.nanoTime();
       try (OrtSession.Result result = session.run(feed, new LinkedHashSet<>(wanted))) {
         long t2 = System.nanoTime();
+        OutputTooLargeException.check(result, wanted, maxOutputBytes, requests);
         List<Tensor> out = new ArrayList<>(wanted.size());
         for (String name : wanted) {
           Optional<OnnxValue> v = result.get(name);
@@ -123,7 +137,8 @@ public final class ModelSession implements AutoCloseable {
 
   /** The reply for a failed execution: the client's mistakes are 400, the rest 500. */
   public static InferReply.InferFailure failure(Throwable e) {
-    if (e instanceof TensorFormatException || e instanceof UnsupportedOperationException) {
+    if (e instanceof TensorFormatException || e instanceof UnsupportedOperationException
+        || e instanceof OutputTooLargeException) {
       return new InferReply.InferFailure(400, e.getMessage());
     }
     if (e instanceof OrtException o) {

@@ -17,8 +17,27 @@ import java.util.Locale;
  * session never gets more intra-op or inter-op threads than {@code maxThreads} here. The replica
  * is clamped rather than failed, because a deployment that serves with fewer threads is better
  * than one that never serves on smaller workers; {@link #clamped} gives the WARN line.
+ *
+ * <p>Also the largest output one request may get, from {@code modelfleet.replica.max-output-bytes}.
  */
-public record OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optimizationLevel, int maxThreads) {
+public record OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optimizationLevel, int maxThreads,
+    long maxOutputBytes) {
+
+  public static final String MAX_OUTPUT_KEY = "modelfleet.replica.max-output-bytes";
+
+  public OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optimizationLevel, int maxThreads) {
+    this(intraOpThreads, interOpThreads, optimizationLevel, maxThreads, Long.MAX_VALUE);
+  }
+
+  public OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optimizationLevel) {
+    this(intraOpThreads, interOpThreads, optimizationLevel, Runtime.getRuntime().availableProcessors(), Long.MAX_VALUE);
+  }
+
+  public OrtSettings {
+    if (maxOutputBytes <= 0) {
+      throw new IllegalArgumentException(MAX_OUTPUT_KEY + " must be positive, got " + maxOutputBytes);
+    }
+  }
 
   public static OrtSettings fromConfig(Config root) {
     Config c = root.getConfig("modelfleet.ort");
@@ -29,7 +48,7 @@ public record OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optim
           + max);
     }
     return new OrtSettings(c.getInt("intra-op-threads"), c.getInt("inter-op-threads"), level(level),
-        max == 0 ? Runtime.getRuntime().availableProcessors() : max);
+        max == 0 ? Runtime.getRuntime().availableProcessors() : max, root.getBytes(MAX_OUTPUT_KEY));
   }
 
   /** The intra-op threads a session of {@code spec} gets, before the bound. */

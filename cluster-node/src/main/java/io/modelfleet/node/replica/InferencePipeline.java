@@ -184,7 +184,7 @@ final class InferencePipeline {
       }
       TensorBatching.Batch batch = TensorBatching.concat(inputs);
       long merge = System.nanoTime() - t0;
-      ModelSession.Execution e = session.execute(batch.inputs(), wanted);
+      ModelSession.Execution e = session.execute(batch.inputs(), wanted, items.size());
       long t1 = System.nanoTime();
       List<List<Tensor>> split = TensorBatching.split(e.outputs(), batch.rows());
       long splitNs = System.nanoTime() - t1;

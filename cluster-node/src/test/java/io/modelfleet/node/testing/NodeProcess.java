@@ -44,13 +44,19 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public static NodeProcess start(Path dataDir, Map<String, String> env) {
+    return start(dataDir, env, List.of("-Xmx512m"));
+  }
+
+  /** As {@link #start(Path, Map)}, with the JVM options {@code jvmArgs} (for example {@code -Xmx256m}) instead of -Xmx512m. */
+  public static NodeProcess start(Path dataDir, Map<String, String> env, List<String> jvmArgs) {
     int port = freePort();
     try {
       Files.createDirectories(dataDir);
       Path log = Files.createTempFile("modelfleet-node-", ".log");
-      List<String> cmd = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.modelfleet.node.Main"));
+      List<String> cmd = new ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(jvmArgs);
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.modelfleet.node.Main"));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(Map.of(
           "MODELFLEET_DATA_DIR", dataDir.toString(),

@@ -133,6 +133,22 @@ public final class TestModels {
     return model(graph);
   }
 
+  /**
+   * out = Tile(x, repeats): input "x" FP32 [1,4] (16 bytes), input "repeats" INT64 [2], output
+   * "out" FP32 [repeats[0], 4·repeats[1]]. A model of about a hundred bytes whose output is as
+   * large as the client asks: repeats [4000,1000] make 4000×4000 floats (64 MB).
+   */
+  public static byte[] tile() {
+    GraphProto graph = GraphProto.newBuilder()
+        .setName("tile")
+        .addNode(node("Tile", new String[] {"x", "repeats"}, "out"))
+        .addInput(value("x", DataType.FP32, 1, 4))
+        .addInput(value("repeats", DataType.INT64, 2))
+        .addOutput(value("out", DataType.FP32, "rows", "cols"))
+        .build();
+    return model(graph);
+  }
+
   /** Bytes that no ONNX runtime will accept as a model. */
   public static byte[] invalid() {
     return "this is not an onnx model".getBytes(StandardCharsets.US_ASCII);

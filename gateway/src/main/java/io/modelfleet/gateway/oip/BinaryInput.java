@@ -1,12 +1,12 @@
 package io.modelfleet.gateway.oip;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.modelfleet.gateway.ApiException;
-import io.modelfleet.gateway.Json;
 import io.modelfleet.protocol.tensor.DataType;
+import io.modelfleet.protocol.tensor.MemoryReservation;
 import io.modelfleet.protocol.tensor.Tensor;
 import io.modelfleet.protocol.tensor.TensorFormatException;
 import io.modelfleet.protocol.tensor.TensorJson;
+import io.modelfleet.protocol.tensor.TensorReader;
 
 /**
  * An input whose values travel in the binary part of the body ({@code "parameters":
@@ -15,57 +15,31 @@ import io.modelfleet.protocol.tensor.TensorJson;
  * size is checked against the datatype and shape, because a wrong size means every value
  * after it would be read from the wrong offset.
  *
- * <p>Name, datatype and shape are read by {@link TensorJson#parseHeader}, as for JSON inputs.
+ * <p>Name, datatype, shape and the size are read by {@link TensorReader}, as for JSON inputs.
  */
 final class BinaryInput {
 
   private BinaryInput() {}
 
   /**
-   * The {@code binary_data_size} parameter of input {@code index}, or null when the input is JSON.
-   *
-   * @throws ApiException 400 when the input's {@code parameters} is not an object
-   */
-  static JsonNode sizeParameter(JsonNode input, int index) {
-    if (input == null || !input.isObject()) {
-      return null;
-    }
-    JsonNode params = input.get("parameters");
-    if (params == null || params.isNull()) {
-      return null;
-    }
-    if (!params.isObject()) {
-      JsonNode name = input.get("name");
-      String who = name != null && name.isTextual() ? "input '" + name.textValue() + "'" : "inputs[" + index + "]";
-      throw ApiException.badRequest(who + ": 'parameters' must be a JSON object, got " + Json.kind(params));
-    }
-    return params.get("binary_data_size");
-  }
-
-  /**
-   * Reads the input and takes its section from {@code body}.
+   * Takes the section of {@code in} from {@code body}.
    *
    * @throws TensorFormatException when the input does not match its section
+   * @throws RuntimeException whatever {@code budget} throws to refuse the memory
    * @throws ApiException when the body has too few bytes left
    */
-  static Tensor parse(JsonNode input, JsonNode sizeNode, BinaryRequest body) {
-    TensorJson.Header h = TensorJson.parseHeader(input);
+  static Tensor take(TensorReader.Input in, BinaryRequest body, MemoryReservation budget) {
+    TensorJson.Header h = in.header();
     String who = h.who();
-    if (!sizeNode.isIntegralNumber() || !sizeNode.canConvertToLong() || sizeNode.longValue() < 0) {
-      throw new TensorFormatException(
-          who + ": 'binary_data_size' must be a non-negative integer, got " + Json.kind(sizeNode));
-    }
-    long size = sizeNode.longValue();
-    JsonNode data = input.get("data");
-    if (data != null && !data.isNull()) {
-      throw new TensorFormatException(who + " has both 'data' and 'binary_data_size'; send its values one way");
-    }
+    long size = in.binaryDataSize();
     DataType type = h.datatype();
     long count = h.elementCount();
     if (type.fixedWidth() && size != count * type.byteSize()) {
       throw new TensorFormatException(who + ": binary_data_size is " + size + " but " + type + " shape "
           + TensorJson.shapeText(h.shape()) + " needs " + count * type.byteSize() + " bytes");
     }
+    // The section is copied out of the body; BYTES elements cost more once they reach the model.
+    budget.reserve(who, size + (type == DataType.BYTES ? count * TensorReader.BYTES_ELEMENT_OVERHEAD : 0));
     byte[] bytes = body.take(h.name(), size);
     if (type == DataType.BYTES) {
       int elements = TensorJson.elementCountOfBytes(h.name(), bytes);

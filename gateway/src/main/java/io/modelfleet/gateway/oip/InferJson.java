@@ -1,15 +1,18 @@
 package io.modelfleet.gateway.oip;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Json;
 import io.modelfleet.protocol.replica.InferReply.InferResult;
 import io.modelfleet.protocol.replica.InferRequest;
+import io.modelfleet.protocol.tensor.MemoryReservation;
 import io.modelfleet.protocol.tensor.Tensor;
 import io.modelfleet.protocol.tensor.TensorFormatException;
 import io.modelfleet.protocol.tensor.TensorJson;
+import io.modelfleet.protocol.tensor.TensorReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +26,8 @@ import org.apache.pekko.util.ByteString;
  * The JSON body of an OIP v2 inference, in and out.
  *
  * <p>Request: {@code {"id"?, "parameters"?, "inputs": [tensor...], "outputs"?: [{"name",
- * "parameters"?}]}}. Every rejection is an {@link ApiException} 400 whose sentence names the
+ * "parameters"?}]}}, read with a streaming parser (tensors by {@link TensorReader}), never as a
+ * tree, so its memory follows the tensors' real size. Every rejection is an {@link ApiException} 400 whose sentence names the
  * field, so a client can fix its request from the message alone. Of the request's parameters,
  * {@code priority}, {@code timeout} (microseconds) and {@code binary_data_output} are read; of an
  * output's, {@code binary_data}; of an input's, {@code binary_data_size} (see {@link
@@ -38,9 +42,16 @@ public final class InferJson {
 
   private InferJson() {}
 
+  /**
+   * Most tensors one request may name in {@code inputs} or {@code outputs}. Each costs a few
+   * hundred bytes of objects for about 50 bytes of JSON, so a body of millions of tiny tensors
+   * would otherwise be a heap amplifier; no model has this many inputs or outputs.
+   */
+  static final int MAX_TENSORS = 4096;
+
   /** A plain JSON body. */
   public static InferCall parseRequest(ByteString body) {
-    return parseRequest(BinaryRequest.json(body));
+    return parseRequest(BinaryRequest.json(body), MemoryReservation.NONE);
   }
 
   /**
@@ -48,141 +59,234 @@ public final class InferJson {
    * has none (then the body is plain JSON).
    */
   public static InferCall parseRequest(String inferenceHeaderLength, ByteString body) {
-    return parseRequest(BinaryRequest.split(inferenceHeaderLength, body));
+    return parseRequest(inferenceHeaderLength, body, MemoryReservation.NONE);
   }
 
-  static InferCall parseRequest(BinaryRequest body) {
-    JsonNode root = Json.parse(body.json());
-    if (root == null) {
-      throw ApiException.badRequest("the request body is empty; an inference request is a JSON object with 'inputs'");
-    }
-    if (!root.isObject()) {
-      throw ApiException.badRequest("an inference request must be a JSON object, got " + Json.kind(root));
-    }
-    String id = optionalString(root, "id");
-    JsonNode parameters = root.get("parameters");
-    if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
-      throw ApiException.badRequest("'parameters' must be a JSON object, got " + Json.kind(parameters));
-    }
-    if (parameters == null || parameters.isNull()) {
-      parameters = MissingNode.getInstance();
-    }
-    long priority = nonNegative(parameters, "priority", Integer.MAX_VALUE, "1 is the highest, 0 the default");
-    long timeoutMicros = nonNegative(parameters, "timeout", Long.MAX_VALUE, "microseconds allowed in the queue");
-    boolean binaryByDefault = flag(parameters.get("binary_data_output"), "request parameter 'binary_data_output'");
-
-    List<Tensor> inputs = inputs(root.get("inputs"), body);
-    Map<String, Boolean> binaryOutputs = new HashMap<>();
-    List<String> outputs = outputs(root.get("outputs"), binaryOutputs);
-    BinaryOutputs binary = !binaryByDefault && binaryOutputs.isEmpty()
-        ? BinaryOutputs.NONE : new BinaryOutputs(binaryByDefault, binaryOutputs);
-    return new InferCall(new InferRequest(id, inputs, outputs, (int) priority, timeoutMicros), binary);
+  /** As {@link #parseRequest(String, ByteString)}, announcing every decoded tensor buffer to {@code budget}. */
+  public static InferCall parseRequest(String inferenceHeaderLength, ByteString body, MemoryReservation budget) {
+    return parseRequest(BinaryRequest.split(inferenceHeaderLength, body), budget);
   }
 
-  /** A request parameter that must be an integer from 0 to {@code max}; 0 when absent. */
-  private static long nonNegative(JsonNode parameters, String field, long max, String meaning) {
-    JsonNode n = parameters.get(field);
-    if (n == null || n.isNull()) {
-      return 0;
-    }
-    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
-      throw ApiException.badRequest("request parameter '" + field + "' must be a non-negative integer ("
-          + meaning + "), got " + Json.kind(n));
-    }
-    if (n.longValue() > max) {
-      throw ApiException.badRequest("request parameter '" + field + "' must be at most " + max + ", got " + Json.kind(n));
-    }
-    return n.longValue();
-  }
-
-  /** A boolean parameter; false when absent. */
-  private static boolean flag(JsonNode n, String what) {
-    if (n == null || n.isNull()) {
-      return false;
-    }
-    if (!n.isBoolean()) {
-      throw ApiException.badRequest(what + " must be true or false, got " + Json.kind(n));
-    }
-    return n.booleanValue();
-  }
-
-  /** The inputs in order, each from its JSON {@code data} or from its binary section. */
-  private static List<Tensor> inputs(JsonNode node, BinaryRequest body) {
-    if (node == null || node.isNull()) {
-      throw ApiException.badRequest("the inference request has no 'inputs'");
-    }
-    if (!node.isArray()) {
-      throw ApiException.badRequest("'inputs' must be an array of tensors, got " + Json.kind(node));
-    }
-    // An empty list is valid OIP for a model without inputs; the replica checks it against the
-    // model's signature and names the missing inputs of a model that has some.
-    List<Tensor> inputs = new ArrayList<>(node.size());
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < node.size(); i++) {
-      JsonNode input = node.get(i);
-      JsonNode binarySize = BinaryInput.sizeParameter(input, i);
-      Tensor t;
-      try {
-        t = binarySize == null ? TensorJson.parseInput(input) : BinaryInput.parse(input, binarySize, body);
-      } catch (TensorFormatException e) {
-        throw ApiException.badRequest(e.getMessage());
+  /**
+   * Reads the request with a streaming parser, tensors straight into their buffers. Members may
+   * come in any order; unknown ones are skipped without being built. Type errors are reported as
+   * they are met, missing members once the whole object has been read.
+   */
+  static InferCall parseRequest(BinaryRequest body, MemoryReservation budget) {
+    ByteString json = body.json();
+    try (JsonParser p = Json.inferenceParser(json)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw ApiException.badRequest("the request body is empty; an inference request is a JSON object with 'inputs'");
       }
-      if (!names.add(t.name())) {
-        throw ApiException.badRequest("input '" + t.name() + "' is given more than once");
+      if (first != JsonToken.START_OBJECT) {
+        throw ApiException.badRequest("an inference request must be a JSON object, got " + TensorReader.kind(p));
       }
-      inputs.add(t);
-    }
-    body.requireConsumed();
-    return List.copyOf(inputs);
-  }
-
-  /** The requested output names, first mention first; fills {@code binary} from their parameters. */
-  private static List<String> outputs(JsonNode node, Map<String, Boolean> binary) {
-    if (node == null || node.isNull()) {
-      return List.of();
-    }
-    if (!node.isArray()) {
-      throw ApiException.badRequest("'outputs' must be an array of {\"name\": ...} objects, got " + Json.kind(node));
-    }
-    List<String> names = new ArrayList<>(node.size());
-    for (int i = 0; i < node.size(); i++) {
-      JsonNode out = node.get(i);
-      JsonNode name = out.isObject() ? out.get("name") : null;
-      if (name == null || !name.isTextual()) {
-        throw ApiException.badRequest("outputs[" + i + "] must be an object with a string 'name', got "
-            + (out.isObject() ? "name " + Json.kind(name) : Json.kind(out)));
-      }
-      JsonNode params = out.get("parameters");
-      if (params != null && !params.isNull() && !params.isObject()) {
-        throw ApiException.badRequest("outputs[" + i + "] 'parameters' must be a JSON object, got " + Json.kind(params));
-      }
-      String n = name.textValue();
-      if (params != null && params.isObject()) {
-        JsonNode binaryData = params.get("binary_data");
-        if (binaryData != null && !binaryData.isNull()) {
-          Boolean wanted = flag(binaryData, "outputs[" + i + "] ('" + n + "') parameter 'binary_data'");
-          Boolean earlier = binary.putIfAbsent(n, wanted);
-          if (earlier != null && !earlier.equals(wanted)) {
-            throw ApiException.badRequest("output '" + n + "' is requested both with and without 'binary_data'");
-          }
+      Request r = new Request();
+      TensorReader.Source source = offset -> Json.inferenceParser(json.drop((int) offset));
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken t = p.nextToken();
+        switch (field) {
+          case "id" -> r.id = optionalString(p, t, "id");
+          case "parameters" -> r.parameters(p, t);
+          case "inputs" -> r.inputs(p, t, source, body, budget);
+          case "outputs" -> r.outputs(p, t);
+          default -> p.skipChildren();
         }
       }
-      if (!names.contains(n)) {
-        names.add(n);
+      if (p.nextToken() != null) {
+        throw ApiException.badRequest("the request body is not valid JSON: more content follows the inference"
+            + " request at line " + p.currentTokenLocation().getLineNr() + ", column "
+            + p.currentTokenLocation().getColumnNr());
       }
+      return r.finish(body);
+    } catch (JsonProcessingException e) {
+      throw Json.syntaxError(e);
+    } catch (TensorFormatException e) {
+      throw ApiException.badRequest(e.getMessage());
+    } catch (IOException e) {
+      throw ApiException.badRequest("the request body could not be read as JSON: " + e.getMessage());
     }
-    return List.copyOf(names);
   }
 
-  private static String optionalString(JsonNode root, String field) {
-    JsonNode n = root.get(field);
-    if (n == null || n.isNull()) {
+  /** The members of a request as they are read. */
+  private static final class Request {
+    String id;
+    long priority;
+    long timeoutMicros;
+    boolean binaryByDefault;
+    boolean inputsSeen;
+    final List<Tensor> inputs = new ArrayList<>();
+    final Set<String> inputNames = new HashSet<>();
+    final List<String> outputs = new ArrayList<>();
+    final Map<String, Boolean> binaryOutputs = new HashMap<>();
+
+    void parameters(JsonParser p, JsonToken t) throws IOException {
+      if (t == JsonToken.VALUE_NULL) {
+        return;
+      }
+      if (t != JsonToken.START_OBJECT) {
+        throw ApiException.badRequest("'parameters' must be a JSON object, got " + TensorReader.kind(p));
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (key) {
+          case "priority" -> priority = nonNegative(p, v, key, Integer.MAX_VALUE, "1 is the highest, 0 the default");
+          case "timeout" -> timeoutMicros = nonNegative(p, v, key, Long.MAX_VALUE, "microseconds allowed in the queue");
+          case "binary_data_output" -> binaryByDefault =
+              Boolean.TRUE.equals(flag(p, v, "request parameter 'binary_data_output'"));
+          default -> p.skipChildren();
+        }
+      }
+    }
+
+    /** The inputs in order, each from its JSON {@code data} or from its binary section. */
+    void inputs(JsonParser p, JsonToken t, TensorReader.Source source, BinaryRequest body, MemoryReservation budget)
+        throws IOException {
+      if (t == JsonToken.VALUE_NULL) {
+        return;
+      }
+      if (t != JsonToken.START_ARRAY) {
+        throw ApiException.badRequest("'inputs' must be an array of tensors, got " + TensorReader.kind(p));
+      }
+      inputsSeen = true;
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        if (inputs.size() == MAX_TENSORS) {
+          throw ApiException.badRequest("'inputs' has more than " + MAX_TENSORS + " tensors");
+        }
+        TensorReader.Input in = TensorReader.read(p, source, budget);
+        Tensor tensor = in.binary() ? BinaryInput.take(in, body, budget) : in.tensor();
+        if (!inputNames.add(tensor.name())) {
+          throw ApiException.badRequest("input '" + tensor.name() + "' is given more than once");
+        }
+        inputs.add(tensor);
+      }
+    }
+
+    /** The requested output names, first mention first, with their {@code binary_data} choices. */
+    void outputs(JsonParser p, JsonToken t) throws IOException {
+      if (t == JsonToken.VALUE_NULL) {
+        return;
+      }
+      if (t != JsonToken.START_ARRAY) {
+        throw ApiException.badRequest("'outputs' must be an array of {\"name\": ...} objects, got " + TensorReader.kind(p));
+      }
+      int i = 0;
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        if (i == MAX_TENSORS) {
+          throw ApiException.badRequest("'outputs' has more than " + MAX_TENSORS + " entries");
+        }
+        output(p, i++);
+      }
+    }
+
+    private void output(JsonParser p, int i) throws IOException {
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        throw ApiException.badRequest("outputs[" + i + "] must be an object with a string 'name', got " + TensorReader.kind(p));
+      }
+      String name = null;
+      String nameKind = "nothing";
+      String paramsProblem = null;
+      JsonToken binaryToken = null;
+      String binaryKind = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        JsonToken v = p.nextToken();
+        if (key.equals("name")) {
+          name = v == JsonToken.VALUE_STRING ? p.getText() : null;
+          nameKind = TensorReader.kind(p);
+        } else if (key.equals("parameters")) {
+          if (v == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String pk = p.currentName();
+              JsonToken pv = p.nextToken();
+              if (pk.equals("binary_data")) {
+                binaryToken = pv;
+                binaryKind = TensorReader.kind(p);
+              } else {
+                p.skipChildren();
+              }
+            }
+          } else if (v != JsonToken.VALUE_NULL) {
+            paramsProblem = TensorReader.kind(p);
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (name == null) {
+        throw ApiException.badRequest("outputs[" + i + "] must be an object with a string 'name', got name " + nameKind);
+      }
+      if (paramsProblem != null) {
+        throw ApiException.badRequest("outputs[" + i + "] 'parameters' must be a JSON object, got " + paramsProblem);
+      }
+      if (binaryToken != null && binaryToken != JsonToken.VALUE_NULL) {
+        if (binaryToken != JsonToken.VALUE_TRUE && binaryToken != JsonToken.VALUE_FALSE) {
+          throw ApiException.badRequest("outputs[" + i + "] ('" + name + "') parameter 'binary_data' must be true or false, got "
+              + binaryKind);
+        }
+        Boolean wanted = binaryToken == JsonToken.VALUE_TRUE;
+        Boolean earlier = binaryOutputs.putIfAbsent(name, wanted);
+        if (earlier != null && !earlier.equals(wanted)) {
+          throw ApiException.badRequest("output '" + name + "' is requested both with and without 'binary_data'");
+        }
+      }
+      if (!outputs.contains(name)) {
+        outputs.add(name);
+      }
+    }
+
+    InferCall finish(BinaryRequest body) {
+      if (!inputsSeen) {
+        throw ApiException.badRequest("the inference request has no 'inputs'");
+      }
+      // An empty list is valid OIP for a model without inputs; the replica checks it against the
+      // model's signature and names the missing inputs of a model that has some.
+      body.requireConsumed();
+      BinaryOutputs binary = !binaryByDefault && binaryOutputs.isEmpty()
+          ? BinaryOutputs.NONE : new BinaryOutputs(binaryByDefault, binaryOutputs);
+      return new InferCall(new InferRequest(id, List.copyOf(inputs), List.copyOf(outputs), (int) priority, timeoutMicros),
+          binary);
+    }
+  }
+
+  /** A request parameter that must be an integer from 0 to {@code max}; 0 when null. */
+  private static long nonNegative(JsonParser p, JsonToken v, String field, long max, String meaning) throws IOException {
+    if (v == JsonToken.VALUE_NULL) {
+      return 0;
+    }
+    boolean integral = v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+    if (!integral || p.getLongValue() < 0) {
+      throw ApiException.badRequest("request parameter '" + field + "' must be a non-negative integer ("
+          + meaning + "), got " + TensorReader.kind(p));
+    }
+    if (p.getLongValue() > max) {
+      throw ApiException.badRequest("request parameter '" + field + "' must be at most " + max + ", got " + TensorReader.kind(p));
+    }
+    return p.getLongValue();
+  }
+
+  /** A boolean parameter; null when null. */
+  private static Boolean flag(JsonParser p, JsonToken v, String what) throws IOException {
+    if (v == JsonToken.VALUE_NULL) {
       return null;
     }
-    if (!n.isTextual()) {
-      throw ApiException.badRequest("'" + field + "' must be a string, got " + Json.kind(n));
+    if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
+      throw ApiException.badRequest(what + " must be true or false, got " + TensorReader.kind(p));
     }
-    return n.textValue();
+    return v == JsonToken.VALUE_TRUE;
+  }
+
+  private static String optionalString(JsonParser p, JsonToken t, String field) throws IOException {
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t != JsonToken.VALUE_STRING) {
+      throw ApiException.badRequest("'" + field + "' must be a string, got " + TensorReader.kind(p));
+    }
+    return p.getText();
   }
 
   /** The all-JSON response body; {@code id} is echoed only when the client sent one. */

@@ -15,6 +15,8 @@ import io.modelfleet.gateway.routing.RoutingTable;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.InferReply;
+import io.modelfleet.gateway.memory.BodyAdmission;
+import io.modelfleet.gateway.memory.MemorySettings;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,9 +40,12 @@ public final class OipRoutes extends RouteSupport {
   /** Past the dispatcher's own deadline, so the dispatcher's 504 is what the client sees. */
   private final Duration inferRequestTimeout;
 
-  public OipRoutes(GatewaySettings settings, RegistryClient registry, ReplicaDirectory directory,
+  private final long maxJsonResponseBytes;
+
+  public OipRoutes(GatewaySettings settings, MemorySettings memory, RegistryClient registry, ReplicaDirectory directory,
       InferenceDispatcher dispatcher, HealthCheck health) {
     super(settings.maxJsonBody());
+    this.maxJsonResponseBytes = memory.maxJsonResponseBytes();
     this.registry = registry;
     this.directory = directory;
     this.dispatcher = dispatcher;
@@ -66,7 +71,8 @@ public final class OipRoutes extends RouteSupport {
         path("ready", () -> get(() -> respond(caller, ready(model, version)))),
         path("infer", () -> post(() -> withRequestTimeout(inferRequestTimeout, () ->
             optionalHeaderValueByName(BinaryRequest.HEADER, headerLength ->
-                jsonBody(body -> infer(caller, model, version, headerLength.orElse(null), body)))))));
+                budgetedBody(1, (body, ticket) -> releasedAfter(ticket, () ->
+                    infer(caller, model, version, headerLength.orElse(null), body, ticket))))))));
   }
 
   private CompletionStage<HttpResponse> metadata(String model, String version) {
@@ -104,14 +110,52 @@ public final class OipRoutes extends RouteSupport {
     });
   }
 
-  /** {@code headerLength}: the Inference-Header-Content-Length of a binary body, else null. */
-  private Route infer(Caller caller, String model, String version, String headerLength, ByteString body) {
-    InferCall call = InferJson.parseRequest(headerLength, body);
-    return respond(caller, dispatcher.infer(model, version, call.request()).thenApply(reply -> toResponse(reply, call)));
+  /**
+   * {@code headerLength}: the Inference-Header-Content-Length of a binary body, else null. The
+   * ticket is released once the response exists, however the request ends.
+   */
+  private Route infer(Caller caller, String model, String version, String headerLength, ByteString body,
+      BodyAdmission.Ticket ticket) {
+    CompletionStage<HttpResponse> response;
+    try {
+      InferCall call = InferJson.parseRequest(headerLength, body, ticket);
+      response = dispatcher.infer(model, version, call.request()).thenApply(reply -> toResponse(reply, call, ticket));
+    } catch (ApiException e) {
+      response = e.status() == 400 ? unlessUnknown(model, version, e) : CompletableFuture.failedFuture(e);
+    } catch (RuntimeException e) {
+      response = CompletableFuture.failedFuture(e);
+    }
+    return respond(caller, response.whenComplete((r, e) -> ticket.release()));
   }
 
-  private static HttpResponse toResponse(InferReply reply, InferCall call) {
+  /**
+   * A malformed body for a model or version that does not exist answers 404, as a valid one
+   * would: the missing model is the bigger mistake. The registry is asked only on this error path.
+   */
+  private CompletionStage<HttpResponse> unlessUnknown(String model, String version, ApiException badRequest) {
+    return registry.view(model).handle((view, failure) -> {
+      if (failure == null && !view.exists()) {
+        throw ApiException.notFound(RegistryClient.notRegistered(model));
+      }
+      if (failure == null && version != null && !view.versions().containsKey(version)) {
+        throw ApiException.notFound(Readiness.unknownVersion(view, version));
+      }
+      throw badRequest;
+    });
+  }
+
+  /**
+   * The HTTP answer. The JSON it is about to build is charged to the request's ticket first: a
+   * small request to a model that amplifies its input is otherwise free to fill the heap with
+   * responses.
+   */
+  private HttpResponse toResponse(InferReply reply, InferCall call, BodyAdmission.Ticket ticket) {
     if (reply instanceof InferReply.InferResult r) {
+      String problem = ResponseSize.jsonProblem(r, call.binaryOutputs(), maxJsonResponseBytes);
+      if (problem != null) {
+        return Json.error(400, problem);
+      }
+      ticket.reserveResponse(ResponseSize.jsonBytes(r, call.binaryOutputs()));
       return BinaryResponse.of(r, call);
     }
     InferReply.InferFailure f = (InferReply.InferFailure) reply;

@@ -141,4 +141,62 @@ class InferJsonTest {
         + "{\"name\":\"y\",\"parameters\":{\"binary_data\":true}},"
         + "{\"name\":\"y\",\"parameters\":{\"binary_data\":false}}]}"));
   }
+
+  // --- streaming: member order, skipped members, limits, non-finite floats, error wording ---
+
+  @Test
+  void dataBeforeTheHeaderIsReadFromItsOffsetInTheBody() {
+    InferRequest r = parse("{\"id\":\"first\",\"inputs\":[{\"name\":\"a\",\"datatype\":\"INT32\",\"shape\":[1],\"data\":[7]},"
+        + "{\"data\":[[1.5,2],[3,4]],\"shape\":[2,2],\"name\":\"x\",\"datatype\":\"FP32\"}]}");
+    assertArrayEquals(new float[] {1.5f, 2f, 3f, 4f}, Tensors.floats(r.inputs().get(1)));
+    assertArrayEquals(new int[] {7}, Tensors.ints(r.inputs().get(0)));
+  }
+
+  @Test
+  void unknownMembersAreSkippedWithoutBeingRead() {
+    InferRequest r = parse("{\"junk\":[{},{},[[{}]]],\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],"
+        + "\"data\":[1],\"extra\":{\"a\":[1,2]}}],\"parameters\":{\"custom\":[{}]}}");
+    assertEquals(1, r.inputs().size());
+  }
+
+  @Test
+  void emptyObjectsInsteadOfNumbersAreRefusedAtTheFirst() {
+    StringBuilder data = new StringBuilder("[{}");
+    for (int i = 1; i < 100_000; i++) {
+      data.append(",{}");
+    }
+    assertEquals("input 'x': data element 0 is an object, but FP32 needs a number",
+        reject("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[100000],\"data\":" + data + "]}]}"));
+  }
+
+  @Test
+  void tensorListsAreBounded() {
+    StringBuilder outputs = new StringBuilder("[");
+    for (int i = 0; i <= InferJson.MAX_TENSORS; i++) {
+      outputs.append(i == 0 ? "" : ",").append("{\"name\":\"o").append(i).append("\"}");
+    }
+    String inputs = "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]";
+    assertEquals("'outputs' has more than 4096 entries", reject("{" + inputs + ",\"outputs\":" + outputs + "]}"));
+  }
+
+  @Test
+  void nonFiniteFloatsAsStringsAndBareLiterals() {
+    String strings = "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[3],\"data\":[\"NaN\",\"Infinity\",\"-Infinity\"]}]}";
+    String bare = "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[3],\"data\":[NaN,Infinity,-Infinity]}]}";
+    float[] v = Tensors.floats(parse(bare).inputs().get(0));
+    assertTrue(Float.isNaN(v[0]));
+    assertEquals(Float.POSITIVE_INFINITY, v[1]);
+    assertEquals(Float.NEGATIVE_INFINITY, v[2]);
+    assertEquals(parse(strings).inputs(), parse(bare).inputs());
+  }
+
+  @Test
+  void syntaxErrorsGiveThePositionWithoutParserHints() {
+    String single = reject("{\"inputs\":[{'name':\"x\"}]}");
+    assertTrue(single.startsWith("the request body is not valid JSON: ") && single.endsWith("at line 1, column 13"), single);
+    String comment = reject("{/* c */\"inputs\":[]}");
+    for (String m : List.of(single, comment)) {
+      assertTrue(!m.contains("Feature") && !m.contains("enable") && !m.contains("Source"), m);
+    }
+  }
 }

@@ -1,10 +1,12 @@
 package io.modelfleet.protocol.tensor;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.math.BigDecimal;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,15 +20,17 @@ import java.util.stream.Collectors;
  *
  * <p>Parsing is strict because a silently truncated or wrapped number would become a wrong
  * prediction; every rejection is a {@link TensorFormatException} whose message names the input and
- * the field. Two leniencies: {@code data} may be nested (it is flattened row-major and only the
- * total element count is checked against the shape, as Triton does), and an integer tensor accepts
- * a JSON number with an integral value such as {@code 3.0} or {@code 1e2}, because many client
- * libraries serialise every number as a double.
+ * the field. Two leniencies: {@code data} may be flat or nested (it is read row-major and the
+ * element count is checked against the shape, as Triton does; all elements must sit at one depth,
+ * no deeper than the shape's rank), and an integer tensor accepts a JSON number with an integral
+ * value such as {@code 3.0} or {@code 1e2}, because many client libraries serialise every number
+ * as a double. Reading is done by the streaming {@link TensorReader}; float tensors accept the
+ * non-finite values this class writes ("NaN", "Infinity", "-Infinity").
  */
 public final class TensorJson {
 
-  private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
-  private static final String VALID_TYPES =
+  static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+  static final String VALID_TYPES =
       Arrays.stream(DataType.values()).map(Enum::name).collect(Collectors.joining(", "));
 
   private TensorJson() {}
@@ -43,59 +47,45 @@ public final class TensorJson {
     }
   }
 
+  /**
+   * Reads the header of an input given as a JSON tree (its {@code data}, if any, is not read).
+   * For callers that hold a small tree already; inference requests are read with {@link
+   * TensorReader} straight from the body.
+   */
   public static Header parseHeader(JsonNode node) {
-    if (node == null || !node.isObject()) {
-      throw new TensorFormatException("each input must be a JSON object, got " + describe(node));
-    }
-    JsonNode nameNode = node.get("name");
-    if (nameNode == null || nameNode.isNull()) {
-      throw new TensorFormatException("an input is missing its 'name'");
-    }
-    if (!nameNode.isTextual()) {
-      throw new TensorFormatException("input 'name' must be a string, got " + describe(nameNode));
-    }
-    String name = nameNode.textValue();
-    String who = "input '" + name + "'";
-
-    JsonNode typeNode = node.get("datatype");
-    if (typeNode == null || typeNode.isNull()) {
-      throw new TensorFormatException(who + ": missing 'datatype'; expected one of " + VALID_TYPES);
-    }
-    DataType type = typeNode.isTextual() ? DataType.parse(typeNode.textValue()) : null;
-    if (type == null) {
-      String given = typeNode.isTextual() ? "\"" + typeNode.textValue() + "\"" : describe(typeNode);
-      throw new TensorFormatException(
-          who + ": unknown datatype " + given + "; expected one of " + VALID_TYPES);
-    }
-    long[] shape = parseShape(who, node.get("shape"));
-    return new Header(name, type, shape, checkedCount(who, shape));
+    return readTree(node, false).header();
   }
 
-  /** Parses one input tensor object of an inference request into little-endian raw bytes. */
+  /**
+   * Parses one input tensor object given as a JSON tree into little-endian raw bytes, with the
+   * same checks as {@link TensorReader}, which inference requests use directly.
+   */
   public static Tensor parseInput(JsonNode node) {
-    Header h = parseHeader(node);
-    String who = h.who();
-    String name = h.name();
-    DataType type = h.datatype();
-    long[] shape = h.shape();
-    long needed = h.elementCount();
+    return readTree(node, true).tensor();
+  }
 
-    JsonNode data = node.get("data");
-    if (data == null || data.isNull()) {
-      throw new TensorFormatException(who + ": missing 'data'");
+  private static TensorReader.Input readTree(JsonNode node, boolean decode) {
+    if (node == null || node.isMissingNode()) {
+      throw new TensorFormatException("each input must be a JSON object, got nothing");
     }
-    if (!data.isArray()) {
-      throw new TensorFormatException(who + ": 'data' must be an array, got " + describe(data));
+    JsonNode ordered = node;
+    if (node.isObject() && node.has("data")) {
+      // The reader needs the header before the data; a tree cannot be reopened at an offset.
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      node.fields().forEachRemaining(e -> {
+        if (!e.getKey().equals("data")) {
+          o.set(e.getKey(), e.getValue());
+        }
+      });
+      o.set("data", node.get("data"));
+      ordered = o;
     }
-    long have = countLeaves(data);
-    if (have != needed) {
-      throw new TensorFormatException(
-          who + ": data has " + have + " elements but shape " + shapeText(shape) + " needs " + needed);
+    try (JsonParser p = ordered.traverse()) {
+      p.nextToken();
+      return TensorReader.read(p, null, MemoryReservation.NONE, decode);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-
-    Encoder enc = new Encoder(who, type, (int) needed);
-    enc.encodeAll(data);
-    return new Tensor(name, type, shape, enc.bytes());
   }
 
   /**
@@ -146,6 +136,31 @@ public final class TensorJson {
   }
 
   /**
+   * An upper bound on the bytes {@link #writeOutput} writes for {@code t}: the longest text of
+   * each element (a float can take 16 characters with its comma, a BYTES byte 6 as an escape),
+   * so a server can refuse an output before building it. A bound, not a guess, so that the
+   * memory it protects is never exceeded.
+   */
+  public static long jsonSizeEstimate(Tensor t) {
+    long count = t.elementCount();
+    long perElement = switch (t.datatype()) {
+      case BOOL -> 6;
+      case UINT8 -> 4;
+      case INT8 -> 5;
+      case UINT16 -> 6;
+      case INT16 -> 7;
+      case UINT32 -> 11;
+      case INT32 -> 12;
+      case UINT64, INT64 -> 21;
+      case FP16, BF16, FP32 -> 16;
+      case FP64 -> 25;
+      case BYTES -> 3;
+    };
+    long text = t.datatype() == DataType.BYTES ? 6L * Math.max(0, t.data().length - 4L * count) : 0;
+    return 128 + t.name().length() * 6L + 21L * t.shape().length + count * perElement + text;
+  }
+
+  /**
    * Number of elements in BYTES-framed data (4-byte little-endian length, then the bytes).
    *
    * @throws TensorFormatException if an element's length prefix or body runs past the end
@@ -182,27 +197,7 @@ public final class TensorJson {
     return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]"));
   }
 
-  private static long[] parseShape(String who, JsonNode shapeNode) {
-    if (shapeNode == null || shapeNode.isNull()) {
-      throw new TensorFormatException(who + ": missing 'shape'");
-    }
-    if (!shapeNode.isArray()) {
-      throw new TensorFormatException(
-          who + ": 'shape' must be an array of non-negative integers, got " + describe(shapeNode));
-    }
-    long[] shape = new long[shapeNode.size()];
-    for (int i = 0; i < shape.length; i++) {
-      JsonNode d = shapeNode.get(i);
-      if (!d.isIntegralNumber() || !d.canConvertToLong() || d.longValue() < 0) {
-        throw new TensorFormatException(who + ": 'shape' must be an array of non-negative integers,"
-            + " but shape[" + i + "] is " + describe(d));
-      }
-      shape[i] = d.longValue();
-    }
-    return shape;
-  }
-
-  private static long checkedCount(String who, long[] shape) {
+  static long checkedCount(String who, long[] shape) {
     long n = 1;
     try {
       for (long d : shape) {
@@ -216,38 +211,6 @@ public final class TensorJson {
       throw new TensorFormatException(who + ": shape " + shapeText(shape) + " has too many elements");
     }
     return n;
-  }
-
-  private static long countLeaves(JsonNode node) {
-    if (!node.isArray()) {
-      return 1;
-    }
-    long n = 0;
-    for (JsonNode child : node) {
-      n += countLeaves(child);
-    }
-    return n;
-  }
-
-  /** Short, quoted description of a JSON value for error messages; long strings are cut. */
-  static String describe(JsonNode n) {
-    if (n == null || n.isMissingNode()) {
-      return "nothing";
-    }
-    if (n.isNull()) {
-      return "null";
-    }
-    if (n.isTextual()) {
-      String s = n.textValue();
-      return "the string \"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";
-    }
-    if (n.isArray()) {
-      return "an array";
-    }
-    if (n.isObject()) {
-      return "an object";
-    }
-    return n.asText();
   }
 
   private static void writeData(DataType type, byte[] data, int count, JsonGenerator g)
@@ -284,158 +247,19 @@ public final class TensorJson {
     }
   }
 
-  /** Encodes the leaves of a (possibly nested) data array in order, validating each one. */
-  private static final class Encoder {
-    private final String who;
-    private final DataType type;
-    private final ByteBuffer fixed;
-    private final ByteArrayOutputStream framed;
-    private int index;
-
-    Encoder(String who, DataType type, int count) {
-      this.who = who;
-      this.type = type;
-      if (type.fixedWidth()) {
-        this.fixed = ByteBuffer.allocate(count * type.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-        this.framed = null;
-      } else {
-        this.fixed = null;
-        this.framed = new ByteArrayOutputStream();
-      }
-    }
-
-    byte[] bytes() {
-      return fixed != null ? fixed.array() : framed.toByteArray();
-    }
-
-    void encodeAll(JsonNode node) {
-      if (node.isArray()) {
-        for (JsonNode child : node) {
-          encodeAll(child);
-        }
-      } else {
-        encode(node);
-        index++;
-      }
-    }
-
-    private void encode(JsonNode v) {
-      switch (type) {
-        case BOOL -> {
-          if (!v.isBoolean()) {
-            throw wrongKind(v, "true or false");
-          }
-          fixed.put((byte) (v.booleanValue() ? 1 : 0));
-        }
-        case UINT8, INT8 -> fixed.put((byte) integer(v));
-        case UINT16, INT16 -> fixed.putShort((short) integer(v));
-        case UINT32, INT32 -> fixed.putInt((int) integer(v));
-        case UINT64, INT64 -> fixed.putLong(integer(v));
-        case FP16 -> fixed.putShort(Half.toFp16(floatValue(v)));
-        case BF16 -> fixed.putShort(Half.toBf16(floatValue(v)));
-        case FP32 -> fixed.putFloat(floatValue(v));
-        case FP64 -> fixed.putDouble(doubleValue(v));
-        case BYTES -> {
-          if (!v.isTextual()) {
-            throw wrongKind(v, "a string");
-          }
-          byte[] utf8 = v.textValue().getBytes(StandardCharsets.UTF_8);
-          int len = utf8.length;
-          framed.write(len);
-          framed.write(len >>> 8);
-          framed.write(len >>> 16);
-          framed.write(len >>> 24);
-          framed.write(utf8, 0, len);
-        }
-      }
-    }
-
-    /** The value in range for the datatype, as a long whose low bytes are the encoding. */
-    private long integer(JsonNode v) {
-      if (!v.isNumber()) {
-        throw wrongKind(v, "an integer");
-      }
-      BigInteger big;
-      if (v.isIntegralNumber() && v.canConvertToLong()) {
-        long x = v.longValue();
-        if (x < min(type) || x > max(type)) {
-          throw outOfRange(v);
-        }
-        return x;
-      } else if (v.isIntegralNumber()) {
-        big = v.bigIntegerValue();
-      } else {
-        big = exactInteger(v);
-      }
-      boolean inRange = type == DataType.UINT64
-          ? big.signum() >= 0 && big.compareTo(UINT64_MAX) <= 0
-          : big.bitLength() < 64 && big.longValue() >= min(type) && big.longValue() <= max(type);
-      if (!inRange) {
-        throw outOfRange(v);
-      }
-      // For UINT64 above 2^63-1 this wraps to the negative long with the same 64 bits.
-      return big.longValue();
-    }
-
-    private BigInteger exactInteger(JsonNode v) {
-      if ((v.isDouble() || v.isFloat()) && !Double.isFinite(v.doubleValue())) {
-        throw wrongKind(v, "an integer");
-      }
-      BigDecimal d = v.decimalValue();
-      // Rejects absurd exponents before toBigIntegerExact would build a huge number.
-      if (d.precision() - d.scale() > 40) {
-        throw outOfRange(v);
-      }
-      try {
-        return d.toBigIntegerExact();
-      } catch (ArithmeticException e) {
-        throw wrongKind(v, "an integer");
-      }
-    }
-
-    private float floatValue(JsonNode v) {
-      double d = doubleValue(v);
-      float f = (float) d;
-      float back = type == DataType.FP16 ? Half.fromFp16(Half.toFp16(f))
-          : type == DataType.BF16 ? Half.fromBf16(Half.toBf16(f)) : f;
-      if (Float.isInfinite(back)) {
-        throw outOfRange(v);
-      }
-      return f;
-    }
-
-    private double doubleValue(JsonNode v) {
-      if (!v.isNumber()) {
-        throw wrongKind(v, "a number");
-      }
-      double d = v.doubleValue();
-      if (Double.isInfinite(d)) {
-        throw outOfRange(v);
-      }
-      return d;
-    }
-
-    private TensorFormatException wrongKind(JsonNode v, String wanted) {
-      return new TensorFormatException(
-          who + ": data element " + index + " is " + describe(v) + ", but " + type + " needs " + wanted);
-    }
-
-    private TensorFormatException outOfRange(JsonNode v) {
-      String range = switch (type) {
-        case FP16 -> "-65504..65504";
-        case BF16 -> "±3.3895314E38";
-        case FP32 -> "±3.4028235E38";
-        case FP64 -> "±1.7976931348623157E308";
-        case UINT64 -> "0.." + UINT64_MAX;
-        default -> min(type) + ".." + max(type);
-      };
-      return new TensorFormatException(
-          who + ": data element " + index + " is " + describe(v) + ", outside the " + type
-              + " range " + range);
-    }
+  /** The accepted range of a datatype, as error messages state it. */
+  static String range(DataType type) {
+    return switch (type) {
+      case FP16 -> "-65504..65504";
+      case BF16 -> "±3.3895314E38";
+      case FP32 -> "±3.4028235E38";
+      case FP64 -> "±1.7976931348623157E308";
+      case UINT64 -> "0.." + UINT64_MAX;
+      default -> min(type) + ".." + max(type);
+    };
   }
 
-  private static long min(DataType t) {
+  static long min(DataType t) {
     return switch (t) {
       case INT8 -> Byte.MIN_VALUE;
       case INT16 -> Short.MIN_VALUE;
@@ -445,7 +269,7 @@ public final class TensorJson {
     };
   }
 
-  private static long max(DataType t) {
+  static long max(DataType t) {
     return switch (t) {
       case INT8 -> Byte.MAX_VALUE;
       case INT16 -> Short.MAX_VALUE;

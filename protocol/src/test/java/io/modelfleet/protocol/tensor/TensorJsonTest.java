@@ -250,7 +250,7 @@ class TensorJsonTest {
     assertRejects(input("FP32", "[2,3]", "[1,2,3,4,5]"),
         "input 'x': data has 5 elements but shape [2,3] needs 6");
     assertRejects(input("FP32", "[2,2]", "[[1,2],[3,4,5]]"),
-        "input 'x': data has 5 elements but shape [2,2] needs 4");
+        "input 'x': data has more than 4 elements but shape [2,2] needs 4");
   }
 
   @Test

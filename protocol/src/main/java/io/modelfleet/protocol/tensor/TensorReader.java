@@ -1,0 +1,397 @@
+package io.modelfleet.protocol.tensor;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Reads one input tensor object of an inference request from a streaming {@link JsonParser}
+ * straight into its little-endian buffer, never through a tree of JSON nodes: a request holds
+ * about as much memory as its tensors' real size, not the size of the JSON text's object graph.
+ *
+ * <p>Everything is checked while it is read. The element count can never pass the shape's
+ * product, the first element of the wrong kind (a {@code {}} in an FP32 tensor) fails before any
+ * buffer is allocated, and every buffer is announced to a {@link MemoryReservation} before it is
+ * allocated. {@code data} may be flat or nested (it is read row-major), but all its elements must
+ * sit at one depth, no deeper than the shape's rank.
+ *
+ * <p>Members may come in any order. When {@code data} comes before {@code name}, {@code datatype}
+ * or {@code shape}, it is skipped (which allocates nothing) and read again from its byte offset
+ * once the object ends, through the caller's {@link Source}.
+ *
+ * <p>Floats accept what {@link TensorJson#writeOutput} writes for non-finite values, the strings
+ * {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}, and the bare literals {@code NaN},
+ * {@code Infinity} and {@code -Infinity} that some clients send (when the parser allows them), so
+ * that a response can be sent back as a request. A finite literal too large for its type is
+ * still refused: {@code 1e39} for FP32 is a mistake, not infinity.
+ */
+public final class TensorReader {
+
+  /**
+   * Heap bytes a BYTES element costs beyond its own bytes while it is served: ONNX Runtime's Java
+   * API takes strings, so each element becomes a {@code String} and its array (about 56 bytes
+   * for a short one) on the way in, and again on the way out. Counting it keeps a body of
+   * millions of one-character strings from passing as a small request.
+   */
+  public static final int BYTES_ELEMENT_OVERHEAD = 64;
+
+  /** More dimensions than any model uses (NumPy allows 64); bounds the shape array. */
+  public static final int MAX_RANK = 64;
+
+  private TensorReader() {}
+
+  /** Opens a parser on the same JSON text, positioned before the token at {@code byteOffset}. */
+  @FunctionalInterface
+  public interface Source {
+    JsonParser parserAt(long byteOffset) throws IOException;
+  }
+
+  /**
+   * One input object: its validated header and either its decoded data or, for an input whose
+   * values follow the JSON (Triton's binary extension), the size of its binary section.
+   *
+   * @param data the tensor's bytes, or null for a binary input
+   * @param binaryDataSize the {@code binary_data_size} parameter, or -1 for a JSON input
+   */
+  public record Input(TensorJson.Header header, byte[] data, long binaryDataSize) {
+    public boolean binary() {
+      return data == null;
+    }
+
+    /** The tensor of a JSON input. */
+    public Tensor tensor() {
+      if (data == null) {
+        throw new TensorFormatException(header.who() + ": missing 'data'");
+      }
+      return new Tensor(header.name(), header.datatype(), header.shape(), data);
+    }
+  }
+
+  /**
+   * Reads the input object whose first token is the parser's current token and leaves the
+   * parser on its closing brace.
+   *
+   * @param source reopens the text when {@code data} precedes the header; null when the caller
+   *     guarantees it does not (a tree reordered with {@code data} last)
+   * @throws TensorFormatException naming the input and field for any malformed input
+   * @throws IOException for JSON syntax errors
+   */
+  public static Input read(JsonParser p, Source source, MemoryReservation budget) throws IOException {
+    return read(p, source, budget, true);
+  }
+
+  static Input read(JsonParser p, Source source, MemoryReservation budget, boolean decode) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw new TensorFormatException("each input must be a JSON object, got " + describe(p));
+    }
+    Fields f = new Fields();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (field) {
+        case "name" -> f.name(p, t);
+        case "datatype" -> f.datatype(p, t);
+        case "shape" -> f.shape(p, t);
+        case "parameters" -> f.parameters(p, t);
+        case "data" -> {
+          if (f.dataSeen) {
+            throw new TensorFormatException(f.who() + ": 'data' is given more than once");
+          }
+          f.dataSeen = t != JsonToken.VALUE_NULL;
+          if (t == JsonToken.VALUE_NULL) {
+            continue;
+          }
+          if (t != JsonToken.START_ARRAY) {
+            f.dataProblem = describe(p);
+          } else if (!decode) {
+            p.skipChildren();
+          } else if (f.headerComplete() || source == null) {
+            f.data = readData(p, f.header(), budget);
+          } else {
+            f.dataOffset = p.currentTokenLocation().getByteOffset();
+            p.skipChildren();
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    return f.finish(source, budget, decode);
+  }
+
+  /** The raw members of an input object, validated in a fixed order once they are all known. */
+  private static final class Fields {
+    private String name;
+    private String nameProblem;
+    private boolean typeSeen;
+    private String typeText;
+    private String typeProblem;
+    private boolean shapeSeen;
+    private long[] shape;
+    private String shapeProblem;
+    private String parametersProblem;
+    private boolean sizeSeen;
+    private long size = -1;
+    private String sizeProblem;
+    private boolean dataSeen;
+    private String dataProblem;
+    private long dataOffset = -1;
+    private byte[] data;
+    private TensorJson.Header header;
+
+    String who() {
+      return name != null ? "input '" + name + "'" : "an input";
+    }
+
+    boolean headerComplete() {
+      return (name != null || nameProblem != null) && typeSeen && shapeSeen;
+    }
+
+    void name(JsonParser p, JsonToken t) throws IOException {
+      name = null;
+      nameProblem = null;
+      if (t == JsonToken.VALUE_STRING) {
+        name = p.getText();
+      } else if (t != JsonToken.VALUE_NULL) {
+        nameProblem = describe(p);
+      }
+    }
+
+    void datatype(JsonParser p, JsonToken t) throws IOException {
+      typeSeen = t != JsonToken.VALUE_NULL;
+      typeText = t == JsonToken.VALUE_STRING ? p.getText() : null;
+      typeProblem = t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NULL ? null : describe(p);
+    }
+
+    void shape(JsonParser p, JsonToken t) throws IOException {
+      shapeSeen = t != JsonToken.VALUE_NULL;
+      shape = null;
+      shapeProblem = null;
+      if (t == JsonToken.VALUE_NULL) {
+        return;
+      }
+      if (t != JsonToken.START_ARRAY) {
+        shapeProblem = "got " + describe(p);
+        return;
+      }
+      long[] dims = new long[4];
+      int n = 0;
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        JsonToken d = p.currentToken();
+        boolean ok = d == JsonToken.VALUE_NUMBER_INT
+            && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER && p.getLongValue() >= 0;
+        if (!ok) {
+          shapeProblem = "but shape[" + n + "] is " + describe(p);
+          skipRestOfArray(p);
+          return;
+        }
+        if (n == MAX_RANK) {
+          shapeProblem = "but it has more than " + MAX_RANK + " dimensions";
+          skipRestOfArray(p);
+          return;
+        }
+        if (n == dims.length) {
+          dims = Arrays.copyOf(dims, n * 2);
+        }
+        dims[n++] = p.getLongValue();
+      }
+      shape = Arrays.copyOf(dims, n);
+    }
+
+    void parameters(JsonParser p, JsonToken t) throws IOException {
+      if (t == JsonToken.VALUE_NULL) {
+        return;
+      }
+      if (t != JsonToken.START_OBJECT) {
+        parametersProblem = kind(p);
+        return;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        JsonToken v = p.nextToken();
+        if (!key.equals("binary_data_size")) {
+          p.skipChildren();
+          continue;
+        }
+        sizeSeen = true;
+        size = -1;
+        sizeProblem = null;
+        if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+            && p.getLongValue() >= 0) {
+          size = p.getLongValue();
+        } else {
+          sizeProblem = kind(p);
+        }
+      }
+    }
+
+    TensorJson.Header header() {
+      if (header != null) {
+        return header;
+      }
+      if (name == null && nameProblem == null) {
+        throw new TensorFormatException("an input is missing its 'name'");
+      }
+      if (nameProblem != null) {
+        throw new TensorFormatException("input 'name' must be a string, got " + nameProblem);
+      }
+      String who = who();
+      if (!typeSeen) {
+        throw new TensorFormatException(who + ": missing 'datatype'; expected one of " + TensorJson.VALID_TYPES);
+      }
+      DataType type = typeText == null ? null : DataType.parse(typeText);
+      if (type == null) {
+        String given = typeText != null ? "\"" + typeText + "\"" : typeProblem;
+        throw new TensorFormatException(
+            who + ": unknown datatype " + given + "; expected one of " + TensorJson.VALID_TYPES);
+      }
+      if (!shapeSeen) {
+        throw new TensorFormatException(who + ": missing 'shape'");
+      }
+      if (shapeProblem != null) {
+        throw new TensorFormatException(who + ": 'shape' must be an array of non-negative integers, " + shapeProblem);
+      }
+      header = new TensorJson.Header(name, type, shape, TensorJson.checkedCount(who, shape));
+      return header;
+    }
+
+    Input finish(Source source, MemoryReservation budget, boolean decode) throws IOException {
+      if (parametersProblem != null) {
+        String who = name != null ? "input '" + name + "'" : "an input";
+        throw new TensorFormatException(who + ": 'parameters' must be a JSON object, got " + parametersProblem);
+      }
+      TensorJson.Header h = header();
+      if (sizeSeen) {
+        if (sizeProblem != null) {
+          throw new TensorFormatException(
+              h.who() + ": 'binary_data_size' must be a non-negative integer, got " + sizeProblem);
+        }
+        if (dataSeen) {
+          throw new TensorFormatException(h.who() + " has both 'data' and 'binary_data_size'; send its values one way");
+        }
+        return new Input(h, null, size);
+      }
+      if (!dataSeen) {
+        throw new TensorFormatException(h.who() + ": missing 'data'");
+      }
+      if (dataProblem != null) {
+        throw new TensorFormatException(h.who() + ": 'data' must be an array, got " + dataProblem);
+      }
+      if (!decode) {
+        return new Input(h, new byte[0], -1);
+      }
+      if (data == null) {
+        try (JsonParser again = source.parserAt(dataOffset)) {
+          again.nextToken();
+          data = readData(again, h, budget);
+        }
+      }
+      return new Input(h, data, -1);
+    }
+  }
+
+  /** Reads the array the parser is on into a buffer for {@code h}; leaves the parser on its end. */
+  static byte[] readData(JsonParser p, TensorJson.Header h, MemoryReservation budget) throws IOException {
+    ElementSink sink = ElementSink.of(h, budget);
+    int rank = h.shape().length;
+    int maxDepth = Math.max(1, rank);
+    long needed = h.elementCount();
+    int depth = 1;
+    int leafDepth = -1;
+    long index = 0;
+    while (depth > 0) {
+      JsonToken t = p.nextToken();
+      if (t == JsonToken.START_ARRAY) {
+        depth++;
+        if (depth > maxDepth) {
+          throw new TensorFormatException(h.who() + ": data is nested " + depth + " deep but shape "
+              + TensorJson.shapeText(h.shape()) + " has " + rank + " dimension" + (rank == 1 ? "" : "s"));
+        }
+        if (leafDepth != -1 && depth > leafDepth) {
+          throw mixedDepths(h, index, depth, leafDepth);
+        }
+      } else if (t == JsonToken.END_ARRAY) {
+        depth--;
+      } else if (t == null) {
+        throw new TensorFormatException(h.who() + ": 'data' ends before its closing bracket");
+      } else {
+        if (leafDepth == -1) {
+          leafDepth = depth;
+        } else if (depth != leafDepth) {
+          throw mixedDepths(h, index, depth, leafDepth);
+        }
+        if (index == needed) {
+          throw new TensorFormatException(h.who() + ": data has more than " + needed + " elements but shape "
+              + TensorJson.shapeText(h.shape()) + " needs " + needed);
+        }
+        sink.put(p, t, index);
+        index++;
+      }
+    }
+    if (index != needed) {
+      throw new TensorFormatException(h.who() + ": data has " + index + " elements but shape "
+          + TensorJson.shapeText(h.shape()) + " needs " + needed);
+    }
+    return sink.finish();
+  }
+
+  private static TensorFormatException mixedDepths(TensorJson.Header h, long index, int depth, int leafDepth) {
+    return new TensorFormatException(h.who() + ": data element " + index + " is nested " + depth
+        + " deep where earlier elements are nested " + leafDepth + " deep; send 'data' flat, or nested"
+        + " the same way throughout like shape " + TensorJson.shapeText(h.shape()));
+  }
+
+  private static void skipRestOfArray(JsonParser p) throws IOException {
+    p.skipChildren();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      p.skipChildren();
+    }
+  }
+
+  /**
+   * A short description of the current value for error messages ({@code the string "abc"},
+   * {@code an object}, {@code 2.5}); skips a container's contents.
+   */
+  public static String describe(JsonParser p) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == null) {
+      return "nothing";
+    }
+    return switch (t) {
+      case VALUE_NULL -> "null";
+      case VALUE_STRING -> "the string \"" + clip(p.getText()) + "\"";
+      case START_ARRAY -> {
+        p.skipChildren();
+        yield "an array";
+      }
+      case START_OBJECT -> {
+        p.skipChildren();
+        yield "an object";
+      }
+      case VALUE_TRUE -> "true";
+      case VALUE_FALSE -> "false";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> clip(p.getText());
+      default -> "nothing";
+    };
+  }
+
+  /**
+   * The kind of the current value in the gateway's words ({@code a string}, {@code the number
+   * -4}, {@code an array}); skips a container's contents.
+   */
+  public static String kind(JsonParser p) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == null) {
+      return "nothing";
+    }
+    return switch (t) {
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "the number " + clip(p.getText());
+      default -> describe(p);
+    };
+  }
+
+  private static String clip(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+  }
+}
