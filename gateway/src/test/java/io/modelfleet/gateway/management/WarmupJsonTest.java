@@ -53,7 +53,7 @@ class WarmupJsonTest {
   @Test
   void inlineDataIsEncodedAndRepeatedPerBatchRow() {
     WarmupSample.Input in = parse("[{\"name\":\"given\",\"batch_size\":2,\"inputs\":{\"x\":{\"data_type\":\"TYPE_FP32\","
-        + "\"dims\":[2],\"input_data\":[1.5,[2]]}}}]", 4).get(0).inputs().get(0);
+        + "\"dims\":[2],\"input_data\":[1.5,2]}}}]", 4).get(0).inputs().get(0);
     assertEquals(WarmupSample.Fill.DATA, in.fill());
     assertArrayEquals(new long[] {2, 2}, in.shape());
     assertArrayEquals(Tensors.ofFloats("x", new long[] {2, 2}, 1.5f, 2f, 1.5f, 2f).data(), in.data());
@@ -82,7 +82,7 @@ class WarmupJsonTest {
     assertEquals("'model_warmup[0].inputs.x.dims[0]' must be a non-negative integer (warm-up shapes are concrete;"
             + " -1 is not allowed), got the number -1",
         reject("[{\"name\":\"s\",\"inputs\":{\"x\":{\"data_type\":\"TYPE_FP32\",\"dims\":[-1],\"zero_data\":true}}}]"));
-    assertEquals("'model_warmup[0].inputs.x.input_data': input 'x': data has 3 elements but shape [2] needs 2",
+    assertEquals("'model_warmup[0].inputs.x.input_data': input 'x': data has more than 2 elements but shape [2] needs 2",
         reject("[{\"name\":\"s\",\"inputs\":{\"x\":{\"data_type\":\"TYPE_FP32\",\"dims\":[2],\"input_data\":[1,2,3]}}}]"));
   }
 }
