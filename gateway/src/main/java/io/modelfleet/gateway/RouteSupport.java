@@ -12,6 +12,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.javadsl.Source;
@@ -61,6 +62,14 @@ public abstract class RouteSupport extends AllDirectives {
         throw tooLarge();
       }
       BodyAdmission admission = BodyAdmission.get(system);
+      // A small body usually arrives with its head (a strict entity): admitted at once when there
+      // is room, it needs no stream and no future. The rest take the general path below.
+      if (entity instanceof HttpEntity.Strict strict && declared.isPresent()) {
+        BodyAdmission.Ticket now = admission.admitNow(declared.getAsLong() * bytesPerByte);
+        if (now != null) {
+          return inner.apply(strict.getData(), now);
+        }
+      }
       CompletionStage<Admitted> admitted = admission.admit(declared.orElse(0) * bytesPerByte)
           .exceptionallyCompose(refused -> entity.discardBytes(mat).completionStage()
               .handle((done, ignored) -> {

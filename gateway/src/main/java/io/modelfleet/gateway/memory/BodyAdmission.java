@@ -90,6 +90,18 @@ public final class BodyAdmission {
     return ticket;
   }
 
+  /**
+   * A ticket for {@code declaredBytes} if they fit at once without waiting behind anyone, else
+   * null (the caller then takes {@link #admit}). No future, no timer: this is every request's path
+   * while the node has room.
+   */
+  public Ticket admitNow(long declaredBytes) {
+    if (declaredBytes > budget.capacity()) {
+      return null;
+    }
+    return budget.tryAcquireFirst(declaredBytes) ? new Ticket(declaredBytes) : null;
+  }
+
   /** What one admitted request holds; released once, whatever happens to the request. */
   public final class Ticket implements MemoryReservation {
     private final AtomicLong held;

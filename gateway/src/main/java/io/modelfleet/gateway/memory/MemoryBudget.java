@@ -78,6 +78,19 @@ public final class MemoryBudget {
    * More bytes for a request already admitted (its decoded tensors, a chunk of its body): granted
    * only if they fit now. It may pass queued requests: finishing admitted work is what frees room.
    */
+  /**
+   * {@code bytes} for a new request if they fit now and nobody is queued before it (the same rule
+   * as {@link #acquire}, without queueing): the fast path of a body that has already arrived.
+   */
+  public synchronized boolean tryAcquireFirst(long bytes) {
+    checkFits(bytes);
+    if (bytes == 0 || (queue.isEmpty() && used + bytes <= capacity)) {
+      used += bytes;
+      return true;
+    }
+    return false;
+  }
+
   public synchronized boolean tryAcquire(long bytes) {
     if (bytes < 0) {
       throw new IllegalArgumentException("negative reservation " + bytes);

@@ -71,8 +71,9 @@ public final class OipRoutes extends RouteSupport {
         path("ready", () -> get(() -> respond(caller, ready(model, version)))),
         path("infer", () -> post(() -> withRequestTimeout(inferRequestTimeout, () ->
             optionalHeaderValueByName(BinaryRequest.HEADER, headerLength ->
-                budgetedBody(1, (body, ticket) -> releasedAfter(ticket, () ->
-                    infer(caller, model, version, headerLength.orElse(null), body, ticket))))))));
+                // infer() releases the ticket itself once its answer exists, whatever happens.
+                budgetedBody(1, (body, ticket) ->
+                    infer(caller, model, version, headerLength.orElse(null), body, ticket)))))));
   }
 
   private CompletionStage<HttpResponse> metadata(String model, String version) {

@@ -20,6 +20,20 @@ import org.junit.jupiter.api.Test;
 class MemoryBudgetTest {
 
   @Test
+  void theFastPathTakesRoomOnlyWhenNobodyIsQueued() {
+    MemoryBudget b = new MemoryBudget(100);
+    assertTrue(b.tryAcquireFirst(60));
+    assertFalse(b.tryAcquireFirst(50), "does not fit");
+    var queued = b.acquire(50);
+    assertFalse(queued.isDone());
+    assertFalse(b.tryAcquireFirst(10), "10 bytes fit, but a queued request comes first");
+    b.release(60);
+    assertTrue(queued.isDone(), "the queued request got the room");
+    assertTrue(b.tryAcquireFirst(10));
+    assertEquals(60, b.used());
+  }
+
+  @Test
   void grantsWhatFitsAndQueuesTheRestInOrder() {
     MemoryBudget b = new MemoryBudget(100);
     CompletableFuture<Void> a = b.acquire(60);
