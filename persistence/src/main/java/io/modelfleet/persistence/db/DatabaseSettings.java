@@ -61,9 +61,18 @@ public record DatabaseSettings(Dialect dialect, String url, String user, String 
     return new DatabaseSettings(dialect, url, user, c.getString("password"), c.getInt("pool-size"), c.getBoolean("create-schema"));
   }
 
-  /** {@code url} with {@code ;WRITE_DELAY=0} appended unless it sets WRITE_DELAY itself (see the class comment). */
+  /**
+   * {@code url} with {@code ;WRITE_DELAY=0} (see the class comment) and {@code ;DB_CLOSE_ON_EXIT=FALSE}
+   * appended, each unless the URL sets it itself.
+   */
   static String durableH2(String url) {
-    return url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
+    String upper = url.toUpperCase(java.util.Locale.ROOT);
+    String out = upper.contains(";WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
+    // H2 otherwise closes the database from its own JVM shutdown hook, at the first moment of a
+    // SIGTERM, while Pekko's coordinated shutdown still drains, hands over and reads the journal;
+    // the node then logs failures and restarts its controller on the way out. The connection
+    // pool closes it when the actor system terminates instead.
+    return upper.contains(";DB_CLOSE_ON_EXIT=") ? out : out + ";DB_CLOSE_ON_EXIT=FALSE";
   }
 
   /** pekko-persistence-jdbc configuration: one shared Slick database for journal, snapshots and queries. */
