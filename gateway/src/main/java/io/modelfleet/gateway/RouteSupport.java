@@ -13,6 +13,8 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.javadsl.Source;
@@ -76,31 +78,12 @@ public abstract class RouteSupport extends AllDirectives {
                 throw new CompletionException(ErrorHandling.unwrap(refused));
               }))
           .thenCompose(ticket -> {
-            Source<ByteString, ?> data = entity.withSizeLimit(maxJsonBody).getDataBytes();
-            // A body without a length is charged as it arrives; once refused, the rest is read
-            // and dropped, so that the client gets the answer rather than a reset connection.
-            AtomicReference<ApiException> refused = new AtomicReference<>();
-            if (declared.isEmpty()) {
-              data = data.map(chunk -> {
-                if (refused.get() != null) {
-                  return ByteString.emptyByteString();
-                }
-                try {
-                  ticket.reserveBody(chunk.size() * bytesPerByte);
-                  return chunk;
-                } catch (ApiException e) {
-                  refused.set(e);
-                  return ByteString.emptyByteString();
-                }
-              });
+            try {
+              return readWhole(entity, declared, bytesPerByte, ticket, mat);
+            } catch (RuntimeException | Error e) {
+              ticket.release();
+              throw e;
             }
-            return data.runFold(ByteString.emptyByteString(), ByteString::concat, mat).handle((body, failure) -> {
-              if (failure != null || refused.get() != null) {
-                ticket.release();
-                throw new CompletionException(failure != null ? failure : refused.get());
-              }
-              return new Admitted(body, ticket);
-            });
           });
       return onComplete(admitted, result -> {
         if (result.isFailure()) {
@@ -116,6 +99,36 @@ public abstract class RouteSupport extends AllDirectives {
         return inner.apply(result.get().body(), result.get().ticket());
       });
     })));
+  }
+
+  /** Reads the admitted body whole; releases {@code ticket} itself when the read fails. */
+  private CompletionStage<Admitted> readWhole(RequestEntity entity, OptionalLong declared, long bytesPerByte,
+      BodyAdmission.Ticket ticket, Materializer mat) {
+    Source<ByteString, ?> data = entity.withSizeLimit(maxJsonBody).getDataBytes();
+    // A body without a length is charged as it arrives; once refused, the rest is read
+    // and dropped, so that the client gets the answer rather than a reset connection.
+    AtomicReference<ApiException> refused = new AtomicReference<>();
+    if (declared.isEmpty()) {
+      data = data.map(chunk -> {
+        if (refused.get() != null) {
+          return ByteString.emptyByteString();
+        }
+        try {
+          ticket.reserveBody(chunk.size() * bytesPerByte);
+          return chunk;
+        } catch (ApiException e) {
+          refused.set(e);
+          return ByteString.emptyByteString();
+        }
+      });
+    }
+    return data.runFold(ByteString.emptyByteString(), ByteString::concat, mat).handle((body, failure) -> {
+      if (failure != null || refused.get() != null) {
+        ticket.release();
+        throw new CompletionException(failure != null ? failure : refused.get());
+      }
+      return new Admitted(body, ticket);
+    });
   }
 
   /** Runs {@code inner} and releases {@code ticket} once its result exists, whatever it is. */

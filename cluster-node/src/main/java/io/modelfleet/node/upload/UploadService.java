@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -81,14 +82,19 @@ public final class UploadService implements ModelUploads {
     return store.receive(body, Materializer.matFromSystem(system), ioDispatcher, ioExecutor)
         .thenCompose(received -> {
           CompletionStage<UploadOutcome> outcome;
+          AtomicBoolean registrationSent = new AtomicBoolean();
           try {
-            outcome = register(model, version, received, meta);
+            outcome = register(model, version, received, meta, registrationSent);
           } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
           }
           return outcome.whenComplete((done, err) -> {
             if (err == null && done instanceof UploadOutcome.Stored) {
               received.keep();
+            } else if (err != null && registrationSent.get()) {
+              // No answer to a registration that was sent: the version may be registered after
+              // all, so its file stays for the orphan collector to judge against the journal.
+              received.abandon();
             } else {
               received.discard();
             }
@@ -106,7 +112,8 @@ public final class UploadService implements ModelUploads {
         });
   }
 
-  private CompletionStage<UploadOutcome> register(String model, String version, Received received, RequestMeta meta) {
+  private CompletionStage<UploadOutcome> register(String model, String version, Received received, RequestMeta meta,
+      AtomicBoolean registrationSent) {
     if (received.placement() == Received.Placement.REPAIRED) {
       log.warn("Upload of {}/{} repaired the corrupt local copy of {}", model, version, received.artifact().digest());
     }
@@ -126,8 +133,11 @@ public final class UploadService implements ModelUploads {
             }
             return signature;
           }, ioExecutor)
-          .thenCompose(signature -> entity.<ModelReply>ask(r -> new ModelCommand.RegisterVersion(version, digest,
-              received.artifact().size(), signature.inputs(), signature.outputs(), meta, r), askTimeout))
+          .thenCompose(signature -> {
+            registrationSent.set(true);
+            return entity.<ModelReply>ask(r -> new ModelCommand.RegisterVersion(version, digest,
+                received.artifact().size(), signature.inputs(), signature.outputs(), meta, r), askTimeout);
+          })
           .thenApply(UploadService::outcome);
     });
   }

@@ -149,6 +149,9 @@ class StoreFaultsIT {
   @Test
   void anEmptyRegistryFileStopsTheNodeWithTheWayOut(@TempDir Path dataDir) throws Exception {
     Files.createDirectories(dataDir);
+    // A registry lived here (its id marker says so) and its file is now empty. Without the marker
+    // and without model files, an empty file is an interrupted first start and is replaced.
+    Files.writeString(dataDir.resolve("registry-id"), "id=" + java.util.UUID.randomUUID() + "\n");
     Files.write(dataDir.resolve("registry.mv.db"), new byte[0]);
     try (NodeProcess p = NodeProcess.start(dataDir, Map.of())) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

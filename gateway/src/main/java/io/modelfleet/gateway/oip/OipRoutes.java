@@ -125,6 +125,10 @@ public final class OipRoutes extends RouteSupport {
       response = e.status() == 400 ? unlessUnknown(model, version, e) : CompletableFuture.failedFuture(e);
     } catch (RuntimeException e) {
       response = CompletableFuture.failedFuture(e);
+    } catch (Error e) {
+      // An OutOfMemoryError while decoding is exactly when the budget must not lose this share.
+      ticket.release();
+      throw e;
     }
     return respond(caller, response.whenComplete((r, e) -> ticket.release()));
   }

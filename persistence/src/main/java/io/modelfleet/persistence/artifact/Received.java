@@ -56,4 +56,16 @@ public final class Received {
       store.discard(artifact.digest(), placement == Placement.CREATED);
     }
   }
+
+  /**
+   * Whether the upload was registered is unknown (the registration was sent, but its answer did
+   * not arrive: an ask timeout, an entity moving). The registry may well have persisted it, so
+   * the file must not be deleted now: the lease ends and the orphan collector, which reads the
+   * journal, decides later.
+   */
+  public void abandon() {
+    if (ended.compareAndSet(false, true)) {
+      store.discard(artifact.digest(), false);
+    }
+  }
 }

@@ -67,6 +67,10 @@ public record DatabaseSettings(Dialect dialect, String url, String user, String 
    */
   static String durableH2(String url) {
     String upper = url.toUpperCase(java.util.Locale.ROOT);
+    if (upper.startsWith("JDBC:H2:TCP:") || upper.startsWith("JDBC:H2:SSL:")) {
+      // A server-mode database: its server owns these settings (and setting them needs admin rights).
+      return url;
+    }
     String out = upper.contains(";WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
     // H2 otherwise closes the database from its own JVM shutdown hook, at the first moment of a
     // SIGTERM, while Pekko's coordinated shutdown still drains, hands over and reads the journal;

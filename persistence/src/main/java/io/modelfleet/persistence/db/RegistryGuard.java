@@ -105,6 +105,18 @@ public final class RegistryGuard {
       } catch (IOException e) {
         throw refuse("the registry database " + f + " cannot be read: " + e, restoreOrMove(name), e);
       }
+      if (size == 0 && marker.isEmpty() && !hasArtifacts()) {
+        // Nothing says a registry ever lived here: a node killed during its very first start,
+        // after H2 created the file and before it wrote a byte. Starting afresh loses nothing.
+        log.warn("The registry database {} is empty, and this data directory holds no registry id and no model "
+            + "files: treating it as a first start that was interrupted, and creating a new registry", f);
+        try {
+          Files.delete(f);
+        } catch (IOException e) {
+          throw refuse("the empty registry database " + f + " cannot be removed: " + e, restoreOrMove(name), e);
+        }
+        return;
+      }
       if (size == 0) {
         throw refuse("the registry database " + f + " is empty (0 bytes): its models, versions, deployments and "
             + "history are gone, and starting would show an empty registry", restoreOrMove(name), null);

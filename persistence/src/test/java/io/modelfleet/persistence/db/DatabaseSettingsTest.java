@@ -33,6 +33,11 @@ class DatabaseSettingsTest {
   }
 
   @Test
+  void aServerModeH2UrlIsLeftToItsServer() {
+    assertEquals("jdbc:h2:tcp://db/reg", DatabaseSettings.durableH2("jdbc:h2:tcp://db/reg"));
+  }
+
+  @Test
   void postgresUrlIsUntouched() {
     var config = ConfigFactory.parseMap(Map.of("modelfleet.database.url", "jdbc:postgresql://db/m"))
         .withFallback(ConfigFactory.load());

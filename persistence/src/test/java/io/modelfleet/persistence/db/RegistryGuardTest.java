@@ -62,6 +62,15 @@ class RegistryGuardTest {
   }
 
   @Test
+  void anEmptyFileFromAnInterruptedFirstStartIsReplacedByANewRegistry() throws Exception {
+    Files.createDirectories(dir);
+    Files.write(dir.resolve("registry.mv.db"), new byte[0]);
+    start();
+    assertTrue(marker().contains("id="), "a new registry was created");
+    assertTrue(Files.size(dir.resolve("registry.mv.db")) > 0);
+  }
+
+  @Test
   void aMissingRegistryFileIsRefusedWhenTheMarkerSaysOneExisted() throws Exception {
     start();
     Files.delete(dir.resolve("registry.mv.db"));
