@@ -4,17 +4,12 @@ import ai.onnxruntime.OrtEnvironment;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.modelfleet.gateway.GatewayServer;
-import io.modelfleet.gateway.GatewaySettings;
-import io.modelfleet.node.cluster.NodeInfoPublisher;
 import io.modelfleet.node.demo.DemoBootstrap;
 import io.modelfleet.node.device.DeviceInventory;
 import io.modelfleet.node.ort.OrtRuntime;
 import io.modelfleet.node.ort.OrtSettings;
 import io.modelfleet.node.placement.DeploymentController;
 import io.modelfleet.node.replica.ReplicaContext;
-import io.modelfleet.node.replica.ReplicaStarter;
-import io.modelfleet.node.cluster.ShutdownDrain;
-import io.modelfleet.node.replica.OneShardPerReplica;
 import io.modelfleet.node.replica.ReplicaEntity;
 import io.modelfleet.node.replica.ReplicaSettings;
 import io.modelfleet.node.upload.UploadService;
@@ -27,8 +22,6 @@ import io.modelfleet.persistence.db.RegistryGuard;
 import io.modelfleet.persistence.registry.JournalCatalog;
 import io.modelfleet.persistence.registry.ModelEntity;
 import io.modelfleet.persistence.registry.RegisteredDigests;
-import io.modelfleet.protocol.model.ModelCommand;
-import io.modelfleet.protocol.replica.ReplicaCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -40,11 +33,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
-import org.apache.pekko.util.Timeout;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
@@ -107,25 +95,11 @@ public final class FleetNode implements AutoCloseable {
       String nodeAddress = cluster.selfMember().address().toString();
       ReplicaContext rc = new ReplicaContext(store, shared, devices, env, OrtSettings.fromConfig(full), replicaSettings, ort, nodeAddress);
 
+      // Entities live on workers only; on a gateway-only node these start proxies.
+      ModelEntity.initSharding(system, ClusterSettings.WORKER);
+      ReplicaEntity.initSharding(system, rc, ClusterSettings.WORKER, replicaSettings.askTimeout());
       if (clusterSettings.roles().contains(ClusterSettings.WORKER)) {
-        system.systemActorOf(NodeInfoPublisher.create(devices, clusterSettings.roles(), nodeAddress,
-            full.getDuration("modelfleet.cluster.node-info-interval"), IO_DISPATCHER), "node-info", org.apache.pekko.actor.typed.Props.empty());
-      }
-      ClusterSharding sharding = ClusterSharding.get(system);
-      // Entities live on workers only; on a gateway-only node these calls start proxies.
-      sharding.init(Entity.of(ModelCommand.TYPE_KEY, ec -> ModelEntity.create(ec.getEntityId()))
-          .withRole(ClusterSettings.WORKER)
-          .withSettings(ClusterShardingSettings.create(system).withRememberEntities(false)));
-      sharding.init(Entity.of(ReplicaCommand.TYPE_KEY, ec -> ReplicaEntity.create(ec, rc))
-          .withRole(ClusterSettings.WORKER)
-          .withStopMessage(new ReplicaCommand.Shutdown())
-          .withMessageExtractor(new OneShardPerReplica())
-          .withAllocationStrategy(new ExternalShardAllocationStrategy(system, ReplicaCommand.TYPE_KEY.name(),
-              Timeout.create(replicaSettings.askTimeout()))));
-      if (clusterSettings.roles().contains(ClusterSettings.WORKER)) {
-        system.systemActorOf(ReplicaStarter.create(), "replica-starter",
-            org.apache.pekko.actor.typed.Props.empty());
-        ShutdownDrain.register(system, shutdownDrain);
+        WorkerRole.start(system, devices, clusterSettings.roles(), nodeAddress, full, shutdownDrain);
       }
 
       JournalCatalog catalog = new JournalCatalog(system);
@@ -142,14 +116,8 @@ public final class FleetNode implements AutoCloseable {
       if (full.getBoolean("modelfleet.node.demo-model")) {
         DemoBootstrap.ensure(system, uploads, replicaSettings.askTimeout());
       }
-      GatewayServer gateway = null;
-      if (clusterSettings.roles().contains(ClusterSettings.GATEWAY)) {
-        GatewayServer started = GatewayServer.start(system, GatewaySettings.fromConfig(full), uploads, catalog)
-            .toCompletableFuture().get(30, TimeUnit.SECONDS);
-        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "gateway-unbind",
-            () -> started.stop().thenApply(v -> Done.getInstance()));
-        gateway = started;
-      }
+      GatewayServer gateway = clusterSettings.roles().contains(ClusterSettings.GATEWAY)
+          ? GatewayRole.start(system, full, uploads, catalog) : null;
       system.log().info("ModelFleet node {} with roles {} serving HTTP on {} with devices [{}], data in {}", nodeAddress,
           clusterSettings.roles(), gateway == null ? "(no gateway role)" : gateway.localAddress(),
           devices.hasGpu() ? devices.gpus() : "cpu", dataDir);

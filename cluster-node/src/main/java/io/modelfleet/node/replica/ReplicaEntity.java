@@ -30,6 +30,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.util.Timeout;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +90,20 @@ public final class ReplicaEntity extends AbstractBehavior<Object> {
   /** The footprint reserved on a simulated GPU while the session is open (see DeviceInventory). */
   private long reserved;
   private boolean shutdownRequested;
+
+  /**
+   * Starts replica sharding on {@code system}: one shard per replica incarnation, placed by the
+   * deployment controller through the external allocation strategy; entities on members with
+   * {@code role}, a proxy on the others.
+   */
+  public static void initSharding(ActorSystem<?> system, ReplicaContext rc, String role, Duration askTimeout) {
+    ClusterSharding.get(system).init(Entity.of(ReplicaCommand.TYPE_KEY, ec -> create(ec, rc))
+        .withRole(role)
+        .withStopMessage(new ReplicaCommand.Shutdown())
+        .withMessageExtractor(new OneShardPerReplica())
+        .withAllocationStrategy(new ExternalShardAllocationStrategy(system, ReplicaCommand.TYPE_KEY.name(),
+            Timeout.create(askTimeout))));
+  }
 
   public static Behavior<ReplicaCommand> create(EntityContext<ReplicaCommand> entity, ReplicaContext rc) {
     return Behaviors.<Object>setup(ctx -> Behaviors.<Object>withTimers(timers -> new ReplicaEntity(ctx, timers, entity, rc)))

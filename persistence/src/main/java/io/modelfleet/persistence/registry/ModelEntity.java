@@ -21,6 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -43,6 +47,16 @@ public final class ModelEntity
 
   public static ModelEntity create(String modelName) {
     return new ModelEntity(modelName);
+  }
+
+  /**
+   * Starts this entity's sharding on {@code system}: entities on members with {@code role}, a
+   * proxy on the others. The registry is read on demand, so nothing is remembered.
+   */
+  public static void initSharding(ActorSystem<?> system, String role) {
+    ClusterSharding.get(system).init(Entity.of(ModelCommand.TYPE_KEY, ec -> create(ec.getEntityId()))
+        .withRole(role)
+        .withSettings(ClusterShardingSettings.create(system).withRememberEntities(false)));
   }
 
   public static PersistenceId persistenceId(String modelName) {
