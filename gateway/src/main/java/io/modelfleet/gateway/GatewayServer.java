@@ -71,12 +71,10 @@ public final class GatewayServer {
   public static CompletionStage<GatewayServer> start(
       ActorSystem<?> system, GatewaySettings settings, ModelUploads uploads, ModelCatalog catalog) {
     TransportSettings transport = TransportSettings.fromConfig(system.settings().config());
-    transport.requireStallAbove("load-timeout", settings.loadTimeout());
+    // A waiting load or inference sends no byte: the stall timeout must not cut it first.
+    transport.requireStallAbove("load-timeout", ModelLoader.requestTimeout(settings.loadTimeout(), settings.askTimeout()));
     transport.requireStallAbove("infer-timeout", settings.inferTimeout());
     ServerSettings server = serverSettings(system, settings);
-    scala.concurrent.duration.Duration idle = server.getTimeouts().idleTimeout();
-    ModelLoader.requireIdleTimeoutAbove(settings.loadTimeout(), settings.askTimeout(),
-        idle.isFinite() ? Duration.ofNanos(idle.toNanos()) : null);
     ReplicaDirectory directory = new ReplicaDirectory();
     ReplicaChooser chooser = settings.preferLocalReplicas()
         ? ReplicaChooser.preferringLocal(org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString())

@@ -32,6 +32,7 @@ public final class OutputTooLargeException extends RuntimeException {
     long limit = maxOutputBytes > Long.MAX_VALUE / Math.max(1, requests) ? Long.MAX_VALUE : maxOutputBytes * requests;
     long total = 0;
     String largest = null;
+    TensorInfo largestInfo = null;
     long largestBytes = -1;
     for (String name : wanted) {
       Optional<OnnxValue> v = result.get(name);
@@ -39,22 +40,29 @@ public final class OutputTooLargeException extends RuntimeException {
         continue;
       }
       TensorInfo info = t.getInfo();
-      long count = info.getShape().length == 0 ? 1 : Math.max(0, info.getNumElements());
-      DataType type = OrtTensors.dataTypeOf(info);
-      // Strings become Java strings on their way out, each costing its overhead on the heap.
-      long bytes = saturatingMultiply(count, type.fixedWidth() ? type.byteSize() : 4 + TensorReader.BYTES_ELEMENT_OVERHEAD);
+      long bytes = bytes(info);
       total = total + bytes < 0 ? Long.MAX_VALUE : total + bytes;
       if (bytes > largestBytes) {
         largestBytes = bytes;
-        largest = "output '" + name + "' (" + type + " " + TensorJson.shapeText(info.getShape()) + ", "
-            + bytes + " bytes)";
+        largest = name;
+        largestInfo = info;
       }
     }
     if (total > limit) {
+      // Built only on refusal: this check runs on every execution.
       throw new OutputTooLargeException("the model's outputs for this request would take " + total
           + " bytes, more than " + limit + " (" + OrtSettings.MAX_OUTPUT_KEY + (requests > 1 ? " × " + requests
-          + " batched requests" : "") + "); the largest is " + largest);
+          + " batched requests" : "") + "); the largest is output '" + largest + "' ("
+          + OrtTensors.dataTypeOf(largestInfo) + " " + TensorJson.shapeText(largestInfo.getShape()) + ", "
+          + largestBytes + " bytes)");
     }
+  }
+
+  /** What the output takes once copied to the heap; strings cost their Java object overhead too. */
+  private static long bytes(TensorInfo info) {
+    long count = info.getShape().length == 0 ? 1 : Math.max(0, info.getNumElements());
+    DataType type = OrtTensors.dataTypeOf(info);
+    return saturatingMultiply(count, type.fixedWidth() ? type.byteSize() : 4 + TensorReader.BYTES_ELEMENT_OVERHEAD);
   }
 
   private static long saturatingMultiply(long a, long b) {

@@ -88,7 +88,9 @@ public final class UploadService implements ModelUploads {
           } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
           }
-          return outcome.whenComplete((done, err) -> {
+          // Keeping or deleting the file is file-system work: not on the thread that completed
+          // the registry's reply (Pekko's default dispatcher).
+          return outcome.whenCompleteAsync((done, err) -> {
             if (err == null && done instanceof UploadOutcome.Stored) {
               received.keep();
             } else if (err != null && registrationSent.get()) {
@@ -98,7 +100,7 @@ public final class UploadService implements ModelUploads {
             } else {
               received.discard();
             }
-          });
+          }, ioExecutor);
         })
         .exceptionally(err -> {
           Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;

@@ -59,11 +59,11 @@ class ProtocolEdgesIT {
     http = new Http(a.baseUrl());
   }
 
-  /** Both nodes: a short load-timeout, an idle timeout well above it, no drain on stop. */
+  /** Both nodes: a short load-timeout, the connection's stall timeout well above it, no drain on stop. */
   private static Map<String, Object> common() {
     Map<String, Object> c = new HashMap<>();
     c.put("modelfleet.gateway.load-timeout", "3s");
-    c.put("pekko.http.server.idle-timeout", "20s");
+    c.put("modelfleet.gateway.stall-timeout", "40s");
     c.put("modelfleet.artifacts.shared-store", "database");
     c.put("modelfleet.node.shutdown-drain-timeout", "0s");
     c.put("pekko.cluster.distributed-data.notify-subscribers-interval", "100ms");

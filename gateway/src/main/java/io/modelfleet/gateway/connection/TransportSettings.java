@@ -61,8 +61,9 @@ public record TransportSettings(
   public void requireStallAbove(String key, Duration longestSilence) {
     if (stallTimeout.compareTo(longestSilence) <= 0) {
       throw new IllegalArgumentException("modelfleet.gateway.stall-timeout (" + stallTimeout.toSeconds()
-          + " s) must be longer than modelfleet.gateway." + key + " (" + longestSilence.toSeconds()
-          + " s), or it would close connections whose requests are still within their own deadline");
+          + " s) must be longer than the " + longestSilence.toSeconds() + " s a request may wait silently under"
+          + " modelfleet.gateway." + key + ", or it would close connections whose requests are still within"
+          + " their own deadline: lower " + key + " or raise stall-timeout");
     }
   }
 

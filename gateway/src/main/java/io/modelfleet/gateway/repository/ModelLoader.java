@@ -53,9 +53,9 @@ import scala.concurrent.ExecutionContextExecutor;
  *
  * <p>The whole load, uploads included, has one deadline ({@code load-timeout} from its arrival),
  * after which it answers 503 naming the replicas' states. The route's request timeout is a little
- * longer (the last registry calls fit in it), and the HTTP server's idle timeout, which cuts a
- * connection on which no byte moves, must be longer still: {@link #requireIdleTimeoutAbove}
- * refuses to start a gateway where it is not, since a load would then end in a reset connection
+ * longer (the last registry calls fit in it), and the stall timeout, which cuts a connection on
+ * which no byte moves, must be longer still: the gateway refuses to start where it is not
+ * (TransportSettings.requireStallAbove), since a load would then end in a reset connection
  * instead of an answer.
  *
  * Older versions are retired only after the new one is READY, as Triton's default version policy
@@ -94,24 +94,6 @@ public final class ModelLoader {
   /** How long the load route may take: the load's own deadline plus room for its last registry calls. */
   public static Duration requestTimeout(Duration loadTimeout, Duration askTimeout) {
     return loadTimeout.plus(askTimeout).plus(REQUEST_TIMEOUT_SLACK);
-  }
-
-  /**
-   * Refuses settings under which a waiting load would be cut by the HTTP server's idle timeout
-   * (no byte moves while a load waits) before it can answer.
-   *
-   * @param idleTimeout {@code pekko.http.server.idle-timeout}; null when infinite
-   * @throws IllegalArgumentException naming both settings
-   */
-  public static void requireIdleTimeoutAbove(Duration loadTimeout, Duration askTimeout, Duration idleTimeout) {
-    Duration needed = requestTimeout(loadTimeout, askTimeout);
-    if (idleTimeout != null && idleTimeout.compareTo(needed) <= 0) {
-      throw new IllegalArgumentException("modelfleet.gateway.load-timeout (" + loadTimeout.toSeconds()
-          + " s) plus ask-timeout (" + askTimeout.toMillis() + " ms) and " + REQUEST_TIMEOUT_SLACK.toSeconds()
-          + " s must stay below pekko.http.server.idle-timeout (" + idleTimeout.toSeconds() + " s), or a repository"
-          + " load that waits is cut without an answer: lower load-timeout (MODELFLEET_LOAD_TIMEOUT) or raise"
-          + " pekko.http.server.idle-timeout");
-    }
   }
 
   public CompletionStage<HttpResponse> load(String model, LoadRequest request, Caller caller) {

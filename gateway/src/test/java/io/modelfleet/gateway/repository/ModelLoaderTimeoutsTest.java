@@ -7,27 +7,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.modelfleet.gateway.GatewaySettings;
+import io.modelfleet.gateway.connection.TransportSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
+/** A repository load waits silently; the connection's stall timeout must outlast its whole deadline. */
 class ModelLoaderTimeoutsTest {
 
   @Test
-  void theDefaultsLetALoadAnswerBeforeTheIdleTimeoutCutsIt() {
+  void theDefaultsLetALoadAnswerBeforeTheStallTimeoutCutsIt() {
     var root = ConfigFactory.load();
     GatewaySettings s = GatewaySettings.fromConfig(root);
-    Duration idle = root.getDuration("pekko.http.server.idle-timeout");
-    assertDoesNotThrow(() -> ModelLoader.requireIdleTimeoutAbove(s.loadTimeout(), s.askTimeout(), idle));
-    assertTrue(ModelLoader.requestTimeout(s.loadTimeout(), s.askTimeout()).compareTo(idle) < 0);
+    TransportSettings t = TransportSettings.fromConfig(root);
+    Duration wait = ModelLoader.requestTimeout(s.loadTimeout(), s.askTimeout());
+    assertDoesNotThrow(() -> t.requireStallAbove("load-timeout", wait));
+    assertTrue(wait.compareTo(t.stallTimeout()) < 0);
   }
 
   @Test
-  void aLoadTimeoutTheIdleTimeoutWouldCutIsRefusedNamingBothSettings() {
-    var e = assertThrows(IllegalArgumentException.class, () -> ModelLoader.requireIdleTimeoutAbove(
-        Duration.ofSeconds(120), Duration.ofSeconds(5), Duration.ofSeconds(60)));
-    assertTrue(e.getMessage().startsWith("modelfleet.gateway.load-timeout (120 s)"), e.getMessage());
-    assertTrue(e.getMessage().contains("pekko.http.server.idle-timeout (60 s)"), e.getMessage());
+  void aLoadTimeoutTheStallTimeoutWouldCutIsRefusedNamingBothSettings() {
     assertEquals(Duration.ofSeconds(127), ModelLoader.requestTimeout(Duration.ofSeconds(120), Duration.ofSeconds(5)));
-    assertDoesNotThrow(() -> ModelLoader.requireIdleTimeoutAbove(Duration.ofSeconds(120), Duration.ofSeconds(5), null));
+    TransportSettings t = TransportSettings.fromConfig(ConfigFactory.parseString(
+        "modelfleet.gateway.stall-timeout = 120s").withFallback(ConfigFactory.load()));
+    var e = assertThrows(IllegalArgumentException.class, () -> t.requireStallAbove("load-timeout",
+        ModelLoader.requestTimeout(Duration.ofSeconds(120), Duration.ofSeconds(5))));
+    assertTrue(e.getMessage().startsWith("modelfleet.gateway.stall-timeout (120 s)"), e.getMessage());
+    assertTrue(e.getMessage().contains("127 s a request may wait silently under modelfleet.gateway.load-timeout"),
+        e.getMessage());
   }
 }
