@@ -6,8 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.modelfleet.protocol.tensor.DataType;
-import io.modelfleet.protocol.tensor.TensorJson;
-import io.modelfleet.protocol.tensor.TensorReader;
+import io.modelfleet.protocol.tensor.Tensor;
 import java.util.Collection;
 import java.util.Optional;
 
@@ -53,7 +52,7 @@ public final class OutputTooLargeException extends RuntimeException {
       throw new OutputTooLargeException("the model's outputs for this request would take " + total
           + " bytes, more than " + limit + " (" + OrtSettings.MAX_OUTPUT_KEY + (requests > 1 ? " × " + requests
           + " batched requests" : "") + "); the largest is output '" + largest + "' ("
-          + OrtTensors.dataTypeOf(largestInfo) + " " + TensorJson.shapeText(largestInfo.getShape()) + ", "
+          + OrtTensors.dataTypeOf(largestInfo) + " " + Tensor.shapeText(largestInfo.getShape()) + ", "
           + largestBytes + " bytes)");
     }
   }
@@ -62,7 +61,7 @@ public final class OutputTooLargeException extends RuntimeException {
   private static long bytes(TensorInfo info) {
     long count = info.getShape().length == 0 ? 1 : Math.max(0, info.getNumElements());
     DataType type = OrtTensors.dataTypeOf(info);
-    return saturatingMultiply(count, type.fixedWidth() ? type.byteSize() : 4 + TensorReader.BYTES_ELEMENT_OVERHEAD);
+    return saturatingMultiply(count, type.fixedWidth() ? type.byteSize() : 4 + DataType.BYTES_ELEMENT_OVERHEAD);
   }
 
   private static long saturatingMultiply(long a, long b) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelfleet.gateway.oip.tensor.TensorReader;
 import io.modelfleet.node.FleetNode;
 import io.modelfleet.node.testing.BinaryHttp;
 import io.modelfleet.node.testing.Http;
@@ -13,7 +14,6 @@ import io.modelfleet.node.testing.TestModels;
 import io.modelfleet.node.testing.TestNodes;
 import io.modelfleet.protocol.tensor.DataType;
 import io.modelfleet.protocol.tensor.Tensor;
-import io.modelfleet.protocol.tensor.TensorJson;
 import io.modelfleet.protocol.tensor.Tensors;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +23,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every datatype JSON can carry goes through a real served identity model and comes back equal:
@@ -97,7 +97,7 @@ class DatatypeRoundTripIT {
 
   /** The same values as {@link #DATA}, as the little-endian bytes Triton's binary extension carries. */
   private static byte[] binaryOf(DataType dt) throws Exception {
-    Tensor t = TensorJson.parseInput(Http.JSON.readTree(
+    Tensor t = TensorReader.parseInput(Http.JSON.readTree(
         "{\"name\":\"in\",\"datatype\":\"" + dt + "\",\"shape\":[2,3],\"data\":" + DATA.get(dt) + "}"));
     return t.data();
   }

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Json;
+import io.modelfleet.gateway.oip.tensor.TensorReader;
 import io.modelfleet.protocol.model.WarmupSample;
 import io.modelfleet.protocol.tensor.DataType;
 import io.modelfleet.protocol.tensor.Tensor;
 import io.modelfleet.protocol.tensor.TensorFormatException;
-import io.modelfleet.protocol.tensor.TensorJson;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -173,7 +173,7 @@ public final class WarmupJson {
     }
     tensor.set("data", data);
     try {
-      Tensor t = TensorJson.parseInput(tensor);
+      Tensor t = TensorReader.parseInput(tensor);
       return t.data();
     } catch (TensorFormatException e) {
       throw ApiException.badRequest("'" + where + ".input_data': " + e.getMessage());

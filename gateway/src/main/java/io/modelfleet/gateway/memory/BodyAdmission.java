@@ -1,7 +1,7 @@
 package io.modelfleet.gateway.memory;
 
 import io.modelfleet.gateway.ApiException;
-import io.modelfleet.protocol.tensor.MemoryReservation;
+import io.modelfleet.gateway.oip.tensor.MemoryReservation;
 import java.time.Duration;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;

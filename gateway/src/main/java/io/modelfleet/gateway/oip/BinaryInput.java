@@ -1,12 +1,12 @@
 package io.modelfleet.gateway.oip;
 
 import io.modelfleet.gateway.ApiException;
+import io.modelfleet.gateway.oip.tensor.MemoryReservation;
+import io.modelfleet.gateway.oip.tensor.TensorHeader;
+import io.modelfleet.gateway.oip.tensor.TensorReader;
 import io.modelfleet.protocol.tensor.DataType;
-import io.modelfleet.protocol.tensor.MemoryReservation;
 import io.modelfleet.protocol.tensor.Tensor;
 import io.modelfleet.protocol.tensor.TensorFormatException;
-import io.modelfleet.protocol.tensor.TensorJson;
-import io.modelfleet.protocol.tensor.TensorReader;
 
 /**
  * An input whose values travel in the binary part of the body ({@code "parameters":
@@ -29,23 +29,23 @@ final class BinaryInput {
    * @throws ApiException when the body has too few bytes left
    */
   static Tensor take(TensorReader.Input in, BinaryRequest body, MemoryReservation budget) {
-    TensorJson.Header h = in.header();
+    TensorHeader h = in.header();
     String who = h.who();
     long size = in.binaryDataSize();
     DataType type = h.datatype();
     long count = h.elementCount();
     if (type.fixedWidth() && size != count * type.byteSize()) {
       throw new TensorFormatException(who + ": binary_data_size is " + size + " but " + type + " shape "
-          + TensorJson.shapeText(h.shape()) + " needs " + count * type.byteSize() + " bytes");
+          + Tensor.shapeText(h.shape()) + " needs " + count * type.byteSize() + " bytes");
     }
     // The section is copied out of the body; BYTES elements cost more once they reach the model.
-    budget.reserve(who, size + (type == DataType.BYTES ? count * TensorReader.BYTES_ELEMENT_OVERHEAD : 0));
+    budget.reserve(who, size + (type == DataType.BYTES ? count * DataType.BYTES_ELEMENT_OVERHEAD : 0));
     byte[] bytes = body.take(h.name(), size);
     if (type == DataType.BYTES) {
-      int elements = TensorJson.elementCountOfBytes(h.name(), bytes);
+      int elements = Tensor.elementCountOfBytes(h.who(), bytes);
       if (elements != count) {
         throw new TensorFormatException(who + ": binary data has " + elements
-            + " BYTES elements but shape " + TensorJson.shapeText(h.shape()) + " needs " + count);
+            + " BYTES elements but shape " + Tensor.shapeText(h.shape()) + " needs " + count);
       }
     }
     return new Tensor(h.name(), type, h.shape(), bytes);

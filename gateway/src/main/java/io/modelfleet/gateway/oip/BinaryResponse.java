@@ -6,7 +6,6 @@ import io.modelfleet.protocol.replica.InferReply.InferResult;
 import io.modelfleet.protocol.tensor.DataType;
 import io.modelfleet.protocol.tensor.Tensor;
 import io.modelfleet.protocol.tensor.TensorFormatException;
-import io.modelfleet.protocol.tensor.TensorJson;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,19 +83,19 @@ final class BinaryResponse {
     long count = t.elementCount();
     if (type.fixedWidth() && t.data().length != count * type.byteSize()) {
       throw new IllegalArgumentException("output '" + t.name() + "': " + t.data().length + " data bytes but "
-          + type + " shape " + TensorJson.shapeText(t.shape()) + " needs " + count * type.byteSize());
+          + type + " shape " + Tensor.shapeText(t.shape()) + " needs " + count * type.byteSize());
     }
     if (type == DataType.BYTES) {
       int framed;
       try {
-        framed = TensorJson.elementCountOfBytes(t.data());
+        framed = Tensor.elementCountOfBytes(t.data());
       } catch (TensorFormatException e) {
         // The replica's bytes, not the client's: a 500, not a 400.
         throw new IllegalArgumentException("output '" + t.name() + "': " + e.getMessage(), e);
       }
       if (framed != count) {
         throw new IllegalArgumentException("output '" + t.name() + "': " + framed + " BYTES elements but shape "
-            + TensorJson.shapeText(t.shape()) + " needs " + count);
+            + Tensor.shapeText(t.shape()) + " needs " + count);
       }
     }
   }

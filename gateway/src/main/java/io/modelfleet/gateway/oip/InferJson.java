@@ -6,13 +6,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Json;
+import io.modelfleet.gateway.oip.tensor.JsonValueText;
+import io.modelfleet.gateway.oip.tensor.MemoryReservation;
+import io.modelfleet.gateway.oip.tensor.TensorReader;
+import io.modelfleet.gateway.oip.tensor.TensorWriter;
 import io.modelfleet.protocol.replica.InferReply.InferResult;
 import io.modelfleet.protocol.replica.InferRequest;
-import io.modelfleet.protocol.tensor.MemoryReservation;
 import io.modelfleet.protocol.tensor.Tensor;
 import io.modelfleet.protocol.tensor.TensorFormatException;
-import io.modelfleet.protocol.tensor.TensorJson;
-import io.modelfleet.protocol.tensor.TensorReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,7 +81,7 @@ public final class InferJson {
         throw ApiException.badRequest("the request body is empty; an inference request is a JSON object with 'inputs'");
       }
       if (first != JsonToken.START_OBJECT) {
-        throw ApiException.badRequest("an inference request must be a JSON object, got " + TensorReader.kind(p));
+        throw ApiException.badRequest("an inference request must be a JSON object, got " + JsonValueText.kind(p));
       }
       Request r = new Request();
       TensorReader.Source source = offset -> Json.inferenceParser(json.drop((int) offset));
@@ -127,7 +128,7 @@ public final class InferJson {
         return;
       }
       if (t != JsonToken.START_OBJECT) {
-        throw ApiException.badRequest("'parameters' must be a JSON object, got " + TensorReader.kind(p));
+        throw ApiException.badRequest("'parameters' must be a JSON object, got " + JsonValueText.kind(p));
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String key = p.currentName();
@@ -149,7 +150,7 @@ public final class InferJson {
         return;
       }
       if (t != JsonToken.START_ARRAY) {
-        throw ApiException.badRequest("'inputs' must be an array of tensors, got " + TensorReader.kind(p));
+        throw ApiException.badRequest("'inputs' must be an array of tensors, got " + JsonValueText.kind(p));
       }
       inputsSeen = true;
       while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -171,7 +172,7 @@ public final class InferJson {
         return;
       }
       if (t != JsonToken.START_ARRAY) {
-        throw ApiException.badRequest("'outputs' must be an array of {\"name\": ...} objects, got " + TensorReader.kind(p));
+        throw ApiException.badRequest("'outputs' must be an array of {\"name\": ...} objects, got " + JsonValueText.kind(p));
       }
       int i = 0;
       while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -184,7 +185,7 @@ public final class InferJson {
 
     private void output(JsonParser p, int i) throws IOException {
       if (p.currentToken() != JsonToken.START_OBJECT) {
-        throw ApiException.badRequest("outputs[" + i + "] must be an object with a string 'name', got " + TensorReader.kind(p));
+        throw ApiException.badRequest("outputs[" + i + "] must be an object with a string 'name', got " + JsonValueText.kind(p));
       }
       String name = null;
       String nameKind = "nothing";
@@ -196,7 +197,7 @@ public final class InferJson {
         JsonToken v = p.nextToken();
         if (key.equals("name")) {
           name = v == JsonToken.VALUE_STRING ? p.getText() : null;
-          nameKind = TensorReader.kind(p);
+          nameKind = JsonValueText.kind(p);
         } else if (key.equals("parameters")) {
           if (v == JsonToken.START_OBJECT) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -204,13 +205,13 @@ public final class InferJson {
               JsonToken pv = p.nextToken();
               if (pk.equals("binary_data")) {
                 binaryToken = pv;
-                binaryKind = TensorReader.kind(p);
+                binaryKind = JsonValueText.kind(p);
               } else {
                 p.skipChildren();
               }
             }
           } else if (v != JsonToken.VALUE_NULL) {
-            paramsProblem = TensorReader.kind(p);
+            paramsProblem = JsonValueText.kind(p);
           }
         } else {
           p.skipChildren();
@@ -260,10 +261,10 @@ public final class InferJson {
     boolean integral = v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
     if (!integral || p.getLongValue() < 0) {
       throw ApiException.badRequest("request parameter '" + field + "' must be a non-negative integer ("
-          + meaning + "), got " + TensorReader.kind(p));
+          + meaning + "), got " + JsonValueText.kind(p));
     }
     if (p.getLongValue() > max) {
-      throw ApiException.badRequest("request parameter '" + field + "' must be at most " + max + ", got " + TensorReader.kind(p));
+      throw ApiException.badRequest("request parameter '" + field + "' must be at most " + max + ", got " + JsonValueText.kind(p));
     }
     return p.getLongValue();
   }
@@ -274,7 +275,7 @@ public final class InferJson {
       return null;
     }
     if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
-      throw ApiException.badRequest(what + " must be true or false, got " + TensorReader.kind(p));
+      throw ApiException.badRequest(what + " must be true or false, got " + JsonValueText.kind(p));
     }
     return v == JsonToken.VALUE_TRUE;
   }
@@ -284,7 +285,7 @@ public final class InferJson {
       return null;
     }
     if (t != JsonToken.VALUE_STRING) {
-      throw ApiException.badRequest("'" + field + "' must be a string, got " + TensorReader.kind(p));
+      throw ApiException.badRequest("'" + field + "' must be a string, got " + JsonValueText.kind(p));
     }
     return p.getText();
   }
@@ -308,7 +309,7 @@ public final class InferJson {
       if (any && binary.binary(t.name())) {
         BinaryResponse.writeDescription(t, g);
       } else {
-        TensorJson.writeOutput(t, g);
+        TensorWriter.writeOutput(t, g);
       }
     }
     g.writeEndArray();

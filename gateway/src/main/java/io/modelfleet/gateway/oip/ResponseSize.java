@@ -1,15 +1,15 @@
 package io.modelfleet.gateway.oip;
 
 import io.modelfleet.gateway.memory.MemorySettings;
+import io.modelfleet.gateway.oip.tensor.TensorWriter;
 import io.modelfleet.protocol.replica.InferReply.InferResult;
 import io.modelfleet.protocol.tensor.Tensor;
-import io.modelfleet.protocol.tensor.TensorJson;
 
 /**
  * Refuses a response whose JSON would be too large to build before building it. A float takes
  * 4 bytes in a tensor but up to 16 as JSON text, so a model whose outputs pass the replica's
  * {@code max-output-bytes} can still produce a JSON body several times that size; the gateway
- * checks the JSON's upper bound ({@link TensorJson#jsonSizeEstimate}) against {@code
+ * checks the JSON's upper bound ({@link TensorWriter#jsonSizeEstimate}) against {@code
  * max-json-response-bytes}. Outputs the client takes as binary data count at their own size.
  */
 final class ResponseSize {
@@ -21,7 +21,7 @@ final class ResponseSize {
     long total = 256;
     for (Tensor t : result.outputs()) {
       if (!(binary.any() && binary.binary(t.name()))) {
-        total += TensorJson.jsonSizeEstimate(t);
+        total += TensorWriter.jsonSizeEstimate(t);
       }
     }
     return total;
@@ -34,7 +34,7 @@ final class ResponseSize {
     long largestSize = -1;
     for (Tensor t : result.outputs()) {
       boolean asBinary = binary.any() && binary.binary(t.name());
-      long size = asBinary ? t.data().length : TensorJson.jsonSizeEstimate(t);
+      long size = asBinary ? t.data().length : TensorWriter.jsonSizeEstimate(t);
       total += size;
       if (!asBinary && size > largestSize) {
         largest = t;
@@ -45,7 +45,7 @@ final class ResponseSize {
       return null;
     }
     String which = largest == null ? ""
-        : "; output '" + largest.name() + "' (" + largest.datatype() + " " + TensorJson.shapeText(largest.shape())
+        : "; output '" + largest.name() + "' (" + largest.datatype() + " " + Tensor.shapeText(largest.shape())
             + ", " + largest.data().length + " bytes as a tensor) alone can take up to " + largestSize + " bytes as JSON";
     return "the response would take up to " + total + " bytes, more than " + limit + " ("
         + MemorySettings.JSON_RESPONSE_KEY + ")" + which + ". Ask for large outputs as binary data"

@@ -91,6 +91,6 @@ final class BinaryBodies {
   }
 
   static String shapeJson(Tensor t) {
-    return io.modelfleet.protocol.tensor.TensorJson.shapeText(t.shape());
+    return Tensor.shapeText(t.shape());
   }
 }

@@ -135,7 +135,7 @@ public final class Tensors {
     requireType(t, DataType.BYTES);
     byte[] data = t.data();
     try {
-      TensorJson.elementCountOfBytes(data);
+      Tensor.elementCountOfBytes(data);
     } catch (TensorFormatException e) {
       throw new IllegalArgumentException("tensor '" + t.name() + "': " + e.getMessage(), e);
     }
@@ -158,7 +158,7 @@ public final class Tensors {
     long needed = Tensor.elementCount(shape);
     if (needed != count) {
       throw new IllegalArgumentException("tensor '" + name + "': " + count + " values but shape "
-          + TensorJson.shapeText(shape) + " needs " + needed);
+          + Tensor.shapeText(shape) + " needs " + needed);
     }
   }
 

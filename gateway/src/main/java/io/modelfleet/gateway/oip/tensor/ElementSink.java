@@ -1,9 +1,14 @@
-package io.modelfleet.protocol.tensor;
+package io.modelfleet.gateway.oip.tensor;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.TreeTraversingParser;
+import io.modelfleet.protocol.tensor.DataType;
+import io.modelfleet.protocol.tensor.Half;
+import io.modelfleet.protocol.tensor.TensorFormatException;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
@@ -12,12 +17,12 @@ import java.util.Arrays;
  */
 abstract class ElementSink {
 
-  final TensorJson.Header h;
+  final TensorHeader h;
   final DataType type;
   final MemoryReservation budget;
   long index;
 
-  ElementSink(TensorJson.Header h, MemoryReservation budget) {
+  ElementSink(TensorHeader h, MemoryReservation budget) {
     this.h = h;
     this.type = h.datatype();
     this.budget = budget;
@@ -28,16 +33,16 @@ abstract class ElementSink {
   abstract byte[] finish();
 
   TensorFormatException wrongKind(JsonParser p, String wanted) throws IOException {
-    return new TensorFormatException(h.who() + ": data element " + index + " is " + TensorReader.describe(p) + ", but "
+    return new TensorFormatException(h.who() + ": data element " + index + " is " + JsonValueText.describe(p) + ", but "
         + type + " needs " + wanted);
   }
 
   TensorFormatException outOfRange(JsonParser p) throws IOException {
-    return new TensorFormatException(h.who() + ": data element " + index + " is " + TensorReader.describe(p)
-        + ", outside the " + type + " range " + TensorJson.range(type));
+    return new TensorFormatException(h.who() + ": data element " + index + " is " + JsonValueText.describe(p)
+        + ", outside the " + type + " range " + type.rangeText());
   }
 
-  static ElementSink of(TensorJson.Header h, MemoryReservation budget) {
+  static ElementSink of(TensorHeader h, MemoryReservation budget) {
     return h.datatype() == DataType.BYTES ? new StringSink(h, budget) : new FixedSink(h, budget);
   }
 
@@ -46,7 +51,7 @@ abstract class ElementSink {
     private byte[] buf;
     private int pos;
 
-    FixedSink(TensorJson.Header h, MemoryReservation budget) {
+    FixedSink(TensorHeader h, MemoryReservation budget) {
       super(h, budget);
       if (h.elementCount() == 0) {
         buf = new byte[0];
@@ -99,12 +104,12 @@ abstract class ElementSink {
 
     /** The value in range for the datatype, as a long whose low bytes are the encoding. */
     private long integer(JsonParser p, JsonToken t) throws IOException {
-      java.math.BigInteger big;
+      BigInteger big;
       if (t == JsonToken.VALUE_NUMBER_INT) {
         JsonParser.NumberType nt = p.getNumberType();
         if (nt != JsonParser.NumberType.BIG_INTEGER) {
           long x = p.getLongValue();
-          if (x < TensorJson.min(type) || x > TensorJson.max(type)) {
+          if (x < type.minValue() || x > type.maxValue()) {
             throw outOfRange(p);
           }
           return x;
@@ -119,8 +124,8 @@ abstract class ElementSink {
         throw wrongKind(p, "an integer");
       }
       boolean inRange = type == DataType.UINT64
-          ? big.signum() >= 0 && big.compareTo(TensorJson.UINT64_MAX) <= 0
-          : big.bitLength() < 64 && big.longValue() >= TensorJson.min(type) && big.longValue() <= TensorJson.max(type);
+          ? big.signum() >= 0 && big.compareTo(DataType.UINT64_MAX) <= 0
+          : big.bitLength() < 64 && big.longValue() >= type.minValue() && big.longValue() <= type.maxValue();
       if (!inRange) {
         throw outOfRange(p);
       }
@@ -129,10 +134,10 @@ abstract class ElementSink {
     }
 
     /** A JSON number written with a fraction or exponent whose value is integral ({@code 3.0}, {@code 1e2}). */
-    private java.math.BigInteger exactInteger(JsonParser p) throws IOException {
-      java.math.BigDecimal d = p.getDecimalValue();
+    private BigInteger exactInteger(JsonParser p) throws IOException {
+      BigDecimal d = p.getDecimalValue();
       if (d.signum() == 0) {
-        return java.math.BigInteger.ZERO;
+        return BigInteger.ZERO;
       }
       // Strip first: 1e-999999999 must not make toBigIntegerExact build a huge power of ten.
       d = d.stripTrailingZeros();
@@ -192,7 +197,7 @@ abstract class ElementSink {
 
   /**
    * BYTES: each element framed as a 4-byte little-endian length and its UTF-8 bytes. Before the
-   * first element, count × (4 + {@link #TensorReader.BYTES_ELEMENT_OVERHEAD}) is reserved, so millions of tiny
+   * first element, count × (4 + {@link DataType#BYTES_ELEMENT_OVERHEAD}) is reserved, so millions of tiny
    * strings are refused at once instead of after they were read.
    */
   private static final class StringSink extends ElementSink {
@@ -200,7 +205,7 @@ abstract class ElementSink {
     private int pos;
     private boolean reserved;
 
-    StringSink(TensorJson.Header h, MemoryReservation budget) {
+    StringSink(TensorHeader h, MemoryReservation budget) {
       super(h, budget);
     }
 
@@ -213,7 +218,7 @@ abstract class ElementSink {
       if (!reserved) {
         reserved = true;
         long count = h.elementCount();
-        budget.reserve(h.who(), count * (4L + TensorReader.BYTES_ELEMENT_OVERHEAD));
+        budget.reserve(h.who(), count * (4L + DataType.BYTES_ELEMENT_OVERHEAD));
         buf = new byte[(int) Math.min(count * 8, 1 << 16)];
       }
       char[] chars = p.getTextCharacters();

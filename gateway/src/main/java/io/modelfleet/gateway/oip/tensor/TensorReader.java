@@ -1,14 +1,33 @@
-package io.modelfleet.protocol.tensor;
+package io.modelfleet.gateway.oip.tensor;
+
+import static io.modelfleet.gateway.oip.tensor.JsonValueText.describe;
+import static io.modelfleet.gateway.oip.tensor.JsonValueText.kind;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelfleet.protocol.tensor.DataType;
+import io.modelfleet.protocol.tensor.Tensor;
+import io.modelfleet.protocol.tensor.TensorFormatException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
- * Reads one input tensor object of an inference request from a streaming {@link JsonParser}
- * straight into its little-endian buffer, never through a tree of JSON nodes: a request holds
- * about as much memory as its tensors' real size, not the size of the JSON text's object graph.
+ * Reads one input tensor object in the JSON form of the Open Inference Protocol (KServe v2),
+ * {@code {"name": ..., "datatype": ..., "shape": [...], "data": [...]}}, from a streaming
+ * {@link JsonParser} straight into its little-endian buffer, never through a tree of JSON nodes:
+ * a request holds about as much memory as its tensors' real size, not the size of the JSON text's
+ * object graph.
+ *
+ * <p>Parsing is strict because a silently truncated or wrapped number would become a wrong
+ * prediction; every rejection is a {@link TensorFormatException} whose message names the input and
+ * the field. Two leniencies: {@code data} may be flat or nested (see below), and an integer tensor
+ * accepts a JSON number with an integral value such as {@code 3.0} or {@code 1e2}, because many
+ * client libraries serialise every number as a double.
  *
  * <p>Everything is checked while it is read. The element count can never pass the shape's
  * product, the first element of the wrong kind (a {@code {}} in an FP32 tensor) fails before any
@@ -20,7 +39,7 @@ import java.util.Arrays;
  * or {@code shape}, it is skipped (which allocates nothing) and read again from its byte offset
  * once the object ends, through the caller's {@link Source}.
  *
- * <p>Floats accept what {@link TensorJson#writeOutput} writes for non-finite values, the strings
+ * <p>Floats accept what {@link TensorWriter#writeOutput} writes for non-finite values, the strings
  * {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}, and the bare literals {@code NaN},
  * {@code Infinity} and {@code -Infinity} that some clients send (when the parser allows them), so
  * that a response can be sent back as a request. A finite literal too large for its type is
@@ -28,16 +47,11 @@ import java.util.Arrays;
  */
 public final class TensorReader {
 
-  /**
-   * Heap bytes a BYTES element costs beyond its own bytes while it is served: ONNX Runtime's Java
-   * API takes strings, so each element becomes a {@code String} and its array (about 56 bytes
-   * for a short one) on the way in, and again on the way out. Counting it keeps a body of
-   * millions of one-character strings from passing as a small request.
-   */
-  public static final int BYTES_ELEMENT_OVERHEAD = 64;
-
   /** More dimensions than any model uses (NumPy allows 64); bounds the shape array. */
   public static final int MAX_RANK = 64;
+
+  static final String VALID_TYPES =
+      Arrays.stream(DataType.values()).map(Enum::name).collect(Collectors.joining(", "));
 
   private TensorReader() {}
 
@@ -54,7 +68,7 @@ public final class TensorReader {
    * @param data the tensor's bytes, or null for a binary input
    * @param binaryDataSize the {@code binary_data_size} parameter, or -1 for a JSON input
    */
-  public record Input(TensorJson.Header header, byte[] data, long binaryDataSize) {
+  public record Input(TensorHeader header, byte[] data, long binaryDataSize) {
     public boolean binary() {
       return data == null;
     }
@@ -78,10 +92,6 @@ public final class TensorReader {
    * @throws IOException for JSON syntax errors
    */
   public static Input read(JsonParser p, Source source, MemoryReservation budget) throws IOException {
-    return read(p, source, budget, true);
-  }
-
-  static Input read(JsonParser p, Source source, MemoryReservation budget, boolean decode) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       throw new TensorFormatException("each input must be a JSON object, got " + describe(p));
     }
@@ -104,8 +114,6 @@ public final class TensorReader {
           }
           if (t != JsonToken.START_ARRAY) {
             f.dataProblem = describe(p);
-          } else if (!decode) {
-            p.skipChildren();
           } else if (f.headerComplete() || source == null) {
             f.data = readData(p, f.header(), budget);
           } else {
@@ -116,7 +124,36 @@ public final class TensorReader {
         default -> p.skipChildren();
       }
     }
-    return f.finish(source, budget, decode);
+    return f.finish(source, budget);
+  }
+
+  /**
+   * Parses one input tensor object given as a JSON tree into little-endian raw bytes, with the
+   * same checks as {@link #read}. For callers that hold a small tree already; inference requests
+   * are read with {@link #read} straight from the body.
+   */
+  public static Tensor parseInput(JsonNode node) {
+    if (node == null || node.isMissingNode()) {
+      throw new TensorFormatException("each input must be a JSON object, got nothing");
+    }
+    JsonNode ordered = node;
+    if (node.isObject() && node.has("data")) {
+      // The reader needs the header before the data; a tree cannot be reopened at an offset.
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      node.fields().forEachRemaining(e -> {
+        if (!e.getKey().equals("data")) {
+          o.set(e.getKey(), e.getValue());
+        }
+      });
+      o.set("data", node.get("data"));
+      ordered = o;
+    }
+    try (JsonParser p = ordered.traverse()) {
+      p.nextToken();
+      return read(p, null, MemoryReservation.NONE).tensor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The raw members of an input object, validated in a fixed order once they are all known. */
@@ -137,7 +174,7 @@ public final class TensorReader {
     private String dataProblem;
     private long dataOffset = -1;
     private byte[] data;
-    private TensorJson.Header header;
+    private TensorHeader header;
 
     String who() {
       return name != null ? "input '" + name + "'" : "an input";
@@ -225,7 +262,7 @@ public final class TensorReader {
       }
     }
 
-    TensorJson.Header header() {
+    TensorHeader header() {
       if (header != null) {
         return header;
       }
@@ -237,13 +274,13 @@ public final class TensorReader {
       }
       String who = who();
       if (!typeSeen) {
-        throw new TensorFormatException(who + ": missing 'datatype'; expected one of " + TensorJson.VALID_TYPES);
+        throw new TensorFormatException(who + ": missing 'datatype'; expected one of " + VALID_TYPES);
       }
       DataType type = typeText == null ? null : DataType.parse(typeText);
       if (type == null) {
         String given = typeText != null ? "\"" + typeText + "\"" : typeProblem;
         throw new TensorFormatException(
-            who + ": unknown datatype " + given + "; expected one of " + TensorJson.VALID_TYPES);
+            who + ": unknown datatype " + given + "; expected one of " + VALID_TYPES);
       }
       if (!shapeSeen) {
         throw new TensorFormatException(who + ": missing 'shape'");
@@ -251,16 +288,16 @@ public final class TensorReader {
       if (shapeProblem != null) {
         throw new TensorFormatException(who + ": 'shape' must be an array of non-negative integers, " + shapeProblem);
       }
-      header = new TensorJson.Header(name, type, shape, TensorJson.checkedCount(who, shape));
+      header = TensorHeader.checked(name, type, shape);
       return header;
     }
 
-    Input finish(Source source, MemoryReservation budget, boolean decode) throws IOException {
+    Input finish(Source source, MemoryReservation budget) throws IOException {
       if (parametersProblem != null) {
         String who = name != null ? "input '" + name + "'" : "an input";
         throw new TensorFormatException(who + ": 'parameters' must be a JSON object, got " + parametersProblem);
       }
-      TensorJson.Header h = header();
+      TensorHeader h = header();
       if (sizeSeen) {
         if (sizeProblem != null) {
           throw new TensorFormatException(
@@ -277,9 +314,6 @@ public final class TensorReader {
       if (dataProblem != null) {
         throw new TensorFormatException(h.who() + ": 'data' must be an array, got " + dataProblem);
       }
-      if (!decode) {
-        return new Input(h, new byte[0], -1);
-      }
       if (data == null) {
         try (JsonParser again = source.parserAt(dataOffset)) {
           again.nextToken();
@@ -291,7 +325,7 @@ public final class TensorReader {
   }
 
   /** Reads the array the parser is on into a buffer for {@code h}; leaves the parser on its end. */
-  static byte[] readData(JsonParser p, TensorJson.Header h, MemoryReservation budget) throws IOException {
+  static byte[] readData(JsonParser p, TensorHeader h, MemoryReservation budget) throws IOException {
     ElementSink sink = ElementSink.of(h, budget);
     int rank = h.shape().length;
     int maxDepth = Math.max(1, rank);
@@ -305,7 +339,7 @@ public final class TensorReader {
         depth++;
         if (depth > maxDepth) {
           throw new TensorFormatException(h.who() + ": data is nested " + depth + " deep but shape "
-              + TensorJson.shapeText(h.shape()) + " has " + rank + " dimension" + (rank == 1 ? "" : "s"));
+              + Tensor.shapeText(h.shape()) + " has " + rank + " dimension" + (rank == 1 ? "" : "s"));
         }
         if (leafDepth != -1 && depth > leafDepth) {
           throw mixedDepths(h, index, depth, leafDepth);
@@ -322,7 +356,7 @@ public final class TensorReader {
         }
         if (index == needed) {
           throw new TensorFormatException(h.who() + ": data has more than " + needed + " elements but shape "
-              + TensorJson.shapeText(h.shape()) + " needs " + needed);
+              + Tensor.shapeText(h.shape()) + " needs " + needed);
         }
         sink.put(p, t, index);
         index++;
@@ -330,15 +364,15 @@ public final class TensorReader {
     }
     if (index != needed) {
       throw new TensorFormatException(h.who() + ": data has " + index + " elements but shape "
-          + TensorJson.shapeText(h.shape()) + " needs " + needed);
+          + Tensor.shapeText(h.shape()) + " needs " + needed);
     }
     return sink.finish();
   }
 
-  private static TensorFormatException mixedDepths(TensorJson.Header h, long index, int depth, int leafDepth) {
+  private static TensorFormatException mixedDepths(TensorHeader h, long index, int depth, int leafDepth) {
     return new TensorFormatException(h.who() + ": data element " + index + " is nested " + depth
         + " deep where earlier elements are nested " + leafDepth + " deep; send 'data' flat, or nested"
-        + " the same way throughout like shape " + TensorJson.shapeText(h.shape()));
+        + " the same way throughout like shape " + Tensor.shapeText(h.shape()));
   }
 
   private static void skipRestOfArray(JsonParser p) throws IOException {
@@ -346,52 +380,5 @@ public final class TensorReader {
     while (p.nextToken() != JsonToken.END_ARRAY) {
       p.skipChildren();
     }
-  }
-
-  /**
-   * A short description of the current value for error messages ({@code the string "abc"},
-   * {@code an object}, {@code 2.5}); skips a container's contents.
-   */
-  public static String describe(JsonParser p) throws IOException {
-    JsonToken t = p.currentToken();
-    if (t == null) {
-      return "nothing";
-    }
-    return switch (t) {
-      case VALUE_NULL -> "null";
-      case VALUE_STRING -> "the string \"" + clip(p.getText()) + "\"";
-      case START_ARRAY -> {
-        p.skipChildren();
-        yield "an array";
-      }
-      case START_OBJECT -> {
-        p.skipChildren();
-        yield "an object";
-      }
-      case VALUE_TRUE -> "true";
-      case VALUE_FALSE -> "false";
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> clip(p.getText());
-      default -> "nothing";
-    };
-  }
-
-  /**
-   * The kind of the current value in the gateway's words ({@code a string}, {@code the number
-   * -4}, {@code an array}); skips a container's contents.
-   */
-  public static String kind(JsonParser p) throws IOException {
-    JsonToken t = p.currentToken();
-    if (t == null) {
-      return "nothing";
-    }
-    return switch (t) {
-      case VALUE_STRING -> "a string";
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "the number " + clip(p.getText());
-      default -> describe(p);
-    };
-  }
-
-  private static String clip(String s) {
-    return s.length() > 40 ? s.substring(0, 40) + "..." : s;
   }
 }

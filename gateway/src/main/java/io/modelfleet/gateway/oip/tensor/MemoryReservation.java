@@ -1,4 +1,4 @@
-package io.modelfleet.protocol.tensor;
+package io.modelfleet.gateway.oip.tensor;
 
 /**
  * Asked before the tensor parser allocates a decoded buffer, so that the caller can bound the

@@ -1,4 +1,4 @@
-package io.modelfleet.protocol.tensor;
+package io.modelfleet.gateway.oip.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,12 +10,18 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelfleet.protocol.tensor.DataType;
+import io.modelfleet.protocol.tensor.Tensor;
+import io.modelfleet.protocol.tensor.TensorFormatException;
+import io.modelfleet.protocol.tensor.Tensors;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,7 +82,7 @@ class TensorReaderTest {
   }
 
   private static String repeat(String element, int n) {
-    return "[" + String.join(",", java.util.Collections.nCopies(n, element)) + "]";
+    return "[" + String.join(",", Collections.nCopies(n, element)) + "]";
   }
 
   // --- refused early, without allocating ---
@@ -119,11 +125,11 @@ class TensorReaderTest {
     // 100k one-character strings: 500 kB framed, but millions of Java strings on their way to the model.
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> read(input("BYTES", "[100000]", repeat("\"a\"", 100_000)), budget));
-    assertEquals("input 'x' refused " + 100_000L * (4 + TensorReader.BYTES_ELEMENT_OVERHEAD), e.getMessage());
+    assertEquals("input 'x' refused " + 100_000L * (4 + DataType.BYTES_ELEMENT_OVERHEAD), e.getMessage());
     Budget enough = new Budget(Long.MAX_VALUE);
     Tensor t = read(input("BYTES", "[3]", "[\"a\",\"\",\"é\"]"), enough);
     assertEquals(List.of("a", "", "é"), Tensors.strings(t));
-    assertEquals(List.of(3L * (4 + TensorReader.BYTES_ELEMENT_OVERHEAD), 3L), enough.asked);
+    assertEquals(List.of(3L * (4 + DataType.BYTES_ELEMENT_OVERHEAD), 3L), enough.asked);
   }
 
   @Test
@@ -215,7 +221,7 @@ class TensorReaderTest {
     };
     String text = input(type.name(), "[2]", data);
     Tensor streamed = read(text);
-    assertEquals(TensorJson.parseInput(new com.fasterxml.jackson.databind.ObjectMapper().readTree(text)), streamed);
+    assertEquals(TensorReader.parseInput(new ObjectMapper().readTree(text)), streamed);
     assertEquals(type, streamed.datatype());
   }
 
@@ -238,7 +244,7 @@ class TensorReaderTest {
     Tensor out = Tensors.ofFloats("x", new long[] {4}, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0.1f);
     StringWriter w = new StringWriter();
     try (JsonGenerator g = FACTORY.createGenerator(w)) {
-      TensorJson.writeOutput(out, g);
+      TensorWriter.writeOutput(out, g);
     }
     assertTrue(w.toString().contains("[\"NaN\",\"Infinity\",\"-Infinity\",0.1]"), w.toString());
     assertEquals(out, read(w.toString()));
