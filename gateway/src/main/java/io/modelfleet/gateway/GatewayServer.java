@@ -1,5 +1,6 @@
 package io.modelfleet.gateway;
 
+import com.typesafe.config.Config;
 import io.modelfleet.gateway.cluster.ClusterData;
 import io.modelfleet.gateway.cluster.ClusterDataSubscriber;
 import io.modelfleet.gateway.cluster.ClusterRoutes;
@@ -11,7 +12,6 @@ import io.modelfleet.gateway.management.ManagementRoutes;
 import io.modelfleet.gateway.memory.MemorySettings;
 import io.modelfleet.gateway.oip.HealthCheck;
 import io.modelfleet.gateway.oip.OipRoutes;
-import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.gateway.repository.ModelLoader;
 import io.modelfleet.gateway.repository.RepositoryRoutes;
@@ -21,12 +21,14 @@ import io.modelfleet.gateway.routing.NodeHealth;
 import io.modelfleet.gateway.routing.ReachabilityWatcher;
 import io.modelfleet.gateway.routing.ReplicaChooser;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
+import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.protocol.service.ModelCatalog;
 import io.modelfleet.protocol.service.ModelUploads;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -35,6 +37,7 @@ import org.apache.pekko.http.javadsl.settings.ParserSettings;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.duration.FiniteDuration;
 
 /**
  * The gateway of one node: binds HTTP and wires the routes to the registry, the replica directory,
@@ -48,20 +51,22 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
-  /** How long {@link #stop} lets open requests finish before connections are cut. */
-  private static final Duration TERMINATION_DEADLINE = Duration.ofSeconds(3);
   /** Several gateways may share one ActorSystem in tests; their actor names must differ. */
   private static final AtomicInteger INSTANCES = new AtomicInteger();
   private static final String PEKKO_DEFAULT_PARSING_ERROR_HANDLER = "org.apache.pekko.http.DefaultParsingErrorHandler";
 
   private final GatewayBinding binding;
+  /** How long {@link #stop} lets open requests finish before connections are cut. */
+  private final Duration terminationDeadline;
   private final ActorRef<DirectorySubscriber.Command> subscriber;
   private final ActorRef<ReachabilityWatcher.Command> watcher;
   private final ActorRef<ClusterDataSubscriber.Command> clusterData;
 
-  private GatewayServer(GatewayBinding binding, ActorRef<DirectorySubscriber.Command> subscriber,
-      ActorRef<ReachabilityWatcher.Command> watcher, ActorRef<ClusterDataSubscriber.Command> clusterData) {
+  private GatewayServer(GatewayBinding binding, Duration terminationDeadline,
+      ActorRef<DirectorySubscriber.Command> subscriber, ActorRef<ReachabilityWatcher.Command> watcher,
+      ActorRef<ClusterDataSubscriber.Command> clusterData) {
     this.binding = binding;
+    this.terminationDeadline = terminationDeadline;
     this.subscriber = subscriber;
     this.watcher = watcher;
     this.clusterData = clusterData;
@@ -72,9 +77,9 @@ public final class GatewayServer {
       ActorSystem<?> system, GatewaySettings settings, ModelUploads uploads, ModelCatalog catalog) {
     TransportSettings transport = TransportSettings.fromConfig(system.settings().config());
     // A waiting load or inference sends no byte: the stall timeout must not cut it first.
-    transport.requireStallAbove("load-timeout", ModelLoader.requestTimeout(settings.loadTimeout(), settings.askTimeout()));
+    transport.requireStallAbove("load-timeout", settings.loadRequestTimeout());
     transport.requireStallAbove("infer-timeout", settings.inferTimeout());
-    ServerSettings server = serverSettings(system, settings);
+    ServerSettings server = serverSettings(system.settings().config(), settings, transport);
     ReplicaDirectory directory = new ReplicaDirectory();
     ReplicaChooser chooser = settings.preferLocalReplicas()
         ? ReplicaChooser.preferringLocal(org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString())
@@ -91,14 +96,15 @@ public final class GatewayServer {
 
     RegistryClient registry = new RegistryClient(system, catalog, settings.askTimeout());
     InferenceDispatcher dispatcher =
-        new InferenceDispatcher(system, directory, chooser, health, registry, settings.inferTimeout());
+        new InferenceDispatcher(system, directory, chooser, health, registry, settings.inferTimeout(),
+            settings.firstAttemptTimeout());
     DeploymentLimits limits = DeploymentLimits.fromConfig(system.settings().config());
     GatewayRoutes routes = new GatewayRoutes(
         new StatsRoutes(settings, system, registry, directory),
         new OipRoutes(settings, MemorySettings.fromConfig(system.settings().config()), registry, directory, dispatcher,
             new HealthCheck(system, registry, directory, HealthCheck.Mode.fromConfig(system.settings().config()))),
         new RepositoryRoutes(settings, limits, registry, directory,
-            new ModelLoader(system, uploads, registry, directory, settings.loadTimeout(),
+            new ModelLoader(system, uploads, registry, directory, settings.loadTimeout(), settings.loadPollInterval(),
                 GpuAvailability.live(system, data))),
         new ManagementRoutes(settings, limits, registry, catalog, uploads, directory),
         new ClusterRoutes(settings, system, directory, chooser, data), transport.compressMinSize());
@@ -113,22 +119,27 @@ public final class GatewayServer {
             throw new CompletionException("gateway could not bind " + settings.host() + ":" + settings.port(), failure);
           }
           log.info("gateway listening on {}", binding.localAddress());
-          return new GatewayServer(binding, subscriber, watcher, clusterData);
+          return new GatewayServer(binding, transport.terminationDeadline(), subscriber, watcher, clusterData);
         });
   }
 
   /**
-   * pekko-http's settings with the two the gateway depends on enforced. reference.conf sets them
-   * too, but which library's reference.conf wins depends on classpath order, so a JSON limit
-   * above pekko-http's 8m default and the JSON parse-error answer are applied here as well,
-   * unless an application chose a larger limit or its own handler.
+   * pekko-http's server settings from {@code config}, with the values the gateway owns applied
+   * here rather than by overriding pekko-http's keys in a reference.conf (a library must not
+   * override another library's defaults, and which reference.conf wins depends on classpath
+   * order): the connection limit and the no-byte-either-way timeout are the gateway's
+   * max-connections and stall-timeout, the server-wide body limit is max-json-body (routes narrow
+   * or lift it per request), and requests too malformed to reach a route are answered as JSON by
+   * {@link JsonParsingErrorHandler} unless the application names its own handler in
+   * {@code pekko.http.server.parsing.error-handler}.
    */
-  static ServerSettings serverSettings(ActorSystem<?> system, GatewaySettings settings) {
-    ServerSettings s = ServerSettings.create(system.settings().config());
-    ParserSettings parsing = s.getParserSettings();
-    if (parsing.getMaxContentLength() < settings.maxJsonBody()) {
-      s = s.withParserSettings(parsing.withMaxContentLength(settings.maxJsonBody()));
-    }
+  static ServerSettings serverSettings(Config config, GatewaySettings settings, TransportSettings transport) {
+    ServerSettings s = ServerSettings.create(config);
+    ParserSettings parsing = s.getParserSettings().withMaxContentLength(settings.maxJsonBody());
+    s = s.withMaxConnections(transport.maxConnections())
+        .withTimeouts(s.getTimeouts().withIdleTimeout(
+            FiniteDuration.create(transport.stallTimeout().toNanos(), TimeUnit.NANOSECONDS)))
+        .withParserSettings(parsing);
     if (s.getParsingErrorHandler().startsWith(PEKKO_DEFAULT_PARSING_ERROR_HANDLER)) {
       s = s.withParsingErrorHandler(JsonParsingErrorHandler.class.getName());
     }
@@ -141,11 +152,11 @@ public final class GatewayServer {
   }
 
   /**
-   * Stops accepting connections, gives open requests up to 3 seconds to
-   * finish, then closes every connection and stops the gateway's actors.
+   * Stops accepting connections, gives open requests up to termination-deadline to finish, then
+   * closes every connection and stops the gateway's actors.
    */
   public CompletionStage<Void> stop() {
-    return binding.terminate(TERMINATION_DEADLINE).handle((terminated, failure) -> {
+    return binding.terminate(terminationDeadline).handle((terminated, failure) -> {
       subscriber.tell(new DirectorySubscriber.Stop());
       watcher.tell(new ReachabilityWatcher.Stop());
       clusterData.tell(new ClusterDataSubscriber.Stop());

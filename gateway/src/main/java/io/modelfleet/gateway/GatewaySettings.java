@@ -14,6 +14,9 @@ import java.time.Duration;
  * @param loadTimeout how long a Triton repository load waits for a Ready replica
  * @param maxJsonBody largest JSON request body in bytes (uploads of raw ONNX files are not limited here)
  * @param preferLocalReplicas whether replica choice favours replicas on the gateway's own node
+ * @param firstAttemptTimeout the longest an inference's first attempt waits when a retry elsewhere is possible
+ * @param loadPollInterval how often a repository load looks for a Ready replica of its version
+ * @param requestTimeoutSlack added to a route's own deadline and ask-timeout for pekko-http's request timeout
  */
 public record GatewaySettings(
     String host,
@@ -22,7 +25,10 @@ public record GatewaySettings(
     Duration inferTimeout,
     Duration loadTimeout,
     long maxJsonBody,
-    boolean preferLocalReplicas) {
+    boolean preferLocalReplicas,
+    Duration firstAttemptTimeout,
+    Duration loadPollInterval,
+    Duration requestTimeoutSlack) {
 
   public GatewaySettings {
     if (host == null || host.isBlank()) {
@@ -34,6 +40,12 @@ public record GatewaySettings(
     requirePositive("ask-timeout", askTimeout);
     requirePositive("infer-timeout", inferTimeout);
     requirePositive("load-timeout", loadTimeout);
+    requirePositive("first-attempt-timeout", firstAttemptTimeout);
+    requirePositive("load-poll-interval", loadPollInterval);
+    if (requestTimeoutSlack == null || requestTimeoutSlack.isNegative()) {
+      throw new IllegalArgumentException(
+          "modelfleet.gateway.request-timeout-slack must not be negative, got " + requestTimeoutSlack);
+    }
     if (maxJsonBody <= 0) {
       throw new IllegalArgumentException("modelfleet.gateway.max-json-body must be positive, got " + maxJsonBody);
     }
@@ -49,12 +61,32 @@ public record GatewaySettings(
         c.getDuration("infer-timeout"),
         c.getDuration("load-timeout"),
         c.getBytes("max-json-body"),
-        c.getBoolean("prefer-local-replicas"));
+        c.getBoolean("prefer-local-replicas"),
+        c.getDuration("first-attempt-timeout"),
+        c.getDuration("load-poll-interval"),
+        c.getDuration("request-timeout-slack"));
   }
 
   /** The same settings bound to another port (tests bind port 0). */
   public GatewaySettings withPort(int newPort) {
-    return new GatewaySettings(host, newPort, askTimeout, inferTimeout, loadTimeout, maxJsonBody, preferLocalReplicas);
+    return new GatewaySettings(host, newPort, askTimeout, inferTimeout, loadTimeout, maxJsonBody, preferLocalReplicas,
+        firstAttemptTimeout, loadPollInterval, requestTimeoutSlack);
+  }
+
+  /**
+   * pekko-http's request timeout on the inference route: past the dispatcher's own deadline (and
+   * a registry call), so that the dispatcher's 504, which names the model, is what the client sees.
+   */
+  public Duration inferRequestTimeout() {
+    return inferTimeout.plus(askTimeout).plus(requestTimeoutSlack);
+  }
+
+  /**
+   * pekko-http's request timeout on a repository load: the load's own deadline plus room for its
+   * last registry calls, so that the load's 503 naming the replicas' states answers first.
+   */
+  public Duration loadRequestTimeout() {
+    return loadTimeout.plus(askTimeout).plus(requestTimeoutSlack);
   }
 
   private static void requirePositive(String key, Duration d) {

@@ -9,8 +9,8 @@ import org.apache.pekko.http.scaladsl.settings.ServerSettings;
 
 /**
  * Answers requests so malformed that no route ever sees them (bad request line, oversized
- * headers) in the same {@code {"error": "..."}} form as everything else. Installed through
- * {@code pekko.http.server.parsing.error-handler} in this module's reference.conf; pekko-http
+ * headers) in the same {@code {"error": "..."}} form as everything else. Installed by name in
+ * the server settings the gateway binds with ({@code GatewayServer.serverSettings}); pekko-http
  * instantiates it reflectively with the no-argument constructor.
  */
 public final class JsonParsingErrorHandler extends ParsingErrorHandler {

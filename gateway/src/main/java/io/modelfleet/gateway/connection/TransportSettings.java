@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param bodyRateGrace how long a body is waited for before its rate is checked
  * @param stallTimeout a connection on which no byte moves either way for this long is closed
  * @param compressMinSize the smallest response body compressed when the client accepts gzip or deflate
+ * @param terminationDeadline how long a stopping gateway lets open requests finish before it cuts their connections
  */
 public record TransportSettings(
     int maxConnections,
@@ -22,7 +23,8 @@ public record TransportSettings(
     long minBodyRate,
     Duration bodyRateGrace,
     Duration stallTimeout,
-    long compressMinSize) {
+    long compressMinSize,
+    Duration terminationDeadline) {
 
   public TransportSettings {
     if (maxConnections < 1) {
@@ -34,6 +36,10 @@ public record TransportSettings(
     positive("stall-timeout", stallTimeout);
     if (minBodyRate < 0) {
       throw new IllegalArgumentException("modelfleet.gateway.min-body-rate must not be negative, got " + minBodyRate);
+    }
+    if (terminationDeadline == null || terminationDeadline.isNegative()) {
+      throw new IllegalArgumentException(
+          "modelfleet.gateway.termination-deadline must not be negative, got " + terminationDeadline);
     }
     if (compressMinSize < 0) {
       throw new IllegalArgumentException(
@@ -51,7 +57,8 @@ public record TransportSettings(
         c.getBytes("min-body-rate"),
         c.getDuration("body-rate-grace"),
         c.getDuration("stall-timeout"),
-        c.getBytes("compress-min-size"));
+        c.getBytes("compress-min-size"),
+        c.getDuration("termination-deadline"));
   }
 
   /**

@@ -50,7 +50,7 @@ public final class OipRoutes extends RouteSupport {
     this.directory = directory;
     this.dispatcher = dispatcher;
     this.health = health;
-    this.inferRequestTimeout = settings.inferTimeout().plus(settings.askTimeout()).plusSeconds(2);
+    this.inferRequestTimeout = settings.inferRequestTimeout();
   }
 
   public Route route(Caller caller) {

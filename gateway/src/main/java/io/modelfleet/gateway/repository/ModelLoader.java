@@ -42,7 +42,7 @@ import scala.concurrent.ExecutionContextExecutor;
  * upload    each file:{v}/model.onnx, lowest v first     409 / 413 / 400 from the upload
  * choose    highest uploaded version, else latest        404 when the model has no version
  * deploy    Deploy(spec) in the registry                 the registry's 404 / 400 / 409
- * wait      poll the routing table every 75 ms           400 if every replica FAILED, 503 on timeout
+ * wait      poll the routing table (load-poll-interval)  400 if every replica FAILED, 503 on timeout
  * retire    Undeploy every other deployed version        (registry errors)
  * </pre>
  *
@@ -53,7 +53,7 @@ import scala.concurrent.ExecutionContextExecutor;
  *
  * <p>The whole load, uploads included, has one deadline ({@code load-timeout} from its arrival),
  * after which it answers 503 naming the replicas' states. The route's request timeout is a little
- * longer (the last registry calls fit in it), and the stall timeout, which cuts a connection on
+ * longer (GatewaySettings.loadRequestTimeout: the last registry calls fit in it), and the stall timeout, which cuts a connection on
  * which no byte moves, must be longer still: the gateway refuses to start where it is not
  * (TransportSettings.requireStallAbove), since a load would then end in a reset connection
  * instead of an answer.
@@ -64,14 +64,11 @@ import scala.concurrent.ExecutionContextExecutor;
  */
 public final class ModelLoader {
 
-  private static final Duration POLL_INTERVAL = Duration.ofMillis(75);
-  /** Added to load-timeout and ask-timeout for the route's request timeout. */
-  private static final Duration REQUEST_TIMEOUT_SLACK = Duration.ofSeconds(2);
-
   private final ModelUploads uploads;
   private final RegistryClient registry;
   private final ReplicaDirectory directory;
   private final Duration loadTimeout;
+  private final Duration pollInterval;
   private final Scheduler scheduler;
   private final ExecutionContextExecutor executor;
   private final Supplier<Optional<String>> noGpu;
@@ -81,19 +78,15 @@ public final class ModelLoader {
    *     {@link GpuAvailability#noGpu})
    */
   public ModelLoader(ActorSystem<?> system, ModelUploads uploads, RegistryClient registry,
-      ReplicaDirectory directory, Duration loadTimeout, Supplier<Optional<String>> noGpu) {
+      ReplicaDirectory directory, Duration loadTimeout, Duration pollInterval, Supplier<Optional<String>> noGpu) {
     this.uploads = uploads;
     this.registry = registry;
     this.directory = directory;
     this.loadTimeout = loadTimeout;
+    this.pollInterval = pollInterval;
     this.scheduler = system.scheduler();
     this.executor = system.executionContext();
     this.noGpu = noGpu;
-  }
-
-  /** How long the load route may take: the load's own deadline plus room for its last registry calls. */
-  public static Duration requestTimeout(Duration loadTimeout, Duration askTimeout) {
-    return loadTimeout.plus(askTimeout).plus(REQUEST_TIMEOUT_SLACK);
   }
 
   public CompletionStage<HttpResponse> load(String model, LoadRequest request, Caller caller) {
@@ -187,7 +180,7 @@ public final class ModelLoader {
           + RoutingTable.summary(replicas) + "); it stays deployed and may still become ready"));
       return;
     }
-    scheduler.scheduleOnce(POLL_INTERVAL, () -> poll(model, version, deadline, result), executor);
+    scheduler.scheduleOnce(pollInterval, () -> poll(model, version, deadline, result), executor);
   }
 
   private CompletionStage<Void> retireOthers(String model, String version, Caller caller) {

@@ -33,7 +33,7 @@ public final class RepositoryRoutes extends RouteSupport {
     this.registry = registry;
     this.directory = directory;
     this.loader = loader;
-    this.loadRequestTimeout = ModelLoader.requestTimeout(settings.loadTimeout(), settings.askTimeout());
+    this.loadRequestTimeout = settings.loadRequestTimeout();
   }
 
   public Route route(Caller caller) {

@@ -36,6 +36,12 @@ public final class InferenceDispatcher {
 
   private static final Logger log = LoggerFactory.getLogger(InferenceDispatcher.class);
 
+  private final Scheduler scheduler;
+  private final ReplicaDirectory directory;
+  private final ReplicaChooser chooser;
+  private final NodeHealth health;
+  private final RegistryClient registry;
+  private final Duration inferTimeout;
   /**
    * When another READY replica exists, the first attempt waits at most this long. A request sent
    * straight to a replica that is stopping on a live node (a shard hand-off) is dropped without an
@@ -43,23 +49,17 @@ public final class InferenceDispatcher {
    * waiting out the whole deadline. Inference has no side effects, so the cost of a slow replica
    * being overtaken is only duplicated work.
    */
-  private static final Duration FIRST_ATTEMPT_MAX = Duration.ofSeconds(5);
-
-  private final Scheduler scheduler;
-  private final ReplicaDirectory directory;
-  private final ReplicaChooser chooser;
-  private final NodeHealth health;
-  private final RegistryClient registry;
-  private final Duration inferTimeout;
+  private final Duration firstAttemptTimeout;
 
   public InferenceDispatcher(ActorSystem<?> system, ReplicaDirectory directory, ReplicaChooser chooser,
-      NodeHealth health, RegistryClient registry, Duration inferTimeout) {
+      NodeHealth health, RegistryClient registry, Duration inferTimeout, Duration firstAttemptTimeout) {
     this.scheduler = system.scheduler();
     this.directory = directory;
     this.chooser = chooser;
     this.health = health;
     this.registry = registry;
     this.inferTimeout = inferTimeout;
+    this.firstAttemptTimeout = firstAttemptTimeout;
   }
 
   /**
@@ -87,7 +87,7 @@ public final class InferenceDispatcher {
     if (remaining <= 0) {
       return done(deadlineExceeded(model, version));
     }
-    Duration budget = Duration.ofNanos(mayRetry ? Math.min(remaining * 2 / 3, FIRST_ATTEMPT_MAX.toNanos()) : remaining);
+    Duration budget = Duration.ofNanos(mayRetry ? Math.min(remaining * 2 / 3, firstAttemptTimeout.toNanos()) : remaining);
     CompletableFuture<InferReply> reply = new CompletableFuture<>();
     chooser.acquire(replica.replicaId());
     health.track(replica.ref(), reply);

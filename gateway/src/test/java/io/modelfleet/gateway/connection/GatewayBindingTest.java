@@ -45,7 +45,7 @@ class GatewayBindingTest {
 
   private static GatewayBinding bind(int maxConnections, Duration handlerDelay, Duration timeouts) throws Exception {
     TransportSettings transport = new TransportSettings(maxConnections, timeouts, timeouts,
-        1024, timeouts, Duration.ofSeconds(30), 1024);
+        1024, timeouts, Duration.ofSeconds(30), 1024, Duration.ofSeconds(3));
     Flow<HttpRequest, HttpResponse, org.apache.pekko.NotUsed> handler = Flow.<HttpRequest>create().mapAsync(1, req -> {
       req.discardEntityBytes(system);
       return CompletableFuture.supplyAsync(() -> HttpResponse.create().withEntity("ok"),

@@ -20,8 +20,7 @@ class TransportSettingsTest {
     assertEquals(Duration.ofSeconds(10), t.bodyRateGrace());
     assertEquals(Duration.ofSeconds(180), t.stallTimeout());
     assertEquals(1024, t.compressMinSize());
-    assertEquals(8192, ConfigFactory.load().getInt("pekko.http.server.max-connections"));
-    assertEquals(Duration.ofSeconds(180), ConfigFactory.load().getDuration("pekko.http.server.idle-timeout"));
+    assertEquals(Duration.ofSeconds(3), t.terminationDeadline());
   }
 
   @Test
@@ -39,5 +38,7 @@ class TransportSettingsTest {
         "modelfleet.gateway.max-connections = 0").withFallback(ConfigFactory.load())));
     assertThrows(IllegalArgumentException.class, () -> TransportSettings.fromConfig(ConfigFactory.parseString(
         "modelfleet.gateway.header-timeout = 0s").withFallback(ConfigFactory.load())));
+    assertThrows(IllegalArgumentException.class, () -> TransportSettings.fromConfig(ConfigFactory.parseString(
+        "modelfleet.gateway.termination-deadline = -1s").withFallback(ConfigFactory.load())));
   }
 }

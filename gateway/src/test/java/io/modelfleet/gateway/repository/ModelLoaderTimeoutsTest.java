@@ -19,18 +19,20 @@ class ModelLoaderTimeoutsTest {
     var root = ConfigFactory.load();
     GatewaySettings s = GatewaySettings.fromConfig(root);
     TransportSettings t = TransportSettings.fromConfig(root);
-    Duration wait = ModelLoader.requestTimeout(s.loadTimeout(), s.askTimeout());
+    Duration wait = s.loadRequestTimeout();
     assertDoesNotThrow(() -> t.requireStallAbove("load-timeout", wait));
     assertTrue(wait.compareTo(t.stallTimeout()) < 0);
   }
 
   @Test
   void aLoadTimeoutTheStallTimeoutWouldCutIsRefusedNamingBothSettings() {
-    assertEquals(Duration.ofSeconds(127), ModelLoader.requestTimeout(Duration.ofSeconds(120), Duration.ofSeconds(5)));
-    TransportSettings t = TransportSettings.fromConfig(ConfigFactory.parseString(
-        "modelfleet.gateway.stall-timeout = 120s").withFallback(ConfigFactory.load()));
+    var root = ConfigFactory.parseString("modelfleet.gateway { stall-timeout = 120s, load-timeout = 120s }")
+        .withFallback(ConfigFactory.load());
+    GatewaySettings s = GatewaySettings.fromConfig(root);
+    assertEquals(Duration.ofSeconds(127), s.loadRequestTimeout());
+    TransportSettings t = TransportSettings.fromConfig(root);
     var e = assertThrows(IllegalArgumentException.class, () -> t.requireStallAbove("load-timeout",
-        ModelLoader.requestTimeout(Duration.ofSeconds(120), Duration.ofSeconds(5))));
+        s.loadRequestTimeout()));
     assertTrue(e.getMessage().startsWith("modelfleet.gateway.stall-timeout (120 s)"), e.getMessage());
     assertTrue(e.getMessage().contains("127 s a request may wait silently under modelfleet.gateway.load-timeout"),
         e.getMessage());
