@@ -87,7 +87,7 @@ public final class InferenceDispatcher {
     if (remaining <= 0) {
       return done(deadlineExceeded(model, version));
     }
-    Duration budget = Duration.ofNanos(mayRetry ? Math.min(remaining * 2 / 3, firstAttemptTimeout.toNanos()) : remaining);
+    Duration budget = attemptBudget(remaining, mayRetry, firstAttemptTimeout);
     CompletableFuture<InferReply> reply = new CompletableFuture<>();
     chooser.acquire(replica.replicaId());
     health.track(replica.ref(), reply);
@@ -119,6 +119,14 @@ public final class InferenceDispatcher {
       }
       return done(failureOf(ErrorHandling.unwrap(e), replica, model, version));
     }).thenCompose(Function.identity());
+  }
+
+  /**
+   * How long one attempt may wait: all that is left of the deadline when no retry can follow,
+   * else two thirds of it and at most {@code firstAttemptTimeout}, so that the retry has time.
+   */
+  static Duration attemptBudget(long remainingNanos, boolean mayRetry, Duration firstAttemptTimeout) {
+    return Duration.ofNanos(mayRetry ? Math.min(remainingNanos * 2 / 3, firstAttemptTimeout.toNanos()) : remainingNanos);
   }
 
   /**
