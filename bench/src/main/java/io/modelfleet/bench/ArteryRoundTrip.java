@@ -149,7 +149,7 @@ public final class ArteryRoundTrip {
       if (sameJvm) {
         b = ActorSystem.create("b", config());
         b.actorOf(Props.create(Echo.class), "echo");
-        port = (Integer) b.provider().getDefaultAddress().getPort().get();
+        port = b.provider().getDefaultAddress().getPort().get();
       } else {
         child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx512m", "-cp", System.getProperty("java.class.path"), ArteryRoundTrip.class.getName(), "serve")

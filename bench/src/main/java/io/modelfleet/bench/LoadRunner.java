@@ -22,8 +22,9 @@ public final class LoadRunner {
   public interface Op extends AutoCloseable {
     void call() throws Exception;
 
+    /** Releases what {@link OpFactory#open} took (connections, tensors); never interrupted. */
     @Override
-    default void close() throws Exception {}
+    default void close() {}
   }
 
   /** Opens a thread's operation before the clock starts (connects, builds tensors). */

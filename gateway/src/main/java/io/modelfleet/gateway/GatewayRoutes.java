@@ -18,7 +18,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Every HTTP route of the gateway, composed under one {@link #withCaller} so that identifying the
- * caller (today: anonymous plus a request id; later: authentication), echoing the request id and
+ * caller (an anonymous principal and a request id; access control replaces the principal there), echoing the request id and
  * turning every failure into JSON each happen in exactly one place.
  */
 public final class GatewayRoutes extends AllDirectives {

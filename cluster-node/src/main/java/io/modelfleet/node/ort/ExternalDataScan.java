@@ -45,6 +45,8 @@ public final class ExternalDataScan {
 
   /** The file is not a well-formed protobuf message. */
   public static final class MalformedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
     MalformedException(String message) {
       super(message);
     }

@@ -66,6 +66,9 @@ public final class ModelInspector {
   }
 
   public static final class InvalidModelException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
     public InvalidModelException(String message) {
       super(message);
     }

@@ -216,7 +216,7 @@ class ClusterIT {
       h.await("/v1/models/m", r -> readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3, WAIT);
       long restoredAt = System.nanoTime();
       Thread.sleep(1000);
-      load.close();
+      load.stop();
       System.out.printf("FAILOVER: downed %.1f s after kill -9, replicas restored %.1f s after downing; %s%n",
           (downedAt - killedAt) / 1e9, (restoredAt - downedAt) / 1e9, load.summary());
       assertEquals(0, load.noAnswer(), "every request got an answer within its deadline: " + load.summary());
@@ -280,7 +280,7 @@ class ClusterIT {
       h.await("/v1/models/m", r -> readyByNode(h).getOrDefault(address(3), 0) >= 1
           && readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3, WAIT);
       Thread.sleep(1000);
-      load.close();
+      load.stop();
       System.out.println("JOIN: " + load.summary());
       assertEquals(0, load.failed(), "zero failed requests while rebalancing: " + load.summary());
     }
@@ -325,7 +325,7 @@ class ClusterIT {
       h.await("/v1/models/m", rsp -> readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3
           && readyByNode(h, "s").size() == 1, WAIT);
       Thread.sleep(1000);
-      load.close();
+      load.stop();
       System.out.println("DRAIN: " + load.summary());
       assertEquals(0, load.failed(), "zero failed requests while draining: " + load.summary());
       assertTrue(load.count(200) > 0, load.summary());
@@ -351,7 +351,7 @@ class ClusterIT {
       h.await("/v1/models/m", rsp -> readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3
           && !readyByNode(h).containsKey(leaving) && readyByNode(h, "s").size() == 1, WAIT);
       Thread.sleep(1000);
-      load.close();
+      load.stop();
       System.out.println("SIGTERM: " + load.summary());
       assertEquals(0, load.failed(), "zero failed requests while a node shuts down: " + load.summary());
       assertTrue(load.count(200) > 0, load.summary());

@@ -76,10 +76,20 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  /** Stops the load and waits for every client thread's last request to finish. */
+  public void stop() throws InterruptedException {
     running.set(false);
     for (Thread t : threads) {
       t.join(60_000);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -111,8 +111,7 @@ public final class WarmupJson {
     }
     List<WarmupSample.Input> list = new ArrayList<>(inputs.size());
     long tensorBytes = 0;
-    for (Iterator<Map.Entry<String, JsonNode>> it = inputs.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : inputs.properties()) {
       WarmupSample.Input in = input(where + ".inputs." + e.getKey(), e.getKey(), e.getValue(), batch, maxBatchSize > 0,
           limits);
       tensorBytes += tensorBytes(in);

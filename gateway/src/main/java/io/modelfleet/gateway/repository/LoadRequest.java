@@ -8,7 +8,6 @@ import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.Names;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -46,8 +45,7 @@ public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) 
       throw ApiException.badRequest("'parameters' must be a JSON object, got " + Json.kind(params));
     }
     TritonConfig config = null;
-    for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> p = it.next();
+    for (Map.Entry<String, JsonNode> p : params.properties()) {
       String key = p.getKey();
       JsonNode value = p.getValue();
       if (key.equals("config")) {

@@ -8,6 +8,8 @@ import java.sql.SQLException;
  * nothing about the bytes, so the same call may succeed later.
  */
 public final class ArtifactDatabaseException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
   public ArtifactDatabaseException(String message, SQLException cause) {
     super(message + ": " + cause.getMessage(), cause);
   }

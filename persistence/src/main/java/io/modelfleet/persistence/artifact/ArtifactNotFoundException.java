@@ -5,6 +5,8 @@ package io.modelfleet.persistence.artifact;
  * node publishing it has not committed yet (or died before it did, which left nothing behind).
  */
 public final class ArtifactNotFoundException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
   public ArtifactNotFoundException(String message) {
     super(message);
   }

@@ -78,6 +78,8 @@ public final class RegistryGuard {
 
   /** The node refuses to start; the message says what is wrong and how to recover. */
   public static final class RegistryRefusedException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
     /** Exit status of a node that refuses its registry (EX_CONFIG of sysexits.h). */
     public static final int EXIT_CODE = 78;
 
