@@ -140,7 +140,7 @@ public final class TensorReader {
     if (node.isObject() && node.has("data")) {
       // The reader needs the header before the data; a tree cannot be reopened at an offset.
       ObjectNode o = JsonNodeFactory.instance.objectNode();
-      node.fields().forEachRemaining(e -> {
+      node.properties().forEach(e -> {
         if (!e.getKey().equals("data")) {
           o.set(e.getKey(), e.getValue());
         }
