@@ -206,16 +206,16 @@ public final class ArtifactStore {
     synchronized (leases.lock(hex)) {
       if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         Files.move(w.tmpFile(), target, StandardCopyOption.ATOMIC_MOVE);
-        forceDirectory(blobs);
+        ArtifactFiles.forceDirectory(blobs);
         placement = Received.Placement.CREATED;
-      } else if (matches(target, w.size(), w.digest())) {
+      } else if (ArtifactFiles.matches(target, w.size(), w.digest())) {
         Files.delete(w.tmpFile());
-        touch(target);
+        ArtifactFiles.touch(target);
         placement = Received.Placement.EXISTED;
       } else {
         // rename(2) replaces the target atomically: readers see the old or the new file, never a mix.
         Files.move(w.tmpFile(), target, StandardCopyOption.ATOMIC_MOVE);
-        forceDirectory(blobs);
+        ArtifactFiles.forceDirectory(blobs);
         placement = Received.Placement.REPAIRED;
         log.warn("Artifact {} was corrupt in the local store and was replaced by {} verified bytes", w.digest(), w.size());
       }
@@ -232,29 +232,6 @@ public final class ArtifactStore {
   /** Called (on the repairing thread) after a corrupt file was replaced by verified bytes. */
   public void onRepaired(Consumer<ArtifactRepaired> listener) {
     this.repairListener = listener;
-  }
-
-  /** Whether {@code file} has {@code size} bytes that hash to {@code digest}; an unreadable file does not. */
-  private static boolean matches(Path file, long size, String digest) {
-    try {
-      return Files.size(file) == size && digest.equals(hash(file));
-    } catch (IOException e) {
-      log.warn("Stored artifact {} cannot be read ({}); it will be replaced", digest, e.toString());
-      return false;
-    }
-  }
-
-  /**
-   * Restarts the file's grace period for the orphan collector: an upload that found its bytes
-   * already stored may be registered by another node sharing this directory, which the collector
-   * here cannot see. Best effort: the lease and the pin protect the file on this node anyway.
-   */
-  private static void touch(Path file) {
-    try {
-      Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
-    } catch (IOException e) {
-      log.warn("cannot update the modification time of {}: {}", file.getFileName(), e.toString());
-    }
   }
 
   void keep(String digest) {
@@ -354,7 +331,7 @@ public final class ArtifactStore {
           + "upload the original file again to restore it");
     }
     try {
-      String actual = hash(p);
+      String actual = ArtifactFiles.hash(p);
       if (!actual.equals(digest)) {
         throw new ArtifactCorruptException("artifact " + digest + " is corrupt: the stored file ("
             + Files.size(p) + " bytes) hashes to " + actual + ", expected " + digest
@@ -364,19 +341,6 @@ public final class ArtifactStore {
     } catch (IOException e) {
       throw new ArtifactCorruptException("artifact " + digest + " cannot be read from this node's store ("
           + e.getClass().getSimpleName() + ")", e);
-    }
-  }
-
-  static String hash(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        sha.update(buf, 0, n);
-      }
-      return DIGEST_PREFIX + HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -394,11 +358,5 @@ public final class ArtifactStore {
       throw new IllegalArgumentException("not a sha256 digest: " + digest);
     }
     return digest.substring(DIGEST_PREFIX.length());
-  }
-
-  static void forceDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
   }
 }

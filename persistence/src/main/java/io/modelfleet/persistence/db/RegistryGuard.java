@@ -1,8 +1,8 @@
 package io.modelfleet.persistence.db;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -60,8 +60,6 @@ import org.slf4j.LoggerFactory;
 public final class RegistryGuard {
   public static final String MARKER = "registry-id";
   private static final Logger log = LoggerFactory.getLogger(RegistryGuard.class);
-  private static final byte[] H2_HEADER = "H:2,".getBytes(StandardCharsets.US_ASCII);
-  private static final int H2_BLOCK = 4096;
 
   private final DatabaseSettings db;
   private final Path dataDir;
@@ -90,7 +88,7 @@ public final class RegistryGuard {
 
   /** Checks the embedded H2 file before anything opens it; nothing to check for other databases. */
   public void checkBeforeOpen() {
-    Optional<Path> file = h2File(db.url());
+    Optional<Path> file = H2Files.databaseFile(db.url());
     if (file.isEmpty()) {
       return;
     }
@@ -123,7 +121,7 @@ public final class RegistryGuard {
         throw refuse("the registry database " + f + " is empty (0 bytes): its models, versions, deployments and "
             + "history are gone, and starting would show an empty registry", restoreOrMove(name), null);
       }
-      if (!hasH2Header(f)) {
+      if (!H2Files.hasHeader(f)) {
         throw refuse("the registry database " + f + " (" + size + " bytes) is not an H2 database file: its header is "
             + "damaged or it was overwritten", restoreOrMove(name), null);
       }
@@ -170,7 +168,7 @@ public final class RegistryGuard {
 
   /** An error that opening the database or creating its schema raised, explained with the way out. */
   public RegistryRefusedException unreadable(RuntimeException cause) {
-    String name = h2File(db.url()).map(p -> p.getFileName().toString()).orElse(null);
+    String name = H2Files.databaseFile(db.url()).map(p -> p.getFileName().toString()).orElse(null);
     String fix = name != null ? restoreOrMove(name)
         : "check that " + safeUrl() + " is reachable and its tables readable by user '" + db.user() + "', or restore it from a backup";
     return refuse("the registry database cannot be opened: " + cause.getMessage(), fix, cause);
@@ -196,7 +194,7 @@ public final class RegistryGuard {
         if (!hasEvents && hasArtifacts()) {
           throw refuse("the registry database " + safeUrl() + " is new and empty, but " + artifactsDir.resolve("sha256")
               + " holds model files, so a registry existed here", restoreOrMoveArtifacts(
-                  h2File(db.url()).map(p -> p.getFileName().toString()).orElse("the database")), null);
+                  H2Files.databaseFile(db.url()).map(p -> p.getFileName().toString()).orElse("the database")), null);
         }
         String id = createId(c);
         writeMarker(id);
@@ -319,7 +317,7 @@ public final class RegistryGuard {
       Files.createDirectories(dataDir);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
           StandardOpenOption.WRITE)) {
-        ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
         ch.force(true);
       }
       Files.move(tmp, m, StandardCopyOption.ATOMIC_MOVE);
@@ -341,49 +339,6 @@ public final class RegistryGuard {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + blobs + ": " + e.getMessage(), e);
     }
-  }
-
-  private static boolean hasH2Header(Path f) {
-    try (InputStream in = Files.newInputStream(f)) {
-      // The MVStore file header is written twice, in the first two 4 KiB blocks; one good copy opens.
-      byte[] first = in.readNBytes(H2_BLOCK);
-      byte[] second = in.readNBytes(H2_HEADER.length);
-      return startsWith(first, H2_HEADER) || startsWith(second, H2_HEADER);
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static boolean startsWith(byte[] b, byte[] prefix) {
-    if (b.length < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (b[i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The file of an embedded H2 database ({@code jdbc:h2:file:<path>} or {@code jdbc:h2:<path>}); empty for anything else. */
-  static Optional<Path> h2File(String url) {
-    if (!url.startsWith("jdbc:h2:")) {
-      return Optional.empty();
-    }
-    String rest = url.substring("jdbc:h2:".length());
-    int semi = rest.indexOf(';');
-    String target = semi < 0 ? rest : rest.substring(0, semi);
-    if (target.startsWith("file:")) {
-      target = target.substring("file:".length());
-    } else if (target.startsWith("mem:") || target.startsWith("tcp:") || target.startsWith("ssl:")
-        || target.startsWith("zip:") || target.startsWith("nio") || target.startsWith("split:")) {
-      return Optional.empty();
-    }
-    if (target.startsWith("~")) {
-      target = System.getProperty("user.home") + target.substring(1);
-    }
-    return Optional.of(Path.of(target + ".mv.db").toAbsolutePath());
   }
 
   private String restoreOrMove(String name) {

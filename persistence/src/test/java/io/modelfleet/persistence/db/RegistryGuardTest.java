@@ -129,9 +129,9 @@ class RegistryGuardTest {
   @Test
   void h2FileNamesComeFromTheUrl() {
     assertEquals(Path.of("/srv/data/registry.mv.db"),
-        RegistryGuard.h2File("jdbc:h2:file:/srv/data/registry;DATABASE_TO_UPPER=false").orElseThrow());
-    assertTrue(RegistryGuard.h2File("jdbc:h2:mem:test").isEmpty());
-    assertTrue(RegistryGuard.h2File("jdbc:postgresql://db/modelfleet").isEmpty());
+        H2Files.databaseFile("jdbc:h2:file:/srv/data/registry;DATABASE_TO_UPPER=false").orElseThrow());
+    assertTrue(H2Files.databaseFile("jdbc:h2:mem:test").isEmpty());
+    assertTrue(H2Files.databaseFile("jdbc:postgresql://db/modelfleet").isEmpty());
   }
 
   @Test
