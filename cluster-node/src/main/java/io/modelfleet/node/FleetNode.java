@@ -8,6 +8,9 @@ import io.modelfleet.node.demo.DemoBootstrap;
 import io.modelfleet.node.device.DeviceInventory;
 import io.modelfleet.node.ort.OrtRuntime;
 import io.modelfleet.node.ort.OrtSettings;
+import io.modelfleet.node.cluster.ShutdownDrainSettings;
+import io.modelfleet.node.placement.ControllerDrains;
+import io.modelfleet.node.placement.ControllerSettings;
 import io.modelfleet.node.placement.DeploymentController;
 import io.modelfleet.node.replica.ReplicaContext;
 import io.modelfleet.node.replica.ReplicaEntity;
@@ -22,13 +25,15 @@ import io.modelfleet.persistence.db.RegistryGuard;
 import io.modelfleet.persistence.registry.JournalCatalog;
 import io.modelfleet.persistence.registry.ModelEntity;
 import io.modelfleet.persistence.registry.RegisteredDigests;
+import io.modelfleet.protocol.cluster.ControllerCommand;
+import io.modelfleet.protocol.service.MemberDrains;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
@@ -74,10 +79,10 @@ public final class FleetNode implements AutoCloseable {
       }
     }
     guard.checkAndRecord();
-    Duration shutdownDrain = config.getDuration("modelfleet.node.shutdown-drain-timeout");
+    ShutdownDrainSettings shutdownDrain = ShutdownDrainSettings.fromConfig(config);
     // The drain runs in this phase, so the phase must outlast it.
     Config phase = ConfigFactory.parseString("pekko.coordinated-shutdown.phases.before-service-unbind.timeout = "
-        + (shutdownDrain.toMillis() + 10_000) + "ms");
+        + (shutdownDrain.deadline().toMillis() + 10_000) + "ms");
     Config full = ClusterSettings.pekkoOverrides(config).withFallback(phase).withFallback(db.pekkoOverrides()).withFallback(config);
     ClusterSettings clusterSettings = ClusterSettings.fromConfig(full);
     ArtifactStore store = ArtifactStore.open(artifactsRoot, full.getBytes("modelfleet.artifacts.max-upload-size"));
@@ -98,15 +103,17 @@ public final class FleetNode implements AutoCloseable {
       // Entities live on workers only; on a gateway-only node these start proxies.
       ModelEntity.initSharding(system, ClusterSettings.WORKER);
       ReplicaEntity.initSharding(system, rc, ClusterSettings.WORKER, replicaSettings.askTimeout());
-      if (clusterSettings.roles().contains(ClusterSettings.WORKER)) {
-        WorkerRole.start(system, devices, clusterSettings.roles(), nodeAddress, full, shutdownDrain);
-      }
-
       JournalCatalog catalog = new JournalCatalog(system);
-      Duration resync = full.getDuration("modelfleet.controller.resync-interval");
-      ClusterSingleton.get(system).init(SingletonActor.of(
-              DeploymentController.create(catalog.journal(), resync, replicaSettings.askTimeout()), "deployment-controller")
+      // The controller runs on a worker; on every other node this is a proxy to it.
+      ControllerSettings controllerSettings = ControllerSettings.fromConfig(full);
+      ActorRef<ControllerCommand> controller = ClusterSingleton.get(system).init(SingletonActor.of(
+              DeploymentController.create(catalog.journal(), controllerSettings, replicaSettings.askTimeout()),
+              "deployment-controller")
           .withSettings(ClusterSingletonSettings.create(system).withRole(ClusterSettings.WORKER)));
+      MemberDrains drains = new ControllerDrains(controller, controllerSettings.drainAnswerTimeout(), system.scheduler());
+      if (clusterSettings.roles().contains(ClusterSettings.WORKER)) {
+        WorkerRole.start(system, devices, clusterSettings.roles(), nodeAddress, full, shutdownDrain, drains);
+      }
 
       store.onRepaired(r -> system.eventStream().tell(new EventStream.Publish<>(r)));
       new OrphanCollector(store, () -> RegisteredDigests.current(system, catalog.journal()),
@@ -117,7 +124,7 @@ public final class FleetNode implements AutoCloseable {
         DemoBootstrap.ensure(system, uploads, replicaSettings.askTimeout());
       }
       GatewayServer gateway = clusterSettings.roles().contains(ClusterSettings.GATEWAY)
-          ? GatewayRole.start(system, full, uploads, catalog) : null;
+          ? GatewayRole.start(system, full, uploads, catalog, drains) : null;
       system.log().info("ModelFleet node {} with roles {} serving HTTP on {} with devices [{}], data in {}", nodeAddress,
           clusterSettings.roles(), gateway == null ? "(no gateway role)" : gateway.localAddress(),
           devices.hasGpu() ? devices.gpus() : "cpu", dataDir);

@@ -3,6 +3,7 @@ package io.modelfleet.node;
 import com.typesafe.config.Config;
 import io.modelfleet.gateway.GatewayServer;
 import io.modelfleet.gateway.GatewaySettings;
+import io.modelfleet.protocol.service.MemberDrains;
 import io.modelfleet.protocol.service.ModelCatalog;
 import io.modelfleet.protocol.service.ModelUploads;
 import java.util.concurrent.TimeUnit;
@@ -17,9 +18,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 final class GatewayRole {
   private GatewayRole() {}
 
-  static GatewayServer start(ActorSystem<?> system, Config config, ModelUploads uploads, ModelCatalog catalog)
-      throws Exception {
-    GatewayServer started = GatewayServer.start(system, GatewaySettings.fromConfig(config), uploads, catalog)
+  static GatewayServer start(ActorSystem<?> system, Config config, ModelUploads uploads, ModelCatalog catalog,
+      MemberDrains drains) throws Exception {
+    GatewayServer started = GatewayServer.start(system, GatewaySettings.fromConfig(config), uploads, catalog, drains)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "gateway-unbind",
         () -> started.stop().thenApply(v -> Done.getInstance()));

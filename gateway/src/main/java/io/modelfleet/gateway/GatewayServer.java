@@ -22,6 +22,7 @@ import io.modelfleet.gateway.routing.ReachabilityWatcher;
 import io.modelfleet.gateway.routing.ReplicaChooser;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.stats.StatsRoutes;
+import io.modelfleet.protocol.service.MemberDrains;
 import io.modelfleet.protocol.service.ModelCatalog;
 import io.modelfleet.protocol.service.ModelUploads;
 import java.net.InetSocketAddress;
@@ -45,8 +46,8 @@ import scala.concurrent.duration.FiniteDuration;
  *
  * <p>Expects Cluster Sharding to be initialised for {@code ModelCommand.TYPE_KEY} on {@code system}
  * (the registry is asked through it) and the system to be a cluster member. It needs nothing
- * else from the node: the {@link ModelUploads} and {@link ModelCatalog} it is handed are the
- * only paths to the artifact store and the journal.
+ * else from the node: the {@link ModelUploads}, {@link ModelCatalog} and {@link MemberDrains} it
+ * is handed are the only paths to the artifact store, the journal and the deployment controller.
  */
 public final class GatewayServer {
 
@@ -74,7 +75,7 @@ public final class GatewayServer {
 
   /** Binds HTTP and completes when bound (or fails with the bind error). */
   public static CompletionStage<GatewayServer> start(
-      ActorSystem<?> system, GatewaySettings settings, ModelUploads uploads, ModelCatalog catalog) {
+      ActorSystem<?> system, GatewaySettings settings, ModelUploads uploads, ModelCatalog catalog, MemberDrains drains) {
     TransportSettings transport = TransportSettings.fromConfig(system.settings().config());
     // A waiting load or inference sends no byte: the stall timeout must not cut it first.
     transport.requireStallAbove("load-timeout", settings.loadRequestTimeout());
@@ -107,7 +108,7 @@ public final class GatewayServer {
             new ModelLoader(system, uploads, registry, directory, settings.loadTimeout(), settings.loadPollInterval(),
                 GpuAvailability.live(system, data))),
         new ManagementRoutes(settings, limits, registry, catalog, uploads, directory),
-        new ClusterRoutes(settings, system, directory, chooser, data), transport.compressMinSize());
+        new ClusterRoutes(settings, system, directory, chooser, data, drains), transport.compressMinSize());
 
     return GatewayBinding.bind(system, settings.host(), settings.port(), server, transport,
             routes.all().flow(system))

@@ -5,7 +5,7 @@ import io.modelfleet.protocol.cluster.NodeInfo;
 import io.modelfleet.protocol.replica.ReplicaDirectoryKey;
 import io.modelfleet.protocol.replica.ReplicaInfo;
 import io.modelfleet.protocol.replica.ReplicaState;
-import java.time.Duration;
+import io.modelfleet.protocol.service.MemberDrains;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -16,17 +16,17 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.ddata.Key;
 import org.apache.pekko.cluster.ddata.LWWMap;
-import org.apache.pekko.cluster.ddata.ORSet;
 import org.apache.pekko.cluster.ddata.ReplicatedData;
-import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SIGTERM on a worker drains it first, as {@code POST /v1/cluster/members/{address}/drain} does:
  * a coordinated-shutdown task (phase before-service-unbind, so this node's gateway keeps serving)
- * puts the node into the draining set, and the deployment controller moves its replicas away
+ * asks the deployment controller to drain this node, and the controller moves its replicas away
  * make-before-break. The task ends when no replica runs here any more, or at the deadline, and the
  * rest of the shutdown (sharding hand-off of whatever is left, leaving the cluster) follows.
  *
@@ -34,45 +34,41 @@ import org.apache.pekko.cluster.typed.Cluster;
  * worker), so the node stops as before.
  */
 public final class ShutdownDrain {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShutdownDrain.class);
-  private static final Duration POLL = Duration.ofMillis(200);
-  private static final Duration ASK = Duration.ofSeconds(3);
+  private static final Logger LOG = LoggerFactory.getLogger(ShutdownDrain.class);
 
   private final ActorSystem<?> system;
-  private final Duration deadline;
+  private final ShutdownDrainSettings settings;
+  private final MemberDrains drains;
   private final String self;
 
-  private ShutdownDrain(ActorSystem<?> system, Duration deadline) {
+  private ShutdownDrain(ActorSystem<?> system, ShutdownDrainSettings settings, MemberDrains drains) {
     this.system = system;
-    this.deadline = deadline;
+    this.settings = settings;
+    this.drains = drains;
     this.self = Cluster.get(system).selfMember().address().toString();
   }
 
-  /** Adds the task to this node's coordinated shutdown. A deadline of 0 turns it off. */
-  public static void register(ActorSystem<?> system, Duration deadline) {
-    if (deadline.isZero()) {
+  /** Adds the task to this node's coordinated shutdown, unless the settings turn it off. */
+  public static void register(ActorSystem<?> system, ShutdownDrainSettings settings, MemberDrains drains) {
+    if (settings.off()) {
       return;
     }
-    ShutdownDrain drain = new ShutdownDrain(system, deadline);
+    ShutdownDrain drain = new ShutdownDrain(system, settings, drains);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "drain-replicas",
         drain::run);
   }
 
   private CompletionStage<Done> run() {
-    long until = System.nanoTime() + deadline.toNanos();
+    long until = System.nanoTime() + settings.deadline().toNanos();
     return read(ClusterKeys.NODES).thenCompose(nodes -> {
       if (!otherWorkerUp(nodes)) {
         LOG.info("Shutdown: no other worker is up, so this node's replicas stop with it");
         return CompletableFuture.completedFuture(Done.getInstance());
       }
       LOG.info("Shutdown: draining this node's replicas onto the other workers (at most {} s)",
-          deadline.toSeconds());
-      SelfUniqueAddress me = DistributedData.get(system).selfUniqueAddress();
-      return AskPattern.<Replicator.Command, Replicator.UpdateResponse<ORSet<String>>>ask(
-              DistributedData.get(system).replicator(),
-              replyTo -> new Replicator.Update<>(ClusterKeys.DRAINING, ORSet.<String>empty(),
-                  new Replicator.WriteMajority(ASK), replyTo, set -> set.add(me, self)),
-              ASK.plusSeconds(1), system.scheduler())
+          settings.deadline().toSeconds());
+      // Whatever the answer, the directory shows when the replicas have gone.
+      return drains.drain(self)
           .exceptionally(e -> null)
           .thenCompose(ignored -> awaitEmpty(until));
     }).exceptionally(e -> {
@@ -104,11 +100,11 @@ public final class ShutdownDrain {
         return CompletableFuture.completedFuture(Done.getInstance());
       }
       if (System.nanoTime() > until) {
-        LOG.warn("Shutdown: {} replicas still here after {} s; stopping them", here, deadline.toSeconds());
+        LOG.warn("Shutdown: {} replicas still here after {} s; stopping them", here, settings.deadline().toSeconds());
         return CompletableFuture.completedFuture(Done.getInstance());
       }
       CompletableFuture<Done> later = new CompletableFuture<>();
-      system.scheduler().scheduleOnce(POLL, () -> awaitEmpty(until).whenComplete((d, e) -> {
+      system.scheduler().scheduleOnce(settings.pollInterval(), () -> awaitEmpty(until).whenComplete((d, e) -> {
         if (e != null) {
           later.completeExceptionally(e);
         } else {
@@ -127,7 +123,7 @@ public final class ShutdownDrain {
     return AskPattern.<Replicator.Command, Replicator.GetResponse<T>>ask(
             DistributedData.get(system).replicator(),
             replyTo -> new Replicator.Get<>(key, Replicator.readLocal(), replyTo),
-            ASK, system.scheduler())
+            settings.readTimeout(), system.scheduler())
         .thenApply(rsp -> rsp instanceof Replicator.GetSuccess<T> ok ? ok.dataValue() : null);
   }
 }

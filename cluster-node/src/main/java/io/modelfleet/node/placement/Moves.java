@@ -21,16 +21,16 @@ import java.util.Set;
  *
  * <p>A move starts the slot's next incarnation at the target ({@link #begin}); each round, {@link
  * #progress} finishes it when the new copy is READY (the older copies are to be retired), or
- * abandons it when the new copy FAILED, its target left, or it was not READY within {@link
- * #TIMEOUT} (the new copy is to be retired, and the slot is not moved again for {@link
- * #COOLDOWN}). Several incarnations of a slot that no move explains (after a controller fail-over,
+ * abandons it when the new copy FAILED, its target left, or it was not READY within the move
+ * timeout (the new copy is to be retired, and the slot is not moved again for the cool-down).
+ * Several incarnations of a slot that no move explains (after a controller fail-over,
  * or a remembered old copy restarted by sharding) are settled by {@link Incarnations#resolve}.
  */
 final class Moves {
   /** How long a move's new copy may take to become READY (artifact fetch, session, warm-up). */
-  static final Duration TIMEOUT = Duration.ofMinutes(3);
+  private final Duration timeout;
   /** How long a slot whose move was abandoned stays put before it may be moved again. */
-  static final Duration COOLDOWN = Duration.ofSeconds(60);
+  private final Duration cooldown;
 
   /** A live incarnation to retire, and the reason it is told. */
   record Retirement(ReplicaInfo replica, String reason) {}
@@ -54,6 +54,11 @@ final class Moves {
   private final Map<ReplicaId, Integer> generation = new HashMap<>();
   private final Map<ReplicaId, Surge> inProgress = new HashMap<>();
   private final Map<ReplicaId, Long> restingSince = new HashMap<>();
+
+  Moves(Duration timeout, Duration cooldown) {
+    this.timeout = timeout;
+    this.cooldown = cooldown;
+  }
 
   /** True when no move is in progress (the next rebalancing move may start). */
   boolean idle() {
@@ -97,7 +102,7 @@ final class Moves {
 
   private boolean resting(ReplicaId slot, long now) {
     Long since = restingSince.get(slot);
-    if (since != null && now - since > COOLDOWN.toNanos()) {
+    if (since != null && now - since > cooldown.toNanos()) {
       restingSince.remove(slot);
       return false;
     }
@@ -137,8 +142,8 @@ final class Moves {
         abandon(slot, incarnations, "the new copy failed: " + fresh.reason(), now, out);
       } else if (!members.contains(s.to().nodeAddress())) {
         abandon(slot, incarnations, "its target " + s.to().nodeAddress() + " is gone", now, out);
-      } else if (now - s.startedNanos() > TIMEOUT.toNanos()) {
-        abandon(slot, incarnations, "the new copy was not READY within " + TIMEOUT.toSeconds() + " s", now, out);
+      } else if (now - s.startedNanos() > timeout.toNanos()) {
+        abandon(slot, incarnations, "the new copy was not READY within " + timeout.toSeconds() + " s", now, out);
       }
     }
     slots.forEach((slot, list) -> {

@@ -20,6 +20,8 @@ class MovesTest {
   private static final ReplicaId SLOT = new ReplicaId("m", "1", 0);
   private static final Assignment ON_B = new Assignment(B, "gpu:0");
   private static final long SEC = 1_000_000_000L;
+  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration COOLDOWN = Duration.ofSeconds(60);
 
   private static ReplicaInfo inc(int generation, String node, ReplicaState state) {
     return new ReplicaInfo(SLOT.incarnation(generation).entityId(), "m", "1", node, "gpu:0", state,
@@ -32,7 +34,7 @@ class MovesTest {
 
   @Test
   void theOldCopyIsRetiredOnlyOnceTheNewOneIsReady() {
-    Moves moves = new Moves();
+    Moves moves = new Moves(TIMEOUT, COOLDOWN);
     ReplicaInfo old = inc(0, A, ReplicaState.READY);
     var fresh = moves.begin(SLOT, List.of(old), ON_B, "balance", 0).orElseThrow();
     assertEquals("m/1/0/1", fresh.entityId());
@@ -57,7 +59,7 @@ class MovesTest {
 
   @Test
   void aNewCopyThatFailsIsRetiredAndTheSlotRestsBeforeItMovesAgain() {
-    Moves moves = new Moves();
+    Moves moves = new Moves(TIMEOUT, COOLDOWN);
     ReplicaInfo old = inc(0, A, ReplicaState.READY);
     moves.begin(SLOT, List.of(old), ON_B, "balance", 0).orElseThrow();
     ReplicaInfo failed = inc(1, B, ReplicaState.FAILED);
@@ -67,31 +69,31 @@ class MovesTest {
     assertTrue(out.warnings().get(0).contains("cannot open the model"), out.warnings().toString());
     assertEquals("m/1/0", moves.serving(SLOT));
     assertTrue(moves.begin(SLOT, List.of(old), ON_B, "balance", 2 * SEC).isEmpty(), "resting");
-    long later = SEC + Moves.COOLDOWN.toNanos() + SEC;
+    long later = SEC + COOLDOWN.toNanos() + SEC;
     assertEquals("m/1/0/2", moves.begin(SLOT, List.of(old, failed), ON_B, "balance", later).orElseThrow().entityId(),
         "a later attempt takes a generation never used before");
   }
 
   @Test
   void aMoveIsAbandonedWhenItsTargetLeavesOrItTakesTooLong() {
-    Moves gone = new Moves();
+    Moves gone = new Moves(TIMEOUT, COOLDOWN);
     ReplicaInfo old = inc(0, A, ReplicaState.READY);
     gone.begin(SLOT, List.of(old), ON_B, "drain", 0);
     Moves.Outcome left = gone.progress(slots(old), Set.of(A), SEC);
     assertTrue(left.warnings().get(0).contains("target " + B + " is gone"), left.warnings().toString());
     assertTrue(gone.idle());
 
-    Moves slow = new Moves();
+    Moves slow = new Moves(TIMEOUT, COOLDOWN);
     slow.begin(SLOT, List.of(old), ON_B, "drain", 0);
     ReplicaInfo loading = inc(1, B, ReplicaState.LOADING);
-    assertTrue(slow.progress(slots(old, loading), Set.of(A, B), Moves.TIMEOUT.toNanos() - SEC).warnings().isEmpty());
-    Moves.Outcome late = slow.progress(slots(old, loading), Set.of(A, B), Moves.TIMEOUT.plus(Duration.ofSeconds(1)).toNanos());
+    assertTrue(slow.progress(slots(old, loading), Set.of(A, B), TIMEOUT.toNanos() - SEC).warnings().isEmpty());
+    Moves.Outcome late = slow.progress(slots(old, loading), Set.of(A, B), TIMEOUT.plus(Duration.ofSeconds(1)).toNanos());
     assertEquals(List.of(loading), late.retire().stream().map(Moves.Retirement::replica).toList());
   }
 
   @Test
   void aMoveOfASlotNoLongerWantedIsDropped() {
-    Moves moves = new Moves();
+    Moves moves = new Moves(TIMEOUT, COOLDOWN);
     ReplicaInfo old = inc(0, A, ReplicaState.READY);
     moves.begin(SLOT, List.of(old), ON_B, "balance", 0);
     ReplicaInfo loading = inc(1, B, ReplicaState.LOADING);
@@ -103,7 +105,7 @@ class MovesTest {
   @Test
   void afterAFailOverIncarnationsAreSettledFromTheDirectoryAlone() {
     // A new controller knows nothing; the directory shows a move half done.
-    Moves moves = new Moves();
+    Moves moves = new Moves(TIMEOUT, COOLDOWN);
     ReplicaInfo old = inc(2, A, ReplicaState.READY);
     ReplicaInfo loading = inc(3, B, ReplicaState.LOADING);
     moves.learn(SLOT, 2);

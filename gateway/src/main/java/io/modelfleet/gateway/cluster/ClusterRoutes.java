@@ -10,22 +10,18 @@ import io.modelfleet.gateway.RouteSupport;
 import io.modelfleet.gateway.routing.ReplicaChooser;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.protocol.cluster.ClusterKeys;
-import java.time.Duration;
+import io.modelfleet.protocol.cluster.DrainReply;
+import io.modelfleet.protocol.service.MemberDrains;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.Address;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.ddata.ORSet;
-import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
-import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
-import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Leave;
@@ -43,9 +39,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET replicas}: every replica in this gateway's routing table, sorted by id.
  *       {@code in_flight} is this gateway's own count of requests outstanding at the replica,
  *       not a cluster-wide figure: other gateways keep their own.</li>
- *   <li>{@code POST members/{address}/drain}: adds the member to the draining set. The deployment
- *       controller watches that set, moves the member's replicas to other workers and then makes
- *       the member leave; this route only records the request. Refused with 409 when the member
+ *   <li>{@code POST members/{address}/drain}: asks the deployment controller to add the member to
+ *       the draining set, which it owns. The controller moves the member's replicas to other
+ *       workers and then makes the member leave; this route only records the request. Refused with 409 when the member
  *       is a worker and no other Up worker that is not draining would remain (see
  *       {@link DrainRules}): its replicas would have nowhere to go and the drain would never end.</li>
  *   <li>{@code DELETE members/{address}/drain}: cancels a drain (200): the member leaves the
@@ -57,16 +53,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * {@code {address}} is the full address URL-encoded, or {@code host:port} (see
  * {@link MemberAddress}). The reads come from local snapshots (Pekko's membership view, the
- * {@link ClusterData} and the routing table); only a drain talks to the replicator.
+ * {@link ClusterData} and the routing table); only a drain and its cancel talk to the controller
+ * ({@link MemberDrains}).
  */
 public final class ClusterRoutes extends RouteSupport {
 
   private static final Logger log = LoggerFactory.getLogger(ClusterRoutes.class);
-
-  /** How long a drain waits for a majority of nodes to hold it before relying on gossip. */
-  private static final Duration DRAIN_WRITE_TIMEOUT = Duration.ofSeconds(3);
-  /** The replicator answers within its write timeout; the ask only guards against a lost reply. */
-  private static final Duration DRAIN_ASK_TIMEOUT = DRAIN_WRITE_TIMEOUT.plusSeconds(2);
 
   static final String DRAIN_MESSAGE = "its replicas move to other workers, then it leaves the cluster";
   static final String CANCEL_MESSAGE = "the drain is cancelled: the member takes replicas again; replicas already"
@@ -77,21 +69,16 @@ public final class ClusterRoutes extends RouteSupport {
       "the member is marked Down and removed from the cluster; its replicas are started on the other members";
 
   private final Cluster cluster;
-  private final ActorRef<Replicator.Command> replicator;
-  private final SelfUniqueAddress self;
-  private final Scheduler scheduler;
+  private final MemberDrains drains;
   private final ReplicaDirectory directory;
   private final ReplicaChooser chooser;
   private final ClusterData data;
 
   public ClusterRoutes(GatewaySettings settings, ActorSystem<?> system, ReplicaDirectory directory,
-      ReplicaChooser chooser, ClusterData data) {
+      ReplicaChooser chooser, ClusterData data, MemberDrains drains) {
     super(settings.maxJsonBody());
     this.cluster = Cluster.get(system);
-    DistributedData ddata = DistributedData.get(system);
-    this.replicator = ddata.replicator();
-    this.self = ddata.selfUniqueAddress();
-    this.scheduler = system.scheduler();
+    this.drains = drains;
     this.directory = directory;
     this.chooser = chooser;
     this.data = data;
@@ -130,9 +117,10 @@ public final class ClusterRoutes extends RouteSupport {
   }
 
   /**
-   * Writes the member into the draining set with a majority write. When no majority answers in
-   * time the write still stands locally and gossip spreads it, so the request is accepted all the
-   * same; only a failure to apply it at all is a server fault.
+   * Asks the deployment controller, the draining set's owner, to drain the member; it answers once
+   * its majority write has ended. When no majority answered in time the write still stands on the
+   * controller's node and gossip spreads it, so the request is accepted all the same; only a
+   * failure to apply it at all is a server fault, and no answer at all a 503.
    */
   private CompletionStage<HttpResponse> drain(Address member) {
     String address = member.toString();
@@ -140,28 +128,17 @@ public final class ClusterRoutes extends RouteSupport {
     if (refusal.isPresent()) {
       return CompletableFuture.failedFuture(ApiException.conflict(refusal.get()));
     }
-    return AskPattern.<Replicator.Command, Replicator.UpdateResponse<ORSet<String>>>ask(
-            replicator,
-            replyTo -> new Replicator.Update<>(ClusterKeys.DRAINING, ORSet.<String>empty(),
-                new Replicator.WriteMajority(DRAIN_WRITE_TIMEOUT), replyTo, set -> set.add(self, address)),
-            DRAIN_ASK_TIMEOUT, scheduler)
-        .thenApply(reply -> {
-          if (reply instanceof Replicator.UpdateTimeout<ORSet<String>>) {
-            log.info("drain of {} is written locally but no majority confirmed it within {} ms; gossip spreads it",
-                address, DRAIN_WRITE_TIMEOUT.toMillis());
-          } else if (!(reply instanceof Replicator.UpdateSuccess<ORSet<String>>)) {
-            throw new IllegalStateException("the draining set could not be updated for " + address + ": " + reply);
-          }
-          data.addDraining(address);
-          log.info("member {} is to be drained", address);
-          return Json.response(202, g -> ClusterJson.draining(address, DRAIN_MESSAGE, g));
-        });
+    return drains.drain(address).thenApply(reply -> {
+      requireWritten(reply);
+      data.addDraining(address);
+      log.info("member {} is to be drained", address);
+      return Json.response(202, g -> ClusterJson.draining(address, DRAIN_MESSAGE, g));
+    });
   }
 
   /**
-   * Removes the member from the draining set, with a majority write like the drain itself; when no
-   * majority answers in time the removal stands locally and gossip spreads it. The controller
-   * then treats the member as eligible again.
+   * Asks the controller to take the member out of the draining set, answered like the drain
+   * itself. The controller then treats the member as eligible again.
    */
   private CompletionStage<HttpResponse> cancelDrain(Address member) {
     String address = member.toString();
@@ -170,23 +147,24 @@ public final class ClusterRoutes extends RouteSupport {
       return CompletableFuture.failedFuture(ApiException.conflict(refusal.get()));
     }
     boolean wasDraining = data.draining().contains(address);
-    return AskPattern.<Replicator.Command, Replicator.UpdateResponse<ORSet<String>>>ask(
-            replicator,
-            replyTo -> new Replicator.Update<>(ClusterKeys.DRAINING, ORSet.<String>empty(),
-                new Replicator.WriteMajority(DRAIN_WRITE_TIMEOUT), replyTo, set -> set.remove(self, address)),
-            DRAIN_ASK_TIMEOUT, scheduler)
-        .thenApply(reply -> {
-          if (reply instanceof Replicator.UpdateTimeout<ORSet<String>>) {
-            log.info("drain cancel of {} is written locally but no majority confirmed it within {} ms; gossip spreads it",
-                address, DRAIN_WRITE_TIMEOUT.toMillis());
-          } else if (!(reply instanceof Replicator.UpdateSuccess<ORSet<String>>)) {
-            throw new IllegalStateException("the draining set could not be updated for " + address + ": " + reply);
-          }
-          data.removeDraining(address);
-          log.info("drain of member {} cancelled (was draining: {})", address, wasDraining);
-          String message = wasDraining ? CANCEL_MESSAGE : "the member was not being drained; nothing changed";
-          return Json.response(200, g -> ClusterJson.drainCancelled(address, message, g));
-        });
+    return drains.cancelDrain(address).thenApply(reply -> {
+      requireWritten(reply);
+      data.removeDraining(address);
+      log.info("drain of member {} cancelled (was draining: {})", address, wasDraining);
+      String message = wasDraining ? CANCEL_MESSAGE : "the member was not being drained; nothing changed";
+      return Json.response(200, g -> ClusterJson.drainCancelled(address, message, g));
+    });
+  }
+
+  /** Passes a written change (by a majority, or locally only); fails the request otherwise. */
+  private static void requireWritten(DrainReply reply) {
+    if (reply instanceof DrainReply.Unanswered) {
+      throw new CompletionException(new TimeoutException(
+          "the deployment controller's node did not answer the write of the draining set for " + reply.address()));
+    }
+    if (reply instanceof DrainReply.Failed f) {
+      throw new IllegalStateException(f.reason());
+    }
   }
 
   private List<DrainRules.Member> rulesMembers() {

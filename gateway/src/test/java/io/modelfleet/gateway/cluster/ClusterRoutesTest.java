@@ -10,11 +10,13 @@ import io.modelfleet.gateway.GatewaySettings;
 import io.modelfleet.gateway.Json;
 import io.modelfleet.protocol.cluster.ClusterKeys;
 import io.modelfleet.protocol.cluster.DeviceInfo;
+import io.modelfleet.protocol.cluster.DrainReply;
 import io.modelfleet.protocol.cluster.NodeInfo;
 import io.modelfleet.protocol.model.HistoryEntry;
 import io.modelfleet.protocol.replica.ReplicaDirectoryKey;
 import io.modelfleet.protocol.replica.ReplicaInfo;
 import io.modelfleet.protocol.replica.ReplicaState;
+import io.modelfleet.protocol.service.MemberDrains;
 import io.modelfleet.protocol.service.ModelCatalog;
 import io.modelfleet.protocol.service.ModelUploads;
 import java.net.URI;
@@ -82,7 +84,8 @@ class ClusterRoutesTest {
         return CompletableFuture.completedFuture(List.of());
       }
     };
-    gateway = GatewayServer.start(system, GatewaySettings.fromConfig(system.settings().config()), uploads, catalog)
+    gateway = GatewayServer.start(system, GatewaySettings.fromConfig(system.settings().config()), uploads, catalog,
+            new LocalDrains())
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     await(() -> cluster.selfMember().status().equals(MemberStatus.up()));
   }
@@ -177,6 +180,29 @@ class ClusterRoutesTest {
     assertEquals(404, r.statusCode());
     assertEquals("no member 127.0.0.1:1; members: [" + self + "]",
         Json.MAPPER.readTree(r.body()).get("error").asText());
+  }
+
+  /** Stands in for the deployment controller, which owns the draining set: writes it locally. */
+  private static final class LocalDrains implements MemberDrains {
+    @Override
+    public CompletionStage<DrainReply> drain(String address) {
+      return write(address, true);
+    }
+
+    @Override
+    public CompletionStage<DrainReply> cancelDrain(String address) {
+      return write(address, false);
+    }
+
+    private static CompletionStage<DrainReply> write(String address, boolean add) {
+      SelfUniqueAddress node = DistributedData.get(system).selfUniqueAddress();
+      return AskPattern.<Replicator.Command, Replicator.UpdateResponse<ORSet<String>>>ask(
+              DistributedData.get(system).replicator(),
+              replyTo -> new Replicator.Update<>(ClusterKeys.DRAINING, ORSet.<String>empty(), Replicator.writeLocal(),
+                  replyTo, set -> add ? set.add(node, address) : set.remove(node, address)),
+              Duration.ofSeconds(3), system.scheduler())
+          .thenApply(reply -> new DrainReply.Written(address));
+    }
   }
 
   private static void publish(ReplicaInfo info) {

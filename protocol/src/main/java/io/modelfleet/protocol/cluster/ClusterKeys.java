@@ -12,8 +12,9 @@ public final class ClusterKeys {
   public static final Key<LWWMap<String, NodeInfo>> NODES = LWWMapKey.create("node-directory");
 
   /**
-   * Addresses of members an operator asked to drain. The deployment controller moves their
-   * replicas away and then makes them leave; a gateway adds to it, the controller removes.
+   * Addresses of members being drained. The deployment controller moves their replicas away and
+   * then makes them leave. Only the controller writes it: others send it {@link
+   * ControllerCommand.Drain} or {@link ControllerCommand.CancelDrain}; everyone may read it.
    */
   public static final Key<ORSet<String>> DRAINING = ORSetKey.create("draining-members");
 
