@@ -75,7 +75,6 @@ public final class LoadGenerator implements AutoCloseable {
     return "statuses " + statuses + ", no answer " + noAnswer.get() + ", first errors " + errors;
   }
 
-  @Override
   /** Stops the load and waits for every client thread's last request to finish. */
   public void stop() throws InterruptedException {
     running.set(false);
