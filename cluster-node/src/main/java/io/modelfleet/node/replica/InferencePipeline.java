@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,7 +29,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * <p>Owned by the replica actor and called only from it. One execution runs at a time (as one
  * Triton model instance): ONNX Runtime already spreads a run over its intra-op threads, and
  * running several at once on the same cores would only make each slower. Executions run on the ORT
- * executor and come back to the actor as {@link ExecutionDone}. The batching decisions are
+ * executor and come back to the actor as an {@link ExecutionDone}, a success or a failure. The batching decisions are
  * {@link BatchQueue}'s; this class carries them out and measures each phase for the statistics.
  */
 final class InferencePipeline {
@@ -36,10 +37,22 @@ final class InferencePipeline {
   record Pending(InferRequest request, ActorRef<InferReply> replyTo, long arrivalNanos, int rows) {}
 
   /** Sent back to the actor after the callers were answered, for statistics and the next batch. */
-  record ExecutionDone(List<Pending> items, int rows, long startNanos, ModelSession.Execution execution,
-      Throwable failure, long repliedNanos) {}
+  sealed interface ExecutionDone extends ReplicaMessage {
+    List<Pending> items();
 
-  record PumpTick() {}
+    /** When the last caller was answered. */
+    long repliedNanos();
+  }
+
+  /** Every caller got its outputs; {@code execution} has the phase timings. */
+  record ExecutionSucceeded(List<Pending> items, int rows, ModelSession.Execution execution, long repliedNanos)
+      implements ExecutionDone {}
+
+  /** Every caller got the failure (a 500, or a 400 for an output past the size limit). */
+  record ExecutionFailed(List<Pending> items, Throwable failure, long repliedNanos) implements ExecutionDone {}
+
+  /** A batch waiting for company may be due (see {@link #pump}). */
+  record PumpTick() implements ReplicaMessage {}
 
   /**
    * Wakes replicas whose batch is waiting for company. Pekko's scheduler ticks every 10 ms, which
@@ -59,13 +72,13 @@ final class InferencePipeline {
   private final BatchQueue<Pending> queue;
   private final StatsRecorder stats;
   private final Executor ortExecutor;
-  private final ActorRef<Object> self;
+  private final ActorRef<ReplicaCommand> self;
   private int executingRequests;
   /** When the earliest wake-up already scheduled fires (nanoTime), or Long.MAX_VALUE for none. */
   private long wakeAt = Long.MAX_VALUE;
 
   InferencePipeline(String model, String version, ModelSession session, BatchingSpec batching, StatsRecorder stats,
-      Executor ortExecutor, ActorRef<Object> self) {
+      Executor ortExecutor, ActorRef<ReplicaCommand> self) {
     this.model = model;
     this.version = version;
     this.session = session;
@@ -143,9 +156,8 @@ final class InferencePipeline {
     }
     int totalRows = rows;
     List<String> wanted = wantedOutputs(items);
-    CompletableFuture.supplyAsync(() -> executeAndReply(items, wanted, totalRows, now), ortExecutor)
-        .exceptionally(e -> failed(items, totalRows, now,
-            e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e))
+    CompletableFuture.supplyAsync(() -> executeAndReply(items, wanted, totalRows), ortExecutor)
+        .exceptionally(e -> failed(items, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e))
         .thenAccept(self::tell);
   }
 
@@ -153,48 +165,44 @@ final class InferencePipeline {
    * Runs on the ORT executor and answers the callers from there: a reply need not wait for the
    * actor's mailbox, which would add a thread hop to every request. Only the bookkeeping goes back.
    */
-  private ExecutionDone executeAndReply(List<Pending> items, List<String> wanted, int rows, long start) {
-    ExecutionDone done = execute(items, wanted, rows, start);
-    if (done.failure() != null) {
-      return failed(items, rows, start, done.failure());
+  private ExecutionDone executeAndReply(List<Pending> items, List<String> wanted, int rows) {
+    try {
+      return execute(items, wanted, rows);
+    } catch (Exception e) {
+      return failed(items, e);
     }
-    return done;
   }
 
-  private ExecutionDone failed(List<Pending> items, int rows, long start, Throwable failure) {
+  private ExecutionFailed failed(List<Pending> items, Throwable failure) {
     InferReply.InferFailure f = ModelSession.failure(failure);
     for (Pending p : items) {
       p.replyTo().tell(f);
     }
-    return new ExecutionDone(items, rows, start, null, failure, System.nanoTime());
+    return new ExecutionFailed(items, failure, System.nanoTime());
   }
 
   /** Runs on the ORT executor. Merging and splitting count as compute_input and compute_output. */
-  private ExecutionDone execute(List<Pending> items, List<String> wanted, int rows, long start) {
-    try {
-      if (items.size() == 1) {
-        ModelSession.Execution e = session.execute(items.get(0).request().inputs(), wanted);
-        answer(items, List.of(e.outputs()));
-        return new ExecutionDone(items, rows, start, e, null, System.nanoTime());
-      }
-      long t0 = System.nanoTime();
-      List<List<Tensor>> inputs = new ArrayList<>(items.size());
-      for (Pending p : items) {
-        inputs.add(p.request().inputs());
-      }
-      TensorBatching.Batch batch = TensorBatching.concat(inputs);
-      long merge = System.nanoTime() - t0;
-      ModelSession.Execution e = session.execute(batch.inputs(), wanted, items.size());
-      long t1 = System.nanoTime();
-      List<List<Tensor>> split = TensorBatching.split(e.outputs(), batch.rows());
-      long splitNs = System.nanoTime() - t1;
-      ModelSession.Execution timed = new ModelSession.Execution(e.outputs(), e.inputNanos() + merge, e.inferNanos(),
-          e.outputNanos() + splitNs);
-      answer(items, split);
-      return new ExecutionDone(items, rows, start, timed, null, System.nanoTime());
-    } catch (Exception e) {
-      return new ExecutionDone(items, rows, start, null, e, 0);
+  private ExecutionSucceeded execute(List<Pending> items, List<String> wanted, int rows) throws Exception {
+    if (items.size() == 1) {
+      ModelSession.Execution e = session.execute(items.get(0).request().inputs(), wanted);
+      answer(items, List.of(e.outputs()));
+      return new ExecutionSucceeded(items, rows, e, System.nanoTime());
     }
+    long t0 = System.nanoTime();
+    List<List<Tensor>> inputs = new ArrayList<>(items.size());
+    for (Pending p : items) {
+      inputs.add(p.request().inputs());
+    }
+    TensorBatching.Batch batch = TensorBatching.concat(inputs);
+    long merge = System.nanoTime() - t0;
+    ModelSession.Execution e = session.execute(batch.inputs(), wanted, items.size());
+    long t1 = System.nanoTime();
+    List<List<Tensor>> split = TensorBatching.split(e.outputs(), batch.rows());
+    long splitNs = System.nanoTime() - t1;
+    ModelSession.Execution timed = new ModelSession.Execution(e.outputs(), e.inputNanos() + merge, e.inferNanos(),
+        e.outputNanos() + splitNs);
+    answer(items, split);
+    return new ExecutionSucceeded(items, rows, timed, System.nanoTime());
   }
 
   private void answer(List<Pending> items, List<List<Tensor>> perItem) {
@@ -219,15 +227,15 @@ final class InferencePipeline {
   /** The callers have their answers already (see {@link #executeAndReply}); count and go on. */
   void done(ExecutionDone d) {
     executingRequests = 0;
-    if (d.failure() != null) {
-      for (Pending p : d.items()) {
-        stats.failed(d.repliedNanos() - p.arrivalNanos());
+    if (d instanceof ExecutionSucceeded ok) {
+      ModelSession.Execution e = ok.execution();
+      stats.execution(ok.items().size(), ok.rows(), e.inputNanos(), e.inferNanos(), e.outputNanos());
+      for (Pending p : ok.items()) {
+        stats.succeeded(ok.repliedNanos() - p.arrivalNanos());
       }
     } else {
-      ModelSession.Execution e = d.execution();
-      stats.execution(d.items().size(), d.rows(), e.inputNanos(), e.inferNanos(), e.outputNanos());
       for (Pending p : d.items()) {
-        stats.succeeded(d.repliedNanos() - p.arrivalNanos());
+        stats.failed(d.repliedNanos() - p.arrivalNanos());
       }
     }
     pump();

@@ -1,10 +1,14 @@
 package io.modelfleet.protocol.replica;
 
 import io.modelfleet.protocol.FleetSerializable;
+import io.modelfleet.protocol.model.ReplicaPlacement;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
-/** Commands of a replica entity (entity id "model/version/index"). */
+/**
+ * Commands of a replica entity (entity id "model/version/index"). Sealed, so the public protocol is
+ * exactly the records below plus {@link Internal}.
+ */
 public sealed interface ReplicaCommand extends FleetSerializable {
 
   EntityTypeKey<ReplicaCommand> TYPE_KEY = EntityTypeKey.create(ReplicaCommand.class, "Replica");
@@ -15,7 +19,7 @@ public sealed interface ReplicaCommand extends FleetSerializable {
    * replica opens its session on the planned device without waiting for the placement map to
    * reach its node by gossip; null leaves the choice to the node.
    */
-  record EnsureStarted(io.modelfleet.protocol.model.ReplicaPlacement placement) implements ReplicaCommand {}
+  record EnsureStarted(ReplicaPlacement placement) implements ReplicaCommand {}
 
   record Infer(InferRequest request, ActorRef<InferReply> replyTo) implements ReplicaCommand {}
 
@@ -27,4 +31,12 @@ public sealed interface ReplicaCommand extends FleetSerializable {
 
   /** Sharding's stop message on rebalance or node shutdown: drain, then stop (it will start elsewhere). */
   record Shutdown() implements ReplicaCommand {}
+
+  /**
+   * The messages the replica actor sends itself (results of its own futures, timers). They live
+   * with the actor in cluster-node, which a sealed {@code permits} list here cannot name (another
+   * module and package), so this one opening lets the actor be typed by this protocol alone.
+   * Never sent between nodes: nothing outside the replica's own package implements it.
+   */
+  non-sealed interface Internal extends ReplicaCommand {}
 }

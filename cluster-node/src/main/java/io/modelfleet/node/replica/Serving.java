@@ -1,0 +1,126 @@
+package io.modelfleet.node.replica;
+
+import io.modelfleet.node.device.Device;
+import io.modelfleet.node.ort.ModelSession;
+import io.modelfleet.node.replica.InferencePipeline.ExecutionDone;
+import io.modelfleet.node.replica.InferencePipeline.PumpTick;
+import io.modelfleet.node.replica.ReplicaMessage.ArtifactReplaced;
+import io.modelfleet.node.replica.ReplicaMessage.DrainTimedOut;
+import io.modelfleet.node.replica.ReplicaScope.Departure;
+import io.modelfleet.protocol.model.DeploymentSpec;
+import io.modelfleet.protocol.model.Footprint;
+import io.modelfleet.protocol.model.VersionInfo;
+import io.modelfleet.protocol.replica.ReplicaCommand;
+import io.modelfleet.protocol.replica.ReplicaCommand.EnsureStarted;
+import io.modelfleet.protocol.replica.ReplicaCommand.GetStats;
+import io.modelfleet.protocol.replica.ReplicaCommand.Infer;
+import io.modelfleet.protocol.replica.ReplicaCommand.Retire;
+import io.modelfleet.protocol.replica.ReplicaCommand.Shutdown;
+import io.modelfleet.protocol.replica.ReplicaState;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The states of a replica with an open session:
+ *
+ * <pre>
+ * state      published  on                                         to
+ * ready      READY      Infer                                      ready (queued, batched, run)
+ *                       Retire / Shutdown, nothing in flight       (leaves)
+ *                       Retire / Shutdown, requests in flight      draining
+ * draining   DRAINING   last in-flight request answered            (leaves)
+ *                       drain timeout (queued ones answered 503)   (leaves)
+ * </pre>
+ *
+ * Leaving closes the session and returns the device memory reserved for it.
+ */
+final class Serving {
+
+  /** The session and what was set up around it when it opened. */
+  private record Session(Device device, VersionInfo version, ModelSession session, InferencePipeline pipeline,
+      long reserved) {}
+
+  private final ReplicaScope scope;
+
+  Serving(ReplicaScope scope) {
+    this.scope = scope;
+  }
+
+  /** Enters ready: reserves the device memory, starts the pipeline and publishes READY. */
+  Behavior<ReplicaCommand> ready(Device device, VersionInfo version, ModelSession session, DeploymentSpec deployment) {
+    long reserved = Footprint.estimate(version.size());
+    scope.rc.devices().adjustReserved(device.id(), reserved);
+    InferencePipeline pipeline = new InferencePipeline(scope.id.model(), scope.id.version(), session,
+        deployment.batching(), scope.stats, scope.rc.ortExecutor(), scope.ctx.getSelf());
+    scope.log().info("Replica {} is READY on {}", scope.entityId, device.id());
+    scope.publish(ReplicaState.READY, device, version);
+    return ready(new Session(device, version, session, pipeline, reserved));
+  }
+
+  private Behavior<ReplicaCommand> ready(Session s) {
+    return Behaviors.receive(ReplicaCommand.class)
+        .onMessage(Infer.class, m -> {
+          s.pipeline().submit(m);
+          return Behaviors.same();
+        })
+        .onMessage(ExecutionDone.class, m -> {
+          s.pipeline().done(m);
+          return Behaviors.same();
+        })
+        .onMessage(PumpTick.class, m -> {
+          s.pipeline().pump();
+          return Behaviors.same();
+        })
+        .onMessage(GetStats.class, scope::onGetStats)
+        .onMessage(EnsureStarted.class, m -> Behaviors.same())
+        .onMessage(Retire.class, m -> {
+          scope.logRetiring(m.reason());
+          return drain(s, Departure.PASSIVATE);
+        })
+        .onMessage(Shutdown.class, m -> drain(s, Departure.STOP))
+        .onMessage(ArtifactReplaced.class, m -> Behaviors.same())
+        .build();
+  }
+
+  /** Publishes DRAINING and leaves once nothing is in flight, or after the drain timeout. */
+  private Behavior<ReplicaCommand> drain(Session s, Departure how) {
+    scope.publish(ReplicaState.DRAINING, s.device(), s.version());
+    if (s.pipeline().outstanding() == 0) {
+      return leave(s, how);
+    }
+    scope.timers.startSingleTimer(new DrainTimedOut(), scope.rc.settings().drainTimeout());
+    return draining(s, how);
+  }
+
+  /** Queued and running requests finish; new ones are refused, so gateways try another replica. */
+  private Behavior<ReplicaCommand> draining(Session s, Departure how) {
+    return Behaviors.receive(ReplicaCommand.class)
+        .onMessage(Infer.class, m -> scope.refuse(m, ReplicaState.DRAINING))
+        .onMessage(ExecutionDone.class, m -> {
+          s.pipeline().done(m);
+          return s.pipeline().outstanding() == 0 ? leave(s, how) : Behaviors.same();
+        })
+        .onMessage(PumpTick.class, m -> {
+          s.pipeline().pump();
+          return Behaviors.same();
+        })
+        .onMessage(DrainTimedOut.class, m -> {
+          s.pipeline().failQueued("replica " + scope.entityId + " stopped before the request could run");
+          return leave(s, how);
+        })
+        .onMessage(GetStats.class, scope::onGetStats)
+        .onMessage(EnsureStarted.class, m -> Behaviors.same())
+        .onMessage(Retire.class, m -> {
+          scope.logRetiring(m.reason());
+          return Behaviors.same();
+        })
+        .onMessage(Shutdown.class, m -> draining(s, how.and(Departure.STOP)))
+        .onMessage(ArtifactReplaced.class, m -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<ReplicaCommand> leave(Session s, Departure how) {
+    return scope.leave(how, Optional.of(s.session()), Optional.of(s.device()), s.reserved());
+  }
+}

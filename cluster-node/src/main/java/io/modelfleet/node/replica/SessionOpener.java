@@ -1,0 +1,57 @@
+package io.modelfleet.node.replica;
+
+import ai.onnxruntime.OrtException;
+import io.modelfleet.node.device.Device;
+import io.modelfleet.node.ort.ModelSession;
+import io.modelfleet.protocol.model.DeploymentSpec;
+import io.modelfleet.protocol.model.VersionInfo;
+import io.modelfleet.protocol.replica.ReplicaId;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a replica's session off the actor, on the ORT executor: fetches and verifies the artifact,
+ * opens it on the device, and warms it up. The deployment's own {@code model_warmup} samples were
+ * declared valid by the operator, so their failure fails the load; without them the replica warms
+ * up on synthetic zeros, whose failure says nothing about the model and is only logged.
+ */
+final class SessionOpener {
+
+  /**
+   * Runs on the ORT executor, where the actor's own logger must not be used; named for the actor,
+   * so its lines keep the category operators filter replica logs by.
+   */
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaEntity.class);
+
+  private SessionOpener() {}
+
+  static CompletableFuture<ModelSession> open(ReplicaContext rc, String entityId, ReplicaId id, VersionInfo version,
+      Device device, DeploymentSpec deployment) {
+    return CompletableFuture.supplyAsync(() -> {
+      ModelSession s;
+      try {
+        s = ModelSession.open(rc.env(), rc.artifact(version.digest()), device, rc.ort(), deployment.session(),
+            deployment.replicas());
+      } catch (OrtException e) {
+        throw new IllegalStateException("ONNX Runtime cannot open the model: " + e.getMessage(), e);
+      }
+      try {
+        if (deployment.warmup().isEmpty()) {
+          String problem = s.warmUpSynthetic(id.model(), id.version());
+          if (problem != null) {
+            LOG.warn("Replica {}: the warm-up with synthetic inputs of model '{}' version '{}' failed and is ignored"
+                + " (a deployment's own model_warmup samples would be checked): {}", entityId, id.model(), id.version(),
+                problem);
+          }
+        } else {
+          s.warmUp(deployment.warmup(), id.model(), id.version());
+        }
+        return s;
+      } catch (RuntimeException e) {
+        s.close();
+        throw e;
+      }
+    }, rc.ortExecutor());
+  }
+}
