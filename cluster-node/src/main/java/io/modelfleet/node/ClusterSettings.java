@@ -1,5 +1,6 @@
 package io.modelfleet.node;
 
+import io.modelfleet.protocol.cluster.ClusterKeys;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -17,14 +18,11 @@ import org.apache.pekko.cluster.typed.Join;
  * through cluster bootstrap ({@link BootstrapSettings}), never both.
  */
 public record ClusterSettings(List<String> seedNodes, List<String> roles, BootstrapSettings bootstrap) {
-  public static final String GATEWAY = "gateway";
-  public static final String WORKER = "worker";
-
   public static ClusterSettings fromConfig(Config root) {
     Config c = root.getConfig("modelfleet.cluster");
     List<String> roles = split(c.getString("roles"));
     for (String r : roles) {
-      if (!r.equals(GATEWAY) && !r.equals(WORKER)) {
+      if (!r.equals(ClusterKeys.ROLE_GATEWAY) && !r.equals(ClusterKeys.ROLE_WORKER)) {
         throw new IllegalArgumentException("modelfleet.cluster.roles may hold gateway and worker, got '" + r + "'");
       }
     }

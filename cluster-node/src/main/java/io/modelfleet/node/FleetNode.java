@@ -1,5 +1,6 @@
 package io.modelfleet.node;
 
+import io.modelfleet.protocol.cluster.ClusterKeys;
 import ai.onnxruntime.OrtEnvironment;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -101,17 +102,17 @@ public final class FleetNode implements AutoCloseable {
       ReplicaContext rc = new ReplicaContext(store, shared, devices, env, OrtSettings.fromConfig(full), replicaSettings, ort, nodeAddress);
 
       // Entities live on workers only; on a gateway-only node these start proxies.
-      ModelEntity.initSharding(system, ClusterSettings.WORKER);
-      ReplicaEntity.initSharding(system, rc, ClusterSettings.WORKER, replicaSettings.askTimeout());
+      ModelEntity.initSharding(system, ClusterKeys.ROLE_WORKER);
+      ReplicaEntity.initSharding(system, rc, ClusterKeys.ROLE_WORKER, replicaSettings.askTimeout());
       JournalCatalog catalog = new JournalCatalog(system);
       // The controller runs on a worker; on every other node this is a proxy to it.
       ControllerSettings controllerSettings = ControllerSettings.fromConfig(full);
       ActorRef<ControllerCommand> controller = ClusterSingleton.get(system).init(SingletonActor.of(
               DeploymentController.create(catalog.journal(), controllerSettings, replicaSettings.askTimeout()),
               "deployment-controller")
-          .withSettings(ClusterSingletonSettings.create(system).withRole(ClusterSettings.WORKER)));
+          .withSettings(ClusterSingletonSettings.create(system).withRole(ClusterKeys.ROLE_WORKER)));
       MemberDrains drains = new ControllerDrains(controller, controllerSettings.drainAnswerTimeout(), system.scheduler());
-      if (clusterSettings.roles().contains(ClusterSettings.WORKER)) {
+      if (clusterSettings.roles().contains(ClusterKeys.ROLE_WORKER)) {
         WorkerRole.start(system, devices, clusterSettings.roles(), nodeAddress, full, shutdownDrain, drains);
       }
 
@@ -123,7 +124,7 @@ public final class FleetNode implements AutoCloseable {
       if (full.getBoolean("modelfleet.node.demo-model")) {
         DemoBootstrap.ensure(system, uploads, replicaSettings.askTimeout());
       }
-      GatewayServer gateway = clusterSettings.roles().contains(ClusterSettings.GATEWAY)
+      GatewayServer gateway = clusterSettings.roles().contains(ClusterKeys.ROLE_GATEWAY)
           ? GatewayRole.start(system, full, uploads, catalog, drains) : null;
       system.log().info("ModelFleet node {} with roles {} serving HTTP on {} with devices [{}], data in {}", nodeAddress,
           clusterSettings.roles(), gateway == null ? "(no gateway role)" : gateway.localAddress(),

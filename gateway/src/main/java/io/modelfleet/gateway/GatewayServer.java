@@ -1,5 +1,6 @@
 package io.modelfleet.gateway;
 
+import org.apache.pekko.cluster.typed.Cluster;
 import com.typesafe.config.Config;
 import io.modelfleet.gateway.cluster.ClusterData;
 import io.modelfleet.gateway.cluster.ClusterDataSubscriber;
@@ -83,7 +84,7 @@ public final class GatewayServer {
     ServerSettings server = serverSettings(system.settings().config(), settings, transport);
     ReplicaDirectory directory = new ReplicaDirectory();
     ReplicaChooser chooser = settings.preferLocalReplicas()
-        ? ReplicaChooser.preferringLocal(org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString())
+        ? ReplicaChooser.preferringLocal(Cluster.get(system).selfMember().address().toString())
         : new ReplicaChooser();
     NodeHealth health = new NodeHealth();
     int n = INSTANCES.incrementAndGet();

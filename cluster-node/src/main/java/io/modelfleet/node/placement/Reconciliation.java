@@ -1,5 +1,7 @@
 package io.modelfleet.node.placement;
 
+import io.modelfleet.protocol.model.Footprint;
+import java.util.HashSet;
 import io.modelfleet.protocol.cluster.NodeInfo;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.ModelView;
@@ -40,7 +42,7 @@ public record Reconciliation(Plan plan, List<Move> moves, List<ReplicaInfo> reti
     for (ModelView m : models) {
       for (DeploymentSpec d : m.deployments().values()) {
         VersionInfo v = m.versions().get(d.version());
-        long footprint = io.modelfleet.protocol.model.Footprint.estimate(v == null ? 0 : v.size());
+        long footprint = Footprint.estimate(v == null ? 0 : v.size());
         for (int i = 0; i < d.replicas(); i++) {
           ReplicaId id = new ReplicaId(m.name(), d.version(), i);
           Assignment before = previous.get(id);
@@ -72,7 +74,7 @@ public record Reconciliation(Plan plan, List<Move> moves, List<ReplicaInfo> reti
 
     // Only a model the controller has read can say that it does not want a replica: a controller
     // that has just started (after a fail-over) sees the live replicas before the registry answers.
-    Set<String> known = new java.util.HashSet<>();
+    Set<String> known = new HashSet<>();
     models.forEach(m -> known.add(m.name()));
     List<ReplicaInfo> retire = new ArrayList<>();
     for (ReplicaInfo r : live) {

@@ -1,5 +1,7 @@
 package io.modelfleet.node.it;
 
+import java.util.HashMap;
+import java.util.function.Supplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +49,7 @@ class BootstrapIT {
     String contactPoints = managementPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     startedAt = System.nanoTime();
     for (int i = 0; i < 3; i++) {
-      Map<String, String> env = new java.util.HashMap<>(Map.of(
+      Map<String, String> env = new HashMap<>(Map.of(
           "MODELFLEET_DISCOVERY", "config",
           "MODELFLEET_CONTACT_POINTS", contactPoints,
           "MODELFLEET_REQUIRED_CONTACT_POINTS", "3",
@@ -95,7 +97,7 @@ class BootstrapIT {
   }
 
   /** Runs a step; on failure, adds every node's log to the message. */
-  static <T> T withLogs(java.util.function.Supplier<T> step) {
+  static <T> T withLogs(Supplier<T> step) {
     try {
       return step.get();
     } catch (AssertionError e) {

@@ -1,5 +1,6 @@
 package io.modelfleet.node.it;
 
+import java.io.ByteArrayInputStream;
 import static io.modelfleet.node.testing.Http.readyReplicas;
 import static io.modelfleet.node.testing.RawConnections.askEach;
 import static io.modelfleet.node.testing.RawConnections.awaitAllClosed;
@@ -374,7 +375,7 @@ class ConnectionLimitsIT {
     assertEquals(200, big.statusCode());
     assertEquals("gzip", big.headers().firstValue("Content-Encoding").orElse(null));
     byte[] plain;
-    try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(big.body()))) {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(big.body()))) {
       plain = in.readAllBytes();
     }
     assertEquals("[200,2]", Http.JSON.readTree(plain).get("outputs").get(0).get("shape").toString());

@@ -1,5 +1,6 @@
 package io.modelfleet.node.it;
 
+import java.nio.charset.StandardCharsets;
 import static io.modelfleet.node.testing.Http.readyReplicas;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -133,7 +134,7 @@ class DatatypeRoundTripIT {
     String url = node.baseUrl() + "/v2/models/id-fp32/infer";
     byte[] six = new byte[24];
     String good = "{\"inputs\":[{\"name\":\"in\",\"datatype\":\"FP32\",\"shape\":[2,3],\"parameters\":{\"binary_data_size\":24}}]}";
-    BinaryHttp.Reply tooLong = BinaryHttp.postRaw(url, good.length() + 100, (good).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    BinaryHttp.Reply tooLong = BinaryHttp.postRaw(url, good.length() + 100, (good).getBytes(StandardCharsets.UTF_8));
     assertEquals(400, tooLong.status());
     assertTrue(tooLong.json().get("error").asText().contains("Inference-Header-Content-Length"), tooLong.json().toString());
 

@@ -1,5 +1,8 @@
 package io.modelfleet.node.it;
 
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.function.Function;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -205,12 +208,12 @@ class DurabilityIT {
       Map<String, JsonNode> views = new HashMap<>();
       Map<String, Set<String>> historyIds = new HashMap<>();
       Map<String, List<String>> historyOrder = new HashMap<>();
-      java.util.function.Function<String, JsonNode> view = m -> views.computeIfAbsent(m, k -> {
+      Function<String, JsonNode> view = m -> views.computeIfAbsent(m, k -> {
         Http.Response r = http.get("/v1/models/" + k);
         assertEquals(200, r.status(), "model " + k + " is gone: " + r.body() + context);
         return r.json();
       });
-      java.util.function.Function<String, Set<String>> ids = m -> historyIds.computeIfAbsent(m, k -> {
+      Function<String, Set<String>> ids = m -> historyIds.computeIfAbsent(m, k -> {
         Http.Response r = http.get("/v1/models/" + k + "/history");
         assertEquals(200, r.status(), r.body() + context);
         Set<String> s = new HashSet<>();
@@ -277,13 +280,13 @@ class DurabilityIT {
 
   private static String tail(String log) {
     String[] lines = log.split("\n");
-    return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 30), lines.length));
+    return String.join("\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - 30), lines.length));
   }
 
   private static String sha256(byte[] b) {
     try {
       return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -1,5 +1,6 @@
 package io.modelfleet.node.it;
 
+import java.io.ByteArrayInputStream;
 import static io.modelfleet.node.testing.Http.readyReplicas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -268,7 +269,7 @@ class MemorySafetyIT {
     // Without a Content-Length (chunked), it is charged as it arrives and refused part-way; the
     // client still gets the answer.
     Answer chunked = post("/v2/repository/models/big/load",
-        HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)));
+        HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
     assertClean(chunked, 413, 503);
     assertTrue(chunked.json().get("error").asText().contains("its body needs"), chunked.body());
     assertStillServing();

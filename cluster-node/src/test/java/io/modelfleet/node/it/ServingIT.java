@@ -1,5 +1,7 @@
 package io.modelfleet.node.it;
 
+import java.nio.file.Files;
+import java.util.Base64;
 import static io.modelfleet.node.testing.Http.readyReplicas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -245,7 +247,7 @@ class ServingIT {
 
   @Test
   void tritonClientsLoadWithBase64FilesAndUnload() {
-    String b64 = java.util.Base64.getEncoder().encodeToString(TestModels.linear(W, B));
+    String b64 = Base64.getEncoder().encodeToString(TestModels.linear(W, B));
     String config = "{\\\"instance_group\\\":[{\\\"count\\\":2,\\\"kind\\\":\\\"KIND_CPU\\\"}]}";
     Http.Response load = http.post("/v2/repository/models/tri/load",
         "{\"parameters\":{\"config\":\"" + config + "\",\"file:1/model.onnx\":\"" + b64 + "\"}}");
@@ -301,7 +303,7 @@ class ServingIT {
     byte[] model = TestModels.linear(W, new float[] {7, 7});
     String digest = http.put("/v1/models/broken/versions/1", model).json().get("digest").asText();
     Path file = dataDir.resolve("artifacts").resolve("sha256").resolve(digest.substring("sha256:".length()));
-    java.nio.file.Files.write(file, "corrupted on disk".getBytes());
+    Files.write(file, "corrupted on disk".getBytes());
     assertEquals(202, http.post("/v1/models/broken/deployments", "{\"version\":\"1\",\"replicas\":1}").status());
     Http.Response failed = http.await("/v1/models/broken", r -> {
       JsonNode reps = r.json().path("replicas");
@@ -315,7 +317,7 @@ class ServingIT {
     assertTrue(infer.error().contains("FAILED"), infer.error());
 
     // Once the file is right again, the next retry loads it.
-    java.nio.file.Files.write(file, model);
+    Files.write(file, model);
     http.await("/v1/models/broken", readyReplicas("1", 1), READY);
     assertEquals(200, http.post("/v2/models/broken/infer", inferBody("x", new float[][] {{1, 2, 3}})).status());
   }

@@ -1,5 +1,8 @@
 package io.modelfleet.node.it;
 
+import java.io.ByteArrayInputStream;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import static io.modelfleet.node.testing.Http.readyReplicas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -82,7 +85,7 @@ class StoreFaultsIT {
 
   private static Set<String> storedDigests(Path dataDir) throws Exception {
     try (Stream<Path> files = Files.list(dataDir.resolve("artifacts/sha256"))) {
-      return files.map(p -> "sha256:" + p.getFileName()).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+      return files.map(p -> "sha256:" + p.getFileName()).collect(Collectors.toCollection(TreeSet::new));
     }
   }
 
@@ -151,7 +154,7 @@ class StoreFaultsIT {
     Files.createDirectories(dataDir);
     // A registry lived here (its id marker says so) and its file is now empty. Without the marker
     // and without model files, an empty file is an interrupted first start and is replaced.
-    Files.writeString(dataDir.resolve("registry-id"), "id=" + java.util.UUID.randomUUID() + "\n");
+    Files.writeString(dataDir.resolve("registry-id"), "id=" + UUID.randomUUID() + "\n");
     Files.write(dataDir.resolve("registry.mv.db"), new byte[0]);
     try (NodeProcess p = NodeProcess.start(dataDir, Map.of())) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -182,7 +185,7 @@ class StoreFaultsIT {
     assertEquals(400, invalid.status(), invalid.body());
     assertFalse(invalid.body().contains(shared.toString()), "no server path: " + invalid.body());
     Http.Response chunked = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/v1/models/keep/versions/3"))
-        .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[(int) MAX_UPLOAD + 1]))));
+        .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[(int) MAX_UPLOAD + 1]))));
     assertEquals(413, chunked.status(), chunked.body());
     assertEquals(referenced, storedDigests(shared), "a 409, an invalid model and an oversized body leave no file");
 

@@ -1,5 +1,6 @@
 package io.modelfleet.node.ort;
 
+import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +77,6 @@ class ExternalDataScanTest {
   @Test
   void bytesThatAreNotProtobufAreMalformed() throws Exception {
     assertThrows(ExternalDataScan.MalformedException.class, () -> ExternalDataScan.scan(write("not a model".getBytes())));
-    assertThrows(java.io.IOException.class, () -> ExternalDataScan.scan(write(new byte[] {0x0a, 0x7f, 0x01})));
+    assertThrows(IOException.class, () -> ExternalDataScan.scan(write(new byte[] {0x0a, 0x7f, 0x01})));
   }
 }

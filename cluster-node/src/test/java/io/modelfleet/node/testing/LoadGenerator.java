@@ -1,5 +1,6 @@
 package io.modelfleet.node.testing;
 
+import java.net.http.HttpTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +38,7 @@ public final class LoadGenerator implements AutoCloseable {
             if (r.statusCode() != 200 && errors.size() < 20) {
               errors.add(r.statusCode() + " " + r.body());
             }
-          } catch (java.net.http.HttpTimeoutException e) {
+          } catch (HttpTimeoutException e) {
             noAnswer.incrementAndGet();
           } catch (Exception e) {
             // A refused connection is an answer too (explicit, immediate), counted apart.

@@ -1,5 +1,7 @@
 package io.modelfleet.node.testing;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -28,7 +30,7 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /** Ports already handed out: a port picked for a node that starts later is free until then. */
-  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
   /** A free port not handed out before in this JVM. */
   public static int freePort() {

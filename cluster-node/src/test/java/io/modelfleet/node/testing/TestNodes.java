@@ -1,5 +1,6 @@
 package io.modelfleet.node.testing;
 
+import java.util.HashMap;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ public final class TestNodes {
   private TestNodes() {}
 
   public static Config config(Path dataDir, Map<String, Object> overrides) {
-    Map<String, Object> base = new java.util.HashMap<>(Map.of(
+    Map<String, Object> base = new HashMap<>(Map.of(
         "modelfleet.data-dir", dataDir.toString(),
         "modelfleet.gateway.host", "127.0.0.1",
         "modelfleet.gateway.port", 0,

@@ -1,5 +1,9 @@
 package io.modelfleet.gateway.connection;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Json;
 import java.util.ArrayDeque;
@@ -44,7 +48,7 @@ import scala.Tuple2;
 public final class ConnectionGuard
     extends GraphStageWithMaterializedValue<BidiShape<HttpResponse, HttpResponse, HttpRequest, HttpRequest>, CompletionStage<Done>> {
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConnectionGuard.class);
+  private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
 
   private final Inlet<HttpResponse> responsesIn = Inlet.create("ConnectionGuard.responsesIn");
   private final Outlet<HttpResponse> responsesOut = Outlet.create("ConnectionGuard.responsesOut");
@@ -206,7 +210,7 @@ public final class ConnectionGuard
 
   /** Every open connection's drain signal, for a graceful stop. */
   public static final class Drains {
-    private final java.util.Set<Runnable> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Runnable> open = ConcurrentHashMap.newKeySet();
 
     void add(Runnable r) {
       open.add(r);

@@ -1,5 +1,6 @@
 package io.modelfleet.gateway.connection;
 
+import org.apache.pekko.event.Logging;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -64,7 +65,7 @@ public final class GatewayBinding {
   public static CompletionStage<GatewayBinding> bind(ActorSystem<?> system, String host, int port,
       ServerSettings server, TransportSettings transport, Flow<HttpRequest, HttpResponse, NotUsed> handler) {
     Materializer mat = Materializer.matFromSystem(system);
-    LoggingAdapter pekkoLog = org.apache.pekko.event.Logging.getLogger(system.classicSystem(), GatewayBinding.class);
+    LoggingAdapter pekkoLog = Logging.getLogger(system.classicSystem(), GatewayBinding.class);
     SharedKillSwitch killSwitch = KillSwitches.shared("gateway-" + host + ":" + port);
     ConnectionGuard.Drains drains = new ConnectionGuard.Drains();
     Attributes cancellationDelay = Attributes.apply(new Attributes.CancellationStrategy(

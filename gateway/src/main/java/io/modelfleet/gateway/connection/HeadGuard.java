@@ -1,5 +1,8 @@
 package io.modelfleet.gateway.connection;
 
+import org.apache.pekko.NotUsed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
@@ -35,7 +38,7 @@ public final class HeadGuard extends GraphStage<FlowShape<ByteString, ByteString
     }
   }
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HeadGuard.class);
+  private static final Logger log = LoggerFactory.getLogger(HeadGuard.class);
 
   private final Inlet<ByteString> in = Inlet.create("HeadGuard.in");
   private final Outlet<ByteString> out = Outlet.create("HeadGuard.out");
@@ -46,7 +49,7 @@ public final class HeadGuard extends GraphStage<FlowShape<ByteString, ByteString
     this.timeout = timeout;
   }
 
-  public static Flow<ByteString, ByteString, org.apache.pekko.NotUsed> flow(Duration timeout) {
+  public static Flow<ByteString, ByteString, NotUsed> flow(Duration timeout) {
     return Flow.fromGraph(new HeadGuard(timeout));
   }
 

@@ -1,5 +1,7 @@
 package io.modelfleet.gateway.connection;
 
+import java.util.Arrays;
+import java.util.Locale;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -157,7 +159,7 @@ public final class RequestFraming {
       return carry;
     }
     byte[] b = carry.toArray();
-    java.util.Arrays.fill(b, INVALID);
+    Arrays.fill(b, INVALID);
     carry = ByteString.emptyByteString();
     return ByteString.fromArray(b);
   }
@@ -220,7 +222,7 @@ public final class RequestFraming {
 
   private void markInvalid(int position) {
     if (invalidCount == invalid.length) {
-      invalid = java.util.Arrays.copyOf(invalid, invalid.length * 2);
+      invalid = Arrays.copyOf(invalid, invalid.length * 2);
     }
     invalid[invalidCount++] = position;
   }
@@ -287,7 +289,7 @@ public final class RequestFraming {
       lastHeaderName = null;
       return; // pekko-http refuses it; the framing does not matter any more
     }
-    String name = line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+    String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
     String value = line.substring(colon + 1).trim();
     lastHeaderName = name;
     if (name.equals("content-length")) {
@@ -310,7 +312,7 @@ public final class RequestFraming {
       phase = Phase.UNKNOWN;
     } else if (transferEncoding != null) {
       String[] codings = transferEncoding.toString().split(",");
-      String last = codings[codings.length - 1].trim().toLowerCase(java.util.Locale.ROOT);
+      String last = codings[codings.length - 1].trim().toLowerCase(Locale.ROOT);
       if (last.equals("chunked")) {
         phase = Phase.CHUNK_SIZE;
         resetLine();

@@ -1,5 +1,6 @@
 package io.modelfleet.gateway.management;
 
+import io.modelfleet.gateway.cluster.ClusterJson;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.modelfleet.gateway.oip.MetadataJson;
 import io.modelfleet.gateway.routing.RoutingTable;
@@ -173,7 +174,7 @@ public final class ModelJson {
 
   private static void replica(ReplicaInfo r, JsonGenerator g) throws IOException {
     g.writeStartObject();
-    io.modelfleet.gateway.cluster.ClusterJson.replicaFields(r, g);
+    ClusterJson.replicaFields(r, g);
     g.writeEndObject();
   }
 

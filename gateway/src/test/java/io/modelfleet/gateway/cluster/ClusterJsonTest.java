@@ -1,5 +1,6 @@
 package io.modelfleet.gateway.cluster;
 
+import java.util.stream.StreamSupport;
 import static io.modelfleet.gateway.routing.Replicas.replica;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -145,6 +146,6 @@ class ClusterJsonTest {
   }
 
   private static List<String> texts(JsonNode array) {
-    return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
   }
 }

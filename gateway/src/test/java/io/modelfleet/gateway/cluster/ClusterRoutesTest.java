@@ -1,5 +1,6 @@
 package io.modelfleet.gateway.cluster;
 
+import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -237,7 +238,7 @@ class ClusterRoutesTest {
     return URI.create("http://127.0.0.1:" + gateway.localAddress().getPort() + path);
   }
 
-  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+  private static void await(BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

@@ -1,5 +1,6 @@
 package io.modelfleet.gateway.connection;
 
+import org.apache.pekko.NotUsed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +47,7 @@ class GatewayBindingTest {
   private static GatewayBinding bind(int maxConnections, Duration handlerDelay, Duration timeouts) throws Exception {
     TransportSettings transport = new TransportSettings(maxConnections, timeouts, timeouts,
         1024, timeouts, Duration.ofSeconds(30), 1024, Duration.ofSeconds(3));
-    Flow<HttpRequest, HttpResponse, org.apache.pekko.NotUsed> handler = Flow.<HttpRequest>create().mapAsync(1, req -> {
+    Flow<HttpRequest, HttpResponse, NotUsed> handler = Flow.<HttpRequest>create().mapAsync(1, req -> {
       req.discardEntityBytes(system);
       return CompletableFuture.supplyAsync(() -> HttpResponse.create().withEntity("ok"),
           CompletableFuture.delayedExecutor(handlerDelay.toMillis(), TimeUnit.MILLISECONDS));

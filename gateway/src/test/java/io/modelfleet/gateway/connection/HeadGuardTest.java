@@ -1,5 +1,7 @@
 package io.modelfleet.gateway.connection;
 
+import io.modelfleet.gateway.ApiException;
+import java.util.ArrayList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,7 +65,7 @@ class HeadGuardTest {
     String requests = "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
         + "GET /b HTTP/1.1\r\nHost: x\r\n\r\n"
         + "GET /c HTTP/1.1\r\nHost: x\r\n\r\n";
-    List<ByteString> chunks = new java.util.ArrayList<>();
+    List<ByteString> chunks = new ArrayList<>();
     for (int i = 0; i < requests.length(); i += 4) {
       chunks.add(bytes(requests.substring(i, Math.min(requests.length(), i + 4))));
     }
@@ -93,8 +95,8 @@ class HeadGuardTest {
         .runWith(Sink.seq(), system);
     Throwable t = failure(run);
     long tookMs = (System.nanoTime() - start) / 1_000_000;
-    assertInstanceOf(io.modelfleet.gateway.ApiException.class, t);
-    assertEquals(408, ((io.modelfleet.gateway.ApiException) t).status());
+    assertInstanceOf(ApiException.class, t);
+    assertEquals(408, ((ApiException) t).status());
     assertTrue(seen.failure != null);
     assertTrue(tookMs >= 650 && tookMs < 3000, "failed after " + tookMs + " ms");
   }
@@ -116,10 +118,10 @@ class HeadGuardTest {
   }
 
   private static final class ApiFailure implements BodyRate.Listener {
-    volatile io.modelfleet.gateway.ApiException failure;
+    volatile ApiException failure;
 
     @Override
-    public void timedOut(io.modelfleet.gateway.ApiException f) {
+    public void timedOut(ApiException f) {
       failure = f;
     }
   }

@@ -1,5 +1,6 @@
 package io.modelfleet.gateway.connection;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -105,7 +106,7 @@ class RequestFramingTest {
     req.writeBytes(value);
     req.writeBytes(ascii("\r\n\r\n"));
     byte[] out = feedInChunks(new RequestFraming(), req.toByteArray(), 1);
-    byte[] got = java.util.Arrays.copyOfRange(out, 19, 19 + value.length);
+    byte[] got = Arrays.copyOfRange(out, 19, 19 + value.length);
     assertArrayEquals(want, got);
   }
 

@@ -1,5 +1,8 @@
 package io.modelfleet.gateway.management;
 
+import io.modelfleet.protocol.model.BatchingSpec;
+import io.modelfleet.protocol.model.SessionSpec;
+import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -33,8 +36,8 @@ class DeploymentRequestTest {
     DeploymentSpec d = parse("{\"version\":\"1\",\"replicas\":1,\"max_batch_size\":64,\"dynamic_batching\":"
         + "{\"preferred_batch_size\":[16,32],\"max_queue_delay_microseconds\":500,\"max_queue_size\":100},"
         + "\"ort\":{\"intra_op_threads\":2,\"inter_op_threads\":1,\"graph_optimization_level\":\"basic\",\"execution_mode\":\"parallel\"}}");
-    assertEquals(new io.modelfleet.protocol.model.BatchingSpec(64, true, java.util.List.of(16, 32), 500, 100), d.batching());
-    assertEquals(new io.modelfleet.protocol.model.SessionSpec(2, 1, "basic", "parallel"), d.session());
+    assertEquals(new BatchingSpec(64, true, List.of(16, 32), 500, 100), d.batching());
+    assertEquals(new SessionSpec(2, 1, "basic", "parallel"), d.session());
     DeploymentSpec plain = parse("{\"version\":\"1\",\"replicas\":1,\"max_batch_size\":8}");
     assertEquals(8, plain.batching().maxBatchSize());
     assertEquals(false, plain.batching().dynamic());

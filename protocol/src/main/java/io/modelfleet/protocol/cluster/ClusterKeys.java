@@ -1,5 +1,6 @@
 package io.modelfleet.protocol.cluster;
 
+import io.modelfleet.protocol.model.ReplicaPlacement;
 import org.apache.pekko.cluster.ddata.Key;
 import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.LWWMapKey;
@@ -22,7 +23,7 @@ public final class ClusterKeys {
    * Replica id to where the deployment controller placed it (node and device). The controller
    * writes; a replica reads its own entry when it starts, to open its session on that device.
    */
-  public static final Key<LWWMap<String, io.modelfleet.protocol.model.ReplicaPlacement>> PLACEMENTS =
+  public static final Key<LWWMap<String, ReplicaPlacement>> PLACEMENTS =
       LWWMapKey.create("replica-placements");
 
   /** Node roles. A node has both unless configured otherwise. */

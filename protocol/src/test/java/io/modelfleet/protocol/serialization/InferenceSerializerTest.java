@@ -1,5 +1,6 @@
 package io.modelfleet.protocol.serialization;
 
+import io.modelfleet.protocol.model.ReplicaPlacement;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -54,7 +55,7 @@ class InferenceSerializerTest {
   @Test
   void startsCarryTheirPlacementThroughJackson() {
     var start = new ReplicaCommand.EnsureStarted(
-        new io.modelfleet.protocol.model.ReplicaPlacement("m/1/0/2", "pekko://modelfleet@10.0.0.2:25520", "gpu:1"));
+        new ReplicaPlacement("m/1/0/2", "pekko://modelfleet@10.0.0.2:25520", "gpu:1"));
     var serializer = serialization.findSerializerFor(start);
     byte[] bytes = serializer.toBinary(start);
     assertEquals(start, serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, start)).get());
