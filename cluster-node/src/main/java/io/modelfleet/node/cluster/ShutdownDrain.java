@@ -40,6 +40,8 @@ public final class ShutdownDrain {
   private final ShutdownDrainSettings settings;
   private final MemberDrains drains;
   private final String self;
+  /** The latest drain ask; a new one is sent only once it has ended. */
+  private volatile CompletableFuture<Void> asking = CompletableFuture.completedFuture(null);
 
   private ShutdownDrain(ActorSystem<?> system, ShutdownDrainSettings settings, MemberDrains drains) {
     this.system = system;
@@ -68,9 +70,7 @@ public final class ShutdownDrain {
       LOG.info("Shutdown: draining this node's replicas onto the other workers (at most {} s)",
           settings.deadline().toSeconds());
       // Whatever the answer, the directory shows when the replicas have gone.
-      return drains.drain(self)
-          .exceptionally(e -> null)
-          .thenCompose(ignored -> awaitEmpty(until));
+      return askToDrain().thenCompose(ignored -> awaitEmpty(until));
     }).exceptionally(e -> {
       LOG.warn("Shutdown: draining failed ({}); stopping the replicas here", e.getMessage());
       return Done.getInstance();
@@ -104,7 +104,8 @@ public final class ShutdownDrain {
         return CompletableFuture.completedFuture(Done.getInstance());
       }
       CompletableFuture<Done> later = new CompletableFuture<>();
-      system.scheduler().scheduleOnce(settings.pollInterval(), () -> awaitEmpty(until).whenComplete((d, e) -> {
+      system.scheduler().scheduleOnce(settings.pollInterval(), () -> askAgainIfLost()
+          .thenCompose(ignored -> awaitEmpty(until)).whenComplete((d, e) -> {
         if (e != null) {
           later.completeExceptionally(e);
         } else {
@@ -113,6 +114,29 @@ public final class ShutdownDrain {
       }), system.executionContext());
       return later;
     });
+  }
+
+  /** Asks the controller to drain this node; completes when it answered or the ask ended. */
+  private CompletableFuture<Void> askToDrain() {
+    CompletableFuture<Void> asked = drains.drain(self).toCompletableFuture()
+        .handle((reply, failure) -> (Void) null);
+    asking = asked;
+    return asked;
+  }
+
+  /**
+   * The drain is one message to a singleton that may be handing over or restarting: one that was
+   * lost would leave the replicas here until the deadline. So while the draining set does not hold
+   * this node and no ask is outstanding, ask again (a drain is idempotent).
+   */
+  private CompletionStage<Void> askAgainIfLost() {
+    return read(ClusterKeys.DRAINING).thenAccept(set -> {
+      boolean listed = set != null && set.getElements().contains(self);
+      if (!listed && asking.isDone()) {
+        LOG.info("Shutdown: this node is not in the draining set yet; asking the controller again");
+        askToDrain();
+      }
+    }).exceptionally(e -> null);
   }
 
   private boolean hostedHere(ReplicaInfo r) {

@@ -19,6 +19,12 @@ public record ControllerSettings(
     Duration drainAnswerTimeout,
     Duration restartMinBackoff,
     Duration restartMaxBackoff) {
+  /**
+   * What a drain's answer needs beyond the majority write: the controller waits one second more
+   * for its replicator (see {@code Directories}), and the ask crosses to the controller's node.
+   */
+  static final Duration DRAIN_ANSWER_MARGIN = Duration.ofMillis(1500);
+
 
   public ControllerSettings {
     requirePositive("resync-interval", resyncInterval);
@@ -26,9 +32,10 @@ public record ControllerSettings(
     requirePositive("move-timeout", moveTimeout);
     requirePositive("drain-write-timeout", drainWriteTimeout);
     requirePositive("restart-backoff.min", restartMinBackoff);
-    if (drainAnswerTimeout.compareTo(drainWriteTimeout) <= 0) {
+    if (drainAnswerTimeout.compareTo(drainWriteTimeout.plus(DRAIN_ANSWER_MARGIN)) < 0) {
       throw new IllegalArgumentException("modelfleet.controller.drain-answer-timeout (" + drainAnswerTimeout
-          + ") must be longer than drain-write-timeout (" + drainWriteTimeout + ")");
+          + ") must be at least drain-write-timeout (" + drainWriteTimeout + ") plus " + DRAIN_ANSWER_MARGIN.toMillis()
+          + " ms: the controller's own wait for its replicator, and the trip to its node and back");
     }
     if (restartMaxBackoff.compareTo(restartMinBackoff) < 0) {
       throw new IllegalArgumentException("modelfleet.controller.restart-backoff.max must not be below its min");

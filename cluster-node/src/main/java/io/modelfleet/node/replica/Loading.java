@@ -1,5 +1,7 @@
 package io.modelfleet.node.replica;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.modelfleet.node.device.Device;
 import io.modelfleet.node.replica.ReplicaMessage.ArtifactReplaced;
 import io.modelfleet.node.replica.ReplicaMessage.NotDeployed;
@@ -55,6 +57,9 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  * A Retire or Shutdown in any state but opening leaves at once: nothing runs that must finish.
  */
 final class Loading {
+
+  /** For answers that arrive off the actor's thread; under the replica's log category. */
+  private static final Logger PLACEMENT_LOG = LoggerFactory.getLogger(ReplicaEntity.class);
   private final ReplicaScope scope;
   private final Serving serving;
 
@@ -135,12 +140,14 @@ final class Loading {
     Device device = chosen.get();
     LoadHistory placed = h.withDevice(device);
     scope.publish(ReplicaState.LOADING, placed);
+    // The answer arrives on another thread, where the actor's context must not be touched.
+    String entityId = scope.entityId;
     scope.registry.ask(scope.id.model(),
             r -> new ModelCommand.RecordPlacement(new ReplicaPlacement(scope.entityId, scope.rc.nodeAddress(), device.id()), r),
             scope.rc.settings().askTimeout())
         .whenComplete((ok, err) -> {
           if (err != null) {
-            scope.ctx.getSystem().log().warn("Replica {} could not record its placement: {}", scope.entityId, err.getMessage());
+            PLACEMENT_LOG.warn("Replica {} could not record its placement: {}", entityId, err.getMessage());
           }
         });
     String clamped = scope.rc.ort().clamped(deployment.session(), deployment.replicas());

@@ -3,6 +3,7 @@ package io.modelfleet.gateway.cluster;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.modelfleet.gateway.ApiException;
+import io.modelfleet.gateway.ErrorHandling;
 import io.modelfleet.gateway.Caller;
 import io.modelfleet.gateway.GatewaySettings;
 import io.modelfleet.gateway.Json;
@@ -128,7 +129,7 @@ public final class ClusterRoutes extends RouteSupport {
     if (refusal.isPresent()) {
       return CompletableFuture.failedFuture(ApiException.conflict(refusal.get()));
     }
-    return drains.drain(address).thenApply(reply -> {
+    return unansweredIfLate(drains.drain(address), address).thenApply(reply -> {
       requireWritten(reply);
       data.addDraining(address);
       log.info("member {} is to be drained", address);
@@ -147,7 +148,7 @@ public final class ClusterRoutes extends RouteSupport {
       return CompletableFuture.failedFuture(ApiException.conflict(refusal.get()));
     }
     boolean wasDraining = data.draining().contains(address);
-    return drains.cancelDrain(address).thenApply(reply -> {
+    return unansweredIfLate(drains.cancelDrain(address), address).thenApply(reply -> {
       requireWritten(reply);
       data.removeDraining(address);
       log.info("drain of member {} cancelled (was draining: {})", address, wasDraining);
@@ -156,11 +157,26 @@ public final class ClusterRoutes extends RouteSupport {
     });
   }
 
+  /**
+   * A drain the controller did not confirm in time (it may be restarting, or moving to another
+   * node): the proxy keeps the request and the controller may still apply it, so the answer says
+   * so rather than only "timed out".
+   */
+  private static CompletionStage<DrainReply> unansweredIfLate(CompletionStage<DrainReply> asked, String address) {
+    return asked.exceptionally(e -> {
+      if (ErrorHandling.unwrap(e) instanceof TimeoutException) {
+        return new DrainReply.Unanswered(address);
+      }
+      throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+    });
+  }
+
   /** Passes a written change (by a majority, or locally only); fails the request otherwise. */
   private static void requireWritten(DrainReply reply) {
     if (reply instanceof DrainReply.Unanswered) {
-      throw new CompletionException(new TimeoutException(
-          "the deployment controller's node did not answer the write of the draining set for " + reply.address()));
+      throw ApiException.unavailable("the deployment controller did not confirm the change of the draining set for "
+          + reply.address() + " in time (it may be restarting or moving to another node); the change may still "
+          + "take effect: check GET /v1/cluster/members, and repeat the request, which is safe");
     }
     if (reply instanceof DrainReply.Failed f) {
       throw new IllegalStateException(f.reason());

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -176,6 +177,19 @@ class ClusterRoutesTest {
   }
 
   @Test
+  void aDrainTheControllerDoesNotConfirmIsA503ThatSaysItMayStillHappen() throws Exception {
+    LocalDrains.silent = true;
+    try {
+      HttpResponse<String> r = post("/v1/cluster/members/" + URLEncoder.encode(self, StandardCharsets.UTF_8) + "/drain");
+      assertEquals(503, r.statusCode(), r.body());
+      String error = Json.MAPPER.readTree(r.body()).get("error").asText();
+      assertTrue(error.contains("did not confirm") && error.contains("may still take effect"), error);
+    } finally {
+      LocalDrains.silent = false;
+    }
+  }
+
+  @Test
   void anUnknownMemberIsA404NamingTheMembers() throws Exception {
     HttpResponse<String> r = post("/v1/cluster/members/127.0.0.1:1/leave");
     assertEquals(404, r.statusCode());
@@ -185,8 +199,14 @@ class ClusterRoutesTest {
 
   /** Stands in for the deployment controller, which owns the draining set: writes it locally. */
   private static final class LocalDrains implements MemberDrains {
+    /** When set, the controller is away: every ask ends as the singleton proxy's would, timed out. */
+    static volatile boolean silent;
+
     @Override
     public CompletionStage<DrainReply> drain(String address) {
+      if (silent) {
+        return CompletableFuture.failedFuture(new TimeoutException("ask timed out after 5000 ms"));
+      }
       return write(address, true);
     }
 
