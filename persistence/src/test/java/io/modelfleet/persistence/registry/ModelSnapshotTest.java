@@ -131,6 +131,7 @@ class ModelSnapshotTest {
     }
     assertEquals(List.of(), kit.snapshotTestKit().orElseThrow().persistedInStorage(ModelEntity.persistenceId("off").id()));
     assertEquals(5, kit.restart().state().versions().size());
+    assertEquals(new RegistrySettings(100, 2), RegistrySettings.fromConfig(ConfigFactory.load()), "reference.conf defaults");
     assertThrows(IllegalArgumentException.class, () -> new RegistrySettings(-1, 2));
     assertThrows(IllegalArgumentException.class, () -> new RegistrySettings(100, 0));
   }
