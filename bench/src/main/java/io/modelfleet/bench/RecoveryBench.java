@@ -32,10 +32,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -75,11 +77,18 @@ public final class RecoveryBench {
     Files.createDirectories(results);
     Path dataDir = Files.createTempDirectory("modelfleet-recoverybench-");
     List<Row> rows = new ArrayList<>();
-    rows.addAll(run("H2 file", ConfigFactory.parseMap(Map.of("modelfleet.data-dir", dataDir.toString())), dataDir));
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
-      rows.addAll(run("PostgreSQL (embedded)", ConfigFactory.parseMap(Map.of(
-          "modelfleet.database.url", pg.getJdbcUrl("postgres", "postgres"),
-          "modelfleet.database.user", "postgres", "modelfleet.database.password", "postgres")), dataDir));
+    try {
+      rows.addAll(run("H2 file", ConfigFactory.parseMap(Map.of("modelfleet.data-dir", dataDir.toString())), dataDir));
+      try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+        rows.addAll(run("PostgreSQL (embedded)", ConfigFactory.parseMap(Map.of(
+            "modelfleet.database.url", pg.getJdbcUrl("postgres", "postgres"),
+            "modelfleet.database.user", "postgres", "modelfleet.database.password", "postgres")), dataDir));
+      }
+    } finally {
+      // The H2 file of 200,000 events is some 180 MB.
+      try (Stream<Path> files = Files.walk(dataDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
     StringBuilder out = new StringBuilder();
     out.append("Registry recovery, ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
@@ -130,7 +139,7 @@ public final class RecoveryBench {
     }
     return List.of(
         new Row(registry, "off (as before)", EVENTS, beforeMs, beforeFirst),
-        new Row(registry, "every " + every + " (newest " + (EVENTS - every) + ")", every, afterMs, afterFirst));
+        new Row(registry, String.format("every %d (newest at %,d)", every, EVENTS - every), every, afterMs, afterFirst));
   }
 
   /**
