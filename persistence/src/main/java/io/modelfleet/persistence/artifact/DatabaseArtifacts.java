@@ -45,8 +45,8 @@ import java.util.Optional;
  *                                          then hits the primary key; we roll back, find its
  *                                          row, and succeed
  * another publisher rolls back             our waiting insert proceeds; we commit
- * lock wait timed out, deadlock            rolled back and retried, up to PUBLISH_ATTEMPTS
- *                                          (H2 waits H2_PUBLISH_LOCK_TIMEOUT_MS)
+ * lock wait timed out, deadlock            rolled back and retried, up to database-publish-attempts
+ *                                          times in all (H2 waits h2-publish-lock-timeout)
  * local file does not hash to its digest   rolled back; ArtifactCorruptException (a bad copy
  *                                          in the database would be served to every node)
  * </pre>
@@ -61,54 +61,33 @@ import java.util.Optional;
  * connecting costs nothing that matters, and there is no pool to size or leak.
  */
 public final class DatabaseArtifacts {
-  public static final String CHUNK_SIZE_KEY = "modelfleet.artifacts.database-chunk-size";
-  /** Each chunk is held in memory on the node and in the database server; PostgreSQL caps a value at 1 GB. */
-  public static final int MAX_CHUNK_BYTES = 256 << 20;
-  /** Publishes that lose a lock wait are retried this often in all; unique-key losers succeed at once. */
-  static final int PUBLISH_ATTEMPTS = 5;
-  /**
-   * How long an H2 publish waits for a rival's transaction on the same digest. H2's default (a few
-   * seconds) is shorter than publishing a large model takes; PostgreSQL waits without limit.
-   */
-  static final int H2_PUBLISH_LOCK_TIMEOUT_MS = 10 * 60 * 1000;
-
   private final DatabaseSettings db;
-  private final int chunkSize;
+  private final SharedStoreSettings settings;
 
-  private DatabaseArtifacts(DatabaseSettings db, int chunkSize) {
+  private DatabaseArtifacts(DatabaseSettings db, SharedStoreSettings settings) {
     this.db = db;
-    this.chunkSize = chunkSize;
+    this.settings = settings;
   }
 
-  /** Opens with the chunk size at {@value #CHUNK_SIZE_KEY}. */
+  /** Opens with the settings under {@code modelfleet.artifacts}. */
   public static DatabaseArtifacts fromConfig(Config root, DatabaseSettings db) {
-    long chunk = root.getBytes(CHUNK_SIZE_KEY);
-    checkChunkSize(chunk);
-    return open(db, (int) chunk);
+    return open(db, SharedStoreSettings.fromConfig(root));
   }
 
   /**
    * Opens the shared artifact tables, creating them (idempotently, on H2 and PostgreSQL) when
-   * {@code modelfleet.database.create-schema} is on. {@code chunkSize} is in bytes.
+   * {@code modelfleet.database.create-schema} is on.
    */
-  public static DatabaseArtifacts open(DatabaseSettings db, int chunkSize) {
-    checkChunkSize(chunkSize);
-    DatabaseArtifacts artifacts = new DatabaseArtifacts(db, chunkSize);
+  public static DatabaseArtifacts open(DatabaseSettings db, SharedStoreSettings settings) {
+    DatabaseArtifacts artifacts = new DatabaseArtifacts(db, settings);
     if (db.createSchema()) {
       artifacts.createSchema();
     }
     return artifacts;
   }
 
-  private static void checkChunkSize(long bytes) {
-    if (bytes < 1 || bytes > MAX_CHUNK_BYTES) {
-      throw new IllegalArgumentException(
-          CHUNK_SIZE_KEY + " must be between 1 byte and 256 MiB, got " + bytes + " bytes");
-    }
-  }
-
   public int chunkSize() {
-    return chunkSize;
+    return settings.chunkSize();
   }
 
   /** Whether the database holds a committed copy of {@code digest}; false for anything that is not a digest. */
@@ -135,7 +114,7 @@ public final class DatabaseArtifacts {
       try (Connection c = connect()) {
         if (db.dialect() == DatabaseSettings.Dialect.H2) {
           try (Statement st = c.createStatement()) {
-            st.execute("SET LOCK_TIMEOUT " + H2_PUBLISH_LOCK_TIMEOUT_MS);
+            st.execute("SET LOCK_TIMEOUT " + settings.h2LockTimeout().toMillis());
           }
         }
         if (tryPublish(c, artifact, attempt)) {
@@ -172,7 +151,7 @@ public final class DatabaseArtifacts {
       if (artifactRow(c, digest).isPresent()) {
         return true; // another node committed the same bytes first: its copy is ours
       }
-      if (isContention(e) && attempt < PUBLISH_ATTEMPTS) {
+      if (isContention(e) && attempt < settings.publishAttempts()) {
         return false;
       }
       throw new ArtifactDatabaseException("cannot publish artifact " + digest + " (attempt " + attempt + ")", e);
@@ -186,6 +165,7 @@ public final class DatabaseArtifacts {
 
   private ChunksWritten insertChunks(Connection c, StoredArtifact artifact) throws SQLException {
     MessageDigest sha = sha256();
+    int chunkSize = settings.chunkSize();
     byte[] buf = new byte[chunkSize];
     long size = 0;
     int seq = 0;

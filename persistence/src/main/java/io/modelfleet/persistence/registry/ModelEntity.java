@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -30,6 +31,7 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * The registry of one model (sharded, event-sourced, entity id = model name).
@@ -39,14 +41,19 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * undeploy, read), by replica entities (placement reports) and by the deployment controller
  * (read). Every command answers; a command that changes nothing writes no event, so replaying the
  * same request is harmless and the history only holds real changes.
+ *
+ * <p>Its state is snapshotted every {@code modelfleet.registry.snapshot-every} events so that
+ * recovery reads one snapshot and the events after it, not the whole journal of a long-lived
+ * model. Events are never deleted: the history endpoint reads every one of them.
  */
 public final class ModelEntity
     extends EventSourcedBehaviorWithEnforcedReplies<ModelCommand, ModelEvent, ModelState> {
 
   private final String name;
+  private final RegistrySettings settings;
 
-  public static ModelEntity create(String modelName) {
-    return new ModelEntity(modelName);
+  public static ModelEntity create(String modelName, RegistrySettings settings) {
+    return new ModelEntity(modelName, settings);
   }
 
   /**
@@ -54,7 +61,8 @@ public final class ModelEntity
    * proxy on the others. The registry is read on demand, so nothing is remembered.
    */
   public static void initSharding(ActorSystem<?> system, String role) {
-    ClusterSharding.get(system).init(Entity.of(ModelCommand.TYPE_KEY, ec -> create(ec.getEntityId()))
+    RegistrySettings settings = RegistrySettings.fromConfig(system.settings().config());
+    ClusterSharding.get(system).init(Entity.of(ModelCommand.TYPE_KEY, ec -> create(ec.getEntityId(), settings))
         .withRole(role)
         .withSettings(ClusterShardingSettings.create(system).withRememberEntities(false)));
   }
@@ -63,14 +71,20 @@ public final class ModelEntity
     return PersistenceId.of(ModelCommand.TYPE_KEY.name(), modelName);
   }
 
-  private ModelEntity(String name) {
+  private ModelEntity(String name, RegistrySettings settings) {
     super(persistenceId(name));
     this.name = name;
+    this.settings = settings;
   }
 
   @Override
   public ModelState emptyState() {
     return ModelState.empty(name);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return settings.retention();
   }
 
   @Override
@@ -148,7 +162,7 @@ public final class ModelEntity
   }
 
   private ReplyEffect<ModelEvent, ModelState> undeploy(
-      ModelState s, List<String> versions, RequestMeta meta, org.apache.pekko.actor.typed.ActorRef<ModelReply> replyTo) {
+      ModelState s, List<String> versions, RequestMeta meta, ActorRef<ModelReply> replyTo) {
     List<ModelEvent> events = new ArrayList<>();
     for (String v : versions) {
       if (s.deployments().containsKey(v)) {

@@ -1,24 +1,40 @@
 package io.modelfleet.persistence.registry;
 
+import io.modelfleet.protocol.FleetSerializable;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.ModelView.VersionOrder;
 import io.modelfleet.protocol.model.ReplicaPlacement;
 import io.modelfleet.protocol.model.VersionInfo;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * State of one model, rebuilt from its events. Immutable: every event yields a new state, so a
  * reply built from a state can never see a later change.
+ *
+ * <p>Also the registry's snapshot (Jackson, as every {@link FleetSerializable}). A state read
+ * back from a snapshot must behave exactly as the one that was saved, so the constructor gives
+ * every map its order and makes it unmodifiable whatever map it is handed (Jackson hands it
+ * mutable insertion-ordered ones); the maps this class builds itself already are, and pass as
+ * they are.
  */
 public record ModelState(
     String name,
     Map<String, VersionInfo> versions,
     Map<String, DeploymentSpec> deployments,
     Map<String, ReplicaPlacement> placements)
-    implements io.modelfleet.protocol.FleetSerializable {
+    implements FleetSerializable {
+  private static final Class<?> UNMODIFIABLE_SORTED = Collections.unmodifiableSortedMap(new TreeMap<>()).getClass();
+
+  public ModelState {
+    versions = sorted(versions, VersionOrder.INSTANCE);
+    deployments = sorted(deployments, VersionOrder.INSTANCE);
+    placements = sorted(placements, null);
+  }
 
   static ModelState empty(String name) {
     return new ModelState(name, Map.of(), Map.of(), Map.of());
@@ -40,12 +56,12 @@ public record ModelState(
       d.remove(version);
       TreeMap<String, ReplicaPlacement> p = new TreeMap<>(placements);
       p.keySet().removeIf(id -> id.startsWith(name + "/" + version + "/"));
-      return new ModelState(name, versions, Collections.unmodifiableMap(d), Collections.unmodifiableMap(p));
+      return new ModelState(name, versions, Collections.unmodifiableSortedMap(d), Collections.unmodifiableSortedMap(p));
     }
     ModelEvent.ReplicaPlaced e = (ModelEvent.ReplicaPlaced) event;
     TreeMap<String, ReplicaPlacement> p = new TreeMap<>(placements);
     p.put(e.placement().replicaId(), e.placement());
-    return new ModelState(name, versions, deployments, Collections.unmodifiableMap(p));
+    return new ModelState(name, versions, deployments, Collections.unmodifiableSortedMap(p));
   }
 
   /**
@@ -84,6 +100,19 @@ public record ModelState(
     TreeMap<String, V> copy = new TreeMap<>(VersionOrder.INSTANCE);
     copy.putAll(m);
     copy.put(k, v);
-    return Collections.unmodifiableMap(copy);
+    return Collections.unmodifiableSortedMap(copy);
+  }
+
+  /**
+   * {@code m} as an unmodifiable map sorted by {@code order} (null: natural order). The class's
+   * own maps are unmodifiable sorted views already and are kept; anything else is copied.
+   */
+  private static <V> Map<String, V> sorted(Map<String, V> m, Comparator<String> order) {
+    if (m.getClass() == UNMODIFIABLE_SORTED && ((SortedMap<String, V>) m).comparator() == order) {
+      return m;
+    }
+    TreeMap<String, V> copy = new TreeMap<>(order);
+    copy.putAll(m);
+    return Collections.unmodifiableSortedMap(copy);
   }
 }

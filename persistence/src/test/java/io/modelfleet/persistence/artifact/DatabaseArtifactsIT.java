@@ -38,6 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DatabaseArtifactsIT {
   private static final int MIB = 1 << 20;
+  private static final SharedStoreSettings ONE_MIB_CHUNKS = SharedStoreSettings.fromConfig(ConfigFactory.load()).withChunkSize(MIB);
 
   @TempDir static Path h2Dir;
   private static EmbeddedPostgres pg;
@@ -121,7 +122,7 @@ class DatabaseArtifactsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
   void aLargeArtifactTravelsInSeveralChunks(Database db) throws Exception {
-    DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), MIB);
+    DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), ONE_MIB_CHUNKS);
     byte[] bytes = randomBytes(10 * MIB + 12_345);
     StoredArtifact published = put(store("a"), bytes);
     shared.publish(published);
@@ -140,12 +141,12 @@ class DatabaseArtifactsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
   void publishingTwiceAndReopeningChangeNothing(Database db) throws Exception {
-    DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), MIB);
+    DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), ONE_MIB_CHUNKS);
     StoredArtifact published = put(store("a"), randomBytes(2 * MIB + 1));
     shared.publish(published);
     long createdAt = count(db, "SELECT created_at FROM modelfleet_artifact WHERE digest = ?", published.digest());
 
-    DatabaseArtifacts.open(db.settings(), MIB).publish(published); // the schema is created again, harmlessly
+    DatabaseArtifacts.open(db.settings(), ONE_MIB_CHUNKS).publish(published); // the schema is created again, harmlessly
     shared.publish(published);
 
     assertEquals(1, count(db, "SELECT COUNT(*) FROM modelfleet_artifact WHERE digest = ?", published.digest()));
@@ -158,8 +159,8 @@ class DatabaseArtifactsIT {
   void twoNodesPublishingTheSameArtifactAtOnceBothSucceed(Database db) throws Exception {
     // Two instances with their own connections, as two nodes would have; several rounds so that
     // the transactions overlap in at least some of them.
-    DatabaseArtifacts node1 = DatabaseArtifacts.open(db.settings(), MIB);
-    DatabaseArtifacts node2 = DatabaseArtifacts.open(db.settings(), MIB);
+    DatabaseArtifacts node1 = DatabaseArtifacts.open(db.settings(), ONE_MIB_CHUNKS);
+    DatabaseArtifacts node2 = DatabaseArtifacts.open(db.settings(), ONE_MIB_CHUNKS);
     for (int round = 0; round < 4; round++) {
       StoredArtifact artifact = put(store("a" + round), randomBytes(8 * MIB));
       CyclicBarrier start = new CyclicBarrier(2);
@@ -182,7 +183,7 @@ class DatabaseArtifactsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
   void fetchingAnUnpublishedDigestSaysSo(Database db) {
-    DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), MIB);
+    DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), ONE_MIB_CHUNKS);
     String unknown = "sha256:" + HexFormat.of().formatHex(randomBytes(32));
     var e = assertThrows(ArtifactNotFoundException.class, () -> shared.fetchInto(unknown, store("b")));
     assertTrue(e.getMessage().contains(unknown), e.getMessage());
@@ -195,7 +196,7 @@ class DatabaseArtifactsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
   void aTamperedChunkNeverReachesTheStore(Database db) throws Exception {
-    DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), MIB);
+    DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), ONE_MIB_CHUNKS);
     StoredArtifact published = put(store("a"), randomBytes(3 * MIB));
     shared.publish(published);
     try (Connection c = connect(db);
@@ -216,7 +217,7 @@ class DatabaseArtifactsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
   void aMissingChunkIsReportedAndNothingIsStored(Database db) throws Exception {
-    DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), MIB);
+    DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), ONE_MIB_CHUNKS);
     StoredArtifact published = put(store("a"), randomBytes(3 * MIB));
     shared.publish(published);
     try (Connection c = connect(db);
@@ -234,7 +235,7 @@ class DatabaseArtifactsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
   void aLocalFileThatNoLongerMatchesItsDigestIsNotPublished(Database db) throws Exception {
-    DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), MIB);
+    DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), ONE_MIB_CHUNKS);
     StoredArtifact local = put(store("a"), randomBytes(2 * MIB));
     Files.write(local.path(), randomBytes(2 * MIB)); // bit rot on the publishing node
 
@@ -248,7 +249,7 @@ class DatabaseArtifactsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
   void aDigestTheNodeAlreadyHoldsIsNotFetchedAgain(Database db) throws Exception {
-    DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), MIB);
+    DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), ONE_MIB_CHUNKS);
     ArtifactStore b = store("b");
     StoredArtifact local = put(b, randomBytes(1000)); // never published
     assertEquals(local, shared.fetchInto(local.digest(), b));

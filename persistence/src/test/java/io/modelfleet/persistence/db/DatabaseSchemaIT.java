@@ -44,6 +44,7 @@ class DatabaseSchemaIT {
       try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
         assertTrue(tableExists(c, "event_journal"));
         assertTrue(tableExists(c, "event_tag"));
+        assertTrue(tableExists(c, "snapshot"));
       }
       assertEquals("slick.jdbc.PostgresProfile$",
           db.pekkoOverrides().getString("pekko-persistence-jdbc.shared-databases.slick.profile"));

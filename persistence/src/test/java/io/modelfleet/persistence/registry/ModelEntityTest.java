@@ -34,7 +34,7 @@ class ModelEntityTest {
 
   @BeforeEach
   void setUp() {
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), ModelEntity.create("iris"));
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), ModelEntity.create("iris", RegistrySettings.fromConfig(ConfigFactory.load())));
   }
 
   @AfterAll
