@@ -1,5 +1,11 @@
 package io.modelfleet.bench;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.apache.pekko.pattern.Patterns;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
@@ -110,7 +116,7 @@ public final class ArteryRoundTrip {
     Duration timeout = Duration.ofSeconds(5);
     while (System.nanoTime() < deadline && n < samples.length) {
       long t0 = System.nanoTime();
-      org.apache.pekko.pattern.Patterns.ask(target, payload, timeout).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      Patterns.ask(target, payload, timeout).toCompletableFuture().get(5, TimeUnit.SECONDS);
       samples[n++] = System.nanoTime() - t0;
     }
     return Arrays.copyOf(samples, n);
@@ -151,11 +157,11 @@ public final class ArteryRoundTrip {
         b.actorOf(Props.create(Echo.class), "echo");
         port = b.provider().getDefaultAddress().getPort().get();
       } else {
-        child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx512m", "-cp", System.getProperty("java.class.path"), ArteryRoundTrip.class.getName(), "serve")
             .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
-            java.nio.charset.StandardCharsets.UTF_8));
+        var out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+            StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null && !line.startsWith("PORT ")) {
           // skip anything else it prints
@@ -198,7 +204,7 @@ public final class ArteryRoundTrip {
         }
       }
       System.out.println("# Pekko round trip: same actor system vs Artery TCP on 127.0.0.1\n");
-      System.out.println("- Date: " + java.time.Instant.now());
+      System.out.println("- Date: " + Instant.now());
       System.out.println("- Machine: " + Runtime.getRuntime().availableProcessors() + " cores; JVM "
           + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
       System.out.println("- 256-byte byte[] echoed, one in flight, " + window.toSeconds() + " s per row\n");

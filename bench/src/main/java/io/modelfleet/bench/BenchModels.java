@@ -1,5 +1,6 @@
 package io.modelfleet.bench;
 
+import java.util.Arrays;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
@@ -78,7 +79,7 @@ public final class BenchModels {
   private static long[] minilmValues(String input, int batch) {
     long[] v = new long[batch * MINILM_SEQUENCE];
     if (input.contains("mask")) {
-      java.util.Arrays.fill(v, 1);
+      Arrays.fill(v, 1);
     } else if (input.contains("ids") && !input.contains("type")) {
       Random r = new Random(SEED);
       for (int row = 0; row < batch; row++) {

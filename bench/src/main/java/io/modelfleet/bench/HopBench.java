@@ -1,5 +1,6 @@
 package io.modelfleet.bench;
 
+import java.util.TreeMap;
 import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -384,7 +385,7 @@ public final class HopBench {
   private static String replicaSide(int port, Map<String, String> models) throws IOException {
     StringBuilder sb = new StringBuilder("\nReplica-side time per request (Triton statistics, whole run):\n\n");
     sb.append("| path | requests | success µs | queue µs | compute µs |\n|---|---:|---:|---:|---:|\n");
-    for (Map.Entry<String, String> e : new java.util.TreeMap<>(models).entrySet()) {
+    for (Map.Entry<String, String> e : new TreeMap<>(models).entrySet()) {
       JsonNode stats = get(port, "/v2/models/" + e.getValue() + "/stats").path("model_stats");
       long count = 0;
       double success = 0;

@@ -1,5 +1,6 @@
 package io.modelfleet.bench;
 
+import java.util.Map;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -60,7 +61,7 @@ public final class HttpLoad {
    * Sends one request on a fresh connection and checks its answer against the raw session's;
    * null when right, else what is wrong. A protocol is only measured after it passes.
    */
-  public String check(Requests.Protocol protocol, byte[] request, java.util.Map<String, RawOrt.Reference> expected) {
+  public String check(Requests.Protocol protocol, byte[] request, Map<String, RawOrt.Reference> expected) {
     try (MiniHttpClient c = new MiniHttpClient(ServedNode.HOST, port, SOCKET_TIMEOUT_MS)) {
       int status = c.exchange(request);
       return ResponseCheck.problem(protocol, status, c.response(), expected);

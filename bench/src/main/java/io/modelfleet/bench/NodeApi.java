@@ -1,5 +1,7 @@
 package io.modelfleet.bench;
 
+import java.util.HashSet;
+import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -81,7 +83,7 @@ public final class NodeApi implements AutoCloseable {
     long deadline = System.nanoTime() + readyTimeout.toNanos();
     String last = "no replica listed";
     while (System.nanoTime() < deadline) {
-      java.util.Set<String> nodes = new java.util.HashSet<>();
+      Set<String> nodes = new HashSet<>();
       int ready = 0;
       for (JsonNode r : replicas(model)) {
         if ("READY".equals(r.path("state").asText())) {

@@ -1,5 +1,6 @@
 package io.modelfleet.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -54,7 +55,7 @@ public final class ServedNode implements AutoCloseable {
     cmd.add("-Dmodelfleet.ort.inter-op-threads=" + RawOrt.INTER_OP_THREADS);
     cmd.add("-cp");
     // The JVM expands lib/* itself, which keeps the command line short.
-    cmd.add(jar + java.io.File.pathSeparator + root.resolve(LIB) + "/*");
+    cmd.add(jar + File.pathSeparator + root.resolve(LIB) + "/*");
     cmd.add("io.modelfleet.node.Main");
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());

@@ -1,5 +1,6 @@
 package io.modelfleet.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -19,7 +20,7 @@ public final class Table {
     for (String line : context) {
       sb.append("- ").append(line).append('\n');
     }
-    List<String> notes = new java.util.ArrayList<>(results.notes());
+    List<String> notes = new ArrayList<>(results.notes());
 
     sb.append("\n## Load generator ceiling (no model work)\n\n");
     sb.append("`GET /v2/health/live` against an in-bench server that answers a canned 200 (the client and loopback "

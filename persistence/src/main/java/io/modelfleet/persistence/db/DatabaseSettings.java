@@ -1,5 +1,6 @@
 package io.modelfleet.persistence.db;
 
+import java.util.Locale;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ public record DatabaseSettings(Dialect dialect, String url, String user, String 
    * appended, each unless the URL sets it itself.
    */
   static String durableH2(String url) {
-    String upper = url.toUpperCase(java.util.Locale.ROOT);
+    String upper = url.toUpperCase(Locale.ROOT);
     if (upper.startsWith("JDBC:H2:TCP:") || upper.startsWith("JDBC:H2:SSL:")) {
       // A server-mode database: its server owns these settings (and setting them needs admin rights).
       return url;

@@ -1,5 +1,10 @@
 package io.modelfleet.persistence.artifact;
 
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -273,14 +278,14 @@ class ArtifactStoreTest {
     Path registeredFile = store.path(sha256("registered".getBytes()));
     Files.write(registeredFile, "registered".getBytes());
     Files.write(dir.resolve("sha256").resolve("README"), "not a digest".getBytes());
-    java.time.Instant old = java.time.Instant.now().minusSeconds(7200);
+    Instant old = Instant.now().minusSeconds(7200);
     for (String name : stored()) {
       if (!dir.resolve("sha256").resolve(name).equals(young)) {
-        Files.setLastModifiedTime(dir.resolve("sha256").resolve(name), java.nio.file.attribute.FileTime.from(old));
+        Files.setLastModifiedTime(dir.resolve("sha256").resolve(name), FileTime.from(old));
       }
     }
-    List<String> removed = store.sweep(java.util.Set.of(sha256("registered".getBytes())),
-        java.time.Instant.now().minusSeconds(3600));
+    List<String> removed = store.sweep(Set.of(sha256("registered".getBytes())),
+        Instant.now().minusSeconds(3600));
     assertEquals(List.of(sha256("loose".getBytes())), removed);
     assertFalse(Files.exists(loose));
     assertTrue(Files.exists(young), "younger than the grace period");
@@ -306,15 +311,15 @@ class ArtifactStoreTest {
     ArtifactStore store = ArtifactStore.open(dir, 1000);
     Path orphan = store.path(sha256("orphan".getBytes()));
     Files.write(orphan, "orphan".getBytes());
-    Files.setLastModifiedTime(orphan, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200)));
+    Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minusSeconds(7200)));
     OrphanCollector failing = new OrphanCollector(store,
-        () -> java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("registry unreachable")),
-        java.time.Duration.ofHours(1), blocking);
+        () -> CompletableFuture.failedFuture(new IllegalStateException("registry unreachable")),
+        Duration.ofHours(1), blocking);
     assertThrows(ExecutionException.class, () -> failing.collect().toCompletableFuture().get());
     assertTrue(Files.exists(orphan));
 
     OrphanCollector working = new OrphanCollector(store,
-        () -> java.util.concurrent.CompletableFuture.completedFuture(java.util.Set.of()), java.time.Duration.ofHours(1), blocking);
+        () -> CompletableFuture.completedFuture(Set.of()), Duration.ofHours(1), blocking);
     assertEquals(List.of(sha256("orphan".getBytes())), working.collect().toCompletableFuture().get());
     assertFalse(Files.exists(orphan));
   }

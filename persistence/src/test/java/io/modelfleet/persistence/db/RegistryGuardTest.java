@@ -1,5 +1,7 @@
 package io.modelfleet.persistence.db;
 
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,7 +93,7 @@ class RegistryGuardTest {
   void aFileThatIsNotH2IsRefused() throws Exception {
     start();
     byte[] garbage = new byte[20_000];
-    java.util.Arrays.fill(garbage, (byte) 'x');
+    Arrays.fill(garbage, (byte) 'x');
     Files.write(dir.resolve("registry.mv.db"), garbage);
     var e = assertThrows(RegistryRefusedException.class, this::start);
     assertTrue(e.getMessage().contains("not an H2 database file"), e.getMessage());
@@ -107,7 +109,7 @@ class RegistryGuardTest {
         other.resolve("artifacts"), "event_journal");
     DatabaseSchema.ensure(DatabaseSettings.fromConfig(ConfigFactory.load(), other));
     otherGuard.checkAndRecord();
-    Files.copy(other.resolve("registry.mv.db"), dir.resolve("registry.mv.db"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(other.resolve("registry.mv.db"), dir.resolve("registry.mv.db"), StandardCopyOption.REPLACE_EXISTING);
     var e = assertThrows(RegistryRefusedException.class, this::start);
     assertTrue(e.getMessage().contains("holds registry"), e.getMessage());
   }
@@ -147,6 +149,6 @@ class RegistryGuardTest {
     assertTrue(e.getMessage().contains("cannot be opened") || e.getMessage().contains("holds no ModelFleet registry"),
         e.getMessage());
     assertTrue(e.getMessage().contains("restore registry.mv.db from a backup"), e.getMessage());
-    assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(file)), "the damaged file was not written to");
+    assertTrue(Arrays.equals(bytes, Files.readAllBytes(file)), "the damaged file was not written to");
   }
 }

@@ -1,5 +1,8 @@
 package io.modelfleet.persistence.registry;
 
+import io.modelfleet.protocol.model.VersionInfo;
+import java.time.Instant;
+import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -143,12 +146,12 @@ class ModelEntityTest {
 
   @Test
   void anOldJournalsDeploymentOfZeroPaddedVersionReplaysAsTheRegisteredVersion() {
-    var info = new io.modelfleet.protocol.model.VersionInfo("1", DIGEST, 42, IN, OUT, java.time.Instant.EPOCH, "alice");
+    var info = new VersionInfo("1", DIGEST, 42, IN, OUT, Instant.EPOCH, "alice");
     EventMeta meta = EventMeta.of(META);
     ModelState s = ModelState.empty("iris")
         .apply(new ModelEvent.VersionRegistered(info, meta))
         .apply(new ModelEvent.DeploymentSet(new DeploymentSpec("01", 2, DeviceKind.CPU), meta));
-    assertEquals(java.util.Set.of("1"), s.deployments().keySet());
+    assertEquals(Set.of("1"), s.deployments().keySet());
     assertEquals("1", s.deployments().get("1").version());
     assertEquals(2, s.deployments().get("1").replicas());
     assertTrue(s.apply(new ModelEvent.DeploymentRemoved("001", meta)).deployments().isEmpty());
