@@ -2,22 +2,15 @@ package io.modelfleet.persistence.db;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * history for good).
  *
  * <p>How a registry proves it existed: when a registry is first created, a random id is written
- * into a one-row table {@code modelfleet_registry} in the registry database, and then into the
- * file {@value #MARKER} in each node's data directory. Every start compares the two.
+ * into a one-row table {@code modelfleet_registry} in the registry database, and then into the file
+ * {@value #MARKER} in each node's data directory. Every start compares the two.
  *
  * <pre>
  * check (H2 embedded, before H2 opens the file; H2 would re-create an empty or missing file)
@@ -51,11 +44,11 @@ import org.slf4j.LoggerFactory;
  * present != marker   present          any                   refuse: another registry's database
  * </pre>
  *
- * In a cluster (PostgreSQL) the row is shared and each data directory has its own marker, so a
- * node that is pointed at a different or recreated database refuses, and a new node adopts the
- * existing id. With {@code create-schema = off} and no {@code modelfleet_registry} table, only
- * the journal check runs (with a warning). Recovery is always the operator's: restore the
- * database from a backup, or move the marker away to start a new, empty registry on purpose.
+ * In a cluster (PostgreSQL) the row is shared and each data directory has its own marker, so a node
+ * that is pointed at a different or recreated database refuses, and a new node adopts the existing
+ * id. With {@code create-schema = off} and no {@code modelfleet_registry} table, only the journal
+ * check runs (with a warning). Recovery is always the operator's: restore the database from a
+ * backup, or move the marker away to start a new, empty registry on purpose.
  */
 public final class RegistryGuard {
   public static final String MARKER = "registry-id";
@@ -65,13 +58,20 @@ public final class RegistryGuard {
   private final Path dataDir;
   private final Path artifactsDir;
   private final String journalTable;
+  private final RegistryMarker markerStore;
+  private final RecoveryAdvice advice;
 
-  /** {@code journalTable}: the journal's table as SQL names it (schema-qualified when configured so). */
+  /**
+   * {@code journalTable}: the journal's table as SQL names it (schema-qualified when configured
+   * so).
+   */
   public RegistryGuard(DatabaseSettings db, Path dataDir, Path artifactsDir, String journalTable) {
     this.db = db;
     this.dataDir = dataDir;
     this.artifactsDir = artifactsDir;
     this.journalTable = journalTable;
+    this.markerStore = new RegistryMarker(dataDir);
+    this.advice = new RecoveryAdvice(dataDir, artifactsDir, markerStore.file());
   }
 
   /** The node refuses to start; the message says what is wrong and how to recover. */
@@ -97,117 +97,214 @@ public final class RegistryGuard {
     String name = f.getFileName().toString();
     if (Files.exists(f)) {
       if (!Files.isReadable(f) || !Files.isRegularFile(f)) {
-        throw refuse("the registry database " + f + " cannot be read (permissions, or not a regular file)", restoreOrMove(name), null);
+        throw refuse(
+            "the registry database " + f + " cannot be read (permissions, or not a regular file)",
+            advice.restoreOrMove(name),
+            null);
       }
       long size;
       try {
         size = Files.size(f);
       } catch (IOException e) {
-        throw refuse("the registry database " + f + " cannot be read: " + e, restoreOrMove(name), e);
+        throw refuse(
+            "the registry database " + f + " cannot be read: " + e, advice.restoreOrMove(name), e);
       }
       if (size == 0 && marker.isEmpty() && !hasArtifacts()) {
         // Nothing says a registry ever lived here: a node killed during its very first start,
         // after H2 created the file and before it wrote a byte. Starting afresh loses nothing.
-        log.warn("The registry database {} is empty, and this data directory holds no registry id and no model "
-            + "files: treating it as a first start that was interrupted, and creating a new registry", f);
+        log.warn(
+            "The registry database {} is empty, and this data directory holds no registry id and no model "
+                + "files: treating it as a first start that was interrupted, and creating a new registry",
+            f);
         try {
           Files.delete(f);
         } catch (IOException e) {
-          throw refuse("the empty registry database " + f + " cannot be removed: " + e, restoreOrMove(name), e);
+          throw refuse(
+              "the empty registry database " + f + " cannot be removed: " + e,
+              advice.restoreOrMove(name),
+              e);
         }
         return;
       }
       if (size == 0) {
-        throw refuse("the registry database " + f + " is empty (0 bytes): its models, versions, deployments and "
-            + "history are gone, and starting would show an empty registry", restoreOrMove(name), null);
+        throw refuse(
+            "the registry database "
+                + f
+                + " is empty (0 bytes): its models, versions, deployments and "
+                + "history are gone, and starting would show an empty registry",
+            advice.restoreOrMove(name),
+            null);
       }
       if (!H2Files.hasHeader(f)) {
-        throw refuse("the registry database " + f + " (" + size + " bytes) is not an H2 database file: its header is "
-            + "damaged or it was overwritten", restoreOrMove(name), null);
+        throw refuse(
+            "the registry database "
+                + f
+                + " ("
+                + size
+                + " bytes) is not an H2 database file: its header is "
+                + "damaged or it was overwritten",
+            advice.restoreOrMove(name),
+            null);
       }
       if (marker.isPresent()) {
         checkIdReadOnly(f, marker.get());
       }
     } else if (marker.isPresent()) {
-      throw refuse("the registry database " + f + " is missing, but this data directory held registry " + marker.get()
-          + " (" + markerFile() + ")", restoreOrMove(name), null);
+      throw refuse(
+          "the registry database "
+              + f
+              + " is missing, but this data directory held registry "
+              + marker.get()
+              + " ("
+              + markerStore.file()
+              + ")",
+          advice.restoreOrMove(name),
+          null);
     } else if (hasArtifacts()) {
-      throw refuse("the registry database " + f + " is missing, but " + artifactsDir.resolve("sha256")
-          + " holds model files, so a registry existed here", restoreOrMoveArtifacts(name), null);
+      throw refuse(
+          "the registry database "
+              + f
+              + " is missing, but "
+              + artifactsDir.resolve("sha256")
+              + " holds model files, so a registry existed here",
+          advice.restoreOrMoveArtifacts(name),
+          null);
     }
   }
 
   /**
-   * Opens the H2 file read-only and compares its id row with the marker, before anything may
-   * write to it: H2 opens a file whose chunks are damaged as an empty database, and the schema
-   * creation that follows would write a new, empty registry into the damaged file.
+   * Opens the H2 file read-only and compares its id row with the marker, before anything may write
+   * to it: H2 opens a file whose chunks are damaged as an empty database, and the schema creation
+   * that follows would write a new, empty registry into the damaged file.
    */
   private void checkIdReadOnly(Path f, String marker) {
     Optional<String> id;
-    try (Connection c = DriverManager.getConnection(db.url() + ";ACCESS_MODE_DATA=r", db.user(), db.password())) {
+    try (Connection c =
+        DriverManager.getConnection(db.url() + ";ACCESS_MODE_DATA=r", db.user(), db.password())) {
       try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT registry_id FROM modelfleet_registry WHERE id = 1")) {
+          ResultSet rs =
+              st.executeQuery("SELECT registry_id FROM modelfleet_registry WHERE id = 1")) {
         id = rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
       } catch (SQLException noTable) {
         id = Optional.empty();
       }
     } catch (SQLException e) {
-      throw refuse("the registry database " + f + " cannot be opened: " + e.getMessage(),
-          restoreOrMove(f.getFileName().toString()), e);
+      throw refuse(
+          "the registry database " + f + " cannot be opened: " + e.getMessage(),
+          advice.restoreOrMove(f.getFileName().toString()),
+          e);
     }
     if (id.isEmpty()) {
-      throw refuse("the registry database " + f + " opens but holds no ModelFleet registry, while this data directory "
-          + "held registry " + marker + " (" + markerFile() + "): the file is damaged or was replaced",
-          restoreOrMoveMarkerOldBackup(restoreOrMove(f.getFileName().toString())), null);
+      throw refuse(
+          "the registry database "
+              + f
+              + " opens but holds no ModelFleet registry, while this data directory "
+              + "held registry "
+              + marker
+              + " ("
+              + markerStore.file()
+              + "): the file is damaged or was replaced",
+          advice.restoreOrMoveMarkerOldBackup(advice.restoreOrMove(f.getFileName().toString())),
+          null);
     }
     if (!id.get().equals(marker)) {
-      throw refuse("this data directory belongs to registry " + marker + " (" + markerFile()
-          + "), but the database " + f + " holds registry " + id.get(), restoreOrMoveMarker(), null);
+      throw refuse(
+          "this data directory belongs to registry "
+              + marker
+              + " ("
+              + markerStore.file()
+              + "), but the database "
+              + f
+              + " holds registry "
+              + id.get(),
+          advice.restoreOrMoveMarker(),
+          null);
     }
   }
 
-  /** An error that opening the database or creating its schema raised, explained with the way out. */
+  /**
+   * An error that opening the database or creating its schema raised, explained with the way out.
+   */
   public RegistryRefusedException unreadable(RuntimeException cause) {
     String name = H2Files.databaseFile(db.url()).map(p -> p.getFileName().toString()).orElse(null);
-    String fix = name != null ? restoreOrMove(name)
-        : "check that " + safeUrl() + " is reachable and its tables readable by user '" + db.user() + "', or restore it from a backup";
+    String fix =
+        name != null
+            ? advice.restoreOrMove(name)
+            : "check that "
+                + safeUrl()
+                + " is reachable and its tables readable by user '"
+                + db.user()
+                + "', or restore it from a backup";
     return refuse("the registry database cannot be opened: " + cause.getMessage(), fix, cause);
   }
 
-  /** After the schema is ensured: the journal is readable and the database is this data directory's registry. */
+  /**
+   * After the schema is ensured: the journal is readable and the database is this data directory's
+   * registry.
+   */
   public void checkAndRecord() {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
       boolean hasEvents = probeJournal(c);
       Optional<String> dbId = databaseId(c);
       if (dbId == null) {
-        log.warn("The table modelfleet_registry is missing and modelfleet.database.create-schema is off: "
-            + "only the journal is checked at start, not that this is the registry this node had before");
+        log.warn(
+            "The table modelfleet_registry is missing and modelfleet.database.create-schema is off: "
+                + "only the journal is checked at start, not that this is the registry this node had before");
         return;
       }
       Optional<String> marker = readMarker();
       if (dbId.isEmpty()) {
         if (marker.isPresent()) {
-          throw refuse("this data directory belongs to registry " + marker.get() + " (" + markerFile()
-              + "), but the database " + safeUrl() + " holds no ModelFleet registry: it is damaged, was replaced or wiped, "
-              + "or the URL points at another database", restoreOrMoveMarkerOldBackup(restoreOrMoveMarker()), null);
+          throw refuse(
+              "this data directory belongs to registry "
+                  + marker.get()
+                  + " ("
+                  + markerStore.file()
+                  + "), but the database "
+                  + safeUrl()
+                  + " holds no ModelFleet registry: it is damaged, was replaced or wiped, "
+                  + "or the URL points at another database",
+              advice.restoreOrMoveMarkerOldBackup(advice.restoreOrMoveMarker()),
+              null);
         }
         if (!hasEvents && hasArtifacts()) {
-          throw refuse("the registry database " + safeUrl() + " is new and empty, but " + artifactsDir.resolve("sha256")
-              + " holds model files, so a registry existed here", restoreOrMoveArtifacts(
-                  H2Files.databaseFile(db.url()).map(p -> p.getFileName().toString()).orElse("the database")), null);
+          throw refuse(
+              "the registry database "
+                  + safeUrl()
+                  + " is new and empty, but "
+                  + artifactsDir.resolve("sha256")
+                  + " holds model files, so a registry existed here",
+              advice.restoreOrMoveArtifacts(
+                  H2Files.databaseFile(db.url())
+                      .map(p -> p.getFileName().toString())
+                      .orElse("the database")),
+              null);
         }
-        String id = createId(c);
-        writeMarker(id);
-        log.info("Registry {} {} in {}", id, hasEvents ? "adopted (created by an older release)" : "created", safeUrl());
+        String id = RegistryIdTable.insertId(c);
+        markerStore.write(id);
+        log.info(
+            "Registry {} {} in {}",
+            id,
+            hasEvents ? "adopted (created by an older release)" : "created",
+            safeUrl());
         return;
       }
       if (marker.isEmpty()) {
-        writeMarker(dbId.get());
+        markerStore.write(dbId.get());
         return;
       }
       if (!marker.get().equals(dbId.get())) {
-        throw refuse("this data directory belongs to registry " + marker.get() + " (" + markerFile()
-            + "), but the database " + safeUrl() + " holds registry " + dbId.get(), restoreOrMoveMarker(), null);
+        throw refuse(
+            "this data directory belongs to registry "
+                + marker.get()
+                + " ("
+                + markerStore.file()
+                + "), but the database "
+                + safeUrl()
+                + " holds registry "
+                + dbId.get(),
+            advice.restoreOrMoveMarker(),
+            null);
       }
     } catch (SQLException e) {
       throw unreadable(new IllegalStateException(e.getMessage(), e));
@@ -220,60 +317,35 @@ public final class RegistryGuard {
         ResultSet rs = st.executeQuery("SELECT 1 FROM " + journalTable + " LIMIT 1")) {
       return rs.next();
     } catch (SQLException e) {
-      throw refuse("the registry's journal table " + journalTable + " cannot be read in " + safeUrl() + ": " + e.getMessage(),
-          "restore the database from a backup; if the tables were never created, set modelfleet.database.create-schema = on", e);
+      throw refuse(
+          "the registry's journal table "
+              + journalTable
+              + " cannot be read in "
+              + safeUrl()
+              + ": "
+              + e.getMessage(),
+          "restore the database from a backup; if the tables were never created, set modelfleet.database.create-schema = on",
+          e);
     }
   }
 
-  /** The id row's value; empty when the table has no row; null when there is no table and it may not be created. */
+  /**
+   * The id row's value; empty when the table has no row; null when there is no table and it may not
+   * be created.
+   */
   private Optional<String> databaseId(Connection c) throws SQLException {
     if (db.createSchema()) {
-      createTable(c);
+      RegistryIdTable.create(c);
     }
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT registry_id FROM modelfleet_registry WHERE id = 1")) {
+        ResultSet rs =
+            st.executeQuery("SELECT registry_id FROM modelfleet_registry WHERE id = 1")) {
       return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
     } catch (SQLException e) {
       if (!db.createSchema()) {
         return null;
       }
       throw e;
-    }
-  }
-
-  private static void createTable(Connection c) throws SQLException {
-    String ddl = "CREATE TABLE IF NOT EXISTS modelfleet_registry (id INT PRIMARY KEY, registry_id VARCHAR(64) NOT NULL, "
-        + "created_at BIGINT NOT NULL)";
-    try (Statement st = c.createStatement()) {
-      st.execute(ddl);
-    } catch (SQLException first) {
-      // Two PostgreSQL nodes creating the table at once can fail one of them even with IF NOT EXISTS.
-      try (Statement st = c.createStatement()) {
-        st.execute(ddl);
-      }
-    }
-  }
-
-  /** Inserts the id row; a node that starts at the same moment may win, and then its id is ours. */
-  private static String createId(Connection c) throws SQLException {
-    String id = UUID.randomUUID().toString();
-    try (PreparedStatement insert = c.prepareStatement(
-        "INSERT INTO modelfleet_registry (id, registry_id, created_at) VALUES (1, ?, ?)")) {
-      insert.setString(1, id);
-      insert.setLong(2, System.currentTimeMillis());
-      insert.executeUpdate();
-      return id;
-    } catch (SQLException e) {
-      if (!"23505".equals(e.getSQLState())) {
-        throw e;
-      }
-    }
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT registry_id FROM modelfleet_registry WHERE id = 1")) {
-      if (!rs.next()) {
-        throw new SQLException("the registry id row vanished while it was being created");
-      }
-      return rs.getString(1);
     }
   }
 
@@ -284,48 +356,11 @@ public final class RegistryGuard {
     return q < 0 ? url : url.substring(0, q);
   }
 
-  private Path markerFile() {
-    return dataDir.resolve(MARKER);
-  }
-
   private Optional<String> readMarker() {
-    Path m = markerFile();
-    if (!Files.exists(m)) {
-      return Optional.empty();
-    }
     try {
-      for (String line : Files.readAllLines(m, StandardCharsets.UTF_8)) {
-        if (line.startsWith("id=")) {
-          return Optional.of(line.substring(3).strip());
-        }
-      }
-      throw refuse("the registry marker " + m + " holds no id", restoreOrMoveMarker(), null);
-    } catch (IOException e) {
-      throw refuse("the registry marker " + m + " cannot be read: " + e, restoreOrMoveMarker(), e);
-    }
-  }
-
-  /** Written atomically (temporary file, fsync, rename, fsync of the directory). */
-  private void writeMarker(String id) {
-    Path m = markerFile();
-    Path tmp = dataDir.resolve(MARKER + ".tmp");
-    String text = "# The ModelFleet registry this data directory belongs to. A node refuses to start when its\n"
-        + "# registry database is missing, empty or holds another id. Delete this file only to start\n"
-        + "# a new, empty registry on purpose.\n"
-        + "id=" + id + "\n";
-    try {
-      Files.createDirectories(dataDir);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE)) {
-        ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-        ch.force(true);
-      }
-      Files.move(tmp, m, StandardCopyOption.ATOMIC_MOVE);
-      try (FileChannel dir = FileChannel.open(dataDir, StandardOpenOption.READ)) {
-        dir.force(true);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the registry marker " + m + ": " + e.getMessage(), e);
+      return markerStore.read();
+    } catch (RegistryMarker.UnreadableException e) {
+      throw refuse(e.getMessage(), advice.restoreOrMoveMarker(), e.getCause());
     }
   }
 
@@ -339,28 +374,6 @@ public final class RegistryGuard {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + blobs + ": " + e.getMessage(), e);
     }
-  }
-
-  private String restoreOrMove(String name) {
-    return "restore " + name + " from a backup into " + dataDir + "; or, to start with a new, empty registry on purpose, "
-        + "move " + name + ", " + MARKER + " and artifacts/ out of " + dataDir;
-  }
-
-  private String restoreOrMoveArtifacts(String name) {
-    return "restore " + name + " from a backup into " + dataDir + "; or, to start with a new, empty registry on purpose, "
-        + "move " + artifactsDir + " away";
-  }
-
-  private String restoreOrMoveMarker() {
-    return "point modelfleet.database.url at this registry's database or restore it from a backup; or, to start "
-        + "with a new, empty registry on purpose, move " + markerFile() + " (and the model files under " + artifactsDir
-        + ") away";
-  }
-
-  /** A backup from before registry ids has no id row: restoring one is a way out too. */
-  private String restoreOrMoveMarkerOldBackup(String restore) {
-    return restore + "; a backup made by a release before registry ids has no modelfleet_registry table: after "
-        + "restoring one, delete " + markerFile() + " and the node adopts it";
   }
 
   private RegistryRefusedException refuse(String what, String fix, Throwable cause) {

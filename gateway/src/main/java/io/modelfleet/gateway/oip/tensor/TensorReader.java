@@ -1,7 +1,6 @@
 package io.modelfleet.gateway.oip.tensor;
 
 import static io.modelfleet.gateway.oip.tensor.JsonValueText.describe;
-import static io.modelfleet.gateway.oip.tensor.JsonValueText.kind;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -17,11 +16,11 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * Reads one input tensor object in the JSON form of the Open Inference Protocol (KServe v2),
- * {@code {"name": ..., "datatype": ..., "shape": [...], "data": [...]}}, from a streaming
- * {@link JsonParser} straight into its little-endian buffer, never through a tree of JSON nodes:
- * a request holds about as much memory as its tensors' real size, not the size of the JSON text's
- * object graph.
+ * Reads one input tensor object in the JSON form of the Open Inference Protocol (KServe v2), {@code
+ * {"name": ..., "datatype": ..., "shape": [...], "data": [...]}}, from a streaming {@link
+ * JsonParser} straight into its little-endian buffer, never through a tree of JSON nodes: a request
+ * holds about as much memory as its tensors' real size, not the size of the JSON text's object
+ * graph.
  *
  * <p>Parsing is strict because a silently truncated or wrapped number would become a wrong
  * prediction; every rejection is a {@link TensorFormatException} whose message names the input and
@@ -29,11 +28,11 @@ import java.util.stream.Collectors;
  * accepts a JSON number with an integral value such as {@code 3.0} or {@code 1e2}, because many
  * client libraries serialise every number as a double.
  *
- * <p>Everything is checked while it is read. The element count can never pass the shape's
- * product, the first element of the wrong kind (a {@code {}} in an FP32 tensor) fails before any
- * buffer is allocated, and every buffer is announced to a {@link MemoryReservation} before it is
- * allocated. {@code data} may be flat or nested (it is read row-major), but all its elements must
- * sit at one depth, no deeper than the shape's rank.
+ * <p>Everything is checked while it is read. The element count can never pass the shape's product,
+ * the first element of the wrong kind (a {@code {}} in an FP32 tensor) fails before any buffer is
+ * allocated, and every buffer is announced to a {@link MemoryReservation} before it is allocated.
+ * {@code data} may be flat or nested (it is read row-major), but all its elements must sit at one
+ * depth, no deeper than the shape's rank.
  *
  * <p>Members may come in any order. When {@code data} comes before {@code name}, {@code datatype}
  * or {@code shape}, it is skipped (which allocates nothing) and read again from its byte offset
@@ -42,8 +41,8 @@ import java.util.stream.Collectors;
  * <p>Floats accept what {@link TensorWriter#writeOutput} writes for non-finite values, the strings
  * {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}, and the bare literals {@code NaN},
  * {@code Infinity} and {@code -Infinity} that some clients send (when the parser allows them), so
- * that a response can be sent back as a request. A finite literal too large for its type is
- * still refused: {@code 1e39} for FP32 is a mistake, not infinity.
+ * that a response can be sent back as a request. A finite literal too large for its type is still
+ * refused: {@code 1e39} for FP32 is a mistake, not infinity.
  */
 public final class TensorReader {
 
@@ -83,19 +82,20 @@ public final class TensorReader {
   }
 
   /**
-   * Reads the input object whose first token is the parser's current token and leaves the
-   * parser on its closing brace.
+   * Reads the input object whose first token is the parser's current token and leaves the parser on
+   * its closing brace.
    *
    * @param source reopens the text when {@code data} precedes the header; null when the caller
    *     guarantees it does not (a tree reordered with {@code data} last)
    * @throws TensorFormatException naming the input and field for any malformed input
    * @throws IOException for JSON syntax errors
    */
-  public static Input read(JsonParser p, Source source, MemoryReservation budget) throws IOException {
+  public static Input read(JsonParser p, Source source, MemoryReservation budget)
+      throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       throw new TensorFormatException("each input must be a JSON object, got " + describe(p));
     }
-    Fields f = new Fields();
+    InputFields f = new InputFields();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken t = p.nextToken();
@@ -128,9 +128,9 @@ public final class TensorReader {
   }
 
   /**
-   * Parses one input tensor object given as a JSON tree into little-endian raw bytes, with the
-   * same checks as {@link #read}. For callers that hold a small tree already; inference requests
-   * are read with {@link #read} straight from the body.
+   * Parses one input tensor object given as a JSON tree into little-endian raw bytes, with the same
+   * checks as {@link #read}. For callers that hold a small tree already; inference requests are
+   * read with {@link #read} straight from the body.
    */
   public static Tensor parseInput(JsonNode node) {
     if (node == null || node.isMissingNode()) {
@@ -140,11 +140,13 @@ public final class TensorReader {
     if (node.isObject() && node.has("data")) {
       // The reader needs the header before the data; a tree cannot be reopened at an offset.
       ObjectNode o = JsonNodeFactory.instance.objectNode();
-      node.properties().forEach(e -> {
-        if (!e.getKey().equals("data")) {
-          o.set(e.getKey(), e.getValue());
-        }
-      });
+      node.properties()
+          .forEach(
+              e -> {
+                if (!e.getKey().equals("data")) {
+                  o.set(e.getKey(), e.getValue());
+                }
+              });
       o.set("data", node.get("data"));
       ordered = o;
     }
@@ -156,176 +158,9 @@ public final class TensorReader {
     }
   }
 
-  /** The raw members of an input object, validated in a fixed order once they are all known. */
-  private static final class Fields {
-    private String name;
-    private String nameProblem;
-    private boolean typeSeen;
-    private String typeText;
-    private String typeProblem;
-    private boolean shapeSeen;
-    private long[] shape;
-    private String shapeProblem;
-    private String parametersProblem;
-    private boolean sizeSeen;
-    private long size = -1;
-    private String sizeProblem;
-    private boolean dataSeen;
-    private String dataProblem;
-    private long dataOffset = -1;
-    private byte[] data;
-    private TensorHeader header;
-
-    String who() {
-      return name != null ? "input '" + name + "'" : "an input";
-    }
-
-    boolean headerComplete() {
-      return (name != null || nameProblem != null) && typeSeen && shapeSeen;
-    }
-
-    void name(JsonParser p, JsonToken t) throws IOException {
-      name = null;
-      nameProblem = null;
-      if (t == JsonToken.VALUE_STRING) {
-        name = p.getText();
-      } else if (t != JsonToken.VALUE_NULL) {
-        nameProblem = describe(p);
-      }
-    }
-
-    void datatype(JsonParser p, JsonToken t) throws IOException {
-      typeSeen = t != JsonToken.VALUE_NULL;
-      typeText = t == JsonToken.VALUE_STRING ? p.getText() : null;
-      typeProblem = t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NULL ? null : describe(p);
-    }
-
-    void shape(JsonParser p, JsonToken t) throws IOException {
-      shapeSeen = t != JsonToken.VALUE_NULL;
-      shape = null;
-      shapeProblem = null;
-      if (t == JsonToken.VALUE_NULL) {
-        return;
-      }
-      if (t != JsonToken.START_ARRAY) {
-        shapeProblem = "got " + describe(p);
-        return;
-      }
-      long[] dims = new long[4];
-      int n = 0;
-      while (p.nextToken() != JsonToken.END_ARRAY) {
-        JsonToken d = p.currentToken();
-        boolean ok = d == JsonToken.VALUE_NUMBER_INT
-            && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER && p.getLongValue() >= 0;
-        if (!ok) {
-          shapeProblem = "but shape[" + n + "] is " + describe(p);
-          skipRestOfArray(p);
-          return;
-        }
-        if (n == MAX_RANK) {
-          shapeProblem = "but it has more than " + MAX_RANK + " dimensions";
-          skipRestOfArray(p);
-          return;
-        }
-        if (n == dims.length) {
-          dims = Arrays.copyOf(dims, n * 2);
-        }
-        dims[n++] = p.getLongValue();
-      }
-      shape = Arrays.copyOf(dims, n);
-    }
-
-    void parameters(JsonParser p, JsonToken t) throws IOException {
-      if (t == JsonToken.VALUE_NULL) {
-        return;
-      }
-      if (t != JsonToken.START_OBJECT) {
-        parametersProblem = kind(p);
-        return;
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String key = p.currentName();
-        JsonToken v = p.nextToken();
-        if (!key.equals("binary_data_size")) {
-          p.skipChildren();
-          continue;
-        }
-        sizeSeen = true;
-        size = -1;
-        sizeProblem = null;
-        if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
-            && p.getLongValue() >= 0) {
-          size = p.getLongValue();
-        } else {
-          sizeProblem = kind(p);
-        }
-      }
-    }
-
-    TensorHeader header() {
-      if (header != null) {
-        return header;
-      }
-      if (name == null && nameProblem == null) {
-        throw new TensorFormatException("an input is missing its 'name'");
-      }
-      if (nameProblem != null) {
-        throw new TensorFormatException("input 'name' must be a string, got " + nameProblem);
-      }
-      String who = who();
-      if (!typeSeen) {
-        throw new TensorFormatException(who + ": missing 'datatype'; expected one of " + VALID_TYPES);
-      }
-      DataType type = typeText == null ? null : DataType.parse(typeText);
-      if (type == null) {
-        String given = typeText != null ? "\"" + typeText + "\"" : typeProblem;
-        throw new TensorFormatException(
-            who + ": unknown datatype " + given + "; expected one of " + VALID_TYPES);
-      }
-      if (!shapeSeen) {
-        throw new TensorFormatException(who + ": missing 'shape'");
-      }
-      if (shapeProblem != null) {
-        throw new TensorFormatException(who + ": 'shape' must be an array of non-negative integers, " + shapeProblem);
-      }
-      header = TensorHeader.checked(name, type, shape);
-      return header;
-    }
-
-    Input finish(Source source, MemoryReservation budget) throws IOException {
-      if (parametersProblem != null) {
-        String who = name != null ? "input '" + name + "'" : "an input";
-        throw new TensorFormatException(who + ": 'parameters' must be a JSON object, got " + parametersProblem);
-      }
-      TensorHeader h = header();
-      if (sizeSeen) {
-        if (sizeProblem != null) {
-          throw new TensorFormatException(
-              h.who() + ": 'binary_data_size' must be a non-negative integer, got " + sizeProblem);
-        }
-        if (dataSeen) {
-          throw new TensorFormatException(h.who() + " has both 'data' and 'binary_data_size'; send its values one way");
-        }
-        return new Input(h, null, size);
-      }
-      if (!dataSeen) {
-        throw new TensorFormatException(h.who() + ": missing 'data'");
-      }
-      if (dataProblem != null) {
-        throw new TensorFormatException(h.who() + ": 'data' must be an array, got " + dataProblem);
-      }
-      if (data == null) {
-        try (JsonParser again = source.parserAt(dataOffset)) {
-          again.nextToken();
-          data = readData(again, h, budget);
-        }
-      }
-      return new Input(h, data, -1);
-    }
-  }
-
   /** Reads the array the parser is on into a buffer for {@code h}; leaves the parser on its end. */
-  static byte[] readData(JsonParser p, TensorHeader h, MemoryReservation budget) throws IOException {
+  static byte[] readData(JsonParser p, TensorHeader h, MemoryReservation budget)
+      throws IOException {
     ElementSink sink = ElementSink.of(h, budget);
     int rank = h.shape().length;
     int maxDepth = Math.max(1, rank);
@@ -338,8 +173,16 @@ public final class TensorReader {
       if (t == JsonToken.START_ARRAY) {
         depth++;
         if (depth > maxDepth) {
-          throw new TensorFormatException(h.who() + ": data is nested " + depth + " deep but shape "
-              + Tensor.shapeText(h.shape()) + " has " + rank + " dimension" + (rank == 1 ? "" : "s"));
+          throw new TensorFormatException(
+              h.who()
+                  + ": data is nested "
+                  + depth
+                  + " deep but shape "
+                  + Tensor.shapeText(h.shape())
+                  + " has "
+                  + rank
+                  + " dimension"
+                  + (rank == 1 ? "" : "s"));
         }
         if (leafDepth != -1 && depth > leafDepth) {
           throw mixedDepths(h, index, depth, leafDepth);
@@ -355,27 +198,47 @@ public final class TensorReader {
           throw mixedDepths(h, index, depth, leafDepth);
         }
         if (index == needed) {
-          throw new TensorFormatException(h.who() + ": data has more than " + needed + " elements but shape "
-              + Tensor.shapeText(h.shape()) + " needs " + needed);
+          throw new TensorFormatException(
+              h.who()
+                  + ": data has more than "
+                  + needed
+                  + " elements but shape "
+                  + Tensor.shapeText(h.shape())
+                  + " needs "
+                  + needed);
         }
         sink.put(p, t, index);
         index++;
       }
     }
     if (index != needed) {
-      throw new TensorFormatException(h.who() + ": data has " + index + " elements but shape "
-          + Tensor.shapeText(h.shape()) + " needs " + needed);
+      throw new TensorFormatException(
+          h.who()
+              + ": data has "
+              + index
+              + " elements but shape "
+              + Tensor.shapeText(h.shape())
+              + " needs "
+              + needed);
     }
     return sink.finish();
   }
 
-  private static TensorFormatException mixedDepths(TensorHeader h, long index, int depth, int leafDepth) {
-    return new TensorFormatException(h.who() + ": data element " + index + " is nested " + depth
-        + " deep where earlier elements are nested " + leafDepth + " deep; send 'data' flat, or nested"
-        + " the same way throughout like shape " + Tensor.shapeText(h.shape()));
+  static TensorFormatException mixedDepths(TensorHeader h, long index, int depth, int leafDepth) {
+    return new TensorFormatException(
+        h.who()
+            + ": data element "
+            + index
+            + " is nested "
+            + depth
+            + " deep where earlier elements are nested "
+            + leafDepth
+            + " deep; send 'data' flat, or nested"
+            + " the same way throughout like shape "
+            + Tensor.shapeText(h.shape()));
   }
 
-  private static void skipRestOfArray(JsonParser p) throws IOException {
+  static void skipRestOfArray(JsonParser p) throws IOException {
     p.skipChildren();
     while (p.nextToken() != JsonToken.END_ARRAY) {
       p.skipChildren();
