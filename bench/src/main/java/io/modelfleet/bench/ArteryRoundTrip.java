@@ -1,14 +1,13 @@
 package io.modelfleet.bench;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
-import org.apache.pekko.pattern.Patterns;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +16,7 @@ import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
+import org.apache.pekko.pattern.Patterns;
 
 /**
  * The floor under the cluster hop: the round trip of a small message between two Pekko actor
@@ -39,7 +39,9 @@ public final class ArteryRoundTrip {
     }
   }
 
-  /** Sends one message, waits for the answer, records the time, sends the next, until the deadline. */
+  /**
+   * Sends one message, waits for the answer, records the time, sends the next, until the deadline.
+   */
   static final class Pinger extends AbstractActor {
     private final ActorRef target;
     private final byte[] payload = new byte[256];
@@ -68,24 +70,32 @@ public final class ArteryRoundTrip {
 
     @Override
     public Receive createReceive() {
-      return receiveBuilder().match(byte[].class, b -> {
-        long now = System.nanoTime();
-        if (n < samples.length) {
-          samples[n++] = now - sentAt;
-        }
-        if (now < deadline && n < samples.length) {
-          send();
-        } else {
-          done.complete(Arrays.copyOf(samples, n));
-          getContext().stop(getSelf());
-        }
-      }).build();
+      return receiveBuilder()
+          .match(
+              byte[].class,
+              b -> {
+                long now = System.nanoTime();
+                if (n < samples.length) {
+                  samples[n++] = now - sentAt;
+                }
+                if (now < deadline && n < samples.length) {
+                  send();
+                } else {
+                  done.complete(Arrays.copyOf(samples, n));
+                  getContext().stop(getSelf());
+                }
+              })
+          .build();
     }
   }
 
   private static Config config() {
-    // -D options on the command line override (e.g. -Dpekko.remote.artery.advanced.inbound-lanes=1).
-    return ConfigFactory.systemProperties().withFallback(ConfigFactory.parseString("""
+    // -D options on the command line override (e.g.
+    // -Dpekko.remote.artery.advanced.inbound-lanes=1).
+    return ConfigFactory.systemProperties()
+        .withFallback(
+            ConfigFactory.parseString(
+                """
         pekko.actor.provider = remote
         pekko.remote.artery.transport = tcp
         pekko.remote.artery.canonical.hostname = "127.0.0.1"
@@ -94,7 +104,8 @@ public final class ArteryRoundTrip {
         pekko.log-dead-letters = off
         # pekko-discovery 1.2.1 is on this classpath (see README, Decisions).
         pekko.fail-mixed-versions = off
-        """)).withFallback(ConfigFactory.defaultReference());
+        """))
+        .withFallback(ConfigFactory.defaultReference());
   }
 
   private static long[] run(ActorSystem from, ActorRef target, Duration window) throws Exception {
@@ -157,11 +168,19 @@ public final class ArteryRoundTrip {
         b.actorOf(Props.create(Echo.class), "echo");
         port = b.provider().getDefaultAddress().getPort().get();
       } else {
-        child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx512m", "-cp", System.getProperty("java.class.path"), ArteryRoundTrip.class.getName(), "serve")
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        var out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-            StandardCharsets.UTF_8));
+        child =
+            new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    ArteryRoundTrip.class.getName(),
+                    "serve")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        var out =
+            new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null && !line.startsWith("PORT ")) {
           // skip anything else it prints
@@ -172,8 +191,11 @@ public final class ArteryRoundTrip {
         port = Integer.parseInt(line.substring(5).trim());
       }
       String remotePath = "pekko://b@127.0.0.1:" + port + "/user/echo";
-      ActorRef remoteEcho = a.actorSelection(remotePath).resolveOne(Duration.ofSeconds(10)).toCompletableFuture()
-          .get(15, TimeUnit.SECONDS);
+      ActorRef remoteEcho =
+          a.actorSelection(remotePath)
+              .resolveOne(Duration.ofSeconds(10))
+              .toCompletableFuture()
+              .get(15, TimeUnit.SECONDS);
       run(a, localEcho, Duration.ofSeconds(2));
       run(a, remoteEcho, Duration.ofSeconds(2));
       runAsk(remoteEcho, Duration.ofSeconds(2));
@@ -185,9 +207,17 @@ public final class ArteryRoundTrip {
         for (String mode : new String[] {"ask-local", "ask-remote"}) {
           long[] s = runAsk(mode.equals("ask-remote") ? remoteEcho : localEcho, window);
           Arrays.sort(s);
-          rows.append(String.format(Locale.ROOT, "| %d | %s | %d | %.1f | %.1f |%n", r,
-              mode.equals("ask-remote") ? "ask from a waiting thread, other JVM" : "ask from a waiting thread, same actor system",
-              s.length, p(s, 0.5), p(s, 0.99)));
+          rows.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %d | %s | %d | %.1f | %.1f |%n",
+                  r,
+                  mode.equals("ask-remote")
+                      ? "ask from a waiting thread, other JVM"
+                      : "ask from a waiting thread, same actor system",
+                  s.length,
+                  p(s, 0.5),
+                  p(s, 0.99)));
         }
         for (boolean remote : new boolean[] {false, true}) {
           long[] s = run(a, remote ? remoteEcho : localEcho, window);
@@ -198,21 +228,41 @@ public final class ArteryRoundTrip {
           } else {
             bestLocal = Math.min(bestLocal, p50);
           }
-          rows.append(String.format(Locale.ROOT, "| %d | %s | %d | %.1f | %.1f |%n", r,
-              remote ? (sameJvm ? "other actor system, same JVM, Artery TCP" : "other JVM, Artery TCP")
-                  : "same actor system", s.length, p50, p(s, 0.99)));
+          rows.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %d | %s | %d | %.1f | %.1f |%n",
+                  r,
+                  remote
+                      ? (sameJvm
+                          ? "other actor system, same JVM, Artery TCP"
+                          : "other JVM, Artery TCP")
+                      : "same actor system",
+                  s.length,
+                  p50,
+                  p(s, 0.99)));
         }
       }
       System.out.println("# Pekko round trip: same actor system vs Artery TCP on 127.0.0.1\n");
       System.out.println("- Date: " + Instant.now());
-      System.out.println("- Machine: " + Runtime.getRuntime().availableProcessors() + " cores; JVM "
-          + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-      System.out.println("- 256-byte byte[] echoed, one in flight, " + window.toSeconds() + " s per row\n");
+      System.out.println(
+          "- Machine: "
+              + Runtime.getRuntime().availableProcessors()
+              + " cores; JVM "
+              + System.getProperty("java.vm.name")
+              + " "
+              + System.getProperty("java.runtime.version"));
+      System.out.println(
+          "- 256-byte byte[] echoed, one in flight, " + window.toSeconds() + " s per row\n");
       System.out.println("| round | path | round trips | p50 µs | p99 µs |");
       System.out.println("|---:|---|---:|---:|---:|");
       System.out.print(rows);
-      System.out.printf(Locale.ROOT, "%nArtery adds %.0f µs per round trip at p50 (best rounds: %.1f local, %.1f remote)%n",
-          bestRemote - bestLocal, bestLocal, bestRemote);
+      System.out.printf(
+          Locale.ROOT,
+          "%nArtery adds %.0f µs per round trip at p50 (best rounds: %.1f local, %.1f remote)%n",
+          bestRemote - bestLocal,
+          bestLocal,
+          bestRemote);
     } finally {
       a.terminate();
       if (b != null) {

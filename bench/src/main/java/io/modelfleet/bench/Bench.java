@@ -65,7 +65,8 @@ public final class Bench {
           measureCeiling(load);
         } catch (IOException | RuntimeException e) {
           progress("ceiling failed: " + e);
-          results.addCeiling(Row.unavailable("(none)", "node GET /v2/health/live", Row.NONE, 1, 1, e.toString()));
+          results.addCeiling(
+              Row.unavailable("(none)", "node GET /v2/health/live", Row.NONE, 1, 1, e.toString()));
         }
       }
       String nodeGone = null;
@@ -81,8 +82,12 @@ public final class Bench {
           measureDeployment(api, load, model, batching.equals("on"), reference);
           if (!node.isAlive()) {
             nodeGone = "the node died during " + model.key() + " (see notes)";
-            results.note("the node died during " + model.key() + "; its log ends:\n\n```\n" + node.logTail(30)
-                + "\n```");
+            results.note(
+                "the node died during "
+                    + model.key()
+                    + "; its log ends:\n\n```\n"
+                    + node.logTail(30)
+                    + "\n```");
             node.close();
             node = null;
             break;
@@ -97,8 +102,10 @@ public final class Bench {
         node.close();
       }
     }
-    context.add("Load average (1, 5, 15 min) at the end: " + loadAverage()
-        + "; the \"other CPU\" columns give, per window, the cores other processes used");
+    context.add(
+        "Load average (1, 5, 15 min) at the end: "
+            + loadAverage()
+            + "; the \"other CPU\" columns give, per window, the cores other processes used");
     return Table.render(context, results, Targets.evaluate(results));
   }
 
@@ -108,17 +115,37 @@ public final class Bench {
     c.add("Machine: " + Machine.cores());
     c.add("JVM: " + Machine.jvm());
     c.add("OS: " + Machine.os());
-    c.add("ONNX Runtime: " + env.getVersion() + " (onnxruntime_gpu jar, CPU execution provider only)");
-    c.add("Sessions (raw and served): " + RawOrt.INTRA_OP_THREADS + " intra-op threads, " + RawOrt.INTER_OP_THREADS
-        + " inter-op, all graph optimisations");
-    c.add(String.format(Locale.ROOT, "Each measurement: %.1f s warm-up, then a %.1f s window%s",
-        config.warmUp().toMillis() / 1e3, config.window().toMillis() / 1e3, config.quick() ? " (quick run)" : ""));
-    c.add("Served node: separate JVM " + String.join(" ", config.nodeJvmOptions())
-        + ", one replica per deployment, client and node on the same machine over 127.0.0.1");
+    c.add(
+        "ONNX Runtime: "
+            + env.getVersion()
+            + " (onnxruntime_gpu jar, CPU execution provider only)");
+    c.add(
+        "Sessions (raw and served): "
+            + RawOrt.INTRA_OP_THREADS
+            + " intra-op threads, "
+            + RawOrt.INTER_OP_THREADS
+            + " inter-op, all graph optimisations");
+    c.add(
+        String.format(
+            Locale.ROOT,
+            "Each measurement: %.1f s warm-up, then a %.1f s window%s",
+            config.warmUp().toMillis() / 1e3,
+            config.window().toMillis() / 1e3,
+            config.quick() ? " (quick run)" : ""));
+    c.add(
+        "Served node: separate JVM "
+            + String.join(" ", config.nodeJvmOptions())
+            + ", one replica per deployment, client and node on the same machine over 127.0.0.1");
     c.add("Load average (1, 5, 15 min) at the start: " + loadAverage());
-    c.add(String.format(Locale.ROOT, "Quiet gate: each measurement waits up to %d s for other processes to use under "
-        + "%.2f cores, and is measured again %d time(s) if they used over %.2f during its window",
-        config.quietWait().toSeconds(), config.quietCores(), config.retries(), 2 * config.quietCores()));
+    c.add(
+        String.format(
+            Locale.ROOT,
+            "Quiet gate: each measurement waits up to %d s for other processes to use under "
+                + "%.2f cores, and is measured again %d time(s) if they used over %.2f during its window",
+            config.quietWait().toSeconds(),
+            config.quietCores(),
+            config.retries(),
+            2 * config.quietCores()));
     return c;
   }
 
@@ -127,7 +154,11 @@ public final class Bench {
     ServedNode node = null;
     try {
       progress("starting the node");
-      node = ServedNode.start(config.root(), config.nodeJvmOptions(), config.resultFile().resolveSibling("node.log"));
+      node =
+          ServedNode.start(
+              config.root(),
+              config.nodeJvmOptions(),
+              config.resultFile().resolveSibling("node.log"));
       node.awaitReady(config.readyTimeout());
       progress("node up on port " + node.port() + " (log " + node.log() + ")");
       return node;
@@ -152,14 +183,18 @@ public final class Bench {
     try (LoopbackServer canned = new LoopbackServer()) {
       HttpLoad floor = load.on(canned.port());
       for (int clients : config.allConcurrencies()) {
-        Measurement m = gate.measure("floor " + clients, () -> floor.ceiling(clients, config.warmUp(), config.window()));
+        Measurement m =
+            gate.measure(
+                "floor " + clients, () -> floor.ceiling(clients, config.warmUp(), config.window()));
         Row row = Row.measured("(none)", CANNED, Row.NONE, clients, 1, m);
         results.addCeiling(row);
         progress(describe("floor", row));
       }
     }
     for (int clients : config.allConcurrencies()) {
-      Measurement m = gate.measure("ceiling " + clients, () -> load.ceiling(clients, config.warmUp(), config.window()));
+      Measurement m =
+          gate.measure(
+              "ceiling " + clients, () -> load.ceiling(clients, config.warmUp(), config.window()));
       Row row = Row.measured("(none)", "node GET /v2/health/live", Row.NONE, clients, 1, m);
       results.addCeiling(row);
       progress(describe("ceiling", row));
@@ -171,28 +206,39 @@ public final class Bench {
     try (RawOrt raw = RawOrt.open(env, m.onnx())) {
       Map<String, RawOrt.Reference> reference = raw.reference(m.inputs(1));
       for (int clients : config.concurrency(m.key())) {
-        Measurement r = gate.measure("raw " + m.key() + " " + clients,
-            () -> raw.measure(clients, m.inputs(1), config.warmUp(), config.window(), cpu));
+        Measurement r =
+            gate.measure(
+                "raw " + m.key() + " " + clients,
+                () -> raw.measure(clients, m.inputs(1), config.warmUp(), config.window(), cpu));
         record(Row.measured(m.key(), Row.RAW, Row.NONE, clients, 1, r));
       }
       if (m.key().equals("mlp")) {
-        Measurement r = gate.measure("raw mlp batch " + MLP_BATCH,
-            () -> raw.measure(1, m.inputs(MLP_BATCH), config.warmUp(), config.window(), cpu));
+        Measurement r =
+            gate.measure(
+                "raw mlp batch " + MLP_BATCH,
+                () -> raw.measure(1, m.inputs(MLP_BATCH), config.warmUp(), config.window(), cpu));
         record(Row.measured(m.key(), Row.RAW, Row.NONE, 1, MLP_BATCH, r));
       }
       return reference;
     } catch (Exception e) {
       progress("raw " + m.key() + " failed: " + e);
       for (int clients : config.concurrency(m.key())) {
-        results.add(Row.unavailable(m.key(), Row.RAW, Row.NONE, clients, 1, "raw ORT failed: " + e.getMessage()));
+        results.add(
+            Row.unavailable(
+                m.key(), Row.RAW, Row.NONE, clients, 1, "raw ORT failed: " + e.getMessage()));
       }
       return Map.of();
     }
   }
 
   /** One deployment (model, batching on or off), measured on each protocol and client count. */
-  private void measureDeployment(NodeApi api, HttpLoad load, BenchModel model, boolean batching,
-      Map<String, RawOrt.Reference> reference) throws InterruptedException {
+  private void measureDeployment(
+      NodeApi api,
+      HttpLoad load,
+      BenchModel model,
+      boolean batching,
+      Map<String, RawOrt.Reference> reference)
+      throws InterruptedException {
     String batchingLabel = batching ? "on" : "off";
     String name = model.key() + (batching ? "-batch" : "-nobatch");
     progress("deploying " + name);
@@ -209,24 +255,35 @@ public final class Bench {
     try {
       for (String p : config.protocols()) {
         Requests.Protocol protocol = Requests.Protocol.parse(p);
-        byte[] request = Requests.infer(protocol, ServedNode.HOST, load.port(), name, model.inputs(1));
-        String problem = d.problem() != null ? d.problem() : load.check(protocol, request, reference);
+        byte[] request =
+            Requests.infer(protocol, ServedNode.HOST, load.port(), name, model.inputs(1));
+        String problem =
+            d.problem() != null ? d.problem() : load.check(protocol, request, reference);
         if (problem != null) {
           progress(name + " " + protocol.label + ": n/a (" + problem + ")");
         }
         for (int clients : config.concurrency(model.key())) {
           if (problem != null) {
-            results.add(Row.unavailable(model.key(), protocol.label, batchingLabel, clients, 1, problem));
+            results.add(
+                Row.unavailable(model.key(), protocol.label, batchingLabel, clients, 1, problem));
           } else {
             try {
-              Measurement m = gate.measure(name + " " + protocol.label + " " + clients,
-                  () -> load.measure(clients, 1, request, config.warmUp(), config.window()));
+              Measurement m =
+                  gate.measure(
+                      name + " " + protocol.label + " " + clients,
+                      () -> load.measure(clients, 1, request, config.warmUp(), config.window()));
               record(Row.measured(model.key(), protocol.label, batchingLabel, clients, 1, m));
             } catch (RuntimeException e) {
               // A client that could not connect, or a server that stopped answering: say so, go on.
               progress(name + " " + protocol.label + " " + clients + " failed: " + e.getMessage());
-              results.add(Row.unavailable(model.key(), protocol.label, batchingLabel, clients, 1,
-                  "measurement failed: " + e.getMessage()));
+              results.add(
+                  Row.unavailable(
+                      model.key(),
+                      protocol.label,
+                      batchingLabel,
+                      clients,
+                      1,
+                      "measurement failed: " + e.getMessage()));
             }
           }
         }
@@ -258,9 +315,21 @@ public final class Bench {
 
   private static String describe(String what, Row r) {
     Measurement m = r.measurement();
-    return String.format(Locale.ROOT, "%-8s %-20s batching %-3s clients %3d batch %2d: %10.1f inf/s %10.1f rows/s"
-        + "  p50 %9.0f µs  p99 %9.0f µs  errors %d  other CPU %.2f", what, r.path(), r.batching(), r.clients(),
-        r.batch(), m.opsPerSecond(), m.rowsPerSecond(), m.p50Micros(), m.p99Micros(), m.errors(), m.otherCores());
+    return String.format(
+        Locale.ROOT,
+        "%-8s %-20s batching %-3s clients %3d batch %2d: %10.1f inf/s %10.1f rows/s"
+            + "  p50 %9.0f µs  p99 %9.0f µs  errors %d  other CPU %.2f",
+        what,
+        r.path(),
+        r.batching(),
+        r.clients(),
+        r.batch(),
+        m.opsPerSecond(),
+        m.rowsPerSecond(),
+        m.p50Micros(),
+        m.p99Micros(),
+        m.errors(),
+        m.otherCores());
   }
 
   private static String loadAverage() {

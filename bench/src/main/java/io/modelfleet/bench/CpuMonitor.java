@@ -8,12 +8,12 @@ import java.util.List;
 /**
  * How much CPU processes other than the bench and its node used during a window, in cores. The
  * bench shares a small machine with whatever else runs there (builds, tests); a window in which
- * something else took a core is not comparable with one in which nothing did, and the report
- * should say so rather than leave it to guesswork.
+ * something else took a core is not comparable with one in which nothing did, and the report should
+ * say so rather than leave it to guesswork.
  *
- * <p>Reads /proc: busy time of all CPUs (user, nice, system, irq, softirq, steal) minus the
- * user and system time of our own processes, over the window. Both are in the same clock ticks,
- * so the share of all ticks times the core count is "cores used by others". NaN off Linux.
+ * <p>Reads /proc: busy time of all CPUs (user, nice, system, irq, softirq, steal) minus the user
+ * and system time of our own processes, over the window. Both are in the same clock ticks, so the
+ * share of all ticks times the core count is "cores used by others". NaN off Linux.
  */
 public final class CpuMonitor {
 
@@ -31,7 +31,8 @@ public final class CpuMonitor {
       String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
       String[] f = cpu.trim().split("\\s+");
       long total = 0;
-      // f[0] is "cpu"; user nice system idle iowait irq softirq steal [guest guest_nice, already in user]
+      // f[0] is "cpu"; user nice system idle iowait irq softirq steal [guest guest_nice, already in
+      // user]
       for (int i = 1; i <= Math.min(8, f.length - 1); i++) {
         total += Long.parseLong(f[i]);
       }

@@ -1,6 +1,5 @@
 package io.modelfleet.bench;
 
-import java.util.TreeMap;
 import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -43,17 +43,28 @@ public final class HopBench {
   private static final String LIB = "cluster-node/target/lib";
   private static final double TARGET_US = 200;
   private static final int MAX_DEPLOY_TRIES = 4;
-  /** How long a placement must hold before it is measured: longer than the controller's 5 s resync. */
+
+  /**
+   * How long a placement must hold before it is measured: longer than the controller's 5 s resync.
+   */
   private static final Duration STABLE = Duration.ofSeconds(8);
 
   private final Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath();
-  private final Duration warmUp = Duration.ofMillis((long) (Double.parseDouble(System.getProperty("bench.warmup.s", "2")) * 1000));
-  private final Duration window = Duration.ofMillis((long) (Double.parseDouble(System.getProperty("bench.window.s", "5")) * 1000));
+  private final Duration warmUp =
+      Duration.ofMillis(
+          (long) (Double.parseDouble(System.getProperty("bench.warmup.s", "2")) * 1000));
+  private final Duration window =
+      Duration.ofMillis(
+          (long) (Double.parseDouble(System.getProperty("bench.window.s", "5")) * 1000));
   private final int rounds = Integer.getInteger("bench.rounds", 2);
-  private final Duration readyTimeout = Duration.ofSeconds(Integer.getInteger("bench.ready.s", 120));
+  private final Duration readyTimeout =
+      Duration.ofSeconds(Integer.getInteger("bench.ready.s", 120));
+
   /** The model deployed with one replica on each node. */
   private static final String BOTH = "hop-both";
-  private final List<String> nodeJvm = List.of(System.getProperty("bench.node.jvm", "-Xmx2g").trim().split("\\s+"));
+
+  private final List<String> nodeJvm =
+      List.of(System.getProperty("bench.node.jvm", "-Xmx2g").trim().split("\\s+"));
   private final Path results = root.resolve("bench/target/results");
 
   public static void main(String[] args) throws Exception {
@@ -108,7 +119,8 @@ public final class HopBench {
   private String run() throws Exception {
     Path jar = root.resolve(JAR);
     if (!Files.isRegularFile(jar) || !Files.isDirectory(root.resolve(LIB))) {
-      throw new IllegalStateException(jar + " or " + LIB + " is missing; build first: ./mvnw -B -q -DskipTests package");
+      throw new IllegalStateException(
+          jar + " or " + LIB + " is missing; build first: ./mvnw -B -q -DskipTests package");
     }
     Files.createDirectories(results);
     List<Node> nodes = new ArrayList<>();
@@ -126,8 +138,13 @@ public final class HopBench {
       nodes.add(startNode("A", "gateway,worker", portA, httpPort, seed, dbUrl));
       nodes.add(startNode("B", "worker", portB, freePort(), seed, dbUrl));
       awaitMembers(nodes, httpPort);
-      progress("cluster up: A (gateway,worker) remote port " + portA + ", B (worker) remote port " + portB
-          + ", A's HTTP port " + httpPort);
+      progress(
+          "cluster up: A (gateway,worker) remote port "
+              + portA
+              + ", B (worker) remote port "
+              + portB
+              + ", A's HTTP port "
+              + httpPort);
       return measure(nodes, httpPort, portA);
     } finally {
       for (Node n : nodes) {
@@ -148,7 +165,8 @@ public final class HopBench {
     }
   }
 
-  private Node startNode(String name, String roles, int remotePort, int httpPort, String seed, String dbUrl)
+  private Node startNode(
+      String name, String roles, int remotePort, int httpPort, String seed, String dbUrl)
       throws IOException {
     Path dataDir = Files.createTempDirectory("modelfleet-hop-" + name + "-");
     Path log = results.resolve("hop-node-" + name + ".log");
@@ -160,8 +178,11 @@ public final class HopBench {
     cmd.add("-cp");
     cmd.add(root.resolve(JAR) + File.pathSeparator + root.resolve(LIB) + "/*");
     cmd.add("io.modelfleet.node.Main");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
     env.put("MODELFLEET_DATA_DIR", dataDir.toString());
     env.put("MODELFLEET_HTTP_PORT", Integer.toString(httpPort));
@@ -185,8 +206,15 @@ public final class HopBench {
     while (System.nanoTime() < deadline) {
       for (Node n : nodes) {
         if (!n.process.isAlive()) {
-          throw new IllegalStateException("node " + n.name + " exited with " + n.process.exitValue() + "; log "
-              + n.log + " ends:\n" + n.logTail(40));
+          throw new IllegalStateException(
+              "node "
+                  + n.name
+                  + " exited with "
+                  + n.process.exitValue()
+                  + "; log "
+                  + n.log
+                  + " ends:\n"
+                  + n.logTail(40));
         }
       }
       try {
@@ -207,8 +235,13 @@ public final class HopBench {
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException("the cluster did not have 2 members Up with devices within " + readyTimeout + " (" + last
-        + "); node A's log ends:\n" + nodes.get(0).logTail(40));
+    throw new IllegalStateException(
+        "the cluster did not have 2 members Up with devices within "
+            + readyTimeout
+            + " ("
+            + last
+            + "); node A's log ends:\n"
+            + nodes.get(0).logTail(40));
   }
 
   private String measure(List<Node> nodes, int httpPort, int portA) throws Exception {
@@ -253,8 +286,11 @@ public final class HopBench {
     List<String> placements = new ArrayList<>();
     where.forEach((m, n) -> placements.add(m + " → " + n));
     if (local == null || remote == null) {
-      throw new IllegalStateException("could not get one replica on each node in " + MAX_DEPLOY_TRIES
-          + " deployments: " + placements);
+      throw new IllegalStateException(
+          "could not get one replica on each node in "
+              + MAX_DEPLOY_TRIES
+              + " deployments: "
+              + placements);
     }
     // A model with a replica on each node: what a client sees when the gateway may choose, with
     // the node's prefer-local-replicas setting (on by default).
@@ -267,13 +303,23 @@ public final class HopBench {
     }
     placements.add(BOTH + " → one replica on each node");
 
-    CpuMonitor cpu = new CpuMonitor(List.of(ProcessHandle.current().pid(), nodes.get(0).process.pid(),
-        nodes.get(1).process.pid()));
+    CpuMonitor cpu =
+        new CpuMonitor(
+            List.of(
+                ProcessHandle.current().pid(),
+                nodes.get(0).process.pid(),
+                nodes.get(1).process.pid()));
     HttpLoad load = new HttpLoad(httpPort, cpu);
     Map<String, byte[]> requests = new LinkedHashMap<>();
-    requests.put("local replica", Requests.infer(Requests.Protocol.BINARY, HOST, httpPort, local, tiny.inputs(1)));
-    requests.put("remote replica", Requests.infer(Requests.Protocol.BINARY, HOST, httpPort, remote, tiny.inputs(1)));
-    requests.put("one replica per node", Requests.infer(Requests.Protocol.BINARY, HOST, httpPort, BOTH, tiny.inputs(1)));
+    requests.put(
+        "local replica",
+        Requests.infer(Requests.Protocol.BINARY, HOST, httpPort, local, tiny.inputs(1)));
+    requests.put(
+        "remote replica",
+        Requests.infer(Requests.Protocol.BINARY, HOST, httpPort, remote, tiny.inputs(1)));
+    requests.put(
+        "one replica per node",
+        Requests.infer(Requests.Protocol.BINARY, HOST, httpPort, BOTH, tiny.inputs(1)));
     for (Map.Entry<String, byte[]> e : requests.entrySet()) {
       String problem = load.check(Requests.Protocol.BINARY, e.getValue(), reference);
       if (problem != null) {
@@ -285,72 +331,142 @@ public final class HopBench {
       for (Map.Entry<String, byte[]> e : requests.entrySet()) {
         Measurement m = load.measure(1, 1, e.getValue(), warmUp, window);
         runs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(m);
-        progress(String.format(Locale.ROOT, "round %d %-14s %8.0f req/s  p50 %6.0f µs  p99 %6.0f µs  errors %d  other CPU %.2f",
-            round, e.getKey(), m.opsPerSecond(), m.p50Micros(), m.p99Micros(), m.errors(), m.otherCores()));
+        progress(
+            String.format(
+                Locale.ROOT,
+                "round %d %-14s %8.0f req/s  p50 %6.0f µs  p99 %6.0f µs  errors %d  other CPU %.2f",
+                round,
+                e.getKey(),
+                m.opsPerSecond(),
+                m.p50Micros(),
+                m.p99Micros(),
+                m.errors(),
+                m.otherCores()));
         if (m.errors() > 0) {
           progress("first error: " + m.firstError());
         }
       }
     }
     Map<String, String> after = stablePlacement(httpPort, List.of(local, remote));
-    String moved = after.get(local).equals(where.get(local)) && after.get(remote).equals(where.get(remote))
-        ? null : "placement changed during the measurement: now " + after;
-    String serverSide = replicaSide(httpPort, Map.of("local replica", local, "remote replica", remote,
-        "one replica per node", BOTH));
+    String moved =
+        after.get(local).equals(where.get(local)) && after.get(remote).equals(where.get(remote))
+            ? null
+            : "placement changed during the measurement: now " + after;
+    String serverSide =
+        replicaSide(
+            httpPort,
+            Map.of("local replica", local, "remote replica", remote, "one replica per node", BOTH));
     return report(runs, placements, local, remote, portA, nodes, moved) + serverSide;
   }
 
   /** The prefer-local-replicas setting the nodes run with, as the node JVM options give it. */
   private String preferLocal() {
-    return nodeJvm.stream().filter(o -> o.startsWith("-Dmodelfleet.gateway.prefer-local-replicas="))
-        .map(o -> o.substring(o.indexOf('=') + 1)).findFirst().orElse("on (default)");
+    return nodeJvm.stream()
+        .filter(o -> o.startsWith("-Dmodelfleet.gateway.prefer-local-replicas="))
+        .map(o -> o.substring(o.indexOf('=') + 1))
+        .findFirst()
+        .orElse("on (default)");
   }
 
-  private String report(Map<String, List<Measurement>> runs, List<String> placements, String local, String remote,
-      int portA, List<Node> nodes, String moved) {
+  private String report(
+      Map<String, List<Measurement>> runs,
+      List<String> placements,
+      String local,
+      String remote,
+      int portA,
+      List<Node> nodes,
+      String moved) {
     StringBuilder sb = new StringBuilder();
     sb.append("# ModelFleet cluster hop: local vs remote replica\n\n");
-    sb.append("- Date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append('\n');
+    sb.append("- Date: ")
+        .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+        .append('\n');
     sb.append("- Machine: ").append(Machine.cores()).append('\n');
     sb.append("- JVM: ").append(Machine.jvm()).append("; OS: ").append(Machine.os()).append('\n');
-    sb.append("- Cluster: node A (gateway,worker, remote port ").append(portA)
-        .append(") and node B (worker), separate JVMs ").append(String.join(" ", nodeJvm))
+    sb.append("- Cluster: node A (gateway,worker, remote port ")
+        .append(portA)
+        .append(") and node B (worker), separate JVMs ")
+        .append(String.join(" ", nodeJvm))
         .append(", cpu-only, one embedded PostgreSQL, all on 127.0.0.1\n");
     sb.append("- Model: tiny (Gemm FP32 [1,4]→[1,2]), one replica per deployment, ORT ")
-        .append(RawOrt.INTRA_OP_THREADS).append('/').append(RawOrt.INTER_OP_THREADS).append(" threads; placements: ")
-        .append(String.join(", ", placements)).append(" (local = ").append(local).append(", remote = ")
-        .append(remote).append(")\n");
-    sb.append(String.format(Locale.ROOT, "- Load: 1 client through A's gateway, binary protocol, batch 1; "
-        + "%.1f s warm-up + %.1f s window, %d rounds alternating the paths, the round with the better p50 kept%n%n",
-        warmUp.toMillis() / 1e3, window.toMillis() / 1e3, rounds));
+        .append(RawOrt.INTRA_OP_THREADS)
+        .append('/')
+        .append(RawOrt.INTER_OP_THREADS)
+        .append(" threads; placements: ")
+        .append(String.join(", ", placements))
+        .append(" (local = ")
+        .append(local)
+        .append(", remote = ")
+        .append(remote)
+        .append(")\n");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "- Load: 1 client through A's gateway, binary protocol, batch 1; "
+                + "%.1f s warm-up + %.1f s window, %d rounds alternating the paths, the round with the better p50 kept%n%n",
+            warmUp.toMillis() / 1e3,
+            window.toMillis() / 1e3,
+            rounds));
     sb.append("| path | req/s | p50 µs | p99 µs | errors | other CPU | p50 of each round µs |\n");
     sb.append("|---|---:|---:|---:|---:|---:|---|\n");
     Map<String, Measurement> best = new LinkedHashMap<>();
     for (Map.Entry<String, List<Measurement>> e : runs.entrySet()) {
-      Measurement b = e.getValue().stream().min(Comparator.comparingDouble(Measurement::p50Micros)).orElseThrow();
+      Measurement b =
+          e.getValue().stream()
+              .min(Comparator.comparingDouble(Measurement::p50Micros))
+              .orElseThrow();
       best.put(e.getKey(), b);
-      List<String> each = e.getValue().stream().map(m -> String.format(Locale.ROOT, "%.0f", m.p50Micros())).toList();
-      sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %d | %.2f | %s |%n", e.getKey(),
-          b.opsPerSecond(), b.p50Micros(), b.p99Micros(), b.errors(), b.otherCores(), String.join(", ", each)));
+      List<String> each =
+          e.getValue().stream()
+              .map(m -> String.format(Locale.ROOT, "%.0f", m.p50Micros()))
+              .toList();
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.0f | %.0f | %.0f | %d | %.2f | %s |%n",
+              e.getKey(),
+              b.opsPerSecond(),
+              b.p50Micros(),
+              b.p99Micros(),
+              b.errors(),
+              b.otherCores(),
+              String.join(", ", each)));
     }
     double diff = best.get("remote replica").p50Micros() - best.get("local replica").p50Micros();
-    sb.append(String.format(Locale.ROOT, "%nRemote − local p50: **%+.0f µs** (target ≤ +%.0f µs: %s)%n", diff, TARGET_US,
-        diff <= TARGET_US ? "✓" : "✗"));
-    sb.append(String.format(Locale.ROOT, "With a replica on each node, the gateway's choice gives p50 %.0f µs "
-        + "(node setting prefer-local-replicas: %s).%n", best.get("one replica per node").p50Micros(), preferLocal()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nRemote − local p50: **%+.0f µs** (target ≤ +%.0f µs: %s)%n",
+            diff,
+            TARGET_US,
+            diff <= TARGET_US ? "✓" : "✗"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "With a replica on each node, the gateway's choice gives p50 %.0f µs "
+                + "(node setting prefer-local-replicas: %s).%n",
+            best.get("one replica per node").p50Micros(),
+            preferLocal()));
     if (moved != null) {
-      sb.append("\n**Warning:** ").append(moved).append(" — the rows may mix local and remote requests.\n");
+      sb.append("\n**Warning:** ")
+          .append(moved)
+          .append(" — the rows may mix local and remote requests.\n");
     }
-    sb.append("\nNode logs: ").append(nodes.get(0).log).append(", ").append(nodes.get(1).log).append('\n');
+    sb.append("\nNode logs: ")
+        .append(nodes.get(0).log)
+        .append(", ")
+        .append(nodes.get(1).log)
+        .append('\n');
     return sb.toString();
   }
 
   /**
-   * Model → node of its one replica, once every model has exactly one replica, READY, and that
-   * has not changed for {@link #STABLE} (a rebalancing moves replicas for a few seconds after a
+   * Model → node of its one replica, once every model has exactly one replica, READY, and that has
+   * not changed for {@link #STABLE} (a rebalancing moves replicas for a few seconds after a
    * placement).
    */
-  private Map<String, String> stablePlacement(int httpPort, List<String> models) throws IOException, InterruptedException {
+  private Map<String, String> stablePlacement(int httpPort, List<String> models)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + readyTimeout.toNanos();
     Map<String, String> last = null;
     long since = 0;
@@ -372,19 +488,27 @@ public final class HopBench {
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException("the placement of " + models + " did not settle within " + readyTimeout
-        + " (last " + last + ")");
+    throw new IllegalStateException(
+        "the placement of "
+            + models
+            + " did not settle within "
+            + readyTimeout
+            + " (last "
+            + last
+            + ")");
   }
 
   /**
    * The replicas' own time per request, from Triton's statistics over the whole run (warm-up
-   * included): success is from the replica's receipt of the request to its reply, queue and
-   * compute are its parts. What the client saw beyond this was spent outside the replica:
-   * HTTP, the gateway, and for a remote replica the transport.
+   * included): success is from the replica's receipt of the request to its reply, queue and compute
+   * are its parts. What the client saw beyond this was spent outside the replica: HTTP, the
+   * gateway, and for a remote replica the transport.
    */
   private static String replicaSide(int port, Map<String, String> models) throws IOException {
-    StringBuilder sb = new StringBuilder("\nReplica-side time per request (Triton statistics, whole run):\n\n");
-    sb.append("| path | requests | success µs | queue µs | compute µs |\n|---|---:|---:|---:|---:|\n");
+    StringBuilder sb =
+        new StringBuilder("\nReplica-side time per request (Triton statistics, whole run):\n\n");
+    sb.append(
+        "| path | requests | success µs | queue µs | compute µs |\n|---|---:|---:|---:|---:|\n");
     for (Map.Entry<String, String> e : new TreeMap<>(models).entrySet()) {
       JsonNode stats = get(port, "/v2/models/" + e.getValue() + "/stats").path("model_stats");
       long count = 0;
@@ -396,12 +520,21 @@ public final class HopBench {
         count += in.path("success").path("count").asLong();
         success += in.path("success").path("ns").asDouble();
         queue += in.path("queue").path("ns").asDouble();
-        compute += in.path("compute_input").path("ns").asDouble() + in.path("compute_infer").path("ns").asDouble()
-            + in.path("compute_output").path("ns").asDouble();
+        compute +=
+            in.path("compute_input").path("ns").asDouble()
+                + in.path("compute_infer").path("ns").asDouble()
+                + in.path("compute_output").path("ns").asDouble();
       }
       double n = Math.max(1, count);
-      sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f |%n", e.getKey(), count,
-          success / n / 1000, queue / n / 1000, compute / n / 1000));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %.1f | %.1f | %.1f |%n",
+              e.getKey(),
+              count,
+              success / n / 1000,
+              queue / n / 1000,
+              compute / n / 1000));
     }
     return sb.toString();
   }

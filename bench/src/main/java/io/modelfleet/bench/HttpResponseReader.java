@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * Reads HTTP/1.1 responses, one after another, from one connection: status line, headers, then
  * exactly the body (Content-Length, chunked, or up to the end of the stream) and not a byte more,
- * so the next response on a keep-alive connection starts where this one ended. The body lands in
- * a buffer reused from response to response; it is valid until the next {@link #read}.
+ * so the next response on a keep-alive connection starts where this one ended. The body lands in a
+ * buffer reused from response to response; it is valid until the next {@link #read}.
  */
 public final class HttpResponseReader {
 
@@ -116,7 +116,8 @@ public final class HttpResponseReader {
       String value = line.substring(colon + 1).trim();
       headers.add(new String[] {name, value});
       if (name.equalsIgnoreCase("connection")) {
-        keepAlive = !value.equalsIgnoreCase("close") && (keepAlive || value.equalsIgnoreCase("keep-alive"));
+        keepAlive =
+            !value.equalsIgnoreCase("close") && (keepAlive || value.equalsIgnoreCase("keep-alive"));
       }
     }
   }

@@ -18,8 +18,14 @@ public record InputTensor(String name, String datatype, long[] shape, byte[] dat
   public InputTensor {
     long n = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
     if (n * elementSize(datatype) != data.length) {
-      throw new IllegalArgumentException(name + ": " + data.length + " bytes for shape " + Arrays.toString(shape)
-          + " of " + datatype);
+      throw new IllegalArgumentException(
+          name
+              + ": "
+              + data.length
+              + " bytes for shape "
+              + Arrays.toString(shape)
+              + " of "
+              + datatype);
     }
   }
 
@@ -43,7 +49,9 @@ public record InputTensor(String name, String datatype, long[] shape, byte[] dat
     return switch (datatype) {
       case "FP32" -> 4;
       case "INT64" -> 8;
-      default -> throw new IllegalArgumentException("the bench only builds FP32 and INT64 inputs, not " + datatype);
+      default ->
+          throw new IllegalArgumentException(
+              "the bench only builds FP32 and INT64 inputs, not " + datatype);
     };
   }
 
@@ -57,8 +65,8 @@ public record InputTensor(String name, String datatype, long[] shape, byte[] dat
   }
 
   /**
-   * A tensor over a direct copy of the bytes. Built once per thread before a measurement: ORT
-   * reads input tensors without changing them, so one can feed every run.
+   * A tensor over a direct copy of the bytes. Built once per thread before a measurement: ORT reads
+   * input tensors without changing them, so one can feed every run.
    */
   public OnnxTensor toOrt(OrtEnvironment env) throws OrtException {
     ByteBuffer direct = ByteBuffer.allocateDirect(data.length).order(ByteOrder.nativeOrder());

@@ -6,17 +6,17 @@ import java.util.List;
 import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
 
 /**
  * Writes registry events into a model's journal in large atomic batches, tagged as the registry
  * tags them, so that the recovery bench can build a 100,000-event journal in seconds; through the
- * registry entity itself every event would be its own commit. Not a registry: it keeps no state
- * but the count, and must be stopped before a {@link ModelEntity} of the same model starts.
+ * registry entity itself every event would be its own commit. Not a registry: it keeps no state but
+ * the count, and must be stopped before a {@link ModelEntity} of the same model starts.
  */
 final class JournalFiller extends EventSourcedBehavior<JournalFiller.Fill, ModelEvent, Long> {
 
@@ -51,7 +51,10 @@ final class JournalFiller extends EventSourcedBehavior<JournalFiller.Fill, Model
   public CommandHandler<Fill, ModelEvent, Long> commandHandler() {
     return newCommandHandlerBuilder()
         .forAnyState()
-        .onCommand(Fill.class, (s, c) -> Effect().persist(c.events()).thenRun(st -> c.replyTo().tell(Done.getInstance())))
+        .onCommand(
+            Fill.class,
+            (s, c) ->
+                Effect().persist(c.events()).thenRun(st -> c.replyTo().tell(Done.getInstance())))
         .build();
   }
 

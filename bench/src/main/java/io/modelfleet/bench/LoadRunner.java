@@ -8,13 +8,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A closed loop: N threads, each doing one operation after another as fast as it completes, for
- * a warm-up and then a timed window. Used alike for raw ORT runs and HTTP requests, so both sides
- * are timed by the same code.
+ * A closed loop: N threads, each doing one operation after another as fast as it completes, for a
+ * warm-up and then a timed window. Used alike for raw ORT runs and HTTP requests, so both sides are
+ * timed by the same code.
  *
  * <p>An operation counts when it ends inside the window; its latency is its own start to end with
- * System.nanoTime. Each thread keeps its latencies in its own growing long[] (no sharing, no
- * locks on the hot path); they are merged and sorted after the window.
+ * System.nanoTime. Each thread keeps its latencies in its own growing long[] (no sharing, no locks
+ * on the hot path); they are merged and sorted after the window.
  */
 public final class LoadRunner {
 
@@ -37,8 +37,14 @@ public final class LoadRunner {
 
   private LoadRunner() {}
 
-  public static Measurement run(int clients, int rowsPerOp, OpFactory factory, Duration warmUp, Duration window,
-      CpuMonitor cpu) throws InterruptedException {
+  public static Measurement run(
+      int clients,
+      int rowsPerOp,
+      OpFactory factory,
+      Duration warmUp,
+      Duration window,
+      CpuMonitor cpu)
+      throws InterruptedException {
     CountDownLatch opened = new CountDownLatch(clients);
     CountDownLatch go = new CountDownLatch(1);
     long[] schedule = new long[2]; // window start, window end; written before go opens
@@ -59,7 +65,8 @@ public final class LoadRunner {
       schedule[0] = schedule[1] = Long.MIN_VALUE;
       go.countDown();
       joinAll(threads);
-      throw new IllegalStateException("could not open a client: " + openFailure.get().getMessage(), openFailure.get());
+      throw new IllegalStateException(
+          "could not open a client: " + openFailure.get().getMessage(), openFailure.get());
     }
     long start = System.nanoTime();
     schedule[0] = start + warmUp.toNanos();
@@ -90,7 +97,14 @@ public final class LoadRunner {
       }
     }
     Arrays.sort(all);
-    return new Measurement(clients, rowsPerOp, completed, errors, firstError, window.toNanos(), all,
+    return new Measurement(
+        clients,
+        rowsPerOp,
+        completed,
+        errors,
+        firstError,
+        window.toNanos(),
+        all,
         CpuMonitor.otherCores(before, after));
   }
 
@@ -105,8 +119,11 @@ public final class LoadRunner {
     for (Thread t : threads) {
       t.join(Math.max(1, deadline - System.currentTimeMillis()));
       if (t.isAlive()) {
-        throw new IllegalStateException(t.getName() + " did not finish its operation within "
-            + JOIN_GRACE_MS + " ms after the window");
+        throw new IllegalStateException(
+            t.getName()
+                + " did not finish its operation within "
+                + JOIN_GRACE_MS
+                + " ms after the window");
       }
     }
   }
@@ -123,7 +140,12 @@ public final class LoadRunner {
     long errors;
     String firstError;
 
-    Worker(int index, OpFactory factory, CountDownLatch opened, CountDownLatch go, long[] schedule,
+    Worker(
+        int index,
+        OpFactory factory,
+        CountDownLatch opened,
+        CountDownLatch go,
+        long[] schedule,
         AtomicReference<Exception> openFailure) {
       this.index = index;
       this.factory = factory;

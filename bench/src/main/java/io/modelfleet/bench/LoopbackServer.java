@@ -10,16 +10,17 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The floor under every served number: a server inside the bench that answers every request on
- * a keep-alive connection with the same canned 200, doing nothing else. Measured with the same
- * client as the node, it gives what loopback TCP and the load generator cost by themselves, so
- * the node's ceiling ({@code /v2/health/live}) can be split into "client and kernel" and "HTTP
- * server". Thread per connection; it only has to be simple and fast, not scalable.
+ * The floor under every served number: a server inside the bench that answers every request on a
+ * keep-alive connection with the same canned 200, doing nothing else. Measured with the same client
+ * as the node, it gives what loopback TCP and the load generator cost by themselves, so the node's
+ * ceiling ({@code /v2/health/live}) can be split into "client and kernel" and "HTTP server". Thread
+ * per connection; it only has to be simple and fast, not scalable.
  */
 public final class LoopbackServer implements AutoCloseable {
 
-  private static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-      + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] RESPONSE =
+      ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + "Content-Length: 2\r\n\r\n{}")
+          .getBytes(StandardCharsets.US_ASCII);
 
   private final ServerSocket server;
 
@@ -48,9 +49,13 @@ public final class LoopbackServer implements AutoCloseable {
     }
   }
 
-  /** Answers each request once its head (up to the blank line) is in; requests here have no body. */
+  /**
+   * Answers each request once its head (up to the blank line) is in; requests here have no body.
+   */
   private static void serve(Socket s) {
-    try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+    try (s;
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream()) {
       byte[] buf = new byte[8192];
       int matched = 0; // how much of CRLF CRLF has been seen
       while (true) {
@@ -60,8 +65,11 @@ public final class LoopbackServer implements AutoCloseable {
         }
         for (int i = 0; i < n; i++) {
           byte b = buf[i];
-          matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
-              ? matched + 1 : b == '\r' ? 1 : 0;
+          matched =
+              (b == '\r' && (matched == 0 || matched == 2))
+                      || (b == '\n' && (matched == 1 || matched == 3))
+                  ? matched + 1
+                  : b == '\r' ? 1 : 0;
           if (matched == 4) {
             out.write(RESPONSE);
             matched = 0;

@@ -13,10 +13,13 @@ final class Machine {
   static String cores() {
     String cpu = "";
     try {
-      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst().map(m -> ", " + m).orElse("");
+      cpu =
+          Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+              .filter(l -> l.startsWith("model name"))
+              .map(l -> l.substring(l.indexOf(':') + 1).trim())
+              .findFirst()
+              .map(m -> ", " + m)
+              .orElse("");
     } catch (IOException | RuntimeException e) {
       // Not Linux: the core count alone will do.
     }
@@ -24,12 +27,20 @@ final class Machine {
   }
 
   static String jvm() {
-    return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-        + " (" + System.getProperty("java.vm.vendor") + ")";
+    return System.getProperty("java.vm.name")
+        + " "
+        + System.getProperty("java.runtime.version")
+        + " ("
+        + System.getProperty("java.vm.vendor")
+        + ")";
   }
 
   static String os() {
-    return System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch");
+    return System.getProperty("os.name")
+        + " "
+        + System.getProperty("os.version")
+        + " "
+        + System.getProperty("os.arch");
   }
 
   private static String memory() {

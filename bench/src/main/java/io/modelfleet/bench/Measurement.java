@@ -1,15 +1,22 @@
 package io.modelfleet.bench;
 
 /**
- * What one timed window saw: completed operations, failed ones (with the first failure's
- * message), and every completed operation's latency, sorted, in nanoseconds.
+ * What one timed window saw: completed operations, failed ones (with the first failure's message),
+ * and every completed operation's latency, sorted, in nanoseconds.
  *
  * @param rowsPerOp rows each operation carries (1 for every served request; 64 for raw batch 64)
- * @param otherCores CPU that processes other than the bench and its node used during the window,
- *     in cores (NaN where unknown); see {@link CpuMonitor}
+ * @param otherCores CPU that processes other than the bench and its node used during the window, in
+ *     cores (NaN where unknown); see {@link CpuMonitor}
  */
-public record Measurement(int clients, int rowsPerOp, long completed, long errors, String firstError,
-    long windowNanos, long[] sortedLatencyNanos, double otherCores) {
+public record Measurement(
+    int clients,
+    int rowsPerOp,
+    long completed,
+    long errors,
+    String firstError,
+    long windowNanos,
+    long[] sortedLatencyNanos,
+    double otherCores) {
 
   public double opsPerSecond() {
     return completed * 1e9 / windowNanos;

@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A minimal blocking HTTP/1.1 client on one keep-alive socket: it writes a request already
  * serialised to bytes and reads exactly one response. No pooling, no redirects, no TLS, no
- * allocation on the way out: the JDK's HttpClient costs tens of microseconds per request, more
- * than the serving overhead this bench has to resolve. One instance per thread.
+ * allocation on the way out: the JDK's HttpClient costs tens of microseconds per request, more than
+ * the serving overhead this bench has to resolve. One instance per thread.
  */
 public final class MiniHttpClient implements AutoCloseable {
 
@@ -88,12 +88,28 @@ public final class MiniHttpClient implements AutoCloseable {
     disconnect();
   }
 
-  /** A complete HTTP/1.1 request with Host and Content-Length; extra headers as name, value pairs. */
-  public static byte[] request(String method, String path, String host, int port, String contentType,
-      byte[] body, String... extraHeaders) {
-    StringBuilder h = new StringBuilder(256)
-        .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(host).append(':').append(port).append("\r\n");
+  /**
+   * A complete HTTP/1.1 request with Host and Content-Length; extra headers as name, value pairs.
+   */
+  public static byte[] request(
+      String method,
+      String path,
+      String host,
+      int port,
+      String contentType,
+      byte[] body,
+      String... extraHeaders) {
+    StringBuilder h =
+        new StringBuilder(256)
+            .append(method)
+            .append(' ')
+            .append(path)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: ")
+            .append(host)
+            .append(':')
+            .append(port)
+            .append("\r\n");
     if (contentType != null) {
       h.append("Content-Type: ").append(contentType).append("\r\n");
     }

@@ -1,30 +1,43 @@
 package io.modelfleet.bench;
 
-import java.util.HashSet;
-import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
- * The management calls the bench makes on the served node, over the same minimal client:
- * upload a version, deploy it with or without dynamic batching, wait for its replica to be
- * READY, and remove the deployment so the next condition has the CPU to itself.
+ * The management calls the bench makes on the served node, over the same minimal client: upload a
+ * version, deploy it with or without dynamic batching, wait for its replica to be READY, and remove
+ * the deployment so the next condition has the CPU to itself.
  */
 public final class NodeApi implements AutoCloseable {
 
   public static final String VERSION = "1";
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String ORT = "\"ort\":{\"intra_op_threads\":" + RawOrt.INTRA_OP_THREADS
-      + ",\"inter_op_threads\":" + RawOrt.INTER_OP_THREADS + "}";
-  static final String BATCHING_ON = "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\",\"max_batch_size\":64,"
-      + "\"dynamic_batching\":{\"preferred_batch_size\":[16,32,64],\"max_queue_delay_microseconds\":2000,"
-      + "\"max_queue_size\":4096}," + ORT + "}";
-  static final String BATCHING_OFF = "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\",\"max_batch_size\":0," + ORT + "}";
-  /** What a node without batching or session fields accepts; its default ORT options are the bench's. */
+  private static final String ORT =
+      "\"ort\":{\"intra_op_threads\":"
+          + RawOrt.INTRA_OP_THREADS
+          + ",\"inter_op_threads\":"
+          + RawOrt.INTER_OP_THREADS
+          + "}";
+  static final String BATCHING_ON =
+      "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\",\"max_batch_size\":64,"
+          + "\"dynamic_batching\":{\"preferred_batch_size\":[16,32,64],\"max_queue_delay_microseconds\":2000,"
+          + "\"max_queue_size\":4096},"
+          + ORT
+          + "}";
+  static final String BATCHING_OFF =
+      "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\",\"max_batch_size\":0," + ORT + "}";
+
+  /**
+   * What a node without batching or session fields accepts; its default ORT options are the
+   * bench's.
+   */
   static final String PLAIN = "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\"}";
+
   private static final int TIMEOUT_MS = 120_000;
 
   private final MiniHttpClient client;
@@ -42,26 +55,40 @@ public final class NodeApi implements AutoCloseable {
   public record Deployed(String model, String problem, String note) {}
 
   public void upload(String model, byte[] onnx) throws IOException {
-    int status = client.exchange(MiniHttpClient.request("PUT", "/v1/models/" + model + "/versions/" + VERSION,
-        ServedNode.HOST, port, "application/octet-stream", onnx));
+    int status =
+        client.exchange(
+            MiniHttpClient.request(
+                "PUT",
+                "/v1/models/" + model + "/versions/" + VERSION,
+                ServedNode.HOST,
+                port,
+                "application/octet-stream",
+                onnx));
     if (status != 201 && status != 200) {
       throw new IOException("upload of " + model + " answered " + client.describe(status));
     }
   }
 
   /**
-   * Deploys version 1 with batching on or off. A node that refuses the batching fields (400)
-   * leaves batching on unmeasurable; for batching off the plain form is tried next, which serves
-   * the same thing (one request per run, the node's ORT defaults set to the bench's).
+   * Deploys version 1 with batching on or off. A node that refuses the batching fields (400) leaves
+   * batching on unmeasurable; for batching off the plain form is tried next, which serves the same
+   * thing (one request per run, the node's ORT defaults set to the bench's).
    */
-  public Deployed deploy(String model, boolean batching, Duration readyTimeout) throws IOException, InterruptedException {
+  public Deployed deploy(String model, boolean batching, Duration readyTimeout)
+      throws IOException, InterruptedException {
     int status = post(model, batching ? BATCHING_ON : BATCHING_OFF);
     String note = null;
     if (status == 400 && !batching) {
       String refused = client.describe(status);
       status = post(model, PLAIN);
-      note = "deployed without max_batch_size/ort (node answered " + refused + "); node-wide ORT options "
-          + RawOrt.INTRA_OP_THREADS + "/" + RawOrt.INTER_OP_THREADS + " apply";
+      note =
+          "deployed without max_batch_size/ort (node answered "
+              + refused
+              + "); node-wide ORT options "
+              + RawOrt.INTRA_OP_THREADS
+              + "/"
+              + RawOrt.INTER_OP_THREADS
+              + " apply";
     }
     if (status / 100 != 2) {
       return new Deployed(model, "deployment refused, " + client.describe(status), note);
@@ -71,11 +98,12 @@ public final class NodeApi implements AutoCloseable {
   }
 
   /**
-   * Deploys version 1 without batching with {@code replicas} replicas and waits until that many
-   * are READY on as many different nodes (placement spreads a version's replicas); null when they
-   * are, else what was seen last.
+   * Deploys version 1 without batching with {@code replicas} replicas and waits until that many are
+   * READY on as many different nodes (placement spreads a version's replicas); null when they are,
+   * else what was seen last.
    */
-  public String deploySpread(String model, int replicas, Duration readyTimeout) throws IOException, InterruptedException {
+  public String deploySpread(String model, int replicas, Duration readyTimeout)
+      throws IOException, InterruptedException {
     int status = post(model, BATCHING_OFF.replace("\"replicas\":1", "\"replicas\":" + replicas));
     if (status / 100 != 2) {
       return "deployment refused, " + client.describe(status);
@@ -97,16 +125,29 @@ public final class NodeApi implements AutoCloseable {
       last = ready + " READY on " + nodes;
       Thread.sleep(200);
     }
-    return "not " + replicas + " READY replicas on as many nodes within " + readyTimeout + " (" + last + ")";
+    return "not "
+        + replicas
+        + " READY replicas on as many nodes within "
+        + readyTimeout
+        + " ("
+        + last
+        + ")";
   }
 
   private int post(String model, String body) throws IOException {
-    return client.exchange(MiniHttpClient.request("POST", "/v1/models/" + model + "/deployments",
-        ServedNode.HOST, port, "application/json", body.getBytes(StandardCharsets.UTF_8)));
+    return client.exchange(
+        MiniHttpClient.request(
+            "POST",
+            "/v1/models/" + model + "/deployments",
+            ServedNode.HOST,
+            port,
+            "application/json",
+            body.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Null once a replica of version 1 is READY; the reason when it FAILED or time ran out. */
-  private String awaitReady(String model, Duration timeout) throws IOException, InterruptedException {
+  private String awaitReady(String model, Duration timeout)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "no replica listed";
     while (System.nanoTime() < deadline) {
@@ -130,8 +171,15 @@ public final class NodeApi implements AutoCloseable {
 
   /** Removes the deployment and waits (up to 30 s) until no replica of the model is listed. */
   public void remove(String model) throws IOException, InterruptedException {
-    int status = client.exchange(MiniHttpClient.request("DELETE", "/v1/models/" + model + "/deployments/" + VERSION,
-        ServedNode.HOST, port, null, null));
+    int status =
+        client.exchange(
+            MiniHttpClient.request(
+                "DELETE",
+                "/v1/models/" + model + "/deployments/" + VERSION,
+                ServedNode.HOST,
+                port,
+                null,
+                null));
     if (status / 100 != 2) {
       int again = post(model, "{\"version\":\"1\",\"replicas\":0}");
       if (again / 100 != 2) {
@@ -146,7 +194,10 @@ public final class NodeApi implements AutoCloseable {
   }
 
   private JsonNode replicas(String model) throws IOException {
-    int status = client.exchange(MiniHttpClient.request("GET", "/v1/models/" + model, ServedNode.HOST, port, null, null));
+    int status =
+        client.exchange(
+            MiniHttpClient.request(
+                "GET", "/v1/models/" + model, ServedNode.HOST, port, null, null));
     if (status != 200) {
       throw new IOException("GET /v1/models/" + model + " answered " + client.describe(status));
     }

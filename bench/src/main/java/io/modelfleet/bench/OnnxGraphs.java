@@ -32,14 +32,15 @@ public final class OnnxGraphs {
   public static byte[] tiny() {
     float[] w = {0.5f, -1f, 0.25f, 2f, -0.75f, 0.125f, 1f, -0.5f};
     float[] b = {0.1f, -0.2f};
-    GraphProto graph = GraphProto.newBuilder()
-        .setName("tiny_gemm")
-        .addNode(node("Gemm", "y", "x", "W", "B"))
-        .addInitializer(floats("W", w, 4, 2))
-        .addInitializer(floats("B", b, 2))
-        .addInput(fp32("x", 4))
-        .addOutput(fp32("y", 2))
-        .build();
+    GraphProto graph =
+        GraphProto.newBuilder()
+            .setName("tiny_gemm")
+            .addNode(node("Gemm", "y", "x", "W", "B"))
+            .addInitializer(floats("W", w, 4, 2))
+            .addInitializer(floats("B", b, 2))
+            .addInput(fp32("x", 4))
+            .addOutput(fp32("y", 2))
+            .build();
     return model(graph);
   }
 
@@ -63,7 +64,8 @@ public final class OnnxGraphs {
       String weight = "W" + l;
       String product = "h" + l;
       String activation = l == layers - 1 ? "y" : "a" + l;
-      graph.addInitializer(floats(weight, w, width, width))
+      graph
+          .addInitializer(floats(weight, w, width, width))
           .addNode(node("MatMul", product, previous, weight))
           .addNode(node("Relu", activation, product));
       previous = activation;
@@ -92,10 +94,11 @@ public final class OnnxGraphs {
   private static TensorProto floats(String name, float[] values, long... dims) {
     ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     raw.asFloatBuffer().put(values);
-    TensorProto.Builder t = TensorProto.newBuilder()
-        .setName(name)
-        .setDataType(TensorProto.DataType.FLOAT_VALUE)
-        .setRawData(ByteString.copyFrom(raw.array()));
+    TensorProto.Builder t =
+        TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(TensorProto.DataType.FLOAT_VALUE)
+            .setRawData(ByteString.copyFrom(raw.array()));
     for (long d : dims) {
       t.addDims(d);
     }
@@ -104,13 +107,18 @@ public final class OnnxGraphs {
 
   /** FP32 [batch, width] with "batch" symbolic. */
   private static ValueInfoProto fp32(String name, long width) {
-    TensorShapeProto shape = TensorShapeProto.newBuilder()
-        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(width))
-        .build();
-    TypeProto type = TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))
-        .build();
+    TensorShapeProto shape =
+        TensorShapeProto.newBuilder()
+            .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+            .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(width))
+            .build();
+    TypeProto type =
+        TypeProto.newBuilder()
+            .setTensorType(
+                TypeProto.Tensor.newBuilder()
+                    .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                    .setShape(shape))
+            .build();
     return ValueInfoProto.newBuilder().setName(name).setType(type).build();
   }
 }

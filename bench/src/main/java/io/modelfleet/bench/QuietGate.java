@@ -5,9 +5,9 @@ import java.util.Locale;
 
 /**
  * Waits for the machine to be quiet before a measurement, and measures again when a window turns
- * out to have been shared. On a 2-core machine a build running next to the bench halves what
- * either side gets; a window measured then is not comparable with one measured before, and the
- * served/raw ratios of the report would mostly measure the neighbour.
+ * out to have been shared. On a 2-core machine a build running next to the bench halves what either
+ * side gets; a window measured then is not comparable with one measured before, and the served/raw
+ * ratios of the report would mostly measure the neighbour.
  *
  * <p>Quiet means processes other than the bench and its node used under {@code threshold} cores
  * over a half-second sample. The gate gives up after {@code maxWait} and measures anyway; the
@@ -54,15 +54,20 @@ public final class QuietGate {
         break;
       }
       if (attempt < retries) {
-        log(String.format(Locale.ROOT, "%s: others used %.2f cores during the window; measuring again", what,
-            r.otherCores()));
+        log(
+            String.format(
+                Locale.ROOT,
+                "%s: others used %.2f cores during the window; measuring again",
+                what,
+                r.otherCores()));
       }
     }
     return best;
   }
 
   private static boolean quieter(Measurement a, Measurement b) {
-    return !Double.isNaN(a.otherCores()) && (Double.isNaN(b.otherCores()) || a.otherCores() < b.otherCores());
+    return !Double.isNaN(a.otherCores())
+        && (Double.isNaN(b.otherCores()) || a.otherCores() < b.otherCores());
   }
 
   private void awaitQuiet(String what) throws InterruptedException {
@@ -77,13 +82,23 @@ public final class QuietGate {
         return;
       }
       if (System.nanoTime() > deadline) {
-        log(String.format(Locale.ROOT, "%s: machine still busy after %d s (others use %.2f cores); measuring anyway",
-            what, maxWait.toSeconds(), others));
+        log(
+            String.format(
+                Locale.ROOT,
+                "%s: machine still busy after %d s (others use %.2f cores); measuring anyway",
+                what,
+                maxWait.toSeconds(),
+                others));
         return;
       }
       if (!said) {
-        log(String.format(Locale.ROOT, "%s: others use %.2f cores; waiting up to %d s for quiet", what, others,
-            maxWait.toSeconds()));
+        log(
+            String.format(
+                Locale.ROOT,
+                "%s: others use %.2f cores; waiting up to %d s for quiet",
+                what,
+                others,
+                maxWait.toSeconds()));
         said = true;
       }
     }

@@ -4,11 +4,11 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
-import io.modelfleet.node.ort.OrtRuntime;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.TensorInfo;
+import io.modelfleet.node.ort.OrtRuntime;
 import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,9 +18,9 @@ import java.util.Map;
 
 /**
  * The baseline: one in-process ONNX Runtime session on the CPU with the same options the served
- * deployment asks for (2 intra-op threads, 1 inter-op, all graph optimisations, sequential), and
- * N threads calling {@code session.run} on inputs built before the clock starts. The CUDA provider
- * is never added: this is the CPU baseline, and adding it without a GPU costs seconds then fails.
+ * deployment asks for (2 intra-op threads, 1 inter-op, all graph optimisations, sequential), and N
+ * threads calling {@code session.run} on inputs built before the clock starts. The CUDA provider is
+ * never added: this is the CPU baseline, and adding it without a GPU costs seconds then fails.
  */
 public final class RawOrt implements AutoCloseable {
 
@@ -51,26 +51,33 @@ public final class RawOrt implements AutoCloseable {
   }
 
   /** {@code clients} threads, each running its own copy of {@code inputs} back to back. */
-  public Measurement measure(int clients, List<InputTensor> inputs, Duration warmUp, Duration window, CpuMonitor cpu)
+  public Measurement measure(
+      int clients, List<InputTensor> inputs, Duration warmUp, Duration window, CpuMonitor cpu)
       throws InterruptedException {
     int rows = (int) inputs.get(0).rows();
-    return LoadRunner.run(clients, rows, thread -> {
-      Map<String, OnnxTensor> feed = new HashMap<>();
-      for (InputTensor t : inputs) {
-        feed.put(t.name(), t.toOrt(env));
-      }
-      return new LoadRunner.Op() {
-        @Override
-        public void call() throws OrtException {
-          session.run(feed).close();
-        }
+    return LoadRunner.run(
+        clients,
+        rows,
+        thread -> {
+          Map<String, OnnxTensor> feed = new HashMap<>();
+          for (InputTensor t : inputs) {
+            feed.put(t.name(), t.toOrt(env));
+          }
+          return new LoadRunner.Op() {
+            @Override
+            public void call() throws OrtException {
+              session.run(feed).close();
+            }
 
-        @Override
-        public void close() {
-          feed.values().forEach(OnnxTensor::close);
-        }
-      };
-    }, warmUp, window, cpu);
+            @Override
+            public void close() {
+              feed.values().forEach(OnnxTensor::close);
+            }
+          };
+        },
+        warmUp,
+        window,
+        cpu);
   }
 
   /** One run's FP32 outputs, the reference that served answers are checked against. */

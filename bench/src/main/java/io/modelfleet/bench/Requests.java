@@ -8,10 +8,10 @@ import java.util.List;
  *
  * <ul>
  *   <li>JSON: {@code {"inputs":[{"name","datatype","shape","data":[…]}]}}, data flat.
- *   <li>Binary (Triton's binary tensor extension): a JSON header whose inputs carry
- *       {@code parameters.binary_data_size} instead of data, with request parameter
- *       {@code binary_data_output: true}, then each input's raw little-endian bytes in order. The
- *       header's length goes in {@code Inference-Header-Content-Length}.
+ *   <li>Binary (Triton's binary tensor extension): a JSON header whose inputs carry {@code
+ *       parameters.binary_data_size} instead of data, with request parameter {@code
+ *       binary_data_output: true}, then each input's raw little-endian bytes in order. The header's
+ *       length goes in {@code Inference-Header-Content-Length}.
  * </ul>
  */
 public final class Requests {
@@ -32,7 +32,8 @@ public final class Requests {
           return p;
         }
       }
-      throw new IllegalArgumentException("unknown protocol '" + s + "'; bench.protocols takes json, binary");
+      throw new IllegalArgumentException(
+          "unknown protocol '" + s + "'; bench.protocols takes json, binary");
     }
   }
 
@@ -41,7 +42,8 @@ public final class Requests {
   private Requests() {}
 
   /** The whole HTTP request for {@code POST /v2/models/{model}/infer}. */
-  public static byte[] infer(Protocol protocol, String host, int port, String model, List<InputTensor> inputs) {
+  public static byte[] infer(
+      Protocol protocol, String host, int port, String model, List<InputTensor> inputs) {
     String path = "/v2/models/" + model + "/infer";
     if (protocol == Protocol.JSON) {
       return MiniHttpClient.request("POST", path, host, port, "application/json", jsonBody(inputs));
@@ -58,12 +60,20 @@ public final class Requests {
       System.arraycopy(t.data(), 0, body, at, t.data().length);
       at += t.data().length;
     }
-    return MiniHttpClient.request("POST", path, host, port, "application/octet-stream", body,
-        HEADER_LENGTH, Integer.toString(header.length));
+    return MiniHttpClient.request(
+        "POST",
+        path,
+        host,
+        port,
+        "application/octet-stream",
+        body,
+        HEADER_LENGTH,
+        Integer.toString(header.length));
   }
 
   static byte[] jsonBody(List<InputTensor> inputs) {
-    StringBuilder sb = new StringBuilder(64 + inputs.stream().mapToInt(t -> t.elementCount() * 12).sum());
+    StringBuilder sb =
+        new StringBuilder(64 + inputs.stream().mapToInt(t -> t.elementCount() * 12).sum());
     sb.append("{\"inputs\":[");
     for (int i = 0; i < inputs.size(); i++) {
       InputTensor t = inputs.get(i);
@@ -95,7 +105,10 @@ public final class Requests {
 
   /** {@code {"name":…,"datatype":…,"shape":[…]} without the closing brace. */
   private static void describe(InputTensor t, StringBuilder sb) {
-    sb.append("{\"name\":\"").append(t.name()).append("\",\"datatype\":\"").append(t.datatype())
+    sb.append("{\"name\":\"")
+        .append(t.name())
+        .append("\",\"datatype\":\"")
+        .append(t.datatype())
         .append("\",\"shape\":[");
     for (int d = 0; d < t.shape().length; d++) {
       if (d > 0) {

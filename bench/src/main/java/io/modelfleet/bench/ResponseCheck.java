@@ -10,20 +10,24 @@ import java.util.Map;
 
 /**
  * Checks one served answer before its protocol is measured: status 200, every output the raw
- * session produced, with its shape and values (within float noise). A server that answered
- * quickly but wrongly, or that ignored {@code binary_data_output}, would otherwise be measured as
- * if it worked.
+ * session produced, with its shape and values (within float noise). A server that answered quickly
+ * but wrongly, or that ignored {@code binary_data_output}, would otherwise be measured as if it
+ * worked.
  */
 public final class ResponseCheck {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
   /** Served and raw run the same kernels on the same bytes; batching may change summation order. */
   private static final double TOLERANCE = 1e-3;
 
   private ResponseCheck() {}
 
   /** Null when the answer is right, else a sentence saying what is wrong. */
-  public static String problem(Requests.Protocol protocol, int status, HttpResponseReader r,
+  public static String problem(
+      Requests.Protocol protocol,
+      int status,
+      HttpResponseReader r,
       Map<String, RawOrt.Reference> expected) {
     if (status != 200) {
       String body = r.bodyText();
@@ -65,10 +69,13 @@ public final class ResponseCheck {
     return null;
   }
 
-  private static String binary(HttpResponseReader r, Map<String, RawOrt.Reference> expected) throws IOException {
+  private static String binary(HttpResponseReader r, Map<String, RawOrt.Reference> expected)
+      throws IOException {
     String headerLength = r.header(Requests.HEADER_LENGTH);
     if (headerLength == null) {
-      return "the answer has no " + Requests.HEADER_LENGTH + " header (binary_data_output not honoured)";
+      return "the answer has no "
+          + Requests.HEADER_LENGTH
+          + " header (binary_data_output not honoured)";
     }
     int jsonLength = Integer.parseInt(headerLength.trim());
     JsonNode root = MAPPER.readTree(r.body(), 0, jsonLength);
@@ -87,7 +94,12 @@ public final class ResponseCheck {
           return shape;
         }
         if (size != ref.values().length * 4L) {
-          return "output '" + out.path("name").asText() + "' has " + size + " bytes, expected " + ref.values().length * 4L;
+          return "output '"
+              + out.path("name").asText()
+              + "' has "
+              + size
+              + " bytes, expected "
+              + ref.values().length * 4L;
         }
         float[] got = new float[ref.values().length];
         for (int i = 0; i < got.length; i++) {
@@ -126,8 +138,12 @@ public final class ResponseCheck {
       got[i] = out.path("shape").get(i).asLong();
     }
     if (!Arrays.equals(got, ref.shape())) {
-      return "output '" + out.path("name").asText() + "' has shape " + Arrays.toString(got)
-          + ", raw ONNX Runtime gives " + Arrays.toString(ref.shape());
+      return "output '"
+          + out.path("name").asText()
+          + "' has shape "
+          + Arrays.toString(got)
+          + ", raw ONNX Runtime gives "
+          + Arrays.toString(ref.shape());
     }
     return null;
   }
@@ -138,7 +154,14 @@ public final class ResponseCheck {
     }
     for (int i = 0; i < got.length; i++) {
       if (Math.abs(got[i] - want[i]) > TOLERANCE * Math.max(1, Math.abs(want[i]))) {
-        return "output '" + name + "'[" + i + "] is " + got[i] + ", raw ONNX Runtime gives " + want[i];
+        return "output '"
+            + name
+            + "'["
+            + i
+            + "] is "
+            + got[i]
+            + ", raw ONNX Runtime gives "
+            + want[i];
       }
     }
     return null;

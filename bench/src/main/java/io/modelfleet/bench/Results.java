@@ -37,14 +37,24 @@ public final class Results {
 
   public Optional<Row> raw(String model, int clients, int batch) {
     return rows.stream()
-        .filter(r -> r.isRaw() && r.model().equals(model) && r.clients() == clients && r.batch() == batch && r.ok())
+        .filter(
+            r ->
+                r.isRaw()
+                    && r.model().equals(model)
+                    && r.clients() == clients
+                    && r.batch() == batch
+                    && r.ok())
         .findFirst();
   }
 
   public Optional<Row> served(String model, String protocol, String batching, int clients) {
     return rows.stream()
-        .filter(r -> r.model().equals(model) && r.path().equals(protocol) && r.batching().equals(batching)
-            && r.clients() == clients)
+        .filter(
+            r ->
+                r.model().equals(model)
+                    && r.path().equals(protocol)
+                    && r.batching().equals(batching)
+                    && r.clients() == clients)
         .findFirst();
   }
 }

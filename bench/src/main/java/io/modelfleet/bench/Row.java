@@ -1,21 +1,29 @@
 package io.modelfleet.bench;
 
 /**
- * One line of the results: a model on one path (raw ORT in process, or served over JSON or
- * binary) with batching off or on, at one client count and request batch size. Either it was
- * measured, or {@code unavailable} says why not.
+ * One line of the results: a model on one path (raw ORT in process, or served over JSON or binary)
+ * with batching off or on, at one client count and request batch size. Either it was measured, or
+ * {@code unavailable} says why not.
  */
-public record Row(String model, String path, String batching, int clients, int batch, Measurement measurement,
+public record Row(
+    String model,
+    String path,
+    String batching,
+    int clients,
+    int batch,
+    Measurement measurement,
     String unavailable) {
 
   public static final String RAW = "raw ORT";
   public static final String NONE = "—";
 
-  public static Row measured(String model, String path, String batching, int clients, int batch, Measurement m) {
+  public static Row measured(
+      String model, String path, String batching, int clients, int batch, Measurement m) {
     return new Row(model, path, batching, clients, batch, m, null);
   }
 
-  public static Row unavailable(String model, String path, String batching, int clients, int batch, String why) {
+  public static Row unavailable(
+      String model, String path, String batching, int clients, int batch, String why) {
     return new Row(model, path, batching, clients, batch, null, why);
   }
 

@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A ModelFleet node in its own JVM, started the way an operator starts one (the built jar, its
- * lib folder, MODELFLEET_* environment variables) on a fresh data directory, with its log in a
- * file next to the report. The node's default ORT session options are set to the bench's too
- * (2 intra-op, 1 inter-op), so a deployment that cannot say {@code ort} still runs with the raw
+ * A ModelFleet node in its own JVM, started the way an operator starts one (the built jar, its lib
+ * folder, MODELFLEET_* environment variables) on a fresh data directory, with its log in a file
+ * next to the report. The node's default ORT session options are set to the bench's too (2
+ * intra-op, 1 inter-op), so a deployment that cannot say {@code ort} still runs with the raw
  * baseline's options.
  */
 public final class ServedNode implements AutoCloseable {
@@ -43,7 +43,8 @@ public final class ServedNode implements AutoCloseable {
   public static ServedNode start(Path root, List<String> jvmOptions, Path log) throws IOException {
     Path jar = root.resolve(JAR);
     if (!Files.isRegularFile(jar) || !Files.isDirectory(root.resolve(LIB))) {
-      throw new IllegalStateException(jar + " or " + LIB + " is missing; build first: ./mvnw -B -q -DskipTests package");
+      throw new IllegalStateException(
+          jar + " or " + LIB + " is missing; build first: ./mvnw -B -q -DskipTests package");
     }
     int port = freePort();
     Path dataDir = Files.createTempDirectory("modelfleet-bench-");
@@ -57,8 +58,11 @@ public final class ServedNode implements AutoCloseable {
     // The JVM expands lib/* itself, which keeps the command line short.
     cmd.add(jar + File.pathSeparator + root.resolve(LIB) + "/*");
     cmd.add("io.modelfleet.node.Main");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().put("MODELFLEET_DATA_DIR", dataDir.toString());
     pb.environment().put("MODELFLEET_HTTP_PORT", Integer.toString(port));
     pb.environment().put("MODELFLEET_HTTP_HOST", HOST);
@@ -101,8 +105,13 @@ public final class ServedNode implements AutoCloseable {
     String last = "no answer";
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the node exited with " + process.exitValue() + "; log " + log
-            + " ends:\n" + logTail(40));
+        throw new IllegalStateException(
+            "the node exited with "
+                + process.exitValue()
+                + "; log "
+                + log
+                + " ends:\n"
+                + logTail(40));
       }
       try (MiniHttpClient c = new MiniHttpClient(HOST, port, 5_000)) {
         int status = c.exchange(probe);
@@ -115,8 +124,15 @@ public final class ServedNode implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException("the node was not ready within " + timeout + " (" + last + "); log " + log
-        + " ends:\n" + logTail(40));
+    throw new IllegalStateException(
+        "the node was not ready within "
+            + timeout
+            + " ("
+            + last
+            + "); log "
+            + log
+            + " ends:\n"
+            + logTail(40));
   }
 
   /** SIGTERM, then SIGKILL if it does not stop; removes the data directory (the log stays). */

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The report in markdown: the run's context, the load generator's ceiling, one row per model ×
- * path × batching × clients, the targets with ✓/✗, and notes (why a row is n/a, first errors,
- * how a deployment differed from the one asked for).
+ * The report in markdown: the run's context, the load generator's ceiling, one row per model × path
+ * × batching × clients, the targets with ✓/✗, and notes (why a row is n/a, first errors, how a
+ * deployment differed from the one asked for).
  */
 public final class Table {
 
@@ -23,34 +23,54 @@ public final class Table {
     List<String> notes = new ArrayList<>(results.notes());
 
     sb.append("\n## Load generator ceiling (no model work)\n\n");
-    sb.append("`GET /v2/health/live` against an in-bench server that answers a canned 200 (the client and loopback "
-        + "TCP alone), then against the node (adds its HTTP stack). No served row can beat the node's line.\n\n");
-    sb.append("| Server | Clients | req/s | p50 µs | p99 µs | errors | other CPU |\n"
-        + "|---|---:|---:|---:|---:|---:|---:|\n");
+    sb.append(
+        "`GET /v2/health/live` against an in-bench server that answers a canned 200 (the client and loopback "
+            + "TCP alone), then against the node (adds its HTTP stack). No served row can beat the node's line.\n\n");
+    sb.append(
+        "| Server | Clients | req/s | p50 µs | p99 µs | errors | other CPU |\n"
+            + "|---|---:|---:|---:|---:|---:|---:|\n");
     for (Row r : results.ceiling()) {
       if (r.measurement() == null) {
-        sb.append(f("| %s | %d | n/a (note %d) | | | | |\n", r.path(), r.clients(),
-            note(notes, "ceiling: " + r.unavailable())));
+        sb.append(
+            f(
+                "| %s | %d | n/a (note %d) | | | | |\n",
+                r.path(), r.clients(), note(notes, "ceiling: " + r.unavailable())));
         continue;
       }
       Measurement m = r.measurement();
-      sb.append(f("| %s | %d | %s | %s | %s | %s | %s |\n", r.path(), r.clients(), rate(m.opsPerSecond()),
-          micros(m.p50Micros()),
-          micros(m.p99Micros()), errors(notes, r), cores(m.otherCores())));
+      sb.append(
+          f(
+              "| %s | %d | %s | %s | %s | %s | %s |\n",
+              r.path(),
+              r.clients(),
+              rate(m.opsPerSecond()),
+              micros(m.p50Micros()),
+              micros(m.p99Micros()),
+              errors(notes, r),
+              cores(m.otherCores())));
     }
 
     sb.append("\n## Results\n\n");
-    sb.append("Served rows send batch-1 requests; served/raw divides by raw ORT at batch 1 with the same number "
-        + "of clients; +p50 is served p50 − raw p50, at 1 client; other CPU is the cores that processes other than "
-        + "the bench and its node used during the window (above about 0.1, the row was measured on a busy machine).\n\n");
-    sb.append("| Model | Path | Batching | Clients | Batch | inf/s | rows/s | p50 µs | p99 µs | served/raw | +p50 µs | errors "
-        + "| other CPU |\n");
+    sb.append(
+        "Served rows send batch-1 requests; served/raw divides by raw ORT at batch 1 with the same number "
+            + "of clients; +p50 is served p50 − raw p50, at 1 client; other CPU is the cores that processes other than "
+            + "the bench and its node used during the window (above about 0.1, the row was measured on a busy machine).\n\n");
+    sb.append(
+        "| Model | Path | Batching | Clients | Batch | inf/s | rows/s | p50 µs | p99 µs | served/raw | +p50 µs | errors "
+            + "| other CPU |\n");
     sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row r : results.rows()) {
-      String head = f("| %s | %s | %s | %d | %d |", r.model(), r.path(), r.batching(), r.clients(), r.batch());
+      String head =
+          f(
+              "| %s | %s | %s | %d | %d |",
+              r.model(), r.path(), r.batching(), r.clients(), r.batch());
       if (r.measurement() == null) {
-        int n = note(notes, r.model() + " " + r.path() + " batching " + r.batching() + ": " + r.unavailable());
-        sb.append(head).append(f(" n/a (%s; note %d) | | | | | | | |\n", shortReason(r.unavailable()), n));
+        int n =
+            note(
+                notes,
+                r.model() + " " + r.path() + " batching " + r.batching() + ": " + r.unavailable());
+        sb.append(head)
+            .append(f(" n/a (%s; note %d) | | | | | | | |\n", shortReason(r.unavailable()), n));
         continue;
       }
       Measurement m = r.measurement();
@@ -65,14 +85,29 @@ public final class Table {
           }
         }
       }
-      sb.append(head).append(f(" %s | %s | %s | %s | %s | %s | %s | %s |\n", rate(m.opsPerSecond()),
-          rate(m.rowsPerSecond()), micros(m.p50Micros()), micros(m.p99Micros()), ratio, added, errors(notes, r),
-          cores(m.otherCores())));
+      sb.append(head)
+          .append(
+              f(
+                  " %s | %s | %s | %s | %s | %s | %s | %s |\n",
+                  rate(m.opsPerSecond()),
+                  rate(m.rowsPerSecond()),
+                  micros(m.p50Micros()),
+                  micros(m.p99Micros()),
+                  ratio,
+                  added,
+                  errors(notes, r),
+                  cores(m.otherCores())));
     }
 
     sb.append("\n## Targets\n\n");
     for (Targets.Target t : targets) {
-      sb.append("- ").append(t.mark()).append(' ').append(t.goal()).append(": ").append(t.measured()).append('\n');
+      sb.append("- ")
+          .append(t.mark())
+          .append(' ')
+          .append(t.goal())
+          .append(": ")
+          .append(t.measured())
+          .append('\n');
     }
     if (!notes.isEmpty()) {
       sb.append("\n## Notes\n\n");
@@ -83,7 +118,9 @@ public final class Table {
     return sb.toString();
   }
 
-  /** The reason in a table cell: one line, no pipes, at most 80 characters; the note has it whole. */
+  /**
+   * The reason in a table cell: one line, no pipes, at most 80 characters; the note has it whole.
+   */
   private static String shortReason(String why) {
     String s = why == null ? "unknown" : why.replace('\n', ' ').replace("|", "/");
     return s.length() > 80 ? s.substring(0, 79) + "…" : s;
@@ -103,8 +140,18 @@ public final class Table {
     if (m.errors() == 0) {
       return "0";
     }
-    int n = note(notes, r.model() + " " + r.path() + " batching " + r.batching() + " at " + r.clients()
-        + " clients, first error: " + m.firstError());
+    int n =
+        note(
+            notes,
+            r.model()
+                + " "
+                + r.path()
+                + " batching "
+                + r.batching()
+                + " at "
+                + r.clients()
+                + " clients, first error: "
+                + m.firstError());
     return f("%d (note %d)", m.errors(), n);
   }
 

@@ -19,9 +19,10 @@ class HttpResponseReaderTest {
 
   @Test
   void readsBackToBackResponsesOnOneConnectionWithoutOverreading() throws IOException {
-    HttpResponseReader r = reader(
-        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nInference-Header-Content-Length: 3\r\n\r\nhello"
-            + "HTTP/1.1 404 Not Found\r\ncontent-length: 2\r\n\r\n{}");
+    HttpResponseReader r =
+        reader(
+            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nInference-Header-Content-Length: 3\r\n\r\nhello"
+                + "HTTP/1.1 404 Not Found\r\ncontent-length: 2\r\n\r\n{}");
 
     assertEquals(200, r.read());
     assertEquals("hello", r.bodyText());
@@ -35,9 +36,11 @@ class HttpResponseReaderTest {
 
   @Test
   void readsChunkedBodiesAndTrailers() throws IOException {
-    HttpResponseReader r = reader("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-        + "4\r\nWiki\r\n5;ext=1\r\npedia\r\n0\r\nX-Trailer: t\r\n\r\n"
-        + "HTTP/1.1 204 No Content\r\n\r\n");
+    HttpResponseReader r =
+        reader(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "4\r\nWiki\r\n5;ext=1\r\npedia\r\n0\r\nX-Trailer: t\r\n\r\n"
+                + "HTTP/1.1 204 No Content\r\n\r\n");
 
     assertEquals(200, r.read());
     assertEquals("Wikipedia", r.bodyText());
@@ -47,8 +50,10 @@ class HttpResponseReaderTest {
 
   @Test
   void skipsInterimResponsesAndHonoursConnectionClose() throws IOException {
-    HttpResponseReader r = reader("HTTP/1.1 100 Continue\r\n\r\n"
-        + "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 4\r\n\r\nbusy");
+    HttpResponseReader r =
+        reader(
+            "HTTP/1.1 100 Continue\r\n\r\n"
+                + "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 4\r\n\r\nbusy");
 
     assertEquals(503, r.read());
     assertEquals("busy", r.bodyText());
@@ -62,7 +67,9 @@ class HttpResponseReaderTest {
       body[i] = (byte) (i * 31);
     }
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
-    wire.writeBytes(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    wire.writeBytes(
+        ("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     wire.writeBytes(body);
     HttpResponseReader r = new HttpResponseReader(trickle(wire.toByteArray(), 7_777));
 
@@ -79,16 +86,27 @@ class HttpResponseReaderTest {
 
   @Test
   void buildsRequestsWithHostLengthAndExtraHeaders() {
-    byte[] req = MiniHttpClient.request("POST", "/v2/models/m/infer", "127.0.0.1", 8000, "application/octet-stream",
-        "abc".getBytes(StandardCharsets.US_ASCII), "Inference-Header-Content-Length", "2");
+    byte[] req =
+        MiniHttpClient.request(
+            "POST",
+            "/v2/models/m/infer",
+            "127.0.0.1",
+            8000,
+            "application/octet-stream",
+            "abc".getBytes(StandardCharsets.US_ASCII),
+            "Inference-Header-Content-Length",
+            "2");
 
-    assertEquals("POST /v2/models/m/infer HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n"
-        + "Content-Type: application/octet-stream\r\nContent-Length: 3\r\n"
-        + "Inference-Header-Content-Length: 2\r\n\r\nabc", new String(req, StandardCharsets.US_ASCII));
+    assertEquals(
+        "POST /v2/models/m/infer HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n"
+            + "Content-Type: application/octet-stream\r\nContent-Length: 3\r\n"
+            + "Inference-Header-Content-Length: 2\r\n\r\nabc",
+        new String(req, StandardCharsets.US_ASCII));
   }
 
   private static HttpResponseReader reader(String wire) {
-    return new HttpResponseReader(new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)));
+    return new HttpResponseReader(
+        new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)));
   }
 
   /** A stream that hands out at most {@code step} bytes per read, as a socket does. */

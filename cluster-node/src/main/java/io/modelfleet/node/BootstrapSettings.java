@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cluster bootstrap through pekko-management, from {@code modelfleet.cluster.discovery},
- * {@code .bootstrap} and {@code .management}. {@link #pekkoOverrides()} turns it into the
- * pekko.management and pekko.discovery keys, so the operator sets a handful of MODELFLEET_*
- * variables instead of Pekko's nested blocks. With {@link Discovery#NONE} none of it is used.
+ * Cluster bootstrap through pekko-management, from {@code modelfleet.cluster.discovery}, {@code
+ * .bootstrap} and {@code .management}. {@link #pekkoOverrides()} turns it into the pekko.management
+ * and pekko.discovery keys, so the operator sets a handful of MODELFLEET_* variables instead of
+ * Pekko's nested blocks. With {@link Discovery#NONE} none of it is used.
  */
 public record BootstrapSettings(
     Discovery discovery,
@@ -25,7 +25,10 @@ public record BootstrapSettings(
     String managementHostname,
     int managementPort) {
 
-  /** How bootstrap finds its contact points; {@code configName} is the value of modelfleet.cluster.discovery. */
+  /**
+   * How bootstrap finds its contact points; {@code configName} is the value of
+   * modelfleet.cluster.discovery.
+   */
   public enum Discovery {
     NONE(""),
     KUBERNETES_API("kubernetes-api"),
@@ -44,7 +47,9 @@ public record BootstrapSettings(
         }
       }
       throw new IllegalArgumentException(
-          "modelfleet.cluster.discovery (MODELFLEET_DISCOVERY) must be empty, kubernetes-api or config, got '" + value + "'");
+          "modelfleet.cluster.discovery (MODELFLEET_DISCOVERY) must be empty, kubernetes-api or config, got '"
+              + value
+              + "'");
     }
   }
 
@@ -54,8 +59,11 @@ public record BootstrapSettings(
       int colon = hostPort.lastIndexOf(':');
       int port = colon > 0 ? port(hostPort.substring(colon + 1)) : -1;
       if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("modelfleet.cluster.bootstrap.contact-points (MODELFLEET_CONTACT_POINTS) "
-            + "lists host:management-port pairs, got '" + hostPort + "'");
+        throw new IllegalArgumentException(
+            "modelfleet.cluster.bootstrap.contact-points (MODELFLEET_CONTACT_POINTS) "
+                + "lists host:management-port pairs, got '"
+                + hostPort
+                + "'");
       }
       return new ContactPoint(hostPort.substring(0, colon), port);
     }
@@ -73,22 +81,35 @@ public record BootstrapSettings(
     return discovery != Discovery.NONE;
   }
 
-  /** {@code cluster} is the modelfleet.cluster block; the root supplies the default management hostname. */
+  /**
+   * {@code cluster} is the modelfleet.cluster block; the root supplies the default management
+   * hostname.
+   */
   static BootstrapSettings fromConfig(Config root, Config cluster) {
     Discovery discovery = Discovery.parse(cluster.getString("discovery"));
     Config b = cluster.getConfig("bootstrap");
-    List<ContactPoint> contactPoints = Arrays.stream(b.getString("contact-points").split(","))
-        .map(String::trim).filter(x -> !x.isEmpty()).map(ContactPoint::parse).toList();
+    List<ContactPoint> contactPoints =
+        Arrays.stream(b.getString("contact-points").split(","))
+            .map(String::trim)
+            .filter(x -> !x.isEmpty())
+            .map(ContactPoint::parse)
+            .toList();
     int required = b.getInt("required-contact-point-nr");
     if (required < 1) {
-      throw new IllegalArgumentException("modelfleet.cluster.bootstrap.required-contact-point-nr "
-          + "(MODELFLEET_REQUIRED_CONTACT_POINTS) must be at least 1, got " + required);
+      throw new IllegalArgumentException(
+          "modelfleet.cluster.bootstrap.required-contact-point-nr "
+              + "(MODELFLEET_REQUIRED_CONTACT_POINTS) must be at least 1, got "
+              + required);
     }
     if (discovery == Discovery.CONFIG && contactPoints.size() < required) {
       // Bootstrap would wait forever for contact points that no list can produce.
-      throw new IllegalArgumentException("modelfleet.cluster.discovery = config needs at least "
-          + "required-contact-point-nr (" + required + ") contact points in modelfleet.cluster.bootstrap.contact-points "
-          + "(MODELFLEET_CONTACT_POINTS), got " + contactPoints.size());
+      throw new IllegalArgumentException(
+          "modelfleet.cluster.discovery = config needs at least "
+              + "required-contact-point-nr ("
+              + required
+              + ") contact points in modelfleet.cluster.bootstrap.contact-points "
+              + "(MODELFLEET_CONTACT_POINTS), got "
+              + contactPoints.size());
     }
     String hostname = cluster.getString("management.hostname");
     if (hostname.isBlank()) {
@@ -97,11 +118,19 @@ public record BootstrapSettings(
       // for the same (this host's address) is "<hostname>".
       hostname = hostname.startsWith("<") ? "<hostname>" : hostname;
     }
-    return new BootstrapSettings(discovery, b.getString("service-name"), contactPoints, required,
-        b.getString("pod-label-selector"), hostname, cluster.getInt("management.port"));
+    return new BootstrapSettings(
+        discovery,
+        b.getString("service-name"),
+        contactPoints,
+        required,
+        b.getString("pod-label-selector"),
+        hostname,
+        cluster.getInt("management.port"));
   }
 
-  /** Pekko's keys for management, bootstrap and the chosen discovery; empty when bootstrap is off. */
+  /**
+   * Pekko's keys for management, bootstrap and the chosen discovery; empty when bootstrap is off.
+   */
   public Config pekkoOverrides() {
     if (!enabled()) {
       return ConfigFactory.empty();
@@ -125,7 +154,9 @@ public record BootstrapSettings(
         for (ContactPoint p : contactPoints) {
           endpoints.add(Map.of("host", p.host(), "port", p.port()));
         }
-        m.put(ConfigUtil.joinPath("pekko", "discovery", "config", "services", serviceName, "endpoints"),
+        m.put(
+            ConfigUtil.joinPath(
+                "pekko", "discovery", "config", "services", serviceName, "endpoints"),
             ConfigValueFactory.fromIterable(endpoints));
         // Every endpoint listed is a management port, so none may be filtered out for not being
         // the fallback port (each node of a test on one host has its own).

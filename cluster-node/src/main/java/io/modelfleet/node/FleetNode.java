@@ -1,15 +1,14 @@
 package io.modelfleet.node;
 
-import io.modelfleet.protocol.cluster.ClusterKeys;
 import ai.onnxruntime.OrtEnvironment;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.modelfleet.gateway.GatewayServer;
+import io.modelfleet.node.cluster.ShutdownDrainSettings;
 import io.modelfleet.node.demo.DemoBootstrap;
 import io.modelfleet.node.device.DeviceInventory;
 import io.modelfleet.node.ort.OrtRuntime;
 import io.modelfleet.node.ort.OrtSettings;
-import io.modelfleet.node.cluster.ShutdownDrainSettings;
 import io.modelfleet.node.placement.ControllerDrains;
 import io.modelfleet.node.placement.ControllerSettings;
 import io.modelfleet.node.placement.DeploymentController;
@@ -26,6 +25,7 @@ import io.modelfleet.persistence.db.RegistryGuard;
 import io.modelfleet.persistence.registry.JournalCatalog;
 import io.modelfleet.persistence.registry.ModelEntity;
 import io.modelfleet.persistence.registry.RegisteredDigests;
+import io.modelfleet.protocol.cluster.ClusterKeys;
 import io.modelfleet.protocol.cluster.ControllerCommand;
 import io.modelfleet.protocol.service.MemberDrains;
 import java.nio.file.Path;
@@ -45,9 +45,9 @@ import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
- * One ModelFleet node with every role: registry, replicas, deployment controller and gateway.
- * Used by {@link Main} and, in-process, by the tests. Start order matters: the schema exists
- * before the journal is touched, sharding is initialised before the gateway takes requests.
+ * One ModelFleet node with every role: registry, replicas, deployment controller and gateway. Used
+ * by {@link Main} and, in-process, by the tests. Start order matters: the schema exists before the
+ * journal is touched, sharding is initialised before the gateway takes requests.
  */
 public final class FleetNode implements AutoCloseable {
   public static final String ORT_DISPATCHER = "modelfleet.ort-dispatcher";
@@ -68,8 +68,12 @@ public final class FleetNode implements AutoCloseable {
     Path dataDir = Path.of(config.getString("modelfleet.data-dir")).toAbsolutePath().normalize();
     DatabaseSettings db = DatabaseSettings.fromConfig(config, dataDir);
     String artifactsDir = config.getString("modelfleet.artifacts.dir");
-    Path artifactsRoot = artifactsDir.isBlank() ? dataDir.resolve("artifacts") : Path.of(artifactsDir).toAbsolutePath();
-    // Never start on a registry that existed and is now gone, empty or unreadable (see RegistryGuard).
+    Path artifactsRoot =
+        artifactsDir.isBlank()
+            ? dataDir.resolve("artifacts")
+            : Path.of(artifactsDir).toAbsolutePath();
+    // Never start on a registry that existed and is now gone, empty or unreadable (see
+    // RegistryGuard).
     RegistryGuard guard = new RegistryGuard(db, dataDir, artifactsRoot, journalTable(config));
     guard.checkBeforeOpen();
     if (db.createSchema()) {
@@ -82,11 +86,19 @@ public final class FleetNode implements AutoCloseable {
     guard.checkAndRecord();
     ShutdownDrainSettings shutdownDrain = ShutdownDrainSettings.fromConfig(config);
     // The drain runs in this phase, so the phase must outlast it.
-    Config phase = ConfigFactory.parseString("pekko.coordinated-shutdown.phases.before-service-unbind.timeout = "
-        + (shutdownDrain.deadline().toMillis() + 10_000) + "ms");
-    Config full = ClusterSettings.pekkoOverrides(config).withFallback(phase).withFallback(db.pekkoOverrides()).withFallback(config);
+    Config phase =
+        ConfigFactory.parseString(
+            "pekko.coordinated-shutdown.phases.before-service-unbind.timeout = "
+                + (shutdownDrain.deadline().toMillis() + 10_000)
+                + "ms");
+    Config full =
+        ClusterSettings.pekkoOverrides(config)
+            .withFallback(phase)
+            .withFallback(db.pekkoOverrides())
+            .withFallback(config);
     ClusterSettings clusterSettings = ClusterSettings.fromConfig(full);
-    ArtifactStore store = ArtifactStore.open(artifactsRoot, full.getBytes("modelfleet.artifacts.max-upload-size"));
+    ArtifactStore store =
+        ArtifactStore.open(artifactsRoot, full.getBytes("modelfleet.artifacts.max-upload-size"));
 
     DatabaseArtifacts shared = sharedStore(full, db);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "modelfleet", full);
@@ -99,7 +111,16 @@ public final class FleetNode implements AutoCloseable {
       ReplicaSettings replicaSettings = ReplicaSettings.fromConfig(full);
       DeviceInventory devices = DeviceInventory.fromConfig(full);
       String nodeAddress = cluster.selfMember().address().toString();
-      ReplicaContext rc = new ReplicaContext(store, shared, devices, env, OrtSettings.fromConfig(full), replicaSettings, ort, nodeAddress);
+      ReplicaContext rc =
+          new ReplicaContext(
+              store,
+              shared,
+              devices,
+              env,
+              OrtSettings.fromConfig(full),
+              replicaSettings,
+              ort,
+              nodeAddress);
 
       // Entities live on workers only; on a gateway-only node these start proxies.
       ModelEntity.initSharding(system, ClusterKeys.ROLE_WORKER);
@@ -107,28 +128,50 @@ public final class FleetNode implements AutoCloseable {
       JournalCatalog catalog = new JournalCatalog(system);
       // The controller runs on a worker; on every other node this is a proxy to it.
       ControllerSettings controllerSettings = ControllerSettings.fromConfig(full);
-      ActorRef<ControllerCommand> controller = ClusterSingleton.get(system).init(SingletonActor.of(
-              DeploymentController.create(catalog.journal(), controllerSettings, replicaSettings.askTimeout()),
-              "deployment-controller")
-          .withSettings(ClusterSingletonSettings.create(system).withRole(ClusterKeys.ROLE_WORKER)));
-      MemberDrains drains = new ControllerDrains(controller, controllerSettings.drainAnswerTimeout(), system.scheduler());
+      ActorRef<ControllerCommand> controller =
+          ClusterSingleton.get(system)
+              .init(
+                  SingletonActor.of(
+                          DeploymentController.create(
+                              catalog.journal(), controllerSettings, replicaSettings.askTimeout()),
+                          "deployment-controller")
+                      .withSettings(
+                          ClusterSingletonSettings.create(system)
+                              .withRole(ClusterKeys.ROLE_WORKER)));
+      MemberDrains drains =
+          new ControllerDrains(
+              controller, controllerSettings.drainAnswerTimeout(), system.scheduler());
       if (clusterSettings.roles().contains(ClusterKeys.ROLE_WORKER)) {
-        WorkerRole.start(system, devices, clusterSettings.roles(), nodeAddress, full, shutdownDrain, drains);
+        WorkerRole.start(
+            system, devices, clusterSettings.roles(), nodeAddress, full, shutdownDrain, drains);
       }
 
       store.onRepaired(r -> system.eventStream().tell(new EventStream.Publish<>(r)));
-      new OrphanCollector(store, () -> RegisteredDigests.current(system, catalog.journal()),
-          full.getDuration("modelfleet.artifacts.gc-grace"), io)
+      new OrphanCollector(
+              store,
+              () -> RegisteredDigests.current(system, catalog.journal()),
+              full.getDuration("modelfleet.artifacts.gc-grace"),
+              io)
           .schedule(system, full.getDuration("modelfleet.artifacts.gc-interval"));
-      UploadService uploads = new UploadService(system, store, shared, env, ort, io, IO_DISPATCHER, replicaSettings.askTimeout());
+      UploadService uploads =
+          new UploadService(
+              system, store, shared, env, ort, io, IO_DISPATCHER, replicaSettings.askTimeout());
       if (full.getBoolean("modelfleet.node.demo-model")) {
         DemoBootstrap.ensure(system, uploads, replicaSettings.askTimeout());
       }
-      GatewayServer gateway = clusterSettings.roles().contains(ClusterKeys.ROLE_GATEWAY)
-          ? GatewayRole.start(system, full, uploads, catalog, drains) : null;
-      system.log().info("ModelFleet node {} with roles {} serving HTTP on {} with devices [{}], data in {}", nodeAddress,
-          clusterSettings.roles(), gateway == null ? "(no gateway role)" : gateway.localAddress(),
-          devices.hasGpu() ? devices.gpus() : "cpu", dataDir);
+      GatewayServer gateway =
+          clusterSettings.roles().contains(ClusterKeys.ROLE_GATEWAY)
+              ? GatewayRole.start(system, full, uploads, catalog, drains)
+              : null;
+      system
+          .log()
+          .info(
+              "ModelFleet node {} with roles {} serving HTTP on {} with devices [{}], data in {}",
+              nodeAddress,
+              clusterSettings.roles(),
+              gateway == null ? "(no gateway role)" : gateway.localAddress(),
+              devices.hasGpu() ? devices.gpus() : "cpu",
+              dataDir);
       return new FleetNode(system, gateway, dataDir);
     } catch (Exception e) {
       system.terminate();
@@ -143,16 +186,22 @@ public final class FleetNode implements AutoCloseable {
     return schema.isBlank() ? table : schema + "." + table;
   }
 
-  /** The cluster-wide artifact copy in the registry database, per modelfleet.artifacts.shared-store. */
+  /**
+   * The cluster-wide artifact copy in the registry database, per modelfleet.artifacts.shared-store.
+   */
   private static DatabaseArtifacts sharedStore(Config config, DatabaseSettings db) {
     String mode = config.getString("modelfleet.artifacts.shared-store");
-    boolean on = switch (mode) {
-      case "database" -> true;
-      case "none" -> false;
-      case "auto" -> db.dialect() == DatabaseSettings.Dialect.POSTGRES;
-      default -> throw new IllegalArgumentException(
-          "modelfleet.artifacts.shared-store must be auto, database or none, got '" + mode + "'");
-    };
+    boolean on =
+        switch (mode) {
+          case "database" -> true;
+          case "none" -> false;
+          case "auto" -> db.dialect() == DatabaseSettings.Dialect.POSTGRES;
+          default ->
+              throw new IllegalArgumentException(
+                  "modelfleet.artifacts.shared-store must be auto, database or none, got '"
+                      + mode
+                      + "'");
+        };
     return on ? DatabaseArtifacts.fromConfig(config, db) : null;
   }
 

@@ -12,18 +12,28 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * What a node with the gateway role runs: the HTTP server, bound before start returns, and
- * unbound in coordinated shutdown's service-unbind phase, after the worker's drain.
+ * What a node with the gateway role runs: the HTTP server, bound before start returns, and unbound
+ * in coordinated shutdown's service-unbind phase, after the worker's drain.
  */
 final class GatewayRole {
   private GatewayRole() {}
 
-  static GatewayServer start(ActorSystem<?> system, Config config, ModelUploads uploads, ModelCatalog catalog,
-      MemberDrains drains) throws Exception {
-    GatewayServer started = GatewayServer.start(system, GatewaySettings.fromConfig(config), uploads, catalog, drains)
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "gateway-unbind",
-        () -> started.stop().thenApply(v -> Done.getInstance()));
+  static GatewayServer start(
+      ActorSystem<?> system,
+      Config config,
+      ModelUploads uploads,
+      ModelCatalog catalog,
+      MemberDrains drains)
+      throws Exception {
+    GatewayServer started =
+        GatewayServer.start(system, GatewaySettings.fromConfig(config), uploads, catalog, drains)
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseServiceUnbind(),
+            "gateway-unbind",
+            () -> started.stop().thenApply(v -> Done.getInstance()));
     return started;
   }
 }

@@ -12,17 +12,30 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 
 /**
- * What a node with the worker role runs besides its sharded entities: the publisher of its
- * devices (which placement reads), the starter that places replicas on it, and the drain that
- * moves its replicas away on SIGTERM. Nodes without the role run none of it.
+ * What a node with the worker role runs besides its sharded entities: the publisher of its devices
+ * (which placement reads), the starter that places replicas on it, and the drain that moves its
+ * replicas away on SIGTERM. Nodes without the role run none of it.
  */
 final class WorkerRole {
   private WorkerRole() {}
 
-  static void start(ActorSystem<?> system, DeviceInventory devices, List<String> roles, String nodeAddress, Config config,
-      ShutdownDrainSettings shutdownDrain, MemberDrains drains) {
-    system.systemActorOf(NodeInfoPublisher.create(devices, roles, nodeAddress,
-        config.getDuration("modelfleet.cluster.node-info-interval"), FleetNode.IO_DISPATCHER), "node-info", Props.empty());
+  static void start(
+      ActorSystem<?> system,
+      DeviceInventory devices,
+      List<String> roles,
+      String nodeAddress,
+      Config config,
+      ShutdownDrainSettings shutdownDrain,
+      MemberDrains drains) {
+    system.systemActorOf(
+        NodeInfoPublisher.create(
+            devices,
+            roles,
+            nodeAddress,
+            config.getDuration("modelfleet.cluster.node-info-interval"),
+            FleetNode.IO_DISPATCHER),
+        "node-info",
+        Props.empty());
     system.systemActorOf(ReplicaStarter.create(), "replica-starter", Props.empty());
     ShutdownDrain.register(system, shutdownDrain, drains);
   }

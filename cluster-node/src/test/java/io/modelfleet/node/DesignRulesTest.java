@@ -12,7 +12,9 @@ class DesignRulesTest {
 
   @Test
   void mainSourcesKeepTheDesignRules() {
-    List<String> found = DesignRules.violations(DesignRules.mainSources(), Set.of("node", "persistence", "gateway", "ops", "protocol"));
+    List<String> found =
+        DesignRules.violations(
+            DesignRules.mainSources(), Set.of("node", "persistence", "gateway", "ops", "protocol"));
     assertEquals(List.of(), found, "design rules broken:\n" + String.join("\n", found));
   }
 }

@@ -2,8 +2,8 @@ package io.modelfleet.gateway;
 
 /**
  * A failure whose HTTP status and client-facing sentence are already known. Routes throw it (or
- * fail a future with it) and {@link ErrorHandling} turns it into {@code {"error": message}}.
- * It carries no stack trace: it is an answer, not a bug report.
+ * fail a future with it) and {@link ErrorHandling} turns it into {@code {"error": message}}. It
+ * carries no stack trace: it is an answer, not a bug report.
  */
 public final class ApiException extends RuntimeException {
 

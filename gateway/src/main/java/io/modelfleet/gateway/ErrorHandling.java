@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns every way a request can go wrong into {@code {"error": "..."}}: exceptions and failed
  * futures (known {@link ApiException}s keep their status; anything else is a 500 with a log line
- * carrying the request id) and pekko-http's own rejections (404, 405, 400, 413, ...), whose
- * default plain-text sentences are kept and wrapped in JSON.
+ * carrying the request id) and pekko-http's own rejections (404, 405, 400, 413, ...), whose default
+ * plain-text sentences are kept and wrapped in JSON.
  */
 public final class ErrorHandling {
 
@@ -49,15 +49,18 @@ public final class ErrorHandling {
     }
     if (t instanceof TimeoutException) {
       log.warn("request {} timed out: {}", caller.requestId(), t.toString());
-      return Json.error(503, "the cluster did not answer in time (request id " + caller.requestId() + ")");
+      return Json.error(
+          503, "the cluster did not answer in time (request id " + caller.requestId() + ")");
     }
     log.error("request {} failed with a server fault", caller.requestId(), t);
-    return Json.error(500, "internal server error; see the gateway log for request id " + caller.requestId());
+    return Json.error(
+        500, "internal server error; see the gateway log for request id " + caller.requestId());
   }
 
   public static Throwable unwrap(Throwable t) {
     Throwable cur = t;
-    while ((cur instanceof CompletionException || cur instanceof ExecutionException) && cur.getCause() != null) {
+    while ((cur instanceof CompletionException || cur instanceof ExecutionException)
+        && cur.getCause() != null) {
       cur = cur.getCause();
     }
     return cur;
@@ -66,7 +69,8 @@ public final class ErrorHandling {
   /** The answer pekko-http gives itself when a request outlives its timeout. */
   public static HttpResponse requestTimeout(Caller caller) {
     log.warn("request {} exceeded the server's request timeout", caller.requestId());
-    return Json.error(503, "the request did not complete in time (request id " + caller.requestId() + ")");
+    return Json.error(
+        503, "the request did not complete in time (request id " + caller.requestId() + ")");
   }
 
   private static HttpResponse toJson(HttpResponse r) {

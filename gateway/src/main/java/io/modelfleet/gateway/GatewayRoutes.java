@@ -4,8 +4,8 @@ import io.modelfleet.gateway.cluster.ClusterRoutes;
 import io.modelfleet.gateway.connection.Compression;
 import io.modelfleet.gateway.management.ManagementRoutes;
 import io.modelfleet.gateway.oip.OipRoutes;
-import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.repository.RepositoryRoutes;
+import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.protocol.model.RequestMeta;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -18,12 +18,13 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Every HTTP route of the gateway, composed under one {@link #withCaller} so that identifying the
- * caller (an anonymous principal and a request id; access control replaces the principal there), echoing the request id and
- * turning every failure into JSON each happen in exactly one place.
+ * caller (an anonymous principal and a request id; access control replaces the principal there),
+ * echoing the request id and turning every failure into JSON each happen in exactly one place.
  */
 public final class GatewayRoutes extends AllDirectives {
 
   public static final String REQUEST_ID_HEADER = "X-Request-Id";
+
   /** Longer client ids are replaced rather than echoed into logs and the journal. */
   private static final int MAX_REQUEST_ID_LENGTH = 128;
 
@@ -32,11 +33,17 @@ public final class GatewayRoutes extends AllDirectives {
   private final RepositoryRoutes repository;
   private final ManagementRoutes management;
   private final ClusterRoutes cluster;
+
   /** Smallest response body compressed for a client that accepts gzip or deflate. */
   private final long compressMinSize;
 
-  public GatewayRoutes(StatsRoutes stats, OipRoutes oip, RepositoryRoutes repository, ManagementRoutes management,
-      ClusterRoutes cluster, long compressMinSize) {
+  public GatewayRoutes(
+      StatsRoutes stats,
+      OipRoutes oip,
+      RepositoryRoutes repository,
+      ManagementRoutes management,
+      ClusterRoutes cluster,
+      long compressMinSize) {
     this.compressMinSize = compressMinSize;
     this.stats = stats;
     this.oip = oip;
@@ -46,26 +53,45 @@ public final class GatewayRoutes extends AllDirectives {
   }
 
   public Route all() {
-    return withCaller(caller -> concat(stats.route(caller), oip.route(caller), repository.route(caller),
-        management.route(caller), cluster.route(caller)));
+    return withCaller(
+        caller ->
+            concat(
+                stats.route(caller),
+                oip.route(caller),
+                repository.route(caller),
+                management.route(caller),
+                cluster.route(caller)));
   }
 
   /**
-   * Identifies the caller and wraps {@code inner} so that every response carries the request id
-   * and is JSON, whether it comes from a route, a rejection, an exception or the request timeout.
+   * Identifies the caller and wraps {@code inner} so that every response carries the request id and
+   * is JSON, whether it comes from a route, a rejection, an exception or the request timeout.
    * Compressed request bodies are decoded inside, so an unsupported coding is a JSON 400 too.
    */
   public Route withCaller(Function<Caller, Route> inner) {
-    return optionalHeaderValueByName(REQUEST_ID_HEADER, header -> {
-      Caller caller = new Caller(RequestMeta.ANONYMOUS, requestId(header));
-      RawHeader echo = RawHeader.create(REQUEST_ID_HEADER, headerValue(caller.requestId()));
-      return respondWithHeader(echo, () ->
-          Compression.encodeResponses(compressMinSize, () ->
-              withRequestTimeoutResponse(request -> ErrorHandling.requestTimeout(caller).addHeader(echo), () ->
-                  handleExceptions(ErrorHandling.exceptions(caller), () ->
-                      handleRejections(ErrorHandling.rejections(), () ->
-                          Compression.decodeRequests(() -> inner.apply(caller)))))));
-    });
+    return optionalHeaderValueByName(
+        REQUEST_ID_HEADER,
+        header -> {
+          Caller caller = new Caller(RequestMeta.ANONYMOUS, requestId(header));
+          RawHeader echo = RawHeader.create(REQUEST_ID_HEADER, headerValue(caller.requestId()));
+          return respondWithHeader(
+              echo,
+              () ->
+                  Compression.encodeResponses(
+                      compressMinSize,
+                      () ->
+                          withRequestTimeoutResponse(
+                              request -> ErrorHandling.requestTimeout(caller).addHeader(echo),
+                              () ->
+                                  handleExceptions(
+                                      ErrorHandling.exceptions(caller),
+                                      () ->
+                                          handleRejections(
+                                              ErrorHandling.rejections(),
+                                              () ->
+                                                  Compression.decodeRequests(
+                                                      () -> inner.apply(caller)))))));
+        });
   }
 
   /**
@@ -90,6 +116,11 @@ public final class GatewayRoutes extends AllDirectives {
         .filter(h -> !h.isEmpty() && h.length() <= MAX_REQUEST_ID_LENGTH)
         // A request id needs to be unique, not unguessable: SecureRandom (UUID.randomUUID) on
         // every request costs more than the rest of the routing.
-        .orElseGet(() -> new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong()).toString());
+        .orElseGet(
+            () ->
+                new UUID(
+                        ThreadLocalRandom.current().nextLong(),
+                        ThreadLocalRandom.current().nextLong())
+                    .toString());
   }
 }

@@ -1,6 +1,5 @@
 package io.modelfleet.gateway;
 
-import org.apache.pekko.cluster.typed.Cluster;
 import com.typesafe.config.Config;
 import io.modelfleet.gateway.cluster.ClusterData;
 import io.modelfleet.gateway.cluster.ClusterDataSubscriber;
@@ -35,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.settings.ParserSettings;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.slf4j.Logger;
@@ -46,26 +46,34 @@ import scala.concurrent.duration.FiniteDuration;
  * the cluster's membership and node directory, and the upload service.
  *
  * <p>Expects Cluster Sharding to be initialised for {@code ModelCommand.TYPE_KEY} on {@code system}
- * (the registry is asked through it) and the system to be a cluster member. It needs nothing
- * else from the node: the {@link ModelUploads}, {@link ModelCatalog} and {@link MemberDrains} it
- * is handed are the only paths to the artifact store, the journal and the deployment controller.
+ * (the registry is asked through it) and the system to be a cluster member. It needs nothing else
+ * from the node: the {@link ModelUploads}, {@link ModelCatalog} and {@link MemberDrains} it is
+ * handed are the only paths to the artifact store, the journal and the deployment controller.
  */
 public final class GatewayServer {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
   /** Several gateways may share one ActorSystem in tests; their actor names must differ. */
   private static final AtomicInteger INSTANCES = new AtomicInteger();
-  private static final String PEKKO_DEFAULT_PARSING_ERROR_HANDLER = "org.apache.pekko.http.DefaultParsingErrorHandler";
+
+  private static final String PEKKO_DEFAULT_PARSING_ERROR_HANDLER =
+      "org.apache.pekko.http.DefaultParsingErrorHandler";
 
   private final GatewayBinding binding;
+
   /** How long {@link #stop} lets open requests finish before connections are cut. */
   private final Duration terminationDeadline;
+
   private final ActorRef<DirectorySubscriber.Command> subscriber;
   private final ActorRef<ReachabilityWatcher.Command> watcher;
   private final ActorRef<ClusterDataSubscriber.Command> clusterData;
 
-  private GatewayServer(GatewayBinding binding, Duration terminationDeadline,
-      ActorRef<DirectorySubscriber.Command> subscriber, ActorRef<ReachabilityWatcher.Command> watcher,
+  private GatewayServer(
+      GatewayBinding binding,
+      Duration terminationDeadline,
+      ActorRef<DirectorySubscriber.Command> subscriber,
+      ActorRef<ReachabilityWatcher.Command> watcher,
       ActorRef<ClusterDataSubscriber.Command> clusterData) {
     this.binding = binding;
     this.terminationDeadline = terminationDeadline;
@@ -76,72 +84,119 @@ public final class GatewayServer {
 
   /** Binds HTTP and completes when bound (or fails with the bind error). */
   public static CompletionStage<GatewayServer> start(
-      ActorSystem<?> system, GatewaySettings settings, ModelUploads uploads, ModelCatalog catalog, MemberDrains drains) {
+      ActorSystem<?> system,
+      GatewaySettings settings,
+      ModelUploads uploads,
+      ModelCatalog catalog,
+      MemberDrains drains) {
     TransportSettings transport = TransportSettings.fromConfig(system.settings().config());
     // A waiting load or inference sends no byte: the stall timeout must not cut it first.
     transport.requireStallAbove("load-timeout", settings.loadRequestTimeout());
     transport.requireStallAbove("infer-timeout", settings.inferTimeout());
     ServerSettings server = serverSettings(system.settings().config(), settings, transport);
     ReplicaDirectory directory = new ReplicaDirectory();
-    ReplicaChooser chooser = settings.preferLocalReplicas()
-        ? ReplicaChooser.preferringLocal(Cluster.get(system).selfMember().address().toString())
-        : new ReplicaChooser();
+    ReplicaChooser chooser =
+        settings.preferLocalReplicas()
+            ? ReplicaChooser.preferringLocal(Cluster.get(system).selfMember().address().toString())
+            : new ReplicaChooser();
     NodeHealth health = new NodeHealth();
     int n = INSTANCES.incrementAndGet();
-    ActorRef<DirectorySubscriber.Command> subscriber = system.systemActorOf(
-        DirectorySubscriber.create(directory, chooser), "gateway-directory-" + n, Props.empty());
-    ActorRef<ReachabilityWatcher.Command> watcher = system.systemActorOf(
-        ReachabilityWatcher.create(health, directory), "gateway-reachability-" + n, Props.empty());
+    ActorRef<DirectorySubscriber.Command> subscriber =
+        system.systemActorOf(
+            DirectorySubscriber.create(directory, chooser),
+            "gateway-directory-" + n,
+            Props.empty());
+    ActorRef<ReachabilityWatcher.Command> watcher =
+        system.systemActorOf(
+            ReachabilityWatcher.create(health, directory),
+            "gateway-reachability-" + n,
+            Props.empty());
     ClusterData data = new ClusterData();
-    ActorRef<ClusterDataSubscriber.Command> clusterData = system.systemActorOf(
-        ClusterDataSubscriber.create(data), "gateway-cluster-data-" + n, Props.empty());
+    ActorRef<ClusterDataSubscriber.Command> clusterData =
+        system.systemActorOf(
+            ClusterDataSubscriber.create(data), "gateway-cluster-data-" + n, Props.empty());
 
     RegistryClient registry = new RegistryClient(system, catalog, settings.askTimeout());
     InferenceDispatcher dispatcher =
-        new InferenceDispatcher(system, directory, chooser, health, registry, settings.inferTimeout(),
+        new InferenceDispatcher(
+            system,
+            directory,
+            chooser,
+            health,
+            registry,
+            settings.inferTimeout(),
             settings.firstAttemptTimeout());
     DeploymentLimits limits = DeploymentLimits.fromConfig(system.settings().config());
-    GatewayRoutes routes = new GatewayRoutes(
-        new StatsRoutes(settings, system, registry, directory),
-        new OipRoutes(settings, MemorySettings.fromConfig(system.settings().config()), registry, directory, dispatcher,
-            new HealthCheck(system, registry, directory, HealthCheck.Mode.fromConfig(system.settings().config()))),
-        new RepositoryRoutes(settings, limits, registry, directory,
-            new ModelLoader(system, uploads, registry, directory, settings.loadTimeout(), settings.loadPollInterval(),
-                GpuAvailability.live(system, data))),
-        new ManagementRoutes(settings, limits, registry, catalog, uploads, directory),
-        new ClusterRoutes(settings, system, directory, chooser, data, drains), transport.compressMinSize());
+    GatewayRoutes routes =
+        new GatewayRoutes(
+            new StatsRoutes(settings, system, registry, directory),
+            new OipRoutes(
+                settings,
+                MemorySettings.fromConfig(system.settings().config()),
+                registry,
+                directory,
+                dispatcher,
+                new HealthCheck(
+                    system,
+                    registry,
+                    directory,
+                    HealthCheck.Mode.fromConfig(system.settings().config()))),
+            new RepositoryRoutes(
+                settings,
+                limits,
+                registry,
+                directory,
+                new ModelLoader(
+                    system,
+                    uploads,
+                    registry,
+                    directory,
+                    settings.loadTimeout(),
+                    settings.loadPollInterval(),
+                    GpuAvailability.live(system, data))),
+            new ManagementRoutes(settings, limits, registry, catalog, uploads, directory),
+            new ClusterRoutes(settings, system, directory, chooser, data, drains),
+            transport.compressMinSize());
 
-    return GatewayBinding.bind(system, settings.host(), settings.port(), server, transport,
-            routes.all().flow(system))
-        .handle((binding, failure) -> {
-          if (failure != null) {
-            subscriber.tell(new DirectorySubscriber.Stop());
-            watcher.tell(new ReachabilityWatcher.Stop());
-            clusterData.tell(new ClusterDataSubscriber.Stop());
-            throw new CompletionException("gateway could not bind " + settings.host() + ":" + settings.port(), failure);
-          }
-          log.info("gateway listening on {}", binding.localAddress());
-          return new GatewayServer(binding, transport.terminationDeadline(), subscriber, watcher, clusterData);
-        });
+    return GatewayBinding.bind(
+            system, settings.host(), settings.port(), server, transport, routes.all().flow(system))
+        .handle(
+            (binding, failure) -> {
+              if (failure != null) {
+                subscriber.tell(new DirectorySubscriber.Stop());
+                watcher.tell(new ReachabilityWatcher.Stop());
+                clusterData.tell(new ClusterDataSubscriber.Stop());
+                throw new CompletionException(
+                    "gateway could not bind " + settings.host() + ":" + settings.port(), failure);
+              }
+              log.info("gateway listening on {}", binding.localAddress());
+              return new GatewayServer(
+                  binding, transport.terminationDeadline(), subscriber, watcher, clusterData);
+            });
   }
 
   /**
-   * pekko-http's server settings from {@code config}, with the values the gateway owns applied
-   * here rather than by overriding pekko-http's keys in a reference.conf (a library must not
-   * override another library's defaults, and which reference.conf wins depends on classpath
-   * order): the connection limit and the no-byte-either-way timeout are the gateway's
-   * max-connections and stall-timeout, the server-wide body limit is max-json-body (routes narrow
-   * or lift it per request), and requests too malformed to reach a route are answered as JSON by
-   * {@link JsonParsingErrorHandler} unless the application names its own handler in
-   * {@code pekko.http.server.parsing.error-handler}.
+   * pekko-http's server settings from {@code config}, with the values the gateway owns applied here
+   * rather than by overriding pekko-http's keys in a reference.conf (a library must not override
+   * another library's defaults, and which reference.conf wins depends on classpath order): the
+   * connection limit and the no-byte-either-way timeout are the gateway's max-connections and
+   * stall-timeout, the server-wide body limit is max-json-body (routes narrow or lift it per
+   * request), and requests too malformed to reach a route are answered as JSON by {@link
+   * JsonParsingErrorHandler} unless the application names its own handler in {@code
+   * pekko.http.server.parsing.error-handler}.
    */
-  static ServerSettings serverSettings(Config config, GatewaySettings settings, TransportSettings transport) {
+  static ServerSettings serverSettings(
+      Config config, GatewaySettings settings, TransportSettings transport) {
     ServerSettings s = ServerSettings.create(config);
     ParserSettings parsing = s.getParserSettings().withMaxContentLength(settings.maxJsonBody());
-    s = s.withMaxConnections(transport.maxConnections())
-        .withTimeouts(s.getTimeouts().withIdleTimeout(
-            FiniteDuration.create(transport.stallTimeout().toNanos(), TimeUnit.NANOSECONDS)))
-        .withParserSettings(parsing);
+    s =
+        s.withMaxConnections(transport.maxConnections())
+            .withTimeouts(
+                s.getTimeouts()
+                    .withIdleTimeout(
+                        FiniteDuration.create(
+                            transport.stallTimeout().toNanos(), TimeUnit.NANOSECONDS)))
+            .withParserSettings(parsing);
     if (s.getParsingErrorHandler().startsWith(PEKKO_DEFAULT_PARSING_ERROR_HANDLER)) {
       s = s.withParsingErrorHandler(JsonParsingErrorHandler.class.getName());
     }
@@ -158,14 +213,18 @@ public final class GatewayServer {
    * closes every connection and stops the gateway's actors.
    */
   public CompletionStage<Void> stop() {
-    return binding.terminate(terminationDeadline).handle((terminated, failure) -> {
-      subscriber.tell(new DirectorySubscriber.Stop());
-      watcher.tell(new ReachabilityWatcher.Stop());
-      clusterData.tell(new ClusterDataSubscriber.Stop());
-      if (failure != null) {
-        log.warn("gateway on {} did not terminate cleanly", binding.localAddress(), failure);
-      }
-      return null;
-    });
+    return binding
+        .terminate(terminationDeadline)
+        .handle(
+            (terminated, failure) -> {
+              subscriber.tell(new DirectorySubscriber.Stop());
+              watcher.tell(new ReachabilityWatcher.Stop());
+              clusterData.tell(new ClusterDataSubscriber.Stop());
+              if (failure != null) {
+                log.warn(
+                    "gateway on {} did not terminate cleanly", binding.localAddress(), failure);
+              }
+              return null;
+            });
   }
 }

@@ -12,11 +12,14 @@ import java.time.Duration;
  * @param askTimeout how long a call to the model registry may take
  * @param inferTimeout the deadline of one inference, retries included
  * @param loadTimeout how long a Triton repository load waits for a Ready replica
- * @param maxJsonBody largest JSON request body in bytes (uploads of raw ONNX files are not limited here)
+ * @param maxJsonBody largest JSON request body in bytes (uploads of raw ONNX files are not limited
+ *     here)
  * @param preferLocalReplicas whether replica choice favours replicas on the gateway's own node
- * @param firstAttemptTimeout the longest an inference's first attempt waits when a retry elsewhere is possible
+ * @param firstAttemptTimeout the longest an inference's first attempt waits when a retry elsewhere
+ *     is possible
  * @param loadPollInterval how often a repository load looks for a Ready replica of its version
- * @param requestTimeoutSlack added to a route's own deadline and ask-timeout for pekko-http's request timeout
+ * @param requestTimeoutSlack added to a route's own deadline and ask-timeout for pekko-http's
+ *     request timeout
  */
 public record GatewaySettings(
     String host,
@@ -44,14 +47,19 @@ public record GatewaySettings(
     requirePositive("load-poll-interval", loadPollInterval);
     if (requestTimeoutSlack == null || requestTimeoutSlack.isNegative()) {
       throw new IllegalArgumentException(
-          "modelfleet.gateway.request-timeout-slack must not be negative, got " + requestTimeoutSlack);
+          "modelfleet.gateway.request-timeout-slack must not be negative, got "
+              + requestTimeoutSlack);
     }
     if (maxJsonBody <= 0) {
-      throw new IllegalArgumentException("modelfleet.gateway.max-json-body must be positive, got " + maxJsonBody);
+      throw new IllegalArgumentException(
+          "modelfleet.gateway.max-json-body must be positive, got " + maxJsonBody);
     }
   }
 
-  /** Reads {@code modelfleet.gateway.*} from the whole configuration (as {@code system.settings().config()}). */
+  /**
+   * Reads {@code modelfleet.gateway.*} from the whole configuration (as {@code
+   * system.settings().config()}).
+   */
   public static GatewaySettings fromConfig(Config root) {
     Config c = root.getConfig("modelfleet.gateway");
     return new GatewaySettings(
@@ -69,13 +77,22 @@ public record GatewaySettings(
 
   /** The same settings bound to another port (tests bind port 0). */
   public GatewaySettings withPort(int newPort) {
-    return new GatewaySettings(host, newPort, askTimeout, inferTimeout, loadTimeout, maxJsonBody, preferLocalReplicas,
-        firstAttemptTimeout, loadPollInterval, requestTimeoutSlack);
+    return new GatewaySettings(
+        host,
+        newPort,
+        askTimeout,
+        inferTimeout,
+        loadTimeout,
+        maxJsonBody,
+        preferLocalReplicas,
+        firstAttemptTimeout,
+        loadPollInterval,
+        requestTimeoutSlack);
   }
 
   /**
-   * pekko-http's request timeout on the inference route: past the dispatcher's own deadline (and
-   * a registry call), so that the dispatcher's 504, which names the model, is what the client sees.
+   * pekko-http's request timeout on the inference route: past the dispatcher's own deadline (and a
+   * registry call), so that the dispatcher's 504, which names the model, is what the client sees.
    */
   public Duration inferRequestTimeout() {
     return inferTimeout.plus(askTimeout).plus(requestTimeoutSlack);
@@ -91,7 +108,8 @@ public record GatewaySettings(
 
   private static void requirePositive(String key, Duration d) {
     if (d == null || d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException("modelfleet.gateway." + key + " must be a positive duration, got " + d);
+      throw new IllegalArgumentException(
+          "modelfleet.gateway." + key + " must be a positive duration, got " + d);
     }
   }
 }

@@ -32,30 +32,36 @@ import org.apache.pekko.util.ByteString;
 public final class Json {
 
   /**
-   * Jackson's default 20 MB cap on one string would refuse a base64 model in a repository load;
-   * the body size limit (max-json-body) is the real bound, so strings are not capped again.
+   * Jackson's default 20 MB cap on one string would refuse a base64 model in a repository load; the
+   * body size limit (max-json-body) is the real bound, so strings are not capped again.
    */
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-      .build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+          .build();
 
   /** Rejects trailing garbage ({@code {} x}) rather than silently reading the first value. */
-  public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .addModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .build();
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder(FACTORY)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .build();
 
   /**
-   * For inference bodies, read as a stream. Also accepts the bare {@code NaN}, {@code Infinity}
-   * and {@code -Infinity} that tritonclient writes for non-finite floats.
+   * For inference bodies, read as a stream. Also accepts the bare {@code NaN}, {@code Infinity} and
+   * {@code -Infinity} that tritonclient writes for non-finite floats.
    */
-  private static final JsonFactory INFERENCE_FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      // Millions of floats per body: the fast parser makes less garbage per number than the JDK's.
-      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-      .build();
+  private static final JsonFactory INFERENCE_FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          // Millions of floats per body: the fast parser makes less garbage per number than the
+          // JDK's.
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+          .build();
 
   private Json() {}
 
@@ -69,9 +75,15 @@ public final class Json {
    * parser features (a client cannot switch them on) or its input source.
    */
   public static ApiException syntaxError(JsonProcessingException e) {
-    String where = e.getLocation() == null ? ""
-        : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-    return ApiException.badRequest("the request body is not valid JSON: " + plainMessage(e.getOriginalMessage()) + where);
+    String where =
+        e.getLocation() == null
+            ? ""
+            : " at line "
+                + e.getLocation().getLineNr()
+                + ", column "
+                + e.getLocation().getColumnNr();
+    return ApiException.badRequest(
+        "the request body is not valid JSON: " + plainMessage(e.getOriginalMessage()) + where);
   }
 
   /** Jackson's message cut before any advice about its features or constraints. */
@@ -79,8 +91,17 @@ public final class Json {
     String m = message == null ? "malformed input" : message;
     // Jackson names its (redacted) input source inside locations; the client knows its own body.
     m = m.replaceAll("\\[Source: .*?; line:", "[line:");
-    for (String hint : new String[] {": enable `", "; enable `", " enable `", " (not recognized as one since Feature",
-        " (from `StreamReadConstraints", ", from `StreamReadConstraints", " (`StreamReadFeature", "\n"}) {
+    for (String hint :
+        new String[] {
+          ": enable `",
+          "; enable `",
+          " enable `",
+          " (not recognized as one since Feature",
+          " (from `StreamReadConstraints",
+          ", from `StreamReadConstraints",
+          " (`StreamReadFeature",
+          "\n"
+        }) {
       int at = m.indexOf(hint);
       if (at > 0) {
         m = m.substring(0, at);
@@ -176,23 +197,27 @@ public final class Json {
 
   /** {@code {}}: what Triton answers to a repository load or unload. */
   public static HttpResponse emptyObject() {
-    return response(200, g -> {
-      g.writeStartObject();
-      g.writeEndObject();
-    });
+    return response(
+        200,
+        g -> {
+          g.writeStartObject();
+          g.writeEndObject();
+        });
   }
 
   public static HttpResponse error(int status, String message) {
-    return response(status, g -> {
-      g.writeStartObject();
-      g.writeStringField("error", message);
-      g.writeEndObject();
-    });
+    return response(
+        status,
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("error", message);
+          g.writeEndObject();
+        });
   }
 
   /**
-   * Parses a request body. An empty body is {@code null} so that routes whose body is optional
-   * can tell "absent" from "malformed".
+   * Parses a request body. An empty body is {@code null} so that routes whose body is optional can
+   * tell "absent" from "malformed".
    *
    * @throws ApiException 400 naming the syntax problem
    */
@@ -206,7 +231,8 @@ public final class Json {
     } catch (JsonProcessingException e) {
       throw syntaxError(e);
     } catch (IOException e) {
-      throw ApiException.badRequest("the request body could not be read as JSON: " + e.getMessage());
+      throw ApiException.badRequest(
+          "the request body could not be read as JSON: " + e.getMessage());
     }
   }
 

@@ -12,7 +12,8 @@ class DesignRulesTest {
 
   @Test
   void mainSourcesKeepTheDesignRules() {
-    List<String> found = DesignRules.violations(DesignRules.mainSources(), Set.of("gateway", "protocol"));
+    List<String> found =
+        DesignRules.violations(DesignRules.mainSources(), Set.of("gateway", "protocol"));
     assertEquals(List.of(), found, "design rules broken:\n" + String.join("\n", found));
   }
 }

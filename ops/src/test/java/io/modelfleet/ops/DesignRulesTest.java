@@ -12,7 +12,8 @@ class DesignRulesTest {
 
   @Test
   void mainSourcesKeepTheDesignRules() {
-    List<String> found = DesignRules.violations(DesignRules.mainSources(), Set.of("ops", "protocol"));
+    List<String> found =
+        DesignRules.violations(DesignRules.mainSources(), Set.of("ops", "protocol"));
     assertEquals(List.of(), found, "design rules broken:\n" + String.join("\n", found));
   }
 }

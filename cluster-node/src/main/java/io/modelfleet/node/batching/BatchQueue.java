@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
 
 /**
  * The requests waiting on one replica, and what it should execute next, with the semantics of
- * Triton's dynamic batcher. Pure logic: the owner (the replica actor) passes the time in as
- * {@code nowNanos} from one monotonic clock and arms its own timer when told to {@link Wait}.
- * Not thread-safe; one owner calls it.
+ * Triton's dynamic batcher. Pure logic: the owner (the replica actor) passes the time in as {@code
+ * nowNanos} from one monotonic clock and arms its own timer when told to {@link Wait}. Not
+ * thread-safe; one owner calls it.
  *
  * <p>Order is by priority, then arrival. Priority follows Triton: 1 is the highest, larger numbers
  * are lower, and 0 (the default) is the lowest of all, so the order is 1, 2, 3, ..., 0.
@@ -33,16 +33,22 @@ import java.util.stream.Collectors;
  * otherwise                                              Wait until the delay ends or a deadline passes
  * </pre>
  *
- * Gathering walks the queue in order and takes only requests with the head's batch key; it stops
- * at the first compatible request that would overflow rather than skipping it, so a large request
- * is never overtaken by smaller ones behind it.
+ * Gathering walks the queue in order and takes only requests with the head's batch key; it stops at
+ * the first compatible request that would overflow rather than skipping it, so a large request is
+ * never overtaken by smaller ones behind it.
  */
 public final class BatchQueue<T> {
 
   /** What {@link #offer} did. QUEUE_FULL is the replica's 503; TOO_LARGE is the client's 400. */
-  public enum Offer { ACCEPTED, QUEUE_FULL, TOO_LARGE }
+  public enum Offer {
+    ACCEPTED,
+    QUEUE_FULL,
+    TOO_LARGE
+  }
 
-  /** What the replica should do now. Every decision carries the requests that timed out in queue. */
+  /**
+   * What the replica should do now. Every decision carries the requests that timed out in queue.
+   */
   public sealed interface Decision<T> permits Run, Wait, Idle {
     /** Requests removed because their deadline passed before they ran, in queue order. */
     List<T> expired();
@@ -51,20 +57,24 @@ public final class BatchQueue<T> {
   /** Execute {@code items} as one batch now, in this order (the order to concatenate in). */
   public record Run<T>(List<T> items, List<T> expired) implements Decision<T> {}
 
-  /** Nothing to run yet; poll again after {@code nanos} (always positive) or when a request arrives. */
+  /**
+   * Nothing to run yet; poll again after {@code nanos} (always positive) or when a request arrives.
+   */
   public record Wait<T>(long nanos, List<T> expired) implements Decision<T> {}
 
   /** The queue is empty. */
   public record Idle<T>(List<T> expired) implements Decision<T> {}
 
   /** {@code rank} is the sort priority: 0 (default) becomes the largest so it sorts last. */
-  private record Entry<T>(T item, Object key, int rows, long rank, long seq, long enqueuedNanos, long deadlineNanos) {}
+  private record Entry<T>(
+      T item, Object key, int rows, long rank, long seq, long enqueuedNanos, long deadlineNanos) {}
 
   private final BatchingSpec spec;
   private final long maxDelayNanos;
   private final Set<Integer> preferred;
   private final TreeSet<Entry<T>> queue =
       new TreeSet<>(Comparator.<Entry<T>>comparingLong(Entry::rank).thenComparingLong(Entry::seq));
+
   /** Arrival counter: FIFO within a priority must not depend on two requests' clocks differing. */
   private long nextSeq;
 
@@ -73,9 +83,10 @@ public final class BatchQueue<T> {
     long micros = Math.max(0, spec.maxQueueDelayMicros());
     this.maxDelayNanos = micros > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : micros * 1000;
     // A preferred size above the maximum can never be formed; dropping it keeps the check simple.
-    this.preferred = spec.preferredBatchSizes().stream()
-        .filter(p -> p > 0 && p <= spec.maxBatchSize())
-        .collect(Collectors.toUnmodifiableSet());
+    this.preferred =
+        spec.preferredBatchSizes().stream()
+            .filter(p -> p > 0 && p <= spec.maxBatchSize())
+            .collect(Collectors.toUnmodifiableSet());
   }
 
   /**
@@ -90,11 +101,14 @@ public final class BatchQueue<T> {
    *     QUEUE_FULL when maxQueueSize requests are waiting (0 or less means unbounded, as in
    *     Triton); else ACCEPTED
    */
-  public Offer offer(T item, Object batchKey, int rows, int priority, long deadlineNanos, long nowNanos) {
+  public Offer offer(
+      T item, Object batchKey, int rows, int priority, long deadlineNanos, long nowNanos) {
     if (priority < 0 || rows < 0) {
-      throw new IllegalArgumentException("priority " + priority + " and rows " + rows + " must not be negative");
+      throw new IllegalArgumentException(
+          "priority " + priority + " and rows " + rows + " must not be negative");
     }
-    // maxBatchSize 0 means the server does not batch this model, so any row count is the model's business.
+    // maxBatchSize 0 means the server does not batch this model, so any row count is the model's
+    // business.
     if (spec.maxBatchSize() > 0 && rows > spec.maxBatchSize()) {
       return Offer.TOO_LARGE;
     }
@@ -156,8 +170,8 @@ public final class BatchQueue<T> {
 
   /**
    * Removes and returns the requests whose deadline is before {@code nowNanos}, in queue order.
-   * {@link #poll} does this itself; a replica that is busy executing can call it to answer
-   * timeouts without taking a batch it cannot run yet.
+   * {@link #poll} does this itself; a replica that is busy executing can call it to answer timeouts
+   * without taking a batch it cannot run yet.
    */
   public List<T> expire(long nowNanos) {
     List<T> expired = new ArrayList<>();
@@ -185,9 +199,9 @@ public final class BatchQueue<T> {
   }
 
   /**
-   * Until the head's delay runs out, or sooner until the first instant a queued request is
-   * expired (one past its deadline, since a request may still start at its deadline). Both are
-   * in the future: poll has just fired any head whose delay ran out and removed every expired one.
+   * Until the head's delay runs out, or sooner until the first instant a queued request is expired
+   * (one past its deadline, since a request may still start at its deadline). Both are in the
+   * future: poll has just fired any head whose delay ran out and removed every expired one.
    */
   private long waitNanos(Entry<T> head, long nowNanos) {
     long wait = saturatedAdd(head.enqueuedNanos(), maxDelayNanos) - nowNanos;

@@ -17,9 +17,9 @@ import java.util.Map;
  * data, so concatenating and slicing bytes is exact, and BYTES needs only its framing walked.
  *
  * <p>Misuse (merging requests that {@link #batchKey} says are incompatible) is a programming error
- * and throws {@link IllegalArgumentException}. A model whose output does not follow the batch
- * along dimension 0 is a server-side fault the caller must report, so {@link #split} throws
- * {@link IllegalStateException} naming the output.
+ * and throws {@link IllegalArgumentException}. A model whose output does not follow the batch along
+ * dimension 0 is a server-side fault the caller must report, so {@link #split} throws {@link
+ * IllegalStateException} naming the output.
  */
 public final class TensorBatching {
 
@@ -30,8 +30,8 @@ public final class TensorBatching {
 
   /**
    * Equal for requests that may share an execution: same input names, datatypes and dimensions
-   * after the first. Inputs are sorted by name so the order a client listed them in does not
-   * split otherwise compatible requests.
+   * after the first. Inputs are sorted by name so the order a client listed them in does not split
+   * otherwise compatible requests.
    */
   public record BatchKey(List<InputShape> inputs) {}
 
@@ -39,8 +39,8 @@ public final class TensorBatching {
   public record InputShape(String name, DataType datatype, List<Long> innerDims) {}
 
   /**
-   * The key under which {@code inputs} may be batched, or null when the request must run alone:
-   * it has no inputs, an input of rank 0 (nothing to concatenate along), inputs that disagree on
+   * The key under which {@code inputs} may be batched, or null when the request must run alone: it
+   * has no inputs, an input of rank 0 (nothing to concatenate along), inputs that disagree on
    * dimension 0 (no single row count to split the outputs by), or an input given twice.
    */
   public static BatchKey batchKey(List<Tensor> inputs) {
@@ -94,8 +94,8 @@ public final class TensorBatching {
     int[] rows = new int[requests.size()];
     for (int r = 0; r < requests.size(); r++) {
       if (r > 0 && !key.equals(batchKey(requests.get(r)))) {
-        throw new IllegalArgumentException("request " + r + " does not fit the batch: "
-            + requests.get(r) + " vs " + first);
+        throw new IllegalArgumentException(
+            "request " + r + " does not fit the batch: " + requests.get(r) + " vs " + first);
       }
       rows[r] = rows(requests.get(r));
     }
@@ -126,8 +126,12 @@ public final class TensorBatching {
       totalBytes += t.data().length;
     }
     if (totalBytes > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("input '" + proto.name() + "': the batch would hold "
-          + totalBytes + " bytes, more than one Java array can");
+      throw new IllegalArgumentException(
+          "input '"
+              + proto.name()
+              + "': the batch would hold "
+              + totalBytes
+              + " bytes, more than one Java array can");
     }
     byte[] data = new byte[(int) totalBytes];
     int at = 0;
@@ -143,11 +147,11 @@ public final class TensorBatching {
   }
 
   /**
-   * Splits each output along dimension 0 into {@code rows.length} tensors; element i of the
-   * result holds request i's outputs in the order of {@code outputs}.
+   * Splits each output along dimension 0 into {@code rows.length} tensors; element i of the result
+   * holds request i's outputs in the order of {@code outputs}.
    *
-   * @throws IllegalStateException naming the output when it is a scalar, its dimension 0 is not
-   *     the batch's total row count, or its data does not match its shape
+   * @throws IllegalStateException naming the output when it is a scalar, its dimension 0 is not the
+   *     batch's total row count, or its data does not match its shape
    */
   public static List<List<Tensor>> split(List<Tensor> outputs, int[] rows) {
     long total = 0;
@@ -161,18 +165,26 @@ public final class TensorBatching {
     for (Tensor out : outputs) {
       long[] shape = out.shape();
       if (shape.length == 0 || shape[0] != total) {
-        throw new IllegalStateException("output '" + out.name() + "' has shape "
-            + Arrays.toString(shape) + ", which is not batched along dimension 0: the batch had "
-            + total + " rows " + Arrays.toString(rows));
+        throw new IllegalStateException(
+            "output '"
+                + out.name()
+                + "' has shape "
+                + Arrays.toString(shape)
+                + ", which is not batched along dimension 0: the batch had "
+                + total
+                + " rows "
+                + Arrays.toString(rows));
       }
       long elementsPerRow = Tensor.elementCount(Arrays.copyOfRange(shape, 1, shape.length));
-      int[] cuts = out.datatype().fixedWidth()
-          ? fixedCuts(out, rows, elementsPerRow * out.datatype().byteSize())
-          : bytesCuts(out, rows, elementsPerRow);
+      int[] cuts =
+          out.datatype().fixedWidth()
+              ? fixedCuts(out, rows, elementsPerRow * out.datatype().byteSize())
+              : bytesCuts(out, rows, elementsPerRow);
       for (int i = 0; i < rows.length; i++) {
         long[] part = shape.clone();
         part[0] = rows[i];
-        byte[] data = rows.length == 1 ? out.data() : Arrays.copyOfRange(out.data(), cuts[i], cuts[i + 1]);
+        byte[] data =
+            rows.length == 1 ? out.data() : Arrays.copyOfRange(out.data(), cuts[i], cuts[i + 1]);
         perRequest.get(i).add(new Tensor(out.name(), out.datatype(), part, data));
       }
     }
@@ -182,9 +194,15 @@ public final class TensorBatching {
   /** Byte offsets where each request's rows begin, plus the end; length rows.length + 1. */
   private static int[] fixedCuts(Tensor out, int[] rows, long rowBytes) {
     if (out.data().length != out.shape()[0] * rowBytes) {
-      throw new IllegalStateException("output '" + out.name() + "' holds " + out.data().length
-          + " bytes but its shape " + Arrays.toString(out.shape()) + " needs "
-          + out.shape()[0] * rowBytes);
+      throw new IllegalStateException(
+          "output '"
+              + out.name()
+              + "' holds "
+              + out.data().length
+              + " bytes but its shape "
+              + Arrays.toString(out.shape())
+              + " needs "
+              + out.shape()[0] * rowBytes);
     }
     int[] cuts = new int[rows.length + 1];
     for (int i = 0; i < rows.length; i++) {
@@ -217,16 +235,27 @@ public final class TensorBatching {
   }
 
   private static IllegalStateException badFraming(Tensor out, String why) {
-    return new IllegalStateException("output '" + out.name() + "' of shape "
-        + Arrays.toString(out.shape()) + " has malformed BYTES data: " + why);
+    return new IllegalStateException(
+        "output '"
+            + out.name()
+            + "' of shape "
+            + Arrays.toString(out.shape())
+            + " has malformed BYTES data: "
+            + why);
   }
 
   private static void checkFixedWidthLength(Tensor t) {
     DataType type = t.datatype();
     if (type.fixedWidth() && t.data().length != t.elementCount() * type.byteSize()) {
-      throw new IllegalArgumentException("input '" + t.name() + "' holds " + t.data().length
-          + " bytes but its shape " + Arrays.toString(t.shape()) + " needs "
-          + t.elementCount() * type.byteSize());
+      throw new IllegalArgumentException(
+          "input '"
+              + t.name()
+              + "' holds "
+              + t.data().length
+              + " bytes but its shape "
+              + Arrays.toString(t.shape())
+              + " needs "
+              + t.elementCount() * type.byteSize());
     }
   }
 }

@@ -11,8 +11,8 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.ddata.ORSet;
 import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.ORSet;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
@@ -47,40 +47,70 @@ public final class Directories {
   }
 
   public void putReplica(ReplicaInfo info) {
-    replicator.tell(new Replicator.Update<>(ReplicaDirectoryKey.KEY, LWWMap.empty(), Replicator.writeLocal(),
-        system.ignoreRef(), m -> m.put(self, info.replicaId(), info)));
+    replicator.tell(
+        new Replicator.Update<>(
+            ReplicaDirectoryKey.KEY,
+            LWWMap.empty(),
+            Replicator.writeLocal(),
+            system.ignoreRef(),
+            m -> m.put(self, info.replicaId(), info)));
   }
 
   public void removeReplica(String replicaId) {
-    replicator.tell(new Replicator.Update<>(ReplicaDirectoryKey.KEY, LWWMap.empty(), Replicator.writeLocal(),
-        system.ignoreRef(), m -> m.remove(self, replicaId)));
+    replicator.tell(
+        new Replicator.Update<>(
+            ReplicaDirectoryKey.KEY,
+            LWWMap.empty(),
+            Replicator.writeLocal(),
+            system.ignoreRef(),
+            m -> m.remove(self, replicaId)));
   }
 
   public void putNode(NodeInfo info) {
-    replicator.tell(new Replicator.Update<>(ClusterKeys.NODES, LWWMap.empty(), Replicator.writeLocal(),
-        system.ignoreRef(), m -> m.put(self, info.address(), info)));
+    replicator.tell(
+        new Replicator.Update<>(
+            ClusterKeys.NODES,
+            LWWMap.empty(),
+            Replicator.writeLocal(),
+            system.ignoreRef(),
+            m -> m.put(self, info.address(), info)));
   }
 
   public void removeNode(String address) {
-    replicator.tell(new Replicator.Update<>(ClusterKeys.NODES, LWWMap.empty(), Replicator.writeLocal(),
-        system.ignoreRef(), m -> m.remove(self, address)));
+    replicator.tell(
+        new Replicator.Update<>(
+            ClusterKeys.NODES,
+            LWWMap.empty(),
+            Replicator.writeLocal(),
+            system.ignoreRef(),
+            m -> m.remove(self, address)));
   }
 
   public void putPlacement(ReplicaPlacement placement) {
-    replicator.tell(new Replicator.Update<>(ClusterKeys.PLACEMENTS, LWWMap.empty(), Replicator.writeLocal(),
-        system.ignoreRef(), m -> m.put(self, placement.replicaId(), placement)));
+    replicator.tell(
+        new Replicator.Update<>(
+            ClusterKeys.PLACEMENTS,
+            LWWMap.empty(),
+            Replicator.writeLocal(),
+            system.ignoreRef(),
+            m -> m.put(self, placement.replicaId(), placement)));
   }
 
   /** Drops a member that has left from the draining set; local, since it is gone either way. */
   public void forgetDrained(String address) {
-    replicator.tell(new Replicator.Update<>(ClusterKeys.DRAINING, ORSet.<String>empty(), Replicator.writeLocal(),
-        system.ignoreRef(), set -> set.remove(self, address)));
+    replicator.tell(
+        new Replicator.Update<>(
+            ClusterKeys.DRAINING,
+            ORSet.<String>empty(),
+            Replicator.writeLocal(),
+            system.ignoreRef(),
+            set -> set.remove(self, address)));
   }
 
   /**
-   * Adds the member to the draining set with a majority write; completes with the outcome once
-   * the replicator has answered (within {@code writeTimeout}; the ask adds a second against a
-   * lost answer).
+   * Adds the member to the draining set with a majority write; completes with the outcome once the
+   * replicator has answered (within {@code writeTimeout}; the ask adds a second against a lost
+   * answer).
    */
   public CompletionStage<DrainReply> addDraining(String address, Duration writeTimeout) {
     return writeDraining(address, writeTimeout, true);
@@ -91,21 +121,29 @@ public final class Directories {
     return writeDraining(address, writeTimeout, false);
   }
 
-  private CompletionStage<DrainReply> writeDraining(String address, Duration writeTimeout, boolean add) {
+  private CompletionStage<DrainReply> writeDraining(
+      String address, Duration writeTimeout, boolean add) {
     return AskPattern.<Replicator.Command, Replicator.UpdateResponse<ORSet<String>>>ask(
             replicator,
-            replyTo -> new Replicator.Update<>(ClusterKeys.DRAINING, ORSet.<String>empty(),
-                new Replicator.WriteMajority(writeTimeout), replyTo,
-                set -> add ? set.add(self, address) : set.remove(self, address)),
-            writeTimeout.plusSeconds(1), system.scheduler())
-        .thenApply(reply -> {
-          if (reply instanceof Replicator.UpdateSuccess<ORSet<String>>) {
-            return new DrainReply.Written(address);
-          }
-          if (reply instanceof Replicator.UpdateTimeout<ORSet<String>>) {
-            return new DrainReply.WrittenLocally(address);
-          }
-          return new DrainReply.Failed(address, "the draining set could not be updated for " + address + ": " + reply);
-        });
+            replyTo ->
+                new Replicator.Update<>(
+                    ClusterKeys.DRAINING,
+                    ORSet.<String>empty(),
+                    new Replicator.WriteMajority(writeTimeout),
+                    replyTo,
+                    set -> add ? set.add(self, address) : set.remove(self, address)),
+            writeTimeout.plusSeconds(1),
+            system.scheduler())
+        .thenApply(
+            reply -> {
+              if (reply instanceof Replicator.UpdateSuccess<ORSet<String>>) {
+                return new DrainReply.Written(address);
+              }
+              if (reply instanceof Replicator.UpdateTimeout<ORSet<String>>) {
+                return new DrainReply.WrittenLocally(address);
+              }
+              return new DrainReply.Failed(
+                  address, "the draining set could not be updated for " + address + ": " + reply);
+            });
   }
 }

@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIGTERM on a worker drains it first, as {@code POST /v1/cluster/members/{address}/drain} does:
- * a coordinated-shutdown task (phase before-service-unbind, so this node's gateway keeps serving)
+ * SIGTERM on a worker drains it first, as {@code POST /v1/cluster/members/{address}/drain} does: a
+ * coordinated-shutdown task (phase before-service-unbind, so this node's gateway keeps serving)
  * asks the deployment controller to drain this node, and the controller moves its replicas away
  * make-before-break. The task ends when no replica runs here any more, or at the deadline, and the
  * rest of the shutdown (sharding hand-off of whatever is left, leaving the cluster) follows.
@@ -40,10 +40,12 @@ public final class ShutdownDrain {
   private final ShutdownDrainSettings settings;
   private final MemberDrains drains;
   private final String self;
+
   /** The latest drain ask; a new one is sent only once it has ended. */
   private volatile CompletableFuture<Void> asking = CompletableFuture.completedFuture(null);
 
-  private ShutdownDrain(ActorSystem<?> system, ShutdownDrainSettings settings, MemberDrains drains) {
+  private ShutdownDrain(
+      ActorSystem<?> system, ShutdownDrainSettings settings, MemberDrains drains) {
     this.system = system;
     this.settings = settings;
     this.drains = drains;
@@ -51,30 +53,37 @@ public final class ShutdownDrain {
   }
 
   /** Adds the task to this node's coordinated shutdown, unless the settings turn it off. */
-  public static void register(ActorSystem<?> system, ShutdownDrainSettings settings, MemberDrains drains) {
+  public static void register(
+      ActorSystem<?> system, ShutdownDrainSettings settings, MemberDrains drains) {
     if (settings.off()) {
       return;
     }
     ShutdownDrain drain = new ShutdownDrain(system, settings, drains);
-    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "drain-replicas",
-        drain::run);
+    CoordinatedShutdown.get(system)
+        .addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "drain-replicas", drain::run);
   }
 
   private CompletionStage<Done> run() {
     long until = System.nanoTime() + settings.deadline().toNanos();
-    return read(ClusterKeys.NODES).thenCompose(nodes -> {
-      if (!otherWorkerUp(nodes)) {
-        LOG.info("Shutdown: no other worker is up, so this node's replicas stop with it");
-        return CompletableFuture.completedFuture(Done.getInstance());
-      }
-      LOG.info("Shutdown: draining this node's replicas onto the other workers (at most {} s)",
-          settings.deadline().toSeconds());
-      // Whatever the answer, the directory shows when the replicas have gone.
-      return askToDrain().thenCompose(ignored -> awaitEmpty(until));
-    }).exceptionally(e -> {
-      LOG.warn("Shutdown: draining failed ({}); stopping the replicas here", e.getMessage());
-      return Done.getInstance();
-    });
+    return read(ClusterKeys.NODES)
+        .thenCompose(
+            nodes -> {
+              if (!otherWorkerUp(nodes)) {
+                LOG.info("Shutdown: no other worker is up, so this node's replicas stop with it");
+                return CompletableFuture.completedFuture(Done.getInstance());
+              }
+              LOG.info(
+                  "Shutdown: draining this node's replicas onto the other workers (at most {} s)",
+                  settings.deadline().toSeconds());
+              // Whatever the answer, the directory shows when the replicas have gone.
+              return askToDrain().thenCompose(ignored -> awaitEmpty(until));
+            })
+        .exceptionally(
+            e -> {
+              LOG.warn(
+                  "Shutdown: draining failed ({}); stopping the replicas here", e.getMessage());
+              return Done.getInstance();
+            });
   }
 
   private boolean otherWorkerUp(LWWMap<String, NodeInfo> nodes) {
@@ -84,7 +93,10 @@ public final class ShutdownDrain {
     for (Member m : Cluster.get(system).state().getMembers()) {
       String address = m.address().toString();
       NodeInfo info = nodes.getEntries().get(address);
-      if (!address.equals(self) && m.status() == MemberStatus.up() && info != null && info.roles() != null
+      if (!address.equals(self)
+          && m.status() == MemberStatus.up()
+          && info != null
+          && info.roles() != null
           && info.roles().contains(ClusterKeys.ROLE_WORKER)) {
         return true;
       }
@@ -93,33 +105,49 @@ public final class ShutdownDrain {
   }
 
   private CompletionStage<Done> awaitEmpty(long until) {
-    return read(ReplicaDirectoryKey.KEY).thenCompose(dir -> {
-      long here = dir == null ? 0 : dir.getEntries().values().stream().filter(this::hostedHere).count();
-      if (here == 0) {
-        LOG.info("Shutdown: no replica runs here any more");
-        return CompletableFuture.completedFuture(Done.getInstance());
-      }
-      if (System.nanoTime() > until) {
-        LOG.warn("Shutdown: {} replicas still here after {} s; stopping them", here, settings.deadline().toSeconds());
-        return CompletableFuture.completedFuture(Done.getInstance());
-      }
-      CompletableFuture<Done> later = new CompletableFuture<>();
-      system.scheduler().scheduleOnce(settings.pollInterval(), () -> askAgainIfLost()
-          .thenCompose(ignored -> awaitEmpty(until)).whenComplete((d, e) -> {
-        if (e != null) {
-          later.completeExceptionally(e);
-        } else {
-          later.complete(d);
-        }
-      }), system.executionContext());
-      return later;
-    });
+    return read(ReplicaDirectoryKey.KEY)
+        .thenCompose(
+            dir -> {
+              long here =
+                  dir == null
+                      ? 0
+                      : dir.getEntries().values().stream().filter(this::hostedHere).count();
+              if (here == 0) {
+                LOG.info("Shutdown: no replica runs here any more");
+                return CompletableFuture.completedFuture(Done.getInstance());
+              }
+              if (System.nanoTime() > until) {
+                LOG.warn(
+                    "Shutdown: {} replicas still here after {} s; stopping them",
+                    here,
+                    settings.deadline().toSeconds());
+                return CompletableFuture.completedFuture(Done.getInstance());
+              }
+              CompletableFuture<Done> later = new CompletableFuture<>();
+              system
+                  .scheduler()
+                  .scheduleOnce(
+                      settings.pollInterval(),
+                      () ->
+                          askAgainIfLost()
+                              .thenCompose(ignored -> awaitEmpty(until))
+                              .whenComplete(
+                                  (d, e) -> {
+                                    if (e != null) {
+                                      later.completeExceptionally(e);
+                                    } else {
+                                      later.complete(d);
+                                    }
+                                  }),
+                      system.executionContext());
+              return later;
+            });
   }
 
   /** Asks the controller to drain this node; completes when it answered or the ask ended. */
   private CompletableFuture<Void> askToDrain() {
-    CompletableFuture<Void> asked = drains.drain(self).toCompletableFuture()
-        .handle((reply, failure) -> (Void) null);
+    CompletableFuture<Void> asked =
+        drains.drain(self).toCompletableFuture().handle((reply, failure) -> (Void) null);
     asking = asked;
     return asked;
   }
@@ -130,13 +158,17 @@ public final class ShutdownDrain {
    * this node and no ask is outstanding, ask again (a drain is idempotent).
    */
   private CompletionStage<Void> askAgainIfLost() {
-    return read(ClusterKeys.DRAINING).thenAccept(set -> {
-      boolean listed = set != null && set.getElements().contains(self);
-      if (!listed && asking.isDone()) {
-        LOG.info("Shutdown: this node is not in the draining set yet; asking the controller again");
-        askToDrain();
-      }
-    }).exceptionally(e -> null);
+    return read(ClusterKeys.DRAINING)
+        .thenAccept(
+            set -> {
+              boolean listed = set != null && set.getElements().contains(self);
+              if (!listed && asking.isDone()) {
+                LOG.info(
+                    "Shutdown: this node is not in the draining set yet; asking the controller again");
+                askToDrain();
+              }
+            })
+        .exceptionally(e -> null);
   }
 
   private boolean hostedHere(ReplicaInfo r) {
@@ -147,7 +179,8 @@ public final class ShutdownDrain {
     return AskPattern.<Replicator.Command, Replicator.GetResponse<T>>ask(
             DistributedData.get(system).replicator(),
             replyTo -> new Replicator.Get<>(key, Replicator.readLocal(), replyTo),
-            settings.readTimeout(), system.scheduler())
+            settings.readTimeout(),
+            system.scheduler())
         .thenApply(rsp -> rsp instanceof Replicator.GetSuccess<T> ok ? ok.dataValue() : null);
   }
 }

@@ -10,12 +10,15 @@ import java.time.Duration;
  * @param pollInterval how often the replica directory is read for replicas still here
  * @param readTimeout how long one read of the local directories may take
  */
-public record ShutdownDrainSettings(Duration deadline, Duration pollInterval, Duration readTimeout) {
+public record ShutdownDrainSettings(
+    Duration deadline, Duration pollInterval, Duration readTimeout) {
 
   public static ShutdownDrainSettings fromConfig(Config root) {
     Config c = root.getConfig("modelfleet.node");
-    return new ShutdownDrainSettings(c.getDuration("shutdown-drain-timeout"),
-        c.getDuration("shutdown-drain-poll-interval"), c.getDuration("shutdown-drain-read-timeout"));
+    return new ShutdownDrainSettings(
+        c.getDuration("shutdown-drain-timeout"),
+        c.getDuration("shutdown-drain-poll-interval"),
+        c.getDuration("shutdown-drain-read-timeout"));
   }
 
   public boolean off() {

@@ -13,10 +13,10 @@ public final class DemoModel {
 
   /** 4x2 weights; row i multiplies input feature i. */
   public static final float[][] W = {
-      {1.0f, 0.5f},
-      {-1.0f, 0.25f},
-      {0.5f, -0.5f},
-      {0.25f, 1.0f},
+    {1.0f, 0.5f},
+    {-1.0f, 0.25f},
+    {0.5f, -0.5f},
+    {0.25f, 1.0f},
   };
 
   /** Bias added to both outputs. */
@@ -33,24 +33,26 @@ public final class DemoModel {
     for (int i = 0; i < W.length; i++) {
       System.arraycopy(W[i], 0, w, i * W[0].length, W[0].length);
     }
-    OnnxWriter gemm = OnnxWriter.node("Gemm", "linear",
-        new String[] {"x", "W", "B"}, new String[] {"y"});
-    OnnxWriter graph = OnnxWriter.graph("demo",
-        new OnnxWriter[] {gemm},
-        new OnnxWriter[] {
-            OnnxWriter.floatTensor("W", new long[] {W.length, W[0].length}, w),
-            OnnxWriter.floatTensor("B", new long[] {B.length}, B),
-        },
-        new OnnxWriter[] {OnnxWriter.tensorValue("x", OnnxWriter.FLOAT, "batch", W.length)},
-        new OnnxWriter[] {OnnxWriter.tensorValue("y", OnnxWriter.FLOAT, "batch", B.length)});
+    OnnxWriter gemm =
+        OnnxWriter.node("Gemm", "linear", new String[] {"x", "W", "B"}, new String[] {"y"});
+    OnnxWriter graph =
+        OnnxWriter.graph(
+            "demo",
+            new OnnxWriter[] {gemm},
+            new OnnxWriter[] {
+              OnnxWriter.floatTensor("W", new long[] {W.length, W[0].length}, w),
+              OnnxWriter.floatTensor("B", new long[] {B.length}, B),
+            },
+            new OnnxWriter[] {OnnxWriter.tensorValue("x", OnnxWriter.FLOAT, "batch", W.length)},
+            new OnnxWriter[] {OnnxWriter.tensorValue("y", OnnxWriter.FLOAT, "batch", B.length)});
     return OnnxWriter.model(IR_VERSION, OPSET, "modelfleet", graph).toByteArray();
   }
 
   /** What the model returns for one input row of 4 values. */
   public static float[] expected(float[] row4) {
     if (row4.length != W.length) {
-      throw new IllegalArgumentException("the demo model takes rows of " + W.length
-          + " values, got " + row4.length);
+      throw new IllegalArgumentException(
+          "the demo model takes rows of " + W.length + " values, got " + row4.length);
     }
     float[] y = new float[B.length];
     for (int j = 0; j < y.length; j++) {
@@ -66,7 +68,11 @@ public final class DemoModel {
   /** A curl command, ready to paste, that runs the demo model on [1,2,3,4] through the gateway. */
   public static String exampleCurl(String baseUrl) {
     String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-    return "curl -s -X POST " + base + "/v2/models/" + NAME + "/infer"
+    return "curl -s -X POST "
+        + base
+        + "/v2/models/"
+        + NAME
+        + "/infer"
         + " -H 'Content-Type: application/json'"
         + " -d '{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,4],"
         + "\"data\":[1,2,3,4]}]}'";

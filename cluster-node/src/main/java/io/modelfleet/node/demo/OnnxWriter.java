@@ -17,6 +17,7 @@ public final class OnnxWriter {
 
   /** TensorProto.DataType values used by the demo. */
   public static final int FLOAT = 1;
+
   public static final int INT64 = 7;
 
   private static final int WIRE_VARINT = 0;
@@ -75,8 +76,12 @@ public final class OnnxWriter {
   }
 
   /** GraphProto: node=1, name=2, initializer=5, input=11, output=12. */
-  public static OnnxWriter graph(String name, OnnxWriter[] nodes, OnnxWriter[] initializers,
-      OnnxWriter[] inputs, OnnxWriter[] outputs) {
+  public static OnnxWriter graph(
+      String name,
+      OnnxWriter[] nodes,
+      OnnxWriter[] initializers,
+      OnnxWriter[] inputs,
+      OnnxWriter[] outputs) {
     OnnxWriter g = new OnnxWriter();
     for (OnnxWriter n : nodes) {
       g.message(1, n);
@@ -95,8 +100,8 @@ public final class OnnxWriter {
   }
 
   /** NodeProto: input=1, output=2, name=3, op_type=4, attribute=5. */
-  public static OnnxWriter node(String opType, String name, String[] inputs, String[] outputs,
-      OnnxWriter... attributes) {
+  public static OnnxWriter node(
+      String opType, String name, String[] inputs, String[] outputs, OnnxWriter... attributes) {
     OnnxWriter n = new OnnxWriter();
     for (String in : inputs) {
       n.string(1, in);

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * GPU listed here is ever handed to the CUDA provider.
  *
  * <p>Where the GPUs come from ({@link Source}), by {@code modelfleet.devices.mode}:
+ *
  * <pre>
  *   mode       tries, in order                                   memory / utilisation
  *   auto       NVML                                              measured ({@link #snapshot()})
@@ -31,11 +32,12 @@ import org.slf4j.LoggerFactory;
  *   cpu-only   nothing                                           -
  *   simulated  configured count and memory, labelled simulated   total minus reserved / -1
  * </pre>
+ *
  * The driver files are kept as a fallback because JavaCPP's NVML binding also needs the CUDA
  * runtime ({@code libcudart.so.12}); a host with the driver but without it still shows its GPUs.
  *
- * <p>The list of GPUs is fixed at start; their free memory and utilisation are read afresh by
- * every {@link #snapshot()} and {@link #describe()}, which the node calls every few seconds.
+ * <p>The list of GPUs is fixed at start; their free memory and utilisation are read afresh by every
+ * {@link #snapshot()} and {@link #describe()}, which the node calls every few seconds.
  */
 public final class DeviceInventory {
   private static final Logger log = LoggerFactory.getLogger(DeviceInventory.class);
@@ -56,9 +58,13 @@ public final class DeviceInventory {
   private final String mode;
   private final Source source;
   private final List<Device> gpus;
+
   /** Bytes the node has placed on each simulated GPU; they have no memory to measure. */
   private final Map<String, Long> reservedBytes = new ConcurrentHashMap<>();
-  /** GPUs whose last NVML read failed, so a lasting failure is logged once, not every few seconds. */
+
+  /**
+   * GPUs whose last NVML read failed, so a lasting failure is logged once, not every few seconds.
+   */
   private final Set<String> failingReads = ConcurrentHashMap.newKeySet();
 
   private DeviceInventory(String mode, Source source, List<Device> gpus) {
@@ -74,15 +80,18 @@ public final class DeviceInventory {
       case "cpu-only" -> new DeviceInventory(mode, Source.NONE, List.of());
       case "simulated" -> simulated(c.getInt("simulated-gpus"), c.getBytes("simulated-gpu-memory"));
       case "auto" -> auto(NVIDIA_DRIVER_GPUS);
-      default -> throw new IllegalArgumentException(
-          "modelfleet.devices.mode must be auto, cpu-only or simulated, got '" + mode + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "modelfleet.devices.mode must be auto, cpu-only or simulated, got '" + mode + "'");
     };
   }
 
   public static DeviceInventory simulated(int count, long memoryBytes) {
     List<Device> gpus = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      gpus.add(new Device("sim-gpu:" + i, Device.Kind.GPU, i, "simulated GPU", "SIM-" + i, memoryBytes, true));
+      gpus.add(
+          new Device(
+              "sim-gpu:" + i, Device.Kind.GPU, i, "simulated GPU", "SIM-" + i, memoryBytes, true));
     }
     return new DeviceInventory("simulated", Source.SIMULATED, gpus);
   }
@@ -105,8 +114,11 @@ public final class DeviceInventory {
       log.info("no NVIDIA driver (NVML unavailable: {}); this node has no GPU", reason);
       return new DeviceInventory("auto", Source.NONE, List.of());
     }
-    log.warn("NVML unavailable ({}); using the {} GPU(s) listed in {}, whose memory and utilisation are unknown",
-        reason, fromDriver.size(), driverGpus);
+    log.warn(
+        "NVML unavailable ({}); using the {} GPU(s) listed in {}, whose memory and utilisation are unknown",
+        reason,
+        fromDriver.size(),
+        driverGpus);
     return new DeviceInventory("auto", Source.DRIVER_FILES, fromDriver);
   }
 
@@ -161,15 +173,21 @@ public final class DeviceInventory {
   /**
    * Adds {@code deltaBytes} (negative to release) to what a simulated GPU has reserved: each
    * replica reserves its footprint there while its session is open, so the simulated GPU's free
-   * memory shows its use as a real one's would. Does nothing for the CPU and real GPUs, whose
-   * use NVML measures.
+   * memory shows its use as a real one's would. Does nothing for the CPU and real GPUs, whose use
+   * NVML measures.
    */
   public void adjustReserved(String deviceId, long deltaBytes) {
     if (Device.CPU.id().equals(deviceId)) {
       return;
     }
-    Device d = gpus.stream().filter(g -> g.id().equals(deviceId)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no GPU '" + deviceId + "' on this node; it has " + gpus));
+    Device d =
+        gpus.stream()
+            .filter(g -> g.id().equals(deviceId))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "no GPU '" + deviceId + "' on this node; it has " + gpus));
     if (d.simulated()) {
       reservedBytes.merge(deviceId, deltaBytes, (a, b) -> Math.max(0, a + b));
     }
@@ -179,12 +197,17 @@ public final class DeviceInventory {
   public List<DeviceReading> snapshot() {
     List<DeviceReading> readings = new ArrayList<>(gpus.size());
     for (Device d : gpus) {
-      readings.add(switch (source) {
-        case NVML -> readNvml(d);
-        case SIMULATED -> new DeviceReading(d, Math.max(0, d.memoryBytes() - reservedBytes.getOrDefault(d.id(), 0L)),
-            -1, -1);
-        case DRIVER_FILES, NONE -> new DeviceReading(d, 0, -1, -1);
-      });
+      readings.add(
+          switch (source) {
+            case NVML -> readNvml(d);
+            case SIMULATED ->
+                new DeviceReading(
+                    d,
+                    Math.max(0, d.memoryBytes() - reservedBytes.getOrDefault(d.id(), 0L)),
+                    -1,
+                    -1);
+            case DRIVER_FILES, NONE -> new DeviceReading(d, 0, -1, -1);
+          });
     }
     return readings;
   }
@@ -195,13 +218,24 @@ public final class DeviceInventory {
     infos.add(new DeviceInfo(Device.CPU.id(), "cpu", Device.CPU.name(), null, 0, 0, -1, false));
     for (DeviceReading r : snapshot()) {
       Device d = r.device();
-      infos.add(new DeviceInfo(d.id(), d.kind().name().toLowerCase(Locale.ROOT), d.name(), d.uuid(),
-          d.memoryBytes(), r.memoryFreeBytes(), r.utilizationPercent(), d.simulated()));
+      infos.add(
+          new DeviceInfo(
+              d.id(),
+              d.kind().name().toLowerCase(Locale.ROOT),
+              d.name(),
+              d.uuid(),
+              d.memoryBytes(),
+              r.memoryFreeBytes(),
+              r.utilizationPercent(),
+              d.simulated()));
     }
     return infos;
   }
 
-  /** A GPU that NVML listed but cannot read now (fallen off the bus, driver reset) shows no free memory. */
+  /**
+   * A GPU that NVML listed but cannot read now (fallen off the bus, driver reset) shows no free
+   * memory.
+   */
   private DeviceReading readNvml(Device d) {
     try {
       Nvml.Reading r = Nvml.read(d.index());
@@ -211,8 +245,11 @@ public final class DeviceInventory {
       return new DeviceReading(d, r.freeBytes(), r.utilizationPercent(), r.temperatureCelsius());
     } catch (IllegalStateException e) {
       if (failingReads.add(d.id())) {
-        log.warn("GPU {} ({}): {}; reporting it with no free memory until it reads again",
-            d.id(), d.uuid(), e.getMessage());
+        log.warn(
+            "GPU {} ({}): {}; reporting it with no free memory until it reads again",
+            d.id(),
+            d.uuid(),
+            e.getMessage());
       }
       return new DeviceReading(d, 0, -1, -1);
     }

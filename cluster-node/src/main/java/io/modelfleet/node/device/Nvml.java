@@ -25,18 +25,18 @@ import org.bytedeco.cuda.nvml.nvmlUtilization_t;
 /**
  * The NVIDIA Management Library through JavaCPP ({@code org.bytedeco.cuda.global.nvml}).
  *
- * <p>Loaded at most once per JVM. On a host without the driver the first touch of the binding
- * fails in its static initialiser with {@link UnsatisfiedLinkError} (the binding also loads
- * JavaCPP's cudart wrapper, which needs {@code libcuda.so.1} and {@code libcudart.so.12}), and
- * every later touch throws {@link NoClassDefFoundError} ("Could not initialize class"). So
- * {@link Holder} makes the one attempt, lazily and thread-safely, and remembers its outcome;
- * nothing outside this class names the binding.
+ * <p>Loaded at most once per JVM. On a host without the driver the first touch of the binding fails
+ * in its static initialiser with {@link UnsatisfiedLinkError} (the binding also loads JavaCPP's
+ * cudart wrapper, which needs {@code libcuda.so.1} and {@code libcudart.so.12}), and every later
+ * touch throws {@link NoClassDefFoundError} ("Could not initialize class"). So {@link Holder} makes
+ * the one attempt, lazily and thread-safely, and remembers its outcome; nothing outside this class
+ * names the binding.
  *
- * <p>NVML is initialised once and never shut down: it is reference-counted per process and
- * the inventory reads it for the node's whole life, so the process exit is the right shutdown.
+ * <p>NVML is initialised once and never shut down: it is reference-counted per process and the
+ * inventory reads it for the node's whole life, so the process exit is the right shutdown.
  *
- * <p>Not unit-tested against a GPU (build hosts have none); each call below is one NVML call
- * whose return code is checked.
+ * <p>Not unit-tested against a GPU (build hosts have none); each call below is one NVML call whose
+ * return code is checked.
  */
 final class Nvml {
 
@@ -72,7 +72,9 @@ final class Nvml {
     return unavailableReason().isEmpty();
   }
 
-  /** The GPUs NVML lists, in its (PCI bus) order, with their total memory. NVML must be available. */
+  /**
+   * The GPUs NVML lists, in its (PCI bus) order, with their total memory. NVML must be available.
+   */
   static List<Device> devices() {
     requireAvailable();
     int[] count = new int[1];
@@ -85,24 +87,29 @@ final class Nvml {
       byte[] uuid = new byte[NVML_DEVICE_UUID_V2_BUFFER_SIZE];
       check(nvmlDeviceGetUUID(dev, uuid, uuid.length), "nvmlDeviceGetUUID");
       long total = read(i).totalBytes();
-      gpus.add(new Device("gpu:" + i, Device.Kind.GPU, i, cString(name), cString(uuid), total, false));
+      gpus.add(
+          new Device("gpu:" + i, Device.Kind.GPU, i, cString(name), cString(uuid), total, false));
     }
     return gpus;
   }
 
   /**
    * Memory, utilisation and temperature of GPU {@code index} now. NVML must be available. Memory
-   * must be readable; utilisation and temperature are -1 where NVML does not report them (a GPU
-   * in MIG mode has no whole-GPU utilisation, some boards and vGPUs no temperature).
+   * must be readable; utilisation and temperature are -1 where NVML does not report them (a GPU in
+   * MIG mode has no whole-GPU utilisation, some boards and vGPUs no temperature).
    */
   static Reading read(int index) {
     requireAvailable();
     nvmlDevice_st dev = handle(index);
-    try (nvmlMemory_t mem = new nvmlMemory_t(); nvmlUtilization_t util = new nvmlUtilization_t()) {
+    try (nvmlMemory_t mem = new nvmlMemory_t();
+        nvmlUtilization_t util = new nvmlUtilization_t()) {
       check(nvmlDeviceGetMemoryInfo(dev, mem), "nvmlDeviceGetMemoryInfo");
       int utilization = nvmlDeviceGetUtilizationRates(dev, util) == NVML_SUCCESS ? util.gpu() : -1;
       int[] celsius = {-1};
-      int temperature = nvmlDeviceGetTemperature(dev, NVML_TEMPERATURE_GPU, celsius) == NVML_SUCCESS ? celsius[0] : -1;
+      int temperature =
+          nvmlDeviceGetTemperature(dev, NVML_TEMPERATURE_GPU, celsius) == NVML_SUCCESS
+              ? celsius[0]
+              : -1;
       return new Reading(mem.total(), mem._free(), utilization, temperature);
     }
   }
@@ -114,9 +121,11 @@ final class Nvml {
   }
 
   private static void requireAvailable() {
-    unavailableReason().ifPresent(r -> {
-      throw new IllegalStateException("NVML unavailable: " + r);
-    });
+    unavailableReason()
+        .ifPresent(
+            r -> {
+              throw new IllegalStateException("NVML unavailable: " + r);
+            });
   }
 
   private static void check(int rc, String call) {
@@ -152,7 +161,8 @@ final class Nvml {
     if (so >= 0) {
       return msg.substring(so + 5);
     }
-    int path = msg.indexOf(" in java.library.path"); // drop the long list of directories that follows
+    int path =
+        msg.indexOf(" in java.library.path"); // drop the long list of directories that follows
     return path >= 0 ? msg.substring(0, path + 21) : msg;
   }
 }

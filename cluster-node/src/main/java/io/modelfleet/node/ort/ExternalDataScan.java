@@ -20,15 +20,24 @@ import java.util.Optional;
  *
  * <p>How: a minimal protobuf reader over the file, streaming, holding one nesting path in memory.
  * It follows only the fields that can lead to a tensor (the graph, nodes, attributes, subgraphs,
- * sparse tensors, functions, training graphs) and skips everything else by length, so large
- * {@code raw_data} blobs are skipped, not read: a 2 GiB model costs a few seeks. Field numbers
- * are those of onnx.proto (IR version 10).
+ * sparse tensors, functions, training graphs) and skips everything else by length, so large {@code
+ * raw_data} blobs are skipped, not read: a 2 GiB model costs a few seeks. Field numbers are those
+ * of onnx.proto (IR version 10).
  */
 public final class ExternalDataScan {
   /** Nesting deeper than this (subgraphs within subgraphs) is refused rather than followed. */
   static final int MAX_DEPTH = 64;
 
-  private enum Msg { MODEL, GRAPH, NODE, ATTRIBUTE, TENSOR, SPARSE_TENSOR, FUNCTION, TRAINING_INFO }
+  private enum Msg {
+    MODEL,
+    GRAPH,
+    NODE,
+    ATTRIBUTE,
+    TENSOR,
+    SPARSE_TENSOR,
+    FUNCTION,
+    TRAINING_INFO
+  }
 
   private ExternalDataScan() {}
 
@@ -60,7 +69,10 @@ public final class ExternalDataScan {
       this.in = in;
     }
 
-    /** Reads one message of type {@code type} ending at {@code end}; returns the first finding in it. */
+    /**
+     * Reads one message of type {@code type} ending at {@code end}; returns the first finding in
+     * it.
+     */
     Optional<Finding> message(Msg type, long end, int depth) throws IOException {
       if (depth > MAX_DEPTH) {
         throw new MalformedException("the model nests graphs deeper than " + MAX_DEPTH + " levels");
@@ -117,45 +129,58 @@ public final class ExternalDataScan {
         throw new MalformedException("a message does not end where its length says");
       }
       if (external && found.isEmpty()) {
-        found = Optional.of(new Finding(tensorName == null ? "" : tensorName, location == null ? "" : location));
+        found =
+            Optional.of(
+                new Finding(
+                    tensorName == null ? "" : tensorName, location == null ? "" : location));
       }
       return found;
     }
 
-    /** The message type of field {@code field} of a {@code type}, or null when it cannot hold a tensor. */
+    /**
+     * The message type of field {@code field} of a {@code type}, or null when it cannot hold a
+     * tensor.
+     */
     private static Msg child(Msg type, int field) {
       return switch (type) {
-        case MODEL -> switch (field) {
-          case 7 -> Msg.GRAPH;
-          case 20 -> Msg.TRAINING_INFO;
-          case 25 -> Msg.FUNCTION;
-          default -> null;
-        };
-        case GRAPH -> switch (field) {
-          case 1 -> Msg.NODE;
-          case 5 -> Msg.TENSOR;
-          case 15 -> Msg.SPARSE_TENSOR;
-          default -> null;
-        };
+        case MODEL ->
+            switch (field) {
+              case 7 -> Msg.GRAPH;
+              case 20 -> Msg.TRAINING_INFO;
+              case 25 -> Msg.FUNCTION;
+              default -> null;
+            };
+        case GRAPH ->
+            switch (field) {
+              case 1 -> Msg.NODE;
+              case 5 -> Msg.TENSOR;
+              case 15 -> Msg.SPARSE_TENSOR;
+              default -> null;
+            };
         case NODE -> field == 5 ? Msg.ATTRIBUTE : null;
-        case ATTRIBUTE -> switch (field) {
-          case 5, 10 -> Msg.TENSOR;
-          case 6, 11 -> Msg.GRAPH;
-          case 22, 23 -> Msg.SPARSE_TENSOR;
-          default -> null;
-        };
+        case ATTRIBUTE ->
+            switch (field) {
+              case 5, 10 -> Msg.TENSOR;
+              case 6, 11 -> Msg.GRAPH;
+              case 22, 23 -> Msg.SPARSE_TENSOR;
+              default -> null;
+            };
         case SPARSE_TENSOR -> field == 1 || field == 2 ? Msg.TENSOR : null;
-        case FUNCTION -> switch (field) {
-          case 7 -> Msg.NODE;
-          case 11 -> Msg.ATTRIBUTE;
-          default -> null;
-        };
+        case FUNCTION ->
+            switch (field) {
+              case 7 -> Msg.NODE;
+              case 11 -> Msg.ATTRIBUTE;
+              default -> null;
+            };
         case TRAINING_INFO -> field == 1 || field == 2 ? Msg.GRAPH : null;
         case TENSOR -> null;
       };
     }
 
-    /** A StringStringEntryProto (key 1, value 2) ending at {@code end}: its value when the key is "location". */
+    /**
+     * A StringStringEntryProto (key 1, value 2) ending at {@code end}: its value when the key is
+     * "location".
+     */
     private String location(long end) throws IOException {
       String key = null;
       String value = null;

@@ -9,14 +9,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Checks a request against the model's signature before ONNX Runtime sees it, so a client's
- * mistake gets a sentence naming the input instead of a runtime error code.
+ * Checks a request against the model's signature before ONNX Runtime sees it, so a client's mistake
+ * gets a sentence naming the input instead of a runtime error code.
  */
 public final class InferenceValidator {
   private InferenceValidator() {}
 
   /** Null when the request fits, else the error sentence. */
-  public static String problem(List<TensorSpec> inputs, List<TensorSpec> outputs, InferRequest req) {
+  public static String problem(
+      List<TensorSpec> inputs, List<TensorSpec> outputs, InferRequest req) {
     Set<String> seen = new HashSet<>();
     for (Tensor t : req.inputs()) {
       if (!seen.add(t.name())) {
@@ -27,11 +28,21 @@ public final class InferenceValidator {
         return "unknown input '" + t.name() + "'; the model's inputs are " + names(inputs);
       }
       if (spec.datatype() != t.datatype()) {
-        return "input '" + t.name() + "' has datatype " + t.datatype() + " but the model expects " + spec.datatype();
+        return "input '"
+            + t.name()
+            + "' has datatype "
+            + t.datatype()
+            + " but the model expects "
+            + spec.datatype();
       }
       if (!spec.accepts(t.shape())) {
-        return "input '" + t.name() + "' has shape " + Arrays.toString(t.shape())
-            + " but the model expects " + spec.shape() + " (-1 is any size)";
+        return "input '"
+            + t.name()
+            + "' has shape "
+            + Arrays.toString(t.shape())
+            + " but the model expects "
+            + spec.shape()
+            + " (-1 is any size)";
       }
     }
     for (TensorSpec spec : inputs) {

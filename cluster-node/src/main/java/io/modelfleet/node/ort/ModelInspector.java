@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads a model's signature at upload time by letting ONNX Runtime load it on the CPU. Loading
- * is the real test of "is this a valid ONNX model": the protobuf parses, the opset is supported,
- * the graph type-checks. Blocking; run it on the ORT dispatcher.
+ * Reads a model's signature at upload time by letting ONNX Runtime load it on the CPU. Loading is
+ * the real test of "is this a valid ONNX model": the protobuf parses, the opset is supported, the
+ * graph type-checks. Blocking; run it on the ORT dispatcher.
  */
 public final class ModelInspector {
   private ModelInspector() {}
@@ -35,7 +35,8 @@ public final class ModelInspector {
       o.setOptimizationLevel(OptLevel.NO_OPT);
       o.setIntraOpNumThreads(1);
       try (OrtSession s = env.createSession(file.toString(), o)) {
-        return new Signature(OrtTensors.specs(s.getInputInfo()), OrtTensors.specs(s.getOutputInfo()));
+        return new Signature(
+            OrtTensors.specs(s.getInputInfo()), OrtTensors.specs(s.getOutputInfo()));
       }
     } catch (OrtException e) {
       throw new InvalidModelException("not a valid ONNX model: " + e.getMessage());
@@ -44,7 +45,10 @@ public final class ModelInspector {
     }
   }
 
-  /** Throws {@link InvalidModelException} when {@code file} is not a protobuf or keeps data outside itself. Blocking. */
+  /**
+   * Throws {@link InvalidModelException} when {@code file} is not a protobuf or keeps data outside
+   * itself. Blocking.
+   */
   public static void refuseExternalData(Path file) {
     Optional<ExternalDataScan.Finding> found;
     try {
@@ -52,13 +56,19 @@ public final class ModelInspector {
     } catch (ExternalDataScan.MalformedException | EOFException e) {
       throw new InvalidModelException("not a valid ONNX model: " + e.getMessage());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the model file (" + e.getClass().getSimpleName() + ")", e);
+      throw new UncheckedIOException(
+          "cannot read the model file (" + e.getClass().getSimpleName() + ")", e);
     }
-    found.ifPresent(f -> {
-      throw new InvalidModelException("the model keeps tensor '" + clip(f.tensor()) + "' in external data (location '"
-          + clip(f.location()) + "'); external data is refused because a model is stored as one file: save it with "
-          + "every tensor inside the .onnx file (onnx.save_model(model, path, save_as_external_data=False))");
-    });
+    found.ifPresent(
+        f -> {
+          throw new InvalidModelException(
+              "the model keeps tensor '"
+                  + clip(f.tensor())
+                  + "' in external data (location '"
+                  + clip(f.location())
+                  + "'); external data is refused because a model is stored as one file: save it with "
+                  + "every tensor inside the .onnx file (onnx.save_model(model, path, save_as_external_data=False))");
+        });
   }
 
   private static String clip(String s) {

@@ -8,8 +8,8 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import io.modelfleet.node.device.Device;
 import io.modelfleet.persistence.artifact.Redaction;
-import io.modelfleet.protocol.model.WarmupSample;
 import io.modelfleet.protocol.model.SessionSpec;
+import io.modelfleet.protocol.model.WarmupSample;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferRequest;
 import io.modelfleet.protocol.tensor.Tensor;
@@ -25,9 +25,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One open ONNX Runtime session on one device, with the signature read from it. Every method
- * blocks in native code and must run on the ORT dispatcher. {@link #run} is safe to call from
- * several threads at once (ORT sessions are), {@link #close} only after the last run returned.
+ * One open ONNX Runtime session on one device, with the signature read from it. Every method blocks
+ * in native code and must run on the ORT dispatcher. {@link #run} is safe to call from several
+ * threads at once (ORT sessions are), {@link #close} only after the last run returned.
  */
 public final class ModelSession implements AutoCloseable {
   private final OrtEnvironment env;
@@ -36,7 +36,8 @@ public final class ModelSession implements AutoCloseable {
   private final List<TensorSpec> outputs;
   private final long maxOutputBytes;
 
-  private ModelSession(OrtEnvironment env, OrtSession session, long maxOutputBytes) throws OrtException {
+  private ModelSession(OrtEnvironment env, OrtSession session, long maxOutputBytes)
+      throws OrtException {
     this.env = env;
     this.session = session;
     this.maxOutputBytes = maxOutputBytes;
@@ -48,18 +49,29 @@ public final class ModelSession implements AutoCloseable {
    * Opens {@code file} on {@code device}. The CUDA provider is added only for a real GPU from the
    * device inventory; CUDA needs CUDA 12 and cuDNN 9 on the host, and its failure message is kept.
    */
-  public static ModelSession open(OrtEnvironment env, Path file, Device device, OrtSettings settings, SessionSpec spec,
-      int replicas) throws OrtException {
+  public static ModelSession open(
+      OrtEnvironment env,
+      Path file,
+      Device device,
+      OrtSettings settings,
+      SessionSpec spec,
+      int replicas)
+      throws OrtException {
     try (SessionOptions options = settings.options(spec, replicas)) {
       if (device.usesCuda()) {
         try {
           options.addCUDA(device.index());
         } catch (OrtException | UnsatisfiedLinkError e) {
-          throw new IllegalStateException("cannot use the CUDA execution provider on " + device.id()
-              + " (needs CUDA 12 and cuDNN 9 on the host): " + e.getMessage(), e);
+          throw new IllegalStateException(
+              "cannot use the CUDA execution provider on "
+                  + device.id()
+                  + " (needs CUDA 12 and cuDNN 9 on the host): "
+                  + e.getMessage(),
+              e);
         }
       }
-      return new ModelSession(env, env.createSession(file.toString(), options), settings.maxOutputBytes());
+      return new ModelSession(
+          env, env.createSession(file.toString(), options), settings.maxOutputBytes());
     }
   }
 
@@ -72,7 +84,8 @@ public final class ModelSession implements AutoCloseable {
   }
 
   /** The outputs of one execution and the time each phase took, for Triton's statistics. */
-  public record Execution(List<Tensor> outputs, long inputNanos, long inferNanos, long outputNanos) {}
+  public record Execution(
+      List<Tensor> outputs, long inputNanos, long inferNanos, long outputNanos) {}
 
   /** Names of the outputs to compute: those asked for, or all of them in the model's order. */
   public List<String> outputNames(List<String> requested) {
@@ -96,7 +109,8 @@ public final class ModelSession implements AutoCloseable {
    * @throws OutputTooLargeException when the outputs would pass max-output-bytes; checked from
    *     their shapes before they are copied out of ONNX Runtime
    */
-  public Execution execute(List<Tensor> inputs, Collection<String> wanted, int requests) throws OrtException {
+  public Execution execute(List<Tensor> inputs, Collection<String> wanted, int requests)
+      throws OrtException {
     long t0 = System.nanoTime();
     Map<String, OnnxTensor> feed = new HashMap<>();
     try {
@@ -129,7 +143,8 @@ public final class ModelSession implements AutoCloseable {
       return new InferReply.InferFailure(400, problem);
     }
     try {
-      return new InferReply.InferResult(model, version, req.id(), execute(req.inputs(), outputNames(req.outputs())).outputs());
+      return new InferReply.InferResult(
+          model, version, req.id(), execute(req.inputs(), outputNames(req.outputs())).outputs());
     } catch (RuntimeException | OrtException e) {
       return failure(e);
     }
@@ -137,7 +152,8 @@ public final class ModelSession implements AutoCloseable {
 
   /** The reply for a failed execution: the client's mistakes are 400, the rest 500. */
   public static InferReply.InferFailure failure(Throwable e) {
-    if (e instanceof TensorFormatException || e instanceof UnsupportedOperationException
+    if (e instanceof TensorFormatException
+        || e instanceof UnsupportedOperationException
         || e instanceof OutputTooLargeException) {
       return new InferReply.InferFailure(400, e.getMessage());
     }
@@ -146,7 +162,8 @@ public final class ModelSession implements AutoCloseable {
       // dimensions that must match): ORT reports those as invalid arguments, the client's doing.
       int status = o.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT ? 400 : 500;
       // ORT's messages quote its own source files by absolute path; clients see file names only.
-      return new InferReply.InferFailure(status, "ONNX Runtime: " + Redaction.redact(o.getMessage()));
+      return new InferReply.InferFailure(
+          status, "ONNX Runtime: " + Redaction.redact(o.getMessage()));
     }
     return new InferReply.InferFailure(500, "inference failed: " + Redaction.redact(e.toString()));
   }
@@ -165,8 +182,13 @@ public final class ModelSession implements AutoCloseable {
       for (TensorSpec s : inputs) {
         Tensor t = WarmupTensors.syntheticZeros(s);
         if (t == null) {
-          return "skipped: input '" + s.name() + "' of shape " + s.shape() + " would take more than "
-              + WarmupTensors.MAX_SYNTHETIC_BYTES + " bytes of zeros";
+          return "skipped: input '"
+              + s.name()
+              + "' of shape "
+              + s.shape()
+              + " would take more than "
+              + WarmupTensors.MAX_SYNTHETIC_BYTES
+              + " bytes of zeros";
         }
         zeros.add(t);
       }
@@ -197,7 +219,8 @@ public final class ModelSession implements AutoCloseable {
           r = new InferReply.InferFailure(500, String.valueOf(e));
         }
         if (r instanceof InferReply.InferFailure f) {
-          throw new IllegalStateException("warm-up sample '" + sample.name() + "' failed: " + f.error());
+          throw new IllegalStateException(
+              "warm-up sample '" + sample.name() + "' failed: " + f.error());
         }
       }
     }

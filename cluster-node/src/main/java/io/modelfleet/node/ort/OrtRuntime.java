@@ -18,13 +18,18 @@ public final class OrtRuntime {
 
   public static OrtEnvironment environment() {
     AtomicReference<Object> result = new AtomicReference<>();
-    Thread t = new Thread(null, () -> {
-      try {
-        result.set(OrtEnvironment.getEnvironment());
-      } catch (Throwable e) {
-        result.set(e);
-      }
-    }, "ort-init", INIT_STACK_BYTES);
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                result.set(OrtEnvironment.getEnvironment());
+              } catch (Throwable e) {
+                result.set(e);
+              }
+            },
+            "ort-init",
+            INIT_STACK_BYTES);
     t.start();
     try {
       t.join();

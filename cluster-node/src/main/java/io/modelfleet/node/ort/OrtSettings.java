@@ -3,9 +3,9 @@ package io.modelfleet.node.ort;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.ExecutionMode;
-import io.modelfleet.protocol.model.SessionSpec;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import com.typesafe.config.Config;
+import io.modelfleet.protocol.model.SessionSpec;
 import java.util.Locale;
 
 /**
@@ -14,47 +14,69 @@ import java.util.Locale;
  *
  * <p>The gateway refuses deployments that ask for more threads than its own bound, but it may run
  * on a bigger machine than this worker, and the node's own defaults could be set too high: so a
- * session never gets more intra-op or inter-op threads than {@code maxThreads} here. The replica
- * is clamped rather than failed, because a deployment that serves with fewer threads is better
- * than one that never serves on smaller workers; {@link #clamped} gives the WARN line.
+ * session never gets more intra-op or inter-op threads than {@code maxThreads} here. The replica is
+ * clamped rather than failed, because a deployment that serves with fewer threads is better than
+ * one that never serves on smaller workers; {@link #clamped} gives the WARN line.
  *
  * <p>Also the largest output one request may get, from {@code modelfleet.replica.max-output-bytes}.
  */
-public record OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optimizationLevel, int maxThreads,
+public record OrtSettings(
+    int intraOpThreads,
+    int interOpThreads,
+    OptLevel optimizationLevel,
+    int maxThreads,
     long maxOutputBytes) {
 
   public static final String MAX_OUTPUT_KEY = "modelfleet.replica.max-output-bytes";
 
-  public OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optimizationLevel, int maxThreads) {
+  public OrtSettings(
+      int intraOpThreads, int interOpThreads, OptLevel optimizationLevel, int maxThreads) {
     this(intraOpThreads, interOpThreads, optimizationLevel, maxThreads, Long.MAX_VALUE);
   }
 
   public OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optimizationLevel) {
-    this(intraOpThreads, interOpThreads, optimizationLevel, Runtime.getRuntime().availableProcessors(), Long.MAX_VALUE);
+    this(
+        intraOpThreads,
+        interOpThreads,
+        optimizationLevel,
+        Runtime.getRuntime().availableProcessors(),
+        Long.MAX_VALUE);
   }
 
   public OrtSettings {
     if (maxOutputBytes <= 0) {
-      throw new IllegalArgumentException(MAX_OUTPUT_KEY + " must be positive, got " + maxOutputBytes);
+      throw new IllegalArgumentException(
+          MAX_OUTPUT_KEY + " must be positive, got " + maxOutputBytes);
     }
   }
 
   public static OrtSettings fromConfig(Config root) {
     Config c = root.getConfig("modelfleet.ort");
     String level = c.getString("optimization-level").toLowerCase(Locale.ROOT);
-    int max = root.hasPath("modelfleet.limits.max-ort-threads") ? root.getInt("modelfleet.limits.max-ort-threads") : 0;
+    int max =
+        root.hasPath("modelfleet.limits.max-ort-threads")
+            ? root.getInt("modelfleet.limits.max-ort-threads")
+            : 0;
     if (max < 0) {
-      throw new IllegalArgumentException("modelfleet.limits.max-ort-threads must be 0 (the node's processors) or positive, got "
-          + max);
+      throw new IllegalArgumentException(
+          "modelfleet.limits.max-ort-threads must be 0 (the node's processors) or positive, got "
+              + max);
     }
-    return new OrtSettings(c.getInt("intra-op-threads"), c.getInt("inter-op-threads"), level(level),
-        max == 0 ? Runtime.getRuntime().availableProcessors() : max, root.getBytes(MAX_OUTPUT_KEY));
+    return new OrtSettings(
+        c.getInt("intra-op-threads"),
+        c.getInt("inter-op-threads"),
+        level(level),
+        max == 0 ? Runtime.getRuntime().availableProcessors() : max,
+        root.getBytes(MAX_OUTPUT_KEY));
   }
 
   /** The intra-op threads a session of {@code spec} gets, before the bound. */
   private int intraWanted(SessionSpec spec, int replicas) {
-    return spec.intraOpThreads() > 0 ? spec.intraOpThreads()
-        : intraOpThreads > 0 ? intraOpThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, replicas));
+    return spec.intraOpThreads() > 0
+        ? spec.intraOpThreads()
+        : intraOpThreads > 0
+            ? intraOpThreads
+            : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, replicas));
   }
 
   private int interWanted(SessionSpec spec) {
@@ -68,10 +90,18 @@ public record OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optim
     if (intra <= maxThreads && inter <= maxThreads) {
       return null;
     }
-    return "the deployment (or the node's modelfleet.ort defaults) asks for " + intra + " intra-op and " + inter
+    return "the deployment (or the node's modelfleet.ort defaults) asks for "
+        + intra
+        + " intra-op and "
+        + inter
         + " inter-op ONNX Runtime threads but this node"
-        + " allows at most " + maxThreads + " (modelfleet.limits.max-ort-threads, the node's processors by default);"
-        + " the session gets " + Math.min(intra, maxThreads) + " and " + Math.min(inter, maxThreads);
+        + " allows at most "
+        + maxThreads
+        + " (modelfleet.limits.max-ort-threads, the node's processors by default);"
+        + " the session gets "
+        + Math.min(intra, maxThreads)
+        + " and "
+        + Math.min(inter, maxThreads);
   }
 
   static OptLevel level(String level) {
@@ -80,8 +110,11 @@ public record OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optim
       case "basic" -> OptLevel.BASIC_OPT;
       case "extended" -> OptLevel.EXTENDED_OPT;
       case "all" -> OptLevel.ALL_OPT;
-      default -> throw new IllegalArgumentException(
-          "the ONNX Runtime optimization level must be none, basic, extended or all, got '" + level + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "the ONNX Runtime optimization level must be none, basic, extended or all, got '"
+                  + level
+                  + "'");
     };
   }
 
@@ -92,13 +125,17 @@ public record OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optim
    */
   SessionOptions options(SessionSpec spec, int replicas) throws OrtException {
     SessionOptions o = new SessionOptions();
-    o.setOptimizationLevel(spec.optimizationLevel() != null ? level(spec.optimizationLevel()) : optimizationLevel);
+    o.setOptimizationLevel(
+        spec.optimizationLevel() != null ? level(spec.optimizationLevel()) : optimizationLevel);
     o.setIntraOpNumThreads(Math.min(intraWanted(spec, replicas), maxThreads));
     int inter = Math.min(interWanted(spec), maxThreads);
     if (inter > 0) {
       o.setInterOpNumThreads(inter);
     }
-    o.setExecutionMode("parallel".equals(spec.executionMode()) ? ExecutionMode.PARALLEL : ExecutionMode.SEQUENTIAL);
+    o.setExecutionMode(
+        "parallel".equals(spec.executionMode())
+            ? ExecutionMode.PARALLEL
+            : ExecutionMode.SEQUENTIAL);
     return o;
   }
 }

@@ -45,9 +45,9 @@ import java.util.Map;
  *       the same width and {@code getByteBuffer} hands back the raw bits, which is all we need.
  *   <li>BYTES travels as Java {@code String}s, so only valid UTF-8 elements can be sent; arbitrary
  *       binary BYTES is refused rather than silently mangled by a lossy decode.
- *   <li>{@code createTensor(ByteBuffer, ...)} only accepts direct buffers (a heap buffer fails with a
- *       ClassCastException inside ORT), hence the copies into direct buffers below. ORT wraps such a
- *       buffer without copying it, and the tensor holds a reference to it while it lives.
+ *   <li>{@code createTensor(ByteBuffer, ...)} only accepts direct buffers (a heap buffer fails with
+ *       a ClassCastException inside ORT), hence the copies into direct buffers below. ORT wraps
+ *       such a buffer without copying it, and the tensor holds a reference to it while it lives.
  * </ul>
  */
 public final class OrtTensors {
@@ -79,9 +79,15 @@ public final class OrtTensors {
     Throwable cause = UnsignedTensors.unavailableCause();
     if (cause != null) {
       throw new UnsupportedOperationException(
-          "ONNX Runtime's Java API cannot create " + t.datatype() + " tensors, so input '"
-              + t.name() + "' cannot be passed to the model (the reflective route around that "
-              + "failed for this ORT version: " + cause + ").", cause);
+          "ONNX Runtime's Java API cannot create "
+              + t.datatype()
+              + " tensors, so input '"
+              + t.name()
+              + "' cannot be passed to the model (the reflective route around that "
+              + "failed for this ORT version: "
+              + cause
+              + ").",
+          cause);
     }
     return UnsignedTensors.create(env, direct(t), shape, t.datatype());
   }
@@ -89,8 +95,12 @@ public final class OrtTensors {
   /** The output value {@code v} as a protocol tensor called {@code name}, little-endian. */
   public static Tensor fromOrt(String name, OnnxValue v) throws OrtException {
     if (!(v instanceof OnnxTensor tensor)) {
-      throw new IllegalArgumentException("Output '" + name + "' is a " + v.getType()
-          + ", not a tensor; only tensor outputs can be returned over the inference protocol.");
+      throw new IllegalArgumentException(
+          "Output '"
+              + name
+              + "' is a "
+              + v.getType()
+              + ", not a tensor; only tensor outputs can be returned over the inference protocol.");
     }
     TensorInfo info = tensor.getInfo();
     DataType dt = dataTypeOf(info);
@@ -130,8 +140,11 @@ public final class OrtTensors {
       case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> DataType.FP32;
       case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> DataType.FP64;
       case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING -> DataType.BYTES;
-      default -> throw new IllegalArgumentException("ONNX tensor element type " + info.onnxType
-          + " has no Open Inference Protocol datatype.");
+      default ->
+          throw new IllegalArgumentException(
+              "ONNX tensor element type "
+                  + info.onnxType
+                  + " has no Open Inference Protocol datatype.");
     };
   }
 
@@ -145,8 +158,12 @@ public final class OrtTensors {
       String name = e.getKey();
       ValueInfo vi = e.getValue().getInfo();
       if (!(vi instanceof TensorInfo ti)) {
-        throw new IllegalArgumentException("Model value '" + name + "' is not a tensor (" + vi
-            + "); only tensor inputs and outputs can be served.");
+        throw new IllegalArgumentException(
+            "Model value '"
+                + name
+                + "' is not a tensor ("
+                + vi
+                + "); only tensor inputs and outputs can be served.");
       }
       DataType dt;
       try {
@@ -182,17 +199,26 @@ public final class OrtTensors {
     long count = 1;
     for (long d : t.shape()) {
       if (d < 0) {
-        throw new TensorFormatException("input '" + t.name() + "': shape has a negative dimension "
-            + d + ".");
+        throw new TensorFormatException(
+            "input '" + t.name() + "': shape has a negative dimension " + d + ".");
       }
       count = Math.multiplyExact(count, d);
     }
     if (t.datatype().fixedWidth()) {
       long want = count * t.datatype().byteSize();
       if (t.data().length != want) {
-        throw new TensorFormatException("input '" + t.name() + "': data has " + t.data().length
-            + " bytes but " + t.datatype() + " shape " + Arrays.toString(t.shape())
-            + " needs " + want + ".");
+        throw new TensorFormatException(
+            "input '"
+                + t.name()
+                + "': data has "
+                + t.data().length
+                + " bytes but "
+                + t.datatype()
+                + " shape "
+                + Arrays.toString(t.shape())
+                + " needs "
+                + want
+                + ".");
       }
     }
     return count;
@@ -222,19 +248,28 @@ public final class OrtTensors {
     }
     ByteBuffer in = ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN);
     String[] out = new String[(int) count];
-    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     for (int i = 0; i < out.length; i++) {
       if (in.remaining() < 4) {
-        throw new TensorFormatException("input '" + t.name() + "': BYTES data ends before element "
-            + i + " of " + count + ".");
+        throw new TensorFormatException(
+            "input '" + t.name() + "': BYTES data ends before element " + i + " of " + count + ".");
       }
       int len = in.getInt();
       if (len < 0 || len > in.remaining()) {
-        throw new TensorFormatException("input '" + t.name() + "': BYTES element " + i
-            + " claims " + Integer.toUnsignedString(len) + " bytes but only " + in.remaining()
-            + " remain.");
+        throw new TensorFormatException(
+            "input '"
+                + t.name()
+                + "': BYTES element "
+                + i
+                + " claims "
+                + Integer.toUnsignedString(len)
+                + " bytes but only "
+                + in.remaining()
+                + " remain.");
       }
       ByteBuffer slice = in.slice().limit(len);
       in.position(in.position() + len);
@@ -242,13 +277,23 @@ public final class OrtTensors {
         CharBuffer chars = utf8.decode(slice);
         out[i] = chars.toString();
       } catch (CharacterCodingException e) {
-        throw new TensorFormatException("input '" + t.name() + "': BYTES element " + i
-            + " is not valid UTF-8, and ONNX Runtime's Java API only accepts strings.");
+        throw new TensorFormatException(
+            "input '"
+                + t.name()
+                + "': BYTES element "
+                + i
+                + " is not valid UTF-8, and ONNX Runtime's Java API only accepts strings.");
       }
     }
     if (in.hasRemaining()) {
-      throw new TensorFormatException("input '" + t.name() + "': BYTES data has "
-          + in.remaining() + " bytes after the last of its " + count + " elements.");
+      throw new TensorFormatException(
+          "input '"
+              + t.name()
+              + "': BYTES data has "
+              + in.remaining()
+              + " bytes after the last of its "
+              + count
+              + " elements.");
     }
     return out;
   }

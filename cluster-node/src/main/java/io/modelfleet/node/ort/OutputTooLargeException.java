@@ -13,8 +13,8 @@ import java.util.Optional;
 /**
  * A model's outputs would be larger than {@code modelfleet.replica.max-output-bytes}. Found from
  * the outputs' shapes right after the run, while they are still ONNX Runtime's native memory, so
- * the heap never holds them; the caller gets a 400 naming the output, and the replica serves on.
- * A tiny model can expand a 16-byte input to gigabytes (Expand, Tile), so the input size proves
+ * the heap never holds them; the caller gets a 400 naming the output, and the replica serves on. A
+ * tiny model can expand a 16-byte input to gigabytes (Expand, Tile), so the input size proves
  * nothing about the output's.
  */
 public final class OutputTooLargeException extends RuntimeException {
@@ -25,10 +25,17 @@ public final class OutputTooLargeException extends RuntimeException {
     super(message, null, false, false);
   }
 
-  /** Throws when the wanted outputs of {@code result}, for {@code requests} merged requests, pass the limit. */
-  static void check(OrtSession.Result result, Collection<String> wanted, long maxOutputBytes, int requests)
+  /**
+   * Throws when the wanted outputs of {@code result}, for {@code requests} merged requests, pass
+   * the limit.
+   */
+  static void check(
+      OrtSession.Result result, Collection<String> wanted, long maxOutputBytes, int requests)
       throws OrtException {
-    long limit = maxOutputBytes > Long.MAX_VALUE / Math.max(1, requests) ? Long.MAX_VALUE : maxOutputBytes * requests;
+    long limit =
+        maxOutputBytes > Long.MAX_VALUE / Math.max(1, requests)
+            ? Long.MAX_VALUE
+            : maxOutputBytes * requests;
     long total = 0;
     String largest = null;
     TensorInfo largestInfo = null;
@@ -49,11 +56,23 @@ public final class OutputTooLargeException extends RuntimeException {
     }
     if (total > limit) {
       // Built only on refusal: this check runs on every execution.
-      throw new OutputTooLargeException("the model's outputs for this request would take " + total
-          + " bytes, more than " + limit + " (" + OrtSettings.MAX_OUTPUT_KEY + (requests > 1 ? " × " + requests
-          + " batched requests" : "") + "); the largest is output '" + largest + "' ("
-          + OrtTensors.dataTypeOf(largestInfo) + " " + Tensor.shapeText(largestInfo.getShape()) + ", "
-          + largestBytes + " bytes)");
+      throw new OutputTooLargeException(
+          "the model's outputs for this request would take "
+              + total
+              + " bytes, more than "
+              + limit
+              + " ("
+              + OrtSettings.MAX_OUTPUT_KEY
+              + (requests > 1 ? " × " + requests + " batched requests" : "")
+              + "); the largest is output '"
+              + largest
+              + "' ("
+              + OrtTensors.dataTypeOf(largestInfo)
+              + " "
+              + Tensor.shapeText(largestInfo.getShape())
+              + ", "
+              + largestBytes
+              + " bytes)");
     }
   }
 
@@ -61,7 +80,8 @@ public final class OutputTooLargeException extends RuntimeException {
   private static long bytes(TensorInfo info) {
     long count = info.getShape().length == 0 ? 1 : Math.max(0, info.getNumElements());
     DataType type = OrtTensors.dataTypeOf(info);
-    return saturatingMultiply(count, type.fixedWidth() ? type.byteSize() : 4 + DataType.BYTES_ELEMENT_OVERHEAD);
+    return saturatingMultiply(
+        count, type.fixedWidth() ? type.byteSize() : 4 + DataType.BYTES_ELEMENT_OVERHEAD);
   }
 
   private static long saturatingMultiply(long a, long b) {

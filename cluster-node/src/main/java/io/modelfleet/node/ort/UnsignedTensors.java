@@ -36,13 +36,12 @@ import java.util.Arrays;
  *       is alive; {@code false} is what ORT passes when it did not copy the caller's buffer.
  * </ol>
  *
- * <p>The {@link TensorInfo} carries the real unsigned {@link OnnxTensorType} and the signed
- * {@link OnnxJavaType} of the same width (INT16/INT32/INT64), which is also how ORT describes the
- * unsigned tensors it returns from {@code run}; so {@code getByteBuffer} and friends hand back the
- * raw bits.
+ * <p>The {@link TensorInfo} carries the real unsigned {@link OnnxTensorType} and the signed {@link
+ * OnnxJavaType} of the same width (INT16/INT32/INT64), which is also how ORT describes the unsigned
+ * tensors it returns from {@code run}; so {@code getByteBuffer} and friends hand back the raw bits.
  *
- * <p>The reflective handles are looked up once. If a future ORT renames or reshapes any of them, the
- * lookup failure is kept and every {@link #create} throws {@link UnsupportedOperationException}
+ * <p>The reflective handles are looked up once. If a future ORT renames or reshapes any of them,
+ * the lookup failure is kept and every {@link #create} throws {@link UnsupportedOperationException}
  * carrying it, so the cause is plain rather than a {@code NoSuchMethodError} deep in a request.
  */
 final class UnsignedTensors {
@@ -76,8 +75,9 @@ final class UnsignedTensors {
         javaType = OnnxJavaType.INT64;
         onnxType = OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64;
       }
-      default -> throw new IllegalArgumentException(
-          "UnsignedTensors only creates UINT16, UINT32 and UINT64 tensors, not " + dt + ".");
+      default ->
+          throw new IllegalArgumentException(
+              "UnsignedTensors only creates UINT16, UINT32 and UINT64 tensors, not " + dt + ".");
     }
     if (!data.isDirect()) {
       // The native side takes the buffer's address; a heap buffer has none.
@@ -87,15 +87,23 @@ final class UnsignedTensors {
     long count = 1;
     for (long d : dims) {
       if (d < 0) {
-        throw new IllegalArgumentException("Shape " + Arrays.toString(dims)
-            + " has a negative dimension.");
+        throw new IllegalArgumentException(
+            "Shape " + Arrays.toString(dims) + " has a negative dimension.");
       }
       count = Math.multiplyExact(count, d);
     }
     long byteSize = data.remaining();
     if (byteSize != Math.multiplyExact(count, (long) dt.byteSize())) {
-      throw new IllegalArgumentException("Shape " + Arrays.toString(dims) + " of " + dt + " needs "
-          + count * dt.byteSize() + " bytes but the buffer has " + byteSize + ".");
+      throw new IllegalArgumentException(
+          "Shape "
+              + Arrays.toString(dims)
+              + " of "
+              + dt
+              + " needs "
+              + count * dt.byteSize()
+              + " bytes but the buffer has "
+              + byteSize
+              + ".");
     }
     Ort ort = Ort.get(dt);
     try {
@@ -106,12 +114,20 @@ final class UnsignedTensors {
       long allocatorHandle = (long) ort.allocatorHandle.invoke(allocator);
       long apiHandle = (long) ort.apiHandle.invoke();
       TensorInfo info = (TensorInfo) ort.newTensorInfo.invoke(dims, javaType, onnxType);
-      long handle = (long) ort.createTensorFromBuffer.invoke(apiHandle, allocatorHandle,
-          (Buffer) data, data.position(), byteSize, dims, onnxType.value);
+      long handle =
+          (long)
+              ort.createTensorFromBuffer.invoke(
+                  apiHandle,
+                  allocatorHandle,
+                  (Buffer) data,
+                  data.position(),
+                  byteSize,
+                  dims,
+                  onnxType.value);
       // The constructor only stores fields, so nothing can fail between here and the native
       // handle being owned (and released on close) by the returned tensor.
-      return (OnnxTensor) ort.newOnnxTensor.invoke(handle, allocatorHandle, info, (Buffer) data,
-          false);
+      return (OnnxTensor)
+          ort.newOnnxTensor.invoke(handle, allocatorHandle, info, (Buffer) data, false);
     } catch (OrtException | RuntimeException | Error e) {
       throw e;
     } catch (Throwable t) {
@@ -148,39 +164,55 @@ final class UnsignedTensors {
 
     /** (long api, long allocator, Buffer, int pos, long byteSize, long[] shape, int type) long. */
     final MethodHandle createTensorFromBuffer;
+
     /** (long handle, long allocator, TensorInfo, Buffer, boolean ownsBuffer) OnnxTensor. */
     final MethodHandle newOnnxTensor;
+
     /** (long[] shape, OnnxJavaType, OnnxTensorType) TensorInfo. */
     final MethodHandle newTensorInfo;
+
     /** () long: OnnxRuntime.ortApiHandle, read per call since ORT sets it when it loads. */
     final MethodHandle apiHandle;
+
     /** (OrtEnvironment) OrtAllocator. */
     final MethodHandle defaultAllocator;
+
     /** (OrtAllocator) long. */
     final MethodHandle allocatorHandle;
+
     /** (OrtAllocator) boolean. */
     final MethodHandle allocatorIsClosed;
 
     private Ort() throws ReflectiveOperationException {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
 
-      Method create = OnnxTensor.class.getDeclaredMethod("createTensorFromBuffer", long.class,
-          long.class, Buffer.class, int.class, long.class, long[].class, int.class);
+      Method create =
+          OnnxTensor.class.getDeclaredMethod(
+              "createTensorFromBuffer",
+              long.class,
+              long.class,
+              Buffer.class,
+              int.class,
+              long.class,
+              long[].class,
+              int.class);
       create.setAccessible(true);
       createTensorFromBuffer = lookup.unreflect(create);
 
-      Constructor<OnnxTensor> tensor = OnnxTensor.class.getDeclaredConstructor(long.class,
-          long.class, TensorInfo.class, Buffer.class, boolean.class);
+      Constructor<OnnxTensor> tensor =
+          OnnxTensor.class.getDeclaredConstructor(
+              long.class, long.class, TensorInfo.class, Buffer.class, boolean.class);
       tensor.setAccessible(true);
       newOnnxTensor = lookup.unreflectConstructor(tensor);
 
-      Constructor<TensorInfo> info = TensorInfo.class.getDeclaredConstructor(long[].class,
-          OnnxJavaType.class, OnnxTensorType.class);
+      Constructor<TensorInfo> info =
+          TensorInfo.class.getDeclaredConstructor(
+              long[].class, OnnxJavaType.class, OnnxTensorType.class);
       info.setAccessible(true);
       newTensorInfo = lookup.unreflectConstructor(info);
 
-      Class<?> runtime = Class.forName("ai.onnxruntime.OnnxRuntime", false,
-          OnnxTensor.class.getClassLoader());
+      Class<?> runtime =
+          Class.forName("ai.onnxruntime.OnnxRuntime", false, OnnxTensor.class.getClassLoader());
       Field api = runtime.getDeclaredField("ortApiHandle");
       api.setAccessible(true);
       apiHandle = lookup.unreflectGetter(api);
@@ -199,18 +231,31 @@ final class UnsignedTensors {
       allocatorIsClosed = lookup.unreflect(isClosed);
 
       // Fail here, not per request, if a type changed in a way unreflect does not catch.
-      if (create.getReturnType() != long.class || api.getType() != long.class
-          || handle.getType() != long.class || isClosed.getReturnType() != boolean.class) {
-        throw new NoSuchMethodException("ORT internals have unexpected types: " + create + ", "
-            + api + ", " + handle + ", " + isClosed);
+      if (create.getReturnType() != long.class
+          || api.getType() != long.class
+          || handle.getType() != long.class
+          || isClosed.getReturnType() != boolean.class) {
+        throw new NoSuchMethodException(
+            "ORT internals have unexpected types: "
+                + create
+                + ", "
+                + api
+                + ", "
+                + handle
+                + ", "
+                + isClosed);
       }
     }
 
     static Ort get(DataType dt) {
       if (INSTANCE == null) {
-        throw new UnsupportedOperationException("ONNX Runtime's Java API cannot create " + dt
-            + " tensors, and the internal route around that (OnnxTensor.createTensorFromBuffer, "
-            + "found by reflection) is missing in this ORT version: " + FAILURE, FAILURE);
+        throw new UnsupportedOperationException(
+            "ONNX Runtime's Java API cannot create "
+                + dt
+                + " tensors, and the internal route around that (OnnxTensor.createTensorFromBuffer, "
+                + "found by reflection) is missing in this ORT version: "
+                + FAILURE,
+            FAILURE);
       }
       return INSTANCE;
     }

@@ -19,7 +19,9 @@ sealed interface Action {
     }
   }
 
-  /** Starts the entity, or keeps it alive, from the node it should run on when that node is known. */
+  /**
+   * Starts the entity, or keeps it alive, from the node it should run on when that node is known.
+   */
   record Start(String entityId, Assignment at) implements Action {}
 
   /**

@@ -32,6 +32,7 @@ final class ActionRunner {
   private final ExternalShardAllocationClient shardLocations;
   private final BiFunction<String, Assignment, ControllerCommand> located;
   private final BiFunction<String, Throwable, ControllerCommand> notLocated;
+
   /** The replica starter of each worker, by node address. */
   private Map<String, ActorRef<ReplicaStarter.Start>> starters = Map.of();
 
@@ -39,11 +40,15 @@ final class ActionRunner {
    * @param located the controller's message that a shard location was set (then {@link #start})
    * @param notLocated the controller's message that setting it failed
    */
-  ActionRunner(ActorContext<ControllerCommand> ctx, Directories directories,
-      BiFunction<String, Assignment, ControllerCommand> located, BiFunction<String, Throwable, ControllerCommand> notLocated) {
+  ActionRunner(
+      ActorContext<ControllerCommand> ctx,
+      Directories directories,
+      BiFunction<String, Assignment, ControllerCommand> located,
+      BiFunction<String, Throwable, ControllerCommand> notLocated) {
     this.ctx = ctx;
     this.directories = directories;
-    this.shardLocations = ExternalShardAllocation.get(ctx.getSystem()).getClient(ReplicaCommand.TYPE_KEY.name());
+    this.shardLocations =
+        ExternalShardAllocation.get(ctx.getSystem()).getClient(ReplicaCommand.TYPE_KEY.name());
     this.located = located;
     this.notLocated = notLocated;
   }
@@ -73,11 +78,18 @@ final class ActionRunner {
     } else if (action instanceof Action.Start s) {
       start(s.entityId(), s.at());
     } else if (action instanceof Action.PlaceAndStart p) {
-      directories.putPlacement(new ReplicaPlacement(p.entityId(), p.at().nodeAddress(), p.at().deviceId()));
-      ctx.pipeToSelf(shardLocations.setShardLocation(p.entityId(), AddressFromURIString.parse(p.at().nodeAddress())),
-          (done, failure) -> failure == null ? located.apply(p.entityId(), p.at()) : notLocated.apply(p.entityId(), failure));
+      directories.putPlacement(
+          new ReplicaPlacement(p.entityId(), p.at().nodeAddress(), p.at().deviceId()));
+      ctx.pipeToSelf(
+          shardLocations.setShardLocation(
+              p.entityId(), AddressFromURIString.parse(p.at().nodeAddress())),
+          (done, failure) ->
+              failure == null
+                  ? located.apply(p.entityId(), p.at())
+                  : notLocated.apply(p.entityId(), failure));
     } else if (action instanceof Action.RecordLocation r) {
-      shardLocations.setShardLocation(r.entityId(), AddressFromURIString.parse(r.at().nodeAddress()));
+      shardLocations.setShardLocation(
+          r.entityId(), AddressFromURIString.parse(r.at().nodeAddress()));
     } else if (action instanceof Action.Retire r) {
       r.replica().ref().tell(new ReplicaCommand.Retire(r.reason()));
     } else if (action instanceof Action.PublishPending p) {
@@ -87,21 +99,27 @@ final class ActionRunner {
     } else if (action instanceof Action.RemoveNodeEntry r) {
       directories.removeNode(r.address());
     } else if (action instanceof Action.Leave l) {
-      Cluster.get(ctx.getSystem()).manager().tell(Leave.create(AddressFromURIString.parse(l.address())));
+      Cluster.get(ctx.getSystem())
+          .manager()
+          .tell(Leave.create(AddressFromURIString.parse(l.address())));
       directories.forgetDrained(l.address());
     } else {
       throw new IllegalStateException("no runner for " + action);
     }
   }
 
-  /** Starts (or keeps alive) a replica entity, from the node it should run on when that node is known. */
+  /**
+   * Starts (or keeps alive) a replica entity, from the node it should run on when that node is
+   * known.
+   */
   void start(String entityId, Assignment a) {
     ReplicaPlacement placement = new ReplicaPlacement(entityId, a.nodeAddress(), a.deviceId());
     var starter = starters.get(a.nodeAddress());
     if (starter != null) {
       starter.tell(new ReplicaStarter.Start(entityId, placement));
     } else {
-      ClusterSharding.get(ctx.getSystem()).entityRefFor(ReplicaCommand.TYPE_KEY, entityId)
+      ClusterSharding.get(ctx.getSystem())
+          .entityRefFor(ReplicaCommand.TYPE_KEY, entityId)
           .tell(new ReplicaCommand.EnsureStarted(placement));
     }
   }

@@ -3,8 +3,8 @@ package io.modelfleet.node.placement;
 import java.util.Objects;
 
 /**
- * Where one replica runs: a node's address (as published in the node directory) and the id of
- * one of its devices ("cpu", "gpu:0", "sim-gpu:1").
+ * Where one replica runs: a node's address (as published in the node directory) and the id of one
+ * of its devices ("cpu", "gpu:0", "sim-gpu:1").
  */
 public record Assignment(String nodeAddress, String deviceId) {
 

@@ -11,15 +11,16 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * Drains through the deployment controller, the draining set's only writer: asks the controller
- * (through this node's singleton proxy, so it works on any node) and waits at most the
- * controller's drain-answer-timeout.
+ * (through this node's singleton proxy, so it works on any node) and waits at most the controller's
+ * drain-answer-timeout.
  */
 public final class ControllerDrains implements MemberDrains {
   private final ActorRef<ControllerCommand> controller;
   private final Duration answerTimeout;
   private final Scheduler scheduler;
 
-  public ControllerDrains(ActorRef<ControllerCommand> controller, Duration answerTimeout, Scheduler scheduler) {
+  public ControllerDrains(
+      ActorRef<ControllerCommand> controller, Duration answerTimeout, Scheduler scheduler) {
     this.controller = controller;
     this.answerTimeout = answerTimeout;
     this.scheduler = scheduler;
@@ -27,12 +28,19 @@ public final class ControllerDrains implements MemberDrains {
 
   @Override
   public CompletionStage<DrainReply> drain(String address) {
-    return AskPattern.ask(controller, replyTo -> new ControllerCommand.Drain(address, replyTo), answerTimeout, scheduler);
+    return AskPattern.ask(
+        controller,
+        replyTo -> new ControllerCommand.Drain(address, replyTo),
+        answerTimeout,
+        scheduler);
   }
 
   @Override
   public CompletionStage<DrainReply> cancelDrain(String address) {
-    return AskPattern.ask(controller, replyTo -> new ControllerCommand.CancelDrain(address, replyTo), answerTimeout,
+    return AskPattern.ask(
+        controller,
+        replyTo -> new ControllerCommand.CancelDrain(address, replyTo),
+        answerTimeout,
         scheduler);
   }
 }

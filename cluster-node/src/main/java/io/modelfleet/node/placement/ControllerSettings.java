@@ -4,8 +4,8 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
- * The deployment controller's timings, from {@code modelfleet.controller}; reference.conf says
- * what each means and what it trades.
+ * The deployment controller's timings, from {@code modelfleet.controller}; reference.conf says what
+ * each means and what it trades.
  */
 public record ControllerSettings(
     Duration resyncInterval,
@@ -20,11 +20,10 @@ public record ControllerSettings(
     Duration restartMinBackoff,
     Duration restartMaxBackoff) {
   /**
-   * What a drain's answer needs beyond the majority write: the controller waits one second more
-   * for its replicator (see {@code Directories}), and the ask crosses to the controller's node.
+   * What a drain's answer needs beyond the majority write: the controller waits one second more for
+   * its replicator (see {@code Directories}), and the ask crosses to the controller's node.
    */
   static final Duration DRAIN_ANSWER_MARGIN = Duration.ofMillis(1500);
-
 
   public ControllerSettings {
     requirePositive("resync-interval", resyncInterval);
@@ -33,12 +32,18 @@ public record ControllerSettings(
     requirePositive("drain-write-timeout", drainWriteTimeout);
     requirePositive("restart-backoff.min", restartMinBackoff);
     if (drainAnswerTimeout.compareTo(drainWriteTimeout.plus(DRAIN_ANSWER_MARGIN)) < 0) {
-      throw new IllegalArgumentException("modelfleet.controller.drain-answer-timeout (" + drainAnswerTimeout
-          + ") must be at least drain-write-timeout (" + drainWriteTimeout + ") plus " + DRAIN_ANSWER_MARGIN.toMillis()
-          + " ms: the controller's own wait for its replicator, and the trip to its node and back");
+      throw new IllegalArgumentException(
+          "modelfleet.controller.drain-answer-timeout ("
+              + drainAnswerTimeout
+              + ") must be at least drain-write-timeout ("
+              + drainWriteTimeout
+              + ") plus "
+              + DRAIN_ANSWER_MARGIN.toMillis()
+              + " ms: the controller's own wait for its replicator, and the trip to its node and back");
     }
     if (restartMaxBackoff.compareTo(restartMinBackoff) < 0) {
-      throw new IllegalArgumentException("modelfleet.controller.restart-backoff.max must not be below its min");
+      throw new IllegalArgumentException(
+          "modelfleet.controller.restart-backoff.max must not be below its min");
     }
   }
 
@@ -60,7 +65,8 @@ public record ControllerSettings(
 
   private static void requirePositive(String key, Duration d) {
     if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException("modelfleet.controller." + key + " must be positive, got " + d);
+      throw new IllegalArgumentException(
+          "modelfleet.controller." + key + " must be positive, got " + d);
     }
   }
 }

@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The deployment controller's decisions, as plain state and a list of {@link Action}s per round:
- * no actors and no clock (callers pass {@code System.nanoTime()} and the wall clock), so that
- * every rule below is unit-tested and the actor only carries the actions out.
+ * The deployment controller's decisions, as plain state and a list of {@link Action}s per round: no
+ * actors and no clock (callers pass {@code System.nanoTime()} and the wall clock), so that every
+ * rule below is unit-tested and the actor only carries the actions out.
  *
  * <p>Remembers where each slot was placed, the moves in progress ({@link Moves}) and the member
  * clocks ({@link MemberTimings}). A round runs {@link Reconciliation} and then, per desired slot:
@@ -35,6 +35,7 @@ import java.util.Set;
  * has a new place                                   PlaceAndStart
  * is where it was                                   Start (keeps it alive)
  * </pre>
+ *
  * Then: PENDING entries for replicas that fit nowhere, removal of stale ones, Retire for every
  * incarnation of a slot nobody wants, and Leave for a drained member with nothing left on it.
  */
@@ -44,15 +45,24 @@ final class Decisions {
   private final Moves moves;
 
   Decisions(ControllerSettings settings) {
-    this.timings = new MemberTimings(settings.settleAfterRemoval(), settings.unknownNodeGrace(), settings.restartGrace());
+    this.timings =
+        new MemberTimings(
+            settings.settleAfterRemoval(), settings.unknownNodeGrace(), settings.restartGrace());
     this.moves = new Moves(settings.moveTimeout(), settings.moveCooldown());
   }
 
   /** A member was removed: forget its directory entries so nobody routes or places there. */
-  List<Action> memberRemoved(String address, Map<String, ReplicaInfo> live, long now, long settleMillis) {
+  List<Action> memberRemoved(
+      String address, Map<String, ReplicaInfo> live, long now, long settleMillis) {
     List<Action> out = forget(address, live);
     timings.removed(address, now);
-    out.add(Log.info("Member " + address + " was removed; re-placing its replicas in " + settleMillis + " ms"));
+    out.add(
+        Log.info(
+            "Member "
+                + address
+                + " was removed; re-placing its replicas in "
+                + settleMillis
+                + " ms"));
     return out;
   }
 
@@ -78,29 +88,42 @@ final class Decisions {
     Set<String> frozen = timings.settling(now);
     forgetUnknownNodes(s, now, out);
     Set<String> members = new HashSet<>();
-    s.members().forEach((address, standing) -> {
-      if (standing == Standing.FROZEN) {
-        frozen.add(address);
-      } else if (standing == Standing.UP) {
-        members.add(address);
-      }
-    });
-    List<NodeInfo> workers = s.nodes().values().stream().filter(n -> members.contains(n.address())).toList();
-    List<ReplicaInfo> liveNow = s.live().values().stream()
-        .filter(r -> r.state() == ReplicaState.PENDING || members.contains(r.node())).toList();
+    s.members()
+        .forEach(
+            (address, standing) -> {
+              if (standing == Standing.FROZEN) {
+                frozen.add(address);
+              } else if (standing == Standing.UP) {
+                members.add(address);
+              }
+            });
+    List<NodeInfo> workers =
+        s.nodes().values().stream().filter(n -> members.contains(n.address())).toList();
+    List<ReplicaInfo> liveNow =
+        s.live().values().stream()
+            .filter(r -> r.state() == ReplicaState.PENDING || members.contains(r.node()))
+            .toList();
     Map<ReplicaId, List<ReplicaInfo>> slots = Incarnations.bySlot(liveNow);
     apply(moves.progress(slots, members, now), out);
     Set<String> surging = moves.newCopies();
-    // The planner sees one entry per slot: the incarnation that serves it, not a copy being started.
+    // The planner sees one entry per slot: the incarnation that serves it, not a copy being
+    // started.
     List<ReplicaInfo> forPlan = new ArrayList<>();
-    liveNow.stream().filter(r -> r.state() == ReplicaState.PENDING || r.node() == null).forEach(forPlan::add);
-    slots.forEach((slot, list) -> Incarnations.current(list, surging).ifPresent(cur -> {
-      forPlan.add(cur);
-      moves.learn(slot, Incarnations.generation(cur));
-    }));
+    liveNow.stream()
+        .filter(r -> r.state() == ReplicaState.PENDING || r.node() == null)
+        .forEach(forPlan::add);
+    slots.forEach(
+        (slot, list) ->
+            Incarnations.current(list, surging)
+                .ifPresent(
+                    cur -> {
+                      forPlan.add(cur);
+                      moves.learn(slot, Incarnations.generation(cur));
+                    }));
     // One rebalancing move at a time, cluster-wide: the next is planned once the last has finished.
-    Reconciliation r = Reconciliation.compute(s.models(), forPlan, workers, s.draining(), frozen, placed,
-        moves.idle() ? 1 : 0);
+    Reconciliation r =
+        Reconciliation.compute(
+            s.models(), forPlan, workers, s.draining(), frozen, placed, moves.idle() ? 1 : 0);
     Set<ReplicaId> wanted = new HashSet<>(r.plan().assignments().keySet());
     wanted.addAll(r.plan().pending().keySet());
     apply(moves.dropUnwanted(wanted, slots, now), out);
@@ -113,20 +136,24 @@ final class Decisions {
 
   /**
    * Entries of nodes that are not members at all: left behind when a member was removed while no
-   * controller was running to see it (the controller was on that member). Removed once the node
-   * has been unknown for unknown-node-grace, so that an entry gossiped ahead of its node's
-   * membership is never taken for one.
+   * controller was running to see it (the controller was on that member). Removed once the node has
+   * been unknown for unknown-node-grace, so that an entry gossiped ahead of its node's membership
+   * is never taken for one.
    */
   private void forgetUnknownNodes(Snapshot s, long now, List<Action> out) {
     Set<String> unknown = new HashSet<>();
-    s.live().values().forEach(r -> {
-      if (r.node() != null && !s.members().containsKey(r.node())) {
-        unknown.add(r.node());
-      }
-    });
+    s.live()
+        .values()
+        .forEach(
+            r -> {
+              if (r.node() != null && !s.members().containsKey(r.node())) {
+                unknown.add(r.node());
+              }
+            });
     s.nodes().keySet().stream().filter(a -> !s.members().containsKey(a)).forEach(unknown::add);
     for (String address : timings.unknownPastGrace(unknown, now)) {
-      out.add(Log.info("Forgetting the directory entries of " + address + ", which is not a member"));
+      out.add(
+          Log.info("Forgetting the directory entries of " + address + ", which is not a member"));
       out.addAll(forget(address, s.live()));
     }
   }
@@ -140,11 +167,19 @@ final class Decisions {
   }
 
   /** Starts, places, restarts or moves every desired slot; returns where each is to be. */
-  private Map<ReplicaId, Assignment> place(Reconciliation r, Set<String> frozen, Set<String> members,
-      Map<ReplicaId, List<ReplicaInfo>> slots, Map<String, ReplicaInfo> live, long now, List<Action> out) {
+  private Map<ReplicaId, Assignment> place(
+      Reconciliation r,
+      Set<String> frozen,
+      Set<String> members,
+      Map<ReplicaId, List<ReplicaInfo>> slots,
+      Map<String, ReplicaInfo> live,
+      long now,
+      List<Action> out) {
     Map<ReplicaId, Assignment> target = new HashMap<>(r.plan().assignments());
     Map<ReplicaId, String> why = new HashMap<>();
-    r.plan().displaced().forEach((id, from) -> why.put(id, "its place " + from + " is no longer eligible"));
+    r.plan()
+        .displaced()
+        .forEach((id, from) -> why.put(id, "its place " + from + " is no longer eligible"));
     for (Move move : r.moves()) {
       target.put(move.replica(), move.to());
       why.put(move.replica(), "balance");
@@ -159,8 +194,11 @@ final class Decisions {
       Assignment before = placed.get(id);
       if (timings.restarting(id)) {
         ReplicaInfo up = live.get(entityId);
-        boolean isUp = up != null && up.state() != ReplicaState.PENDING && up.device() != null
-            && members.contains(up.node());
+        boolean isUp =
+            up != null
+                && up.state() != ReplicaState.PENDING
+                && up.device() != null
+                && members.contains(up.node());
         if (!isUp && timings.inRestartGrace(id, now)) {
           // Wherever sharding is starting it, leave it there; it is placed once it is up.
           out.add(new Action.Start(entityId, a));
@@ -170,7 +208,8 @@ final class Decisions {
         if (isUp) {
           Assignment where = new Assignment(up.node(), up.device());
           placed.put(id, where);
-          // The shard is already there; recording it keeps a later member at the dead address from claiming it.
+          // The shard is already there; recording it keeps a later member at the dead address from
+          // claiming it.
           out.add(new Action.RecordLocation(entityId, where));
           continue;
         }
@@ -182,19 +221,39 @@ final class Decisions {
         // waits for the hand-off timeout; starting the entity from the target node instead lets
         // sharding start it at once there (the allocation strategy falls back to the asking
         // region), and a later round records wherever it came up.
-        out.add(Log.info("Restarting replica " + entityId + " of removed member " + before.nodeAddress() + " on "
-            + a.nodeAddress()));
+        out.add(
+            Log.info(
+                "Restarting replica "
+                    + entityId
+                    + " of removed member "
+                    + before.nodeAddress()
+                    + " on "
+                    + a.nodeAddress()));
         placed.remove(id);
         timings.restartBegan(id, now);
         out.add(new Action.Start(entityId, a));
       } else if (before != null && !a.equals(before) && serving) {
         // Make-before-break: a new incarnation starts at the target while this one serves.
         String reason = why.getOrDefault(id, "placement changed");
-        moves.begin(id, slots.get(id), a, reason, now).ifPresent(fresh -> {
-          out.add(Log.info("Moving replica " + id + " from " + before + " to " + a + " (" + reason + "): starting "
-              + fresh + " there first"));
-          out.add(new Action.PlaceAndStart(fresh.entityId(), a));
-        });
+        moves
+            .begin(id, slots.get(id), a, reason, now)
+            .ifPresent(
+                fresh -> {
+                  out.add(
+                      Log.info(
+                          "Moving replica "
+                              + id
+                              + " from "
+                              + before
+                              + " to "
+                              + a
+                              + " ("
+                              + reason
+                              + "): starting "
+                              + fresh
+                              + " there first"));
+                  out.add(new Action.PlaceAndStart(fresh.entityId(), a));
+                });
       } else if (!a.equals(before)) {
         out.add(Log.info("Placing replica " + entityId + " on " + a));
         placed.put(id, a);
@@ -213,21 +272,43 @@ final class Decisions {
     return a != null && frozen.contains(a.nodeAddress());
   }
 
-  /** PENDING entries for replicas that fit nowhere (written when new or their reason changed); stale ones go. */
-  private static void pending(Reconciliation r, Map<ReplicaId, Assignment> target, Map<ReplicaId, List<ReplicaInfo>> slots,
-      Snapshot s, long wallMillis, List<Action> out) {
+  /**
+   * PENDING entries for replicas that fit nowhere (written when new or their reason changed); stale
+   * ones go.
+   */
+  private static void pending(
+      Reconciliation r,
+      Map<ReplicaId, Assignment> target,
+      Map<ReplicaId, List<ReplicaInfo>> slots,
+      Snapshot s,
+      long wallMillis,
+      List<Action> out) {
     for (Map.Entry<ReplicaId, String> p : r.plan().pending().entrySet()) {
       ReplicaId id = p.getKey();
       ReplicaInfo existing = s.live().get(id.entityId());
-      if (!slots.containsKey(id) && (existing == null || existing.state() == ReplicaState.PENDING)
+      if (!slots.containsKey(id)
+          && (existing == null || existing.state() == ReplicaState.PENDING)
           && (existing == null || !p.getValue().equals(existing.reason()))) {
-        out.add(new Action.PublishPending(new ReplicaInfo(id.entityId(), id.model(), id.version(), null, null,
-            ReplicaState.PENDING, p.getValue(), null, wallMillis, footprintOf(id, s.models()))));
+        out.add(
+            new Action.PublishPending(
+                new ReplicaInfo(
+                    id.entityId(),
+                    id.model(),
+                    id.version(),
+                    null,
+                    null,
+                    ReplicaState.PENDING,
+                    p.getValue(),
+                    null,
+                    wallMillis,
+                    footprintOf(id, s.models()))));
       }
     }
     for (ReplicaInfo info : s.live().values()) {
       ReplicaId id = ReplicaId.parse(info.replicaId());
-      if (info.state() == ReplicaState.PENDING && !r.plan().pending().containsKey(id) && !target.containsKey(id)) {
+      if (info.state() == ReplicaState.PENDING
+          && !r.plan().pending().containsKey(id)
+          && !target.containsKey(id)) {
         out.add(new Action.RemoveReplicaEntry(info.replicaId()));
       }
     }
@@ -244,7 +325,8 @@ final class Decisions {
   }
 
   /** Every incarnation of an unwanted slot goes, not only the one that stood for it. */
-  private static void retire(Reconciliation r, Map<ReplicaId, List<ReplicaInfo>> slots, List<Action> out) {
+  private static void retire(
+      Reconciliation r, Map<ReplicaId, List<ReplicaInfo>> slots, List<Action> out) {
     for (ReplicaInfo info : r.retire()) {
       for (ReplicaInfo inc : slots.getOrDefault(ReplicaId.parse(info.replicaId()), List.of(info))) {
         if (inc.state() != ReplicaState.DRAINING) {
@@ -254,10 +336,13 @@ final class Decisions {
     }
   }
 
-  /** A drained member leaves, unless an old incarnation still drains its in-flight requests there. */
+  /**
+   * A drained member leaves, unless an old incarnation still drains its in-flight requests there.
+   */
   private static void leave(Reconciliation r, List<ReplicaInfo> liveNow, List<Action> out) {
     for (String address : r.drained()) {
-      if (liveNow.stream().anyMatch(i -> address.equals(i.node()) && i.state() != ReplicaState.PENDING)) {
+      if (liveNow.stream()
+          .anyMatch(i -> address.equals(i.node()) && i.state() != ReplicaState.PENDING)) {
         continue;
       }
       out.add(Log.info("Member " + address + " is drained; asking it to leave"));

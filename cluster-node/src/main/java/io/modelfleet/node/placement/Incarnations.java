@@ -16,12 +16,12 @@ import java.util.TreeMap;
 /**
  * The live incarnations of every replica slot, read from the replica directory. Pure.
  *
- * <p>A slot has one incarnation, except during a move (the old one serves while the new one
- * loads) and after accidents: a controller that failed over in the middle of a move, or an old
- * incarnation that sharding restarted from remember-entities after its node died while a newer
- * one had already replaced it. {@link #resolve} says what to do with a slot's incarnations when the
- * controller has no move of its own in progress for it; the rule is the same as a move's: the
- * newest generation wins once it is READY.
+ * <p>A slot has one incarnation, except during a move (the old one serves while the new one loads)
+ * and after accidents: a controller that failed over in the middle of a move, or an old incarnation
+ * that sharding restarted from remember-entities after its node died while a newer one had already
+ * replaced it. {@link #resolve} says what to do with a slot's incarnations when the controller has
+ * no move of its own in progress for it; the rule is the same as a move's: the newest generation
+ * wins once it is READY.
  */
 final class Incarnations {
   private Incarnations() {}
@@ -64,7 +64,9 @@ final class Incarnations {
       if (excluded.contains(r.replicaId())) {
         continue;
       }
-      if (best == null || r.state() != ReplicaState.DRAINING || best.state() == ReplicaState.DRAINING) {
+      if (best == null
+          || r.state() != ReplicaState.DRAINING
+          || best.state() == ReplicaState.DRAINING) {
         best = r;
       }
     }
@@ -79,13 +81,17 @@ final class Incarnations {
     List<ReplicaInfo> older = incarnations.subList(0, incarnations.size() - 1);
     return switch (newest.state()) {
       case READY -> {
-        List<ReplicaInfo> retire = older.stream().filter(r -> r.state() != ReplicaState.DRAINING).toList();
+        List<ReplicaInfo> retire =
+            older.stream().filter(r -> r.state() != ReplicaState.DRAINING).toList();
         yield retire.isEmpty() ? new Resolution.Leave() : new Resolution.KeepNewest(newest, retire);
       }
       // Adopted as a move once it has chosen its device (the move needs a place to be going to).
-      case LOADING -> newest.device() == null ? new Resolution.Leave() : new Resolution.Adopt(newest);
-      case FAILED -> older.stream().anyMatch(ReplicaInfo::ready)
-          ? new Resolution.DropNewest(newest) : new Resolution.Leave();
+      case LOADING ->
+          newest.device() == null ? new Resolution.Leave() : new Resolution.Adopt(newest);
+      case FAILED ->
+          older.stream().anyMatch(ReplicaInfo::ready)
+              ? new Resolution.DropNewest(newest)
+              : new Resolution.Leave();
       default -> new Resolution.Leave();
     };
   }

@@ -21,12 +21,12 @@ import java.util.TreeMap;
  * holds. Mutable and used by one pass only; {@link PlacementPlanner} builds a fresh one per call.
  *
  * <p>Eligible means: listed in the node directory, has the worker role, and is not draining. A
- * worker always has a CPU; when its inventory lists no "cpu" device the CPU is called "cpu", as
- * the node's own inventory names it.
+ * worker always has a CPU; when its inventory lists no "cpu" device the CPU is called "cpu", as the
+ * node's own inventory names it.
  *
  * <p>A GPU whose total memory is 0 has not reported its memory (a real GPU before the NVML
- * inventory reads it). It has no budget: every replica fits, and best fit ranks it after every
- * GPU with a known budget, so it is used only when those are full.
+ * inventory reads it). It has no budget: every replica fits, and best fit ranks it after every GPU
+ * with a known budget, so it is used only when those are full.
  */
 final class Ledger {
   static final String IMPLICIT_CPU_ID = "cpu";
@@ -82,7 +82,9 @@ final class Ledger {
     Optional<Gpu> bestFitGpu(long footprintBytes) {
       return gpus.stream()
           .filter(g -> g.fits(footprintBytes))
-          .min(Comparator.<Gpu>comparingLong(g -> g.leftAfter(footprintBytes)).thenComparing(g -> g.id));
+          .min(
+              Comparator.<Gpu>comparingLong(g -> g.leftAfter(footprintBytes))
+                  .thenComparing(g -> g.id));
     }
 
     private void count(ReplicaId replica, int delta) {
@@ -170,8 +172,8 @@ final class Ledger {
 
   /**
    * Counts a move for spreading, and reserves its footprint on the target. The source keeps its
-   * memory: the old copy holds it until the new one is Ready, so later moves of the same batch
-   * must not count on it.
+   * memory: the old copy holds it until the new one is Ready, so later moves of the same batch must
+   * not count on it.
    */
   void recordMove(ReplicaId replica, Assignment from, Assignment to, long footprintBytes) {
     nodes.get(from.nodeAddress()).count(replica, -1);

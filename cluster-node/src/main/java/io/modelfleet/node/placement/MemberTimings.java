@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The deployment controller's clocks about members, as plain state: callers pass the time
- * ({@code System.nanoTime()}), so every grace is unit-tested.
+ * The deployment controller's clocks about members, as plain state: callers pass the time ({@code
+ * System.nanoTime()}), so every grace is unit-tested.
  *
  * <pre>
  * clock           starts when                        while it runs                  ends
@@ -43,7 +43,10 @@ final class MemberTimings {
     removedAt.put(address, now);
   }
 
-  /** Members removed less than settle-after-removal ago (their replicas wait); forgets the older ones. */
+  /**
+   * Members removed less than settle-after-removal ago (their replicas wait); forgets the older
+   * ones.
+   */
   Set<String> settling(long now) {
     removedAt.values().removeIf(t -> now - t > settleAfterRemoval.toNanos());
     return new HashSet<>(removedAt.keySet());

@@ -23,12 +23,13 @@ import java.util.Set;
  * #progress} finishes it when the new copy is READY (the older copies are to be retired), or
  * abandons it when the new copy FAILED, its target left, or it was not READY within the move
  * timeout (the new copy is to be retired, and the slot is not moved again for the cool-down).
- * Several incarnations of a slot that no move explains (after a controller fail-over,
- * or a remembered old copy restarted by sharding) are settled by {@link Incarnations#resolve}.
+ * Several incarnations of a slot that no move explains (after a controller fail-over, or a
+ * remembered old copy restarted by sharding) are settled by {@link Incarnations#resolve}.
  */
 final class Moves {
   /** How long a move's new copy may take to become READY (artifact fetch, session, warm-up). */
   private final Duration timeout;
+
   /** How long a slot whose move was abandoned stays put before it may be moved again. */
   private final Duration cooldown;
 
@@ -44,10 +45,19 @@ final class Moves {
    * @param log what happened, one line per decision, for the controller's log
    * @param warnings abandoned moves, for the log at warning level
    */
-  record Outcome(List<Retirement> retire, Map<ReplicaId, Assignment> serving, Set<ReplicaId> finished, List<String> log,
+  record Outcome(
+      List<Retirement> retire,
+      Map<ReplicaId, Assignment> serving,
+      Set<ReplicaId> finished,
+      List<String> log,
       List<String> warnings) {
     static Outcome empty() {
-      return new Outcome(new ArrayList<>(), new HashMap<>(), new HashSet<>(), new ArrayList<>(), new ArrayList<>());
+      return new Outcome(
+          new ArrayList<>(),
+          new HashMap<>(),
+          new HashSet<>(),
+          new ArrayList<>(),
+          new ArrayList<>());
     }
   }
 
@@ -81,16 +91,19 @@ final class Moves {
     return slot.incarnation(generation.getOrDefault(slot, 0)).entityId();
   }
 
-  /** Records the generation seen serving a slot the controller had no record of (after a fail-over). */
+  /**
+   * Records the generation seen serving a slot the controller had no record of (after a fail-over).
+   */
   void learn(ReplicaId slot, int seen) {
     generation.putIfAbsent(slot, seen);
   }
 
   /**
-   * Starts moving the slot to {@code to}: returns the new incarnation to start there, or empty
-   * when the slot is already moving or resting after an abandoned move.
+   * Starts moving the slot to {@code to}: returns the new incarnation to start there, or empty when
+   * the slot is already moving or resting after an abandoned move.
    */
-  Optional<Incarnation> begin(ReplicaId slot, List<ReplicaInfo> live, Assignment to, String why, long now) {
+  Optional<Incarnation> begin(
+      ReplicaId slot, List<ReplicaInfo> live, Assignment to, String why, long now) {
     if (inProgress.containsKey(slot) || resting(slot, now)) {
       return Optional.empty();
     }
@@ -113,7 +126,8 @@ final class Moves {
    * One round: finishes or abandons the moves in progress, then settles slots with several
    * incarnations that no move explains.
    *
-   * @param slots the live incarnations of each slot on members that are up ({@link Incarnations#bySlot})
+   * @param slots the live incarnations of each slot on members that are up ({@link
+   *     Incarnations#bySlot})
    * @param members addresses of the members that are up
    */
   Outcome progress(Map<ReplicaId, List<ReplicaInfo>> slots, Set<String> members, long now) {
@@ -125,7 +139,8 @@ final class Moves {
       Surge s = e.getValue();
       List<ReplicaInfo> incarnations = slots.getOrDefault(slot, List.of());
       String newId = s.incarnation().entityId();
-      ReplicaInfo fresh = incarnations.stream().filter(i -> i.replicaId().equals(newId)).findFirst().orElse(null);
+      ReplicaInfo fresh =
+          incarnations.stream().filter(i -> i.replicaId().equals(newId)).findFirst().orElse(null);
       if (fresh != null && fresh.ready()) {
         for (ReplicaInfo old : incarnations) {
           if (!old.replicaId().equals(newId) && old.state() != ReplicaState.DRAINING) {
@@ -136,40 +151,75 @@ final class Moves {
         generation.put(slot, s.incarnation().generation());
         out.serving().put(slot, new Assignment(fresh.node(), fresh.device()));
         out.finished().add(slot);
-        out.log().add("Moved replica " + slot + " to " + s.to() + " (" + s.why() + ") in "
-            + (now - s.startedNanos()) / 1_000_000 + " ms: " + newId + " is READY, the previous copy drains");
+        out.log()
+            .add(
+                "Moved replica "
+                    + slot
+                    + " to "
+                    + s.to()
+                    + " ("
+                    + s.why()
+                    + ") in "
+                    + (now - s.startedNanos()) / 1_000_000
+                    + " ms: "
+                    + newId
+                    + " is READY, the previous copy drains");
       } else if (fresh != null && fresh.state() == ReplicaState.FAILED) {
         abandon(slot, incarnations, "the new copy failed: " + fresh.reason(), now, out);
       } else if (!members.contains(s.to().nodeAddress())) {
         abandon(slot, incarnations, "its target " + s.to().nodeAddress() + " is gone", now, out);
       } else if (now - s.startedNanos() > timeout.toNanos()) {
-        abandon(slot, incarnations, "the new copy was not READY within " + timeout.toSeconds() + " s", now, out);
+        abandon(
+            slot,
+            incarnations,
+            "the new copy was not READY within " + timeout.toSeconds() + " s",
+            now,
+            out);
       }
     }
-    slots.forEach((slot, list) -> {
-      if (!inProgress.containsKey(slot) && !decided.contains(slot)) {
-        settle(slot, list, now, out);
-      }
-    });
+    slots.forEach(
+        (slot, list) -> {
+          if (!inProgress.containsKey(slot) && !decided.contains(slot)) {
+            settle(slot, list, now, out);
+          }
+        });
     return out;
   }
 
-  /** Abandons the moves of slots that no deployment wants any more (their new copies are retired). */
+  /**
+   * Abandons the moves of slots that no deployment wants any more (their new copies are retired).
+   */
   Outcome dropUnwanted(Set<ReplicaId> wanted, Map<ReplicaId, List<ReplicaInfo>> slots, long now) {
     Outcome out = Outcome.empty();
     for (ReplicaId slot : List.copyOf(inProgress.keySet())) {
       if (!wanted.contains(slot)) {
-        abandon(slot, slots.getOrDefault(slot, List.of()), "no deployment wants replica " + slot + " any more", now, out);
+        abandon(
+            slot,
+            slots.getOrDefault(slot, List.of()),
+            "no deployment wants replica " + slot + " any more",
+            now,
+            out);
       }
     }
     return out;
   }
 
-  private void abandon(ReplicaId slot, List<ReplicaInfo> incarnations, String why, long now, Outcome out) {
+  private void abandon(
+      ReplicaId slot, List<ReplicaInfo> incarnations, String why, long now, Outcome out) {
     Surge s = inProgress.remove(slot);
     String newId = s.incarnation().entityId();
-    out.warnings().add("Move of replica " + slot + " to " + s.to() + " abandoned (" + why + "); it stays where it is");
-    incarnations.stream().filter(i -> i.replicaId().equals(newId)).findFirst()
+    out.warnings()
+        .add(
+            "Move of replica "
+                + slot
+                + " to "
+                + s.to()
+                + " abandoned ("
+                + why
+                + "); it stays where it is");
+    incarnations.stream()
+        .filter(i -> i.replicaId().equals(newId))
+        .findFirst()
         .ifPresent(i -> out.retire().add(new Retirement(i, "move abandoned: " + why)));
     restingSince.put(slot, now);
   }
@@ -177,15 +227,30 @@ final class Moves {
   private void settle(ReplicaId slot, List<ReplicaInfo> list, long now, Outcome out) {
     Incarnations.Resolution res = Incarnations.resolve(list);
     if (res instanceof Incarnations.Resolution.KeepNewest k) {
-      out.log().add("Replica " + slot + " has " + list.size() + " incarnations; keeping the newest, " + k.newest().replicaId());
-      k.retire().forEach(o -> out.retire().add(new Retirement(o, "replaced by " + k.newest().replicaId())));
+      out.log()
+          .add(
+              "Replica "
+                  + slot
+                  + " has "
+                  + list.size()
+                  + " incarnations; keeping the newest, "
+                  + k.newest().replicaId());
+      k.retire()
+          .forEach(
+              o -> out.retire().add(new Retirement(o, "replaced by " + k.newest().replicaId())));
       generation.put(slot, Incarnations.generation(k.newest()));
       out.serving().put(slot, new Assignment(k.newest().node(), k.newest().device()));
     } else if (res instanceof Incarnations.Resolution.Adopt a) {
-      inProgress.put(slot, new Surge(Incarnation.parse(a.newest().replicaId()),
-          new Assignment(a.newest().node(), a.newest().device()), now, "found loading"));
+      inProgress.put(
+          slot,
+          new Surge(
+              Incarnation.parse(a.newest().replicaId()),
+              new Assignment(a.newest().node(), a.newest().device()),
+              now,
+              "found loading"));
     } else if (res instanceof Incarnations.Resolution.DropNewest d) {
-      out.retire().add(new Retirement(d.newest(), "a move to this copy failed: " + d.newest().reason()));
+      out.retire()
+          .add(new Retirement(d.newest(), "a move to this copy failed: " + d.newest().reason()));
     }
   }
 }

@@ -18,25 +18,25 @@ import java.util.TreeMap;
 
 /**
  * Decides on which worker and device each replica runs. Pure: no actors, no clocks, no I/O; the
- * deployment controller gathers the node directory, the draining set, the desired replicas and
- * the current assignments, and acts on the result.
+ * deployment controller gathers the node directory, the draining set, the desired replicas and the
+ * current assignments, and acts on the result.
  *
  * <p>Rules, in the order they bind:
  *
  * <ol>
- *   <li><b>Eligibility.</b> Only nodes with the worker role that are not draining host replicas.
- *       A draining or vanished node's replicas are planned elsewhere ({@link Plan#displaced()}).
+ *   <li><b>Eligibility.</b> Only nodes with the worker role that are not draining host replicas. A
+ *       draining or vanished node's replicas are planned elsewhere ({@link Plan#displaced()}).
  *   <li><b>Stability.</b> A replica already placed stays where it is while its node is eligible,
  *       its device still exists and is of a kind its deployment accepts. A better spot appearing
- *       never moves it; only {@link #rebalance} proposes moves, and the controller decides when.
- *       A kept replica is never evicted for memory either: if the GPU's free memory shrank below
- *       what its replicas need, that GPU takes no new replica, and that is all.
- *   <li><b>Device kind.</b> GPU: a GPU or pending. CPU: the CPU. AUTO: a GPU if one fits
- *       anywhere, else the CPU of some worker.
+ *       never moves it; only {@link #rebalance} proposes moves, and the controller decides when. A
+ *       kept replica is never evicted for memory either: if the GPU's free memory shrank below what
+ *       its replicas need, that GPU takes no new replica, and that is all.
+ *   <li><b>Device kind.</b> GPU: a GPU or pending. CPU: the CPU. AUTO: a GPU if one fits anywhere,
+ *       else the CPU of some worker.
  *   <li><b>GPU memory is a budget.</b> A GPU's reported free memory minus the footprints of all
  *       replicas this plan puts on it, kept ones included, stays at or above 0. The CPU has no
- *       budget. The caller decides what "free" means; with live NVML figures the memory of
- *       replicas already loaded is counted twice, which errs on the side of not overcommitting.
+ *       budget. The caller decides what "free" means; with live NVML figures the memory of replicas
+ *       already loaded is counted twice, which errs on the side of not overcommitting.
  *   <li><b>Spread.</b> Among the workers where the replica fits, the one with the fewest replicas
  *       of the same model version, then the fewest replicas in total, then the lowest address.
  *   <li><b>Bin packing.</b> Within that worker, the GPU left with the least free memory after
@@ -44,9 +44,9 @@ import java.util.TreeMap;
  * </ol>
  *
  * <p>New replicas are placed GPU-only first (they have no fallback), then AUTO, then CPU; within
- * each, the largest footprint first (best fit decreasing packs tighter than arrival order), then
- * by model, version and index. Everything is sorted before it is used, so the same input gives
- * the same plan whatever the order of the lists and maps passed in.
+ * each, the largest footprint first (best fit decreasing packs tighter than arrival order), then by
+ * model, version and index. Everything is sorted before it is used, so the same input gives the
+ * same plan whatever the order of the lists and maps passed in.
  */
 public final class PlacementPlanner {
 
@@ -90,34 +90,38 @@ public final class PlacementPlanner {
       }
     }
 
-    toPlace.sort(Comparator.<ReplicaId>comparingInt(id -> kindRank(desired.get(id).kind()))
-        .thenComparing(id -> desired.get(id).footprintBytes(), Comparator.reverseOrder())
-        .thenComparing(Plan.REPLICA_ORDER));
+    toPlace.sort(
+        Comparator.<ReplicaId>comparingInt(id -> kindRank(desired.get(id).kind()))
+            .thenComparing(id -> desired.get(id).footprintBytes(), Comparator.reverseOrder())
+            .thenComparing(Plan.REPLICA_ORDER));
     for (ReplicaId id : toPlace) {
       ReplicaRequest request = desired.get(id);
-      Optional<Assignment> placed = switch (request.kind()) {
-        case GPU -> onGpu(ledger, id, request.footprintBytes());
-        case CPU -> onCpu(ledger, id);
-        case AUTO -> onGpu(ledger, id, request.footprintBytes()).or(() -> onCpu(ledger, id));
-      };
+      Optional<Assignment> placed =
+          switch (request.kind()) {
+            case GPU -> onGpu(ledger, id, request.footprintBytes());
+            case CPU -> onCpu(ledger, id);
+            case AUTO -> onGpu(ledger, id, request.footprintBytes()).or(() -> onCpu(ledger, id));
+          };
       if (placed.isPresent()) {
         ledger.record(id, placed.get(), request.footprintBytes());
         assignments.put(id, placed.get());
       } else {
-        pending.put(id, request.kind() == DeviceKind.GPU && !ledger.isEmpty()
-            ? noGpuReason(ledger, id, request.footprintBytes())
-            : noWorkerReason(ledger, id));
+        pending.put(
+            id,
+            request.kind() == DeviceKind.GPU && !ledger.isEmpty()
+                ? noGpuReason(ledger, id, request.footprintBytes())
+                : noWorkerReason(ledger, id));
       }
     }
     return new Plan(assignments, pending, displaced);
   }
 
   /**
-   * Proposes at most {@code maxMoves} moves that even out a stable plan, for the controller to
-   * run make-before-break. First, while some model version has at least 2 more replicas on one
-   * worker than on another, one of them moves to the worker with the fewest of that version.
-   * Then, while one worker holds at least 2 more replicas in total than another, a replica moves
-   * from the fuller to the emptier one, chosen so that no version ends up less spread than before.
+   * Proposes at most {@code maxMoves} moves that even out a stable plan, for the controller to run
+   * make-before-break. First, while some model version has at least 2 more replicas on one worker
+   * than on another, one of them moves to the worker with the fewest of that version. Then, while
+   * one worker holds at least 2 more replicas in total than another, a replica moves from the
+   * fuller to the emptier one, chosen so that no version ends up less spread than before.
    *
    * <p>A move respects the replica's device kind and the target's GPU budget; a replica on a GPU
    * stays on a GPU even when AUTO. The source's memory is not counted as freed within the batch
@@ -137,18 +141,22 @@ public final class PlacementPlanner {
     }
     Ledger ledger = new Ledger(nodes, draining);
     Map<ReplicaId, Assignment> where = new TreeMap<>(Plan.REPLICA_ORDER);
-    stable.assignments().forEach((id, a) -> {
-      ReplicaRequest request = desired.get(id);
-      if (request != null && ledger.exists(a)) {
-        ledger.record(id, a, request.footprintBytes());
-        where.put(id, a);
-      }
-    });
+    stable
+        .assignments()
+        .forEach(
+            (id, a) -> {
+              ReplicaRequest request = desired.get(id);
+              if (request != null && ledger.exists(a)) {
+                ledger.record(id, a, request.footprintBytes());
+                where.put(id, a);
+              }
+            });
     List<Move> moves = new ArrayList<>();
     Set<ReplicaId> moved = new HashSet<>();
     while (moves.size() < maxMoves) {
-      Optional<Move> next = spreadVersionMove(ledger, desired, where, moved)
-          .or(() -> spreadTotalMove(ledger, desired, where, moved));
+      Optional<Move> next =
+          spreadVersionMove(ledger, desired, where, moved)
+              .or(() -> spreadTotalMove(ledger, desired, where, moved));
       if (next.isEmpty()) {
         break;
       }
@@ -162,25 +170,39 @@ public final class PlacementPlanner {
   }
 
   private static Optional<Move> spreadVersionMove(
-      Ledger ledger, Map<ReplicaId, ReplicaRequest> desired, Map<ReplicaId, Assignment> where, Set<ReplicaId> moved) {
+      Ledger ledger,
+      Map<ReplicaId, ReplicaRequest> desired,
+      Map<ReplicaId, Assignment> where,
+      Set<ReplicaId> moved) {
     Map<String, List<ReplicaId>> byVersion = new TreeMap<>();
-    where.keySet().forEach(id -> byVersion.computeIfAbsent(Ledger.versionKey(id), k -> new ArrayList<>()).add(id));
+    where
+        .keySet()
+        .forEach(
+            id -> byVersion.computeIfAbsent(Ledger.versionKey(id), k -> new ArrayList<>()).add(id));
     List<List<ReplicaId>> versions = new ArrayList<>(byVersion.values());
     // The most uneven version first; the sort is stable, so ties keep model/version order.
-    versions.sort(Comparator.comparingInt((List<ReplicaId> v) -> spreadOf(ledger, v.get(0))).reversed());
+    versions.sort(
+        Comparator.comparingInt((List<ReplicaId> v) -> spreadOf(ledger, v.get(0))).reversed());
     for (List<ReplicaId> version : versions) {
       ReplicaId sample = version.get(0);
-      List<Node> sources = sortedNodes(ledger, Comparator.<Node>comparingInt(n -> -n.versionCount(sample))
-          .thenComparingInt(n -> -n.total));
-      List<Node> targets = sortedNodes(ledger, Comparator.<Node>comparingInt(n -> n.versionCount(sample))
-          .thenComparingInt(n -> n.total));
+      List<Node> sources =
+          sortedNodes(
+              ledger,
+              Comparator.<Node>comparingInt(n -> -n.versionCount(sample))
+                  .thenComparingInt(n -> -n.total));
+      List<Node> targets =
+          sortedNodes(
+              ledger,
+              Comparator.<Node>comparingInt(n -> n.versionCount(sample))
+                  .thenComparingInt(n -> n.total));
       for (Node source : sources) {
         for (Node target : targets) {
           if (source.versionCount(sample) - target.versionCount(sample) < 2) {
             break;
           }
           List<ReplicaId> onSource = new ArrayList<>(version);
-          onSource.removeIf(id -> moved.contains(id) || !where.get(id).nodeAddress().equals(source.address));
+          onSource.removeIf(
+              id -> moved.contains(id) || !where.get(id).nodeAddress().equals(source.address));
           onSource.sort(Comparator.comparingInt(ReplicaId::index).reversed());
           for (ReplicaId id : onSource) {
             Optional<Move> m = moveTo(ledger, id, desired.get(id), where.get(id), target);
@@ -195,7 +217,10 @@ public final class PlacementPlanner {
   }
 
   private static Optional<Move> spreadTotalMove(
-      Ledger ledger, Map<ReplicaId, ReplicaRequest> desired, Map<ReplicaId, Assignment> where, Set<ReplicaId> moved) {
+      Ledger ledger,
+      Map<ReplicaId, ReplicaRequest> desired,
+      Map<ReplicaId, Assignment> where,
+      Set<ReplicaId> moved) {
     List<Node> sources = sortedNodes(ledger, Comparator.comparingInt(n -> -n.total));
     List<Node> targets = sortedNodes(ledger, Comparator.comparingInt(n -> n.total));
     for (Node source : sources) {
@@ -204,16 +229,19 @@ public final class PlacementPlanner {
           break;
         }
         List<ReplicaId> candidates = new ArrayList<>();
-        where.forEach((id, a) -> {
-          // Moving must not leave the target with more of this version than the source had.
-          if (!moved.contains(id) && a.nodeAddress().equals(source.address)
-              && target.versionCount(id) + 1 <= source.versionCount(id)) {
-            candidates.add(id);
-          }
-        });
-        candidates.sort(Comparator.<ReplicaId>comparingInt(target::versionCount)
-            .thenComparingInt(id -> -source.versionCount(id))
-            .thenComparing(Plan.REPLICA_ORDER));
+        where.forEach(
+            (id, a) -> {
+              // Moving must not leave the target with more of this version than the source had.
+              if (!moved.contains(id)
+                  && a.nodeAddress().equals(source.address)
+                  && target.versionCount(id) + 1 <= source.versionCount(id)) {
+                candidates.add(id);
+              }
+            });
+        candidates.sort(
+            Comparator.<ReplicaId>comparingInt(target::versionCount)
+                .thenComparingInt(id -> -source.versionCount(id))
+                .thenComparing(Plan.REPLICA_ORDER));
         for (ReplicaId id : candidates) {
           Optional<Move> m = moveTo(ledger, id, desired.get(id), where.get(id), target);
           if (m.isPresent()) {
@@ -225,17 +253,21 @@ public final class PlacementPlanner {
     return Optional.empty();
   }
 
-  private static Optional<Move> moveTo(Ledger ledger, ReplicaId id, ReplicaRequest request, Assignment from, Node target) {
+  private static Optional<Move> moveTo(
+      Ledger ledger, ReplicaId id, ReplicaRequest request, Assignment from, Node target) {
     long footprint = request.footprintBytes();
     boolean onGpuNow = ledger.isGpu(from);
-    Optional<Assignment> to = switch (request.kind()) {
-      case GPU -> gpuOf(target, footprint);
-      case CPU -> Optional.of(new Assignment(target.address, target.cpuId));
-      // AUTO on a GPU stays on a GPU: a rebalance must not slow a replica down.
-      case AUTO -> onGpuNow
-          ? gpuOf(target, footprint)
-          : gpuOf(target, footprint).or(() -> Optional.of(new Assignment(target.address, target.cpuId)));
-    };
+    Optional<Assignment> to =
+        switch (request.kind()) {
+          case GPU -> gpuOf(target, footprint);
+          case CPU -> Optional.of(new Assignment(target.address, target.cpuId));
+          // AUTO on a GPU stays on a GPU: a rebalance must not slow a replica down.
+          case AUTO ->
+              onGpuNow
+                  ? gpuOf(target, footprint)
+                  : gpuOf(target, footprint)
+                      .or(() -> Optional.of(new Assignment(target.address, target.cpuId)));
+        };
     return to.map(a -> new Move(id, from, a));
   }
 
@@ -251,7 +283,9 @@ public final class PlacementPlanner {
   }
 
   private static Optional<Assignment> onCpu(Ledger ledger, ReplicaId id) {
-    return ledger.nodes().stream().min(spreadOrder(id)).map(n -> new Assignment(n.address, n.cpuId));
+    return ledger.nodes().stream()
+        .min(spreadOrder(id))
+        .map(n -> new Assignment(n.address, n.cpuId));
   }
 
   /** Fewest replicas of the version, then fewest in total, then lowest address. */
@@ -302,18 +336,35 @@ public final class PlacementPlanner {
   private static String noGpuReason(Ledger ledger, ReplicaId id, long footprintBytes) {
     Optional<Map.Entry<Node, Gpu>> largest = ledger.largestFreeGpu();
     if (largest.isEmpty()) {
-      return "no worker has a GPU for " + id + ", which needs " + formatBytes(footprintBytes)
-          + " (none of the " + ledger.nodes().size() + " eligible workers has one)";
+      return "no worker has a GPU for "
+          + id
+          + ", which needs "
+          + formatBytes(footprintBytes)
+          + " (none of the "
+          + ledger.nodes().size()
+          + " eligible workers has one)";
     }
     Gpu gpu = largest.get().getValue();
-    return "no worker has a GPU with " + formatBytes(footprintBytes) + " free for " + id
-        + " (largest free: " + formatBytes(Math.max(0, gpu.remainingBytes)) + " on " + gpu.id
-        + " of " + largest.get().getKey().address + ")";
+    return "no worker has a GPU with "
+        + formatBytes(footprintBytes)
+        + " free for "
+        + id
+        + " (largest free: "
+        + formatBytes(Math.max(0, gpu.remainingBytes))
+        + " on "
+        + gpu.id
+        + " of "
+        + largest.get().getKey().address
+        + ")";
   }
 
   private static String noWorkerReason(Ledger ledger, ReplicaId id) {
-    return "no worker can host " + id + ": none of the " + ledger.listed()
-        + " nodes in the directory is a worker that is not draining (" + ledger.drainingWorkers()
+    return "no worker can host "
+        + id
+        + ": none of the "
+        + ledger.listed()
+        + " nodes in the directory is a worker that is not draining ("
+        + ledger.drainingWorkers()
         + " draining)";
   }
 

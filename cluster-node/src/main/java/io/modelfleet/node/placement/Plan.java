@@ -8,12 +8,12 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The outcome of one placement pass. Every desired replica is in exactly one of
- * {@code assignments} (kept where it was, or newly placed) and {@code pending} (with a sentence
- * saying why it fits nowhere); none is dropped silently.
+ * The outcome of one placement pass. Every desired replica is in exactly one of {@code assignments}
+ * (kept where it was, or newly placed) and {@code pending} (with a sentence saying why it fits
+ * nowhere); none is dropped silently.
  *
- * <p>{@code displaced} holds the previous assignment of each replica whose current place could
- * not be kept (its node is draining or gone, its device vanished, or its deployment now asks for
+ * <p>{@code displaced} holds the previous assignment of each replica whose current place could not
+ * be kept (its node is draining or gone, its device vanished, or its deployment now asks for
  * another kind of device). If such a replica is also in {@code assignments}, the controller starts
  * the new copy and retires the old one once the new one is Ready; if it is pending, the old copy
  * (when still alive) is the only one there is.
@@ -28,7 +28,9 @@ public record Plan(
 
   /** The order of replicas in a plan: model, then version, then index. */
   public static final Comparator<ReplicaId> REPLICA_ORDER =
-      Comparator.comparing(ReplicaId::model).thenComparing(ReplicaId::version).thenComparingInt(ReplicaId::index);
+      Comparator.comparing(ReplicaId::model)
+          .thenComparing(ReplicaId::version)
+          .thenComparingInt(ReplicaId::index);
 
   public Plan {
     assignments = sorted(assignments);

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * What one desired replica asks of placement: the kind of device its deployment wants and the
- * device memory it will occupy, in bytes (see {@link io.modelfleet.protocol.model.Footprint#estimate(long)}).
+ * device memory it will occupy, in bytes (see {@link
+ * io.modelfleet.protocol.model.Footprint#estimate(long)}).
  */
 public record ReplicaRequest(DeviceKind kind, long footprintBytes) {
 

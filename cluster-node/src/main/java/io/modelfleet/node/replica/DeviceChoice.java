@@ -22,13 +22,18 @@ final class DeviceChoice {
    * @param index the replica's index, which spreads replicas over GPUs until placement exists
    * @return empty when the deployment needs a GPU and this node has none
    */
-  static Optional<Device> choose(Optional<ReplicaPlacement> placement, String node, DeviceKind kind, List<Device> gpus,
+  static Optional<Device> choose(
+      Optional<ReplicaPlacement> placement,
+      String node,
+      DeviceKind kind,
+      List<Device> gpus,
       int index) {
     Optional<Device> placed = placement.flatMap(p -> placed(p, node, kind, gpus));
     return placed.isPresent() ? placed : byKind(kind, gpus, index);
   }
 
-  private static Optional<Device> placed(ReplicaPlacement p, String node, DeviceKind kind, List<Device> gpus) {
+  private static Optional<Device> placed(
+      ReplicaPlacement p, String node, DeviceKind kind, List<Device> gpus) {
     if (!node.equals(p.node())) {
       return Optional.empty();
     }

@@ -27,10 +27,11 @@ import org.apache.pekko.actor.typed.ActorRef;
  * The data path of a READY replica: validate, queue, batch, execute, split, reply, count.
  *
  * <p>Owned by the replica actor and called only from it. One execution runs at a time (as one
- * Triton model instance): ONNX Runtime already spreads a run over its intra-op threads, and
- * running several at once on the same cores would only make each slower. Executions run on the ORT
- * executor and come back to the actor as an {@link ExecutionDone}, a success or a failure. The batching decisions are
- * {@link BatchQueue}'s; this class carries them out and measures each phase for the statistics.
+ * Triton model instance): ONNX Runtime already spreads a run over its intra-op threads, and running
+ * several at once on the same cores would only make each slower. Executions run on the ORT executor
+ * and come back to the actor as an {@link ExecutionDone}, a success or a failure. The batching
+ * decisions are {@link BatchQueue}'s; this class carries them out and measures each phase for the
+ * statistics.
  */
 final class InferencePipeline {
 
@@ -45,25 +46,29 @@ final class InferencePipeline {
   }
 
   /** Every caller got its outputs; {@code execution} has the phase timings. */
-  record ExecutionSucceeded(List<Pending> items, int rows, ModelSession.Execution execution, long repliedNanos)
+  record ExecutionSucceeded(
+      List<Pending> items, int rows, ModelSession.Execution execution, long repliedNanos)
       implements ExecutionDone {}
 
   /** Every caller got the failure (a 500, or a 400 for an output past the size limit). */
-  record ExecutionFailed(List<Pending> items, Throwable failure, long repliedNanos) implements ExecutionDone {}
+  record ExecutionFailed(List<Pending> items, Throwable failure, long repliedNanos)
+      implements ExecutionDone {}
 
   /** A batch waiting for company may be due (see {@link #pump}). */
   record PumpTick() implements ReplicaMessage {}
 
   /**
    * Wakes replicas whose batch is waiting for company. Pekko's scheduler ticks every 10 ms, which
-   * would turn a 500 µs max_queue_delay into 10 to 30 ms; a scheduled executor keeps the delay
-   * to within tens of microseconds. One daemon thread serves every replica: it only sends a message.
+   * would turn a 500 µs max_queue_delay into 10 to 30 ms; a scheduled executor keeps the delay to
+   * within tens of microseconds. One daemon thread serves every replica: it only sends a message.
    */
-  private static final ScheduledExecutorService BATCH_TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "modelfleet-batch-timer");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ScheduledExecutorService BATCH_TIMER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "modelfleet-batch-timer");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final String model;
   private final String version;
@@ -74,11 +79,18 @@ final class InferencePipeline {
   private final Executor ortExecutor;
   private final ActorRef<ReplicaCommand> self;
   private int executingRequests;
+
   /** When the earliest wake-up already scheduled fires (nanoTime), or Long.MAX_VALUE for none. */
   private long wakeAt = Long.MAX_VALUE;
 
-  InferencePipeline(String model, String version, ModelSession session, BatchingSpec batching, StatsRecorder stats,
-      Executor ortExecutor, ActorRef<ReplicaCommand> self) {
+  InferencePipeline(
+      String model,
+      String version,
+      ModelSession session,
+      BatchingSpec batching,
+      StatsRecorder stats,
+      Executor ortExecutor,
+      ActorRef<ReplicaCommand> self) {
     this.model = model;
     this.version = version;
     this.session = session;
@@ -102,24 +114,51 @@ final class InferencePipeline {
       reply(m.replyTo(), new InferReply.InferFailure(400, problem), now, now, false);
       return;
     }
-    // A request whose inputs disagree on dimension 0 (or are scalars) cannot be merged: it runs alone.
+    // A request whose inputs disagree on dimension 0 (or are scalars) cannot be merged: it runs
+    // alone.
     Object key = batching.batches() ? TensorBatching.batchKey(req.inputs()) : null;
     int rows = key != null || batching.maxBatchSize() > 0 ? rowsOf(req) : 1;
     long deadline = req.timeoutMicros() > 0 ? now + req.timeoutMicros() * 1000 : Long.MAX_VALUE;
     Pending p = new Pending(req, m.replyTo(), now, rows);
     switch (queue.offer(p, key, rows, req.priority(), deadline, now)) {
-      case QUEUE_FULL -> reply(m.replyTo(), new InferReply.InferFailure(503, "model '" + model + "' version '" + version
-          + "' is overloaded: " + queue.size() + " requests already queued (max_queue_size " + batching.maxQueueSize() + ")"),
-          now, now, false);
-      case TOO_LARGE -> reply(m.replyTo(), new InferReply.InferFailure(400, "the request has " + rows
-          + " rows along dimension 0 but the deployment's max_batch_size is " + batching.maxBatchSize()), now, now, false);
+      case QUEUE_FULL ->
+          reply(
+              m.replyTo(),
+              new InferReply.InferFailure(
+                  503,
+                  "model '"
+                      + model
+                      + "' version '"
+                      + version
+                      + "' is overloaded: "
+                      + queue.size()
+                      + " requests already queued (max_queue_size "
+                      + batching.maxQueueSize()
+                      + ")"),
+              now,
+              now,
+              false);
+      case TOO_LARGE ->
+          reply(
+              m.replyTo(),
+              new InferReply.InferFailure(
+                  400,
+                  "the request has "
+                      + rows
+                      + " rows along dimension 0 but the deployment's max_batch_size is "
+                      + batching.maxBatchSize()),
+              now,
+              now,
+              false);
       case ACCEPTED -> pump();
     }
   }
 
   private static int rowsOf(InferRequest req) {
     Tensor first = req.inputs().isEmpty() ? null : req.inputs().get(0);
-    return first == null || first.shape().length == 0 ? 1 : (int) Math.min(Integer.MAX_VALUE, first.shape()[0]);
+    return first == null || first.shape().length == 0
+        ? 1
+        : (int) Math.min(Integer.MAX_VALUE, first.shape()[0]);
   }
 
   void pump() {
@@ -133,8 +172,15 @@ final class InferencePipeline {
     BatchQueue.Decision<Pending> d = queue.poll(now);
     for (Pending p : d.expired()) {
       stats.timedOut(now - p.arrivalNanos());
-      p.replyTo().tell(new InferReply.InferFailure(504, "the request waited " + (now - p.arrivalNanos()) / 1000
-          + " µs in the queue, past its timeout of " + p.request().timeoutMicros() + " µs, and was not run"));
+      p.replyTo()
+          .tell(
+              new InferReply.InferFailure(
+                  504,
+                  "the request waited "
+                      + (now - p.arrivalNanos()) / 1000
+                      + " µs in the queue, past its timeout of "
+                      + p.request().timeoutMicros()
+                      + " µs, and was not run"));
     }
     if (d instanceof BatchQueue.Run<Pending> run) {
       launch(run.items(), now);
@@ -157,7 +203,11 @@ final class InferencePipeline {
     int totalRows = rows;
     List<String> wanted = wantedOutputs(items);
     CompletableFuture.supplyAsync(() -> executeAndReply(items, wanted, totalRows), ortExecutor)
-        .exceptionally(e -> failed(items, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e))
+        .exceptionally(
+            e ->
+                failed(
+                    items,
+                    e instanceof CompletionException && e.getCause() != null ? e.getCause() : e))
         .thenAccept(self::tell);
   }
 
@@ -182,7 +232,8 @@ final class InferencePipeline {
   }
 
   /** Runs on the ORT executor. Merging and splitting count as compute_input and compute_output. */
-  private ExecutionSucceeded execute(List<Pending> items, List<String> wanted, int rows) throws Exception {
+  private ExecutionSucceeded execute(List<Pending> items, List<String> wanted, int rows)
+      throws Exception {
     if (items.size() == 1) {
       ModelSession.Execution e = session.execute(items.get(0).request().inputs(), wanted);
       answer(items, List.of(e.outputs()));
@@ -199,8 +250,9 @@ final class InferencePipeline {
     long t1 = System.nanoTime();
     List<List<Tensor>> split = TensorBatching.split(e.outputs(), batch.rows());
     long splitNs = System.nanoTime() - t1;
-    ModelSession.Execution timed = new ModelSession.Execution(e.outputs(), e.inputNanos() + merge, e.inferNanos(),
-        e.outputNanos() + splitNs);
+    ModelSession.Execution timed =
+        new ModelSession.Execution(
+            e.outputs(), e.inputNanos() + merge, e.inferNanos(), e.outputNanos() + splitNs);
     answer(items, split);
     return new ExecutionSucceeded(items, rows, timed, System.nanoTime());
   }
@@ -208,7 +260,10 @@ final class InferencePipeline {
   private void answer(List<Pending> items, List<List<Tensor>> perItem) {
     for (int i = 0; i < items.size(); i++) {
       Pending p = items.get(i);
-      p.replyTo().tell(new InferReply.InferResult(model, version, p.request().id(), select(perItem.get(i), p.request().outputs())));
+      p.replyTo()
+          .tell(
+              new InferReply.InferResult(
+                  model, version, p.request().id(), select(perItem.get(i), p.request().outputs())));
     }
   }
 
@@ -229,7 +284,8 @@ final class InferencePipeline {
     executingRequests = 0;
     if (d instanceof ExecutionSucceeded ok) {
       ModelSession.Execution e = ok.execution();
-      stats.execution(ok.items().size(), ok.rows(), e.inputNanos(), e.inferNanos(), e.outputNanos());
+      stats.execution(
+          ok.items().size(), ok.rows(), e.inputNanos(), e.inferNanos(), e.outputNanos());
       for (Pending p : ok.items()) {
         stats.succeeded(ok.repliedNanos() - p.arrivalNanos());
       }
@@ -259,7 +315,10 @@ final class InferencePipeline {
   /** Answers every queued request (the replica is going away and draining ran out of time). */
   void failQueued(String why) {
     long now = System.nanoTime();
-    queue.drainAll(p -> reply(p.replyTo(), new InferReply.InferFailure(503, why), p.arrivalNanos(), now, false));
+    queue.drainAll(
+        p ->
+            reply(
+                p.replyTo(), new InferReply.InferFailure(503, why), p.arrivalNanos(), now, false));
   }
 
   private void reply(ActorRef<InferReply> to, InferReply r, long arrival, long now, boolean ok) {

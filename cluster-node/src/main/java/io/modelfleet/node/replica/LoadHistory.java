@@ -11,7 +11,8 @@ import java.util.Optional;
  * fetched {@code version} (for its footprint) while a retry runs, until a load succeeds.
  *
  * @param failures failed attempts so far, which set the next backoff
- * @param told the placement the controller sent with its last start, which wins over the gossiped map
+ * @param told the placement the controller sent with its last start, which wins over the gossiped
+ *     map
  */
 record LoadHistory(
     int failures,
@@ -25,7 +26,9 @@ record LoadHistory(
 
   /** A start without a placement keeps the one told before. */
   LoadHistory toldBy(ReplicaPlacement placement) {
-    return placement == null ? this : new LoadHistory(failures, reason, device, version, Optional.of(placement));
+    return placement == null
+        ? this
+        : new LoadHistory(failures, reason, device, version, Optional.of(placement));
   }
 
   LoadHistory withVersion(VersionInfo v) {

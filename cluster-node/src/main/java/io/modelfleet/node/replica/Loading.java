@@ -1,7 +1,5 @@
 package io.modelfleet.node.replica;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.modelfleet.node.device.Device;
 import io.modelfleet.node.replica.ReplicaMessage.ArtifactReplaced;
 import io.modelfleet.node.replica.ReplicaMessage.NotDeployed;
@@ -36,6 +34,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The states of a replica before it serves, each a behavior with only the messages it accepts:
@@ -60,6 +60,7 @@ final class Loading {
 
   /** For answers that arrive off the actor's thread; under the replica's log category. */
   private static final Logger PLACEMENT_LOG = LoggerFactory.getLogger(ReplicaEntity.class);
+
   private final ReplicaScope scope;
   private final Serving serving;
 
@@ -72,125 +73,200 @@ final class Loading {
   Behavior<ReplicaCommand> fetchSpec(LoadHistory h) {
     scope.publish(ReplicaState.LOADING, h);
     scope.ctx.pipeToSelf(
-        scope.registry.ask(scope.id.model(), ModelCommand.GetModel::new, scope.rc.settings().askTimeout()),
-        (reply, failure) -> failure != null ? new SpecUnavailable(failure.getMessage())
-            : reply instanceof ModelReply.Current current
-                ? ReplicaMessage.specOf(current.model(), scope.id.version(), scope.id.index())
-                : new SpecUnavailable(String.valueOf(reply)));
+        scope.registry.ask(
+            scope.id.model(), ModelCommand.GetModel::new, scope.rc.settings().askTimeout()),
+        (reply, failure) ->
+            failure != null
+                ? new SpecUnavailable(failure.getMessage())
+                : reply instanceof ModelReply.Current current
+                    ? ReplicaMessage.specOf(current.model(), scope.id.version(), scope.id.index())
+                    : new SpecUnavailable(String.valueOf(reply)));
     return fetching(h);
   }
 
   private Behavior<ReplicaCommand> fetching(LoadHistory h) {
     return Behaviors.receive(ReplicaCommand.class)
-        .onMessage(SpecFetched.class, m -> readPlacement(h.withVersion(m.version()), m.version(), m.deployment()))
-        .onMessage(SpecUnavailable.class, m -> failed(h, "cannot read the model registry: " + m.problem()))
-        .onMessage(NotDeployed.class, m -> {
-          scope.log().info("Replica {} is not part of any deployment; retiring", scope.entityId);
-          scope.logRetiring("not deployed");
-          return leave(h, Departure.PASSIVATE);
-        })
+        .onMessage(
+            SpecFetched.class,
+            m -> readPlacement(h.withVersion(m.version()), m.version(), m.deployment()))
+        .onMessage(
+            SpecUnavailable.class, m -> failed(h, "cannot read the model registry: " + m.problem()))
+        .onMessage(
+            NotDeployed.class,
+            m -> {
+              scope
+                  .log()
+                  .info("Replica {} is not part of any deployment; retiring", scope.entityId);
+              scope.logRetiring("not deployed");
+              return leave(h, Departure.PASSIVATE);
+            })
         .onMessage(Infer.class, m -> scope.refuse(m, ReplicaState.LOADING))
         .onMessage(GetStats.class, scope::onGetStats)
         .onMessage(EnsureStarted.class, m -> fetching(h.toldBy(m.placement())))
-        .onMessage(Retire.class, m -> {
-          scope.logRetiring(m.reason());
-          return leave(h, Departure.PASSIVATE);
-        })
+        .onMessage(
+            Retire.class,
+            m -> {
+              scope.logRetiring(m.reason());
+              return leave(h, Departure.PASSIVATE);
+            })
         .onMessage(Shutdown.class, m -> leave(h, Departure.STOP))
         .onMessage(ArtifactReplaced.class, m -> Behaviors.same())
         .build();
   }
 
   /** Asks this node's replica of the placement map (gossiped by the controller) where to run. */
-  private Behavior<ReplicaCommand> readPlacement(LoadHistory h, VersionInfo version, DeploymentSpec deployment) {
+  private Behavior<ReplicaCommand> readPlacement(
+      LoadHistory h, VersionInfo version, DeploymentSpec deployment) {
     CompletionStage<Replicator.GetResponse<LWWMap<String, ReplicaPlacement>>> read =
-        AskPattern.ask(DistributedData.get(scope.ctx.getSystem()).replicator(),
+        AskPattern.ask(
+            DistributedData.get(scope.ctx.getSystem()).replicator(),
             (ActorRef<Replicator.GetResponse<LWWMap<String, ReplicaPlacement>>> replyTo) ->
                 new Replicator.Get<>(ClusterKeys.PLACEMENTS, Replicator.readLocal(), replyTo),
-            scope.rc.settings().askTimeout(), scope.ctx.getSystem().scheduler());
-    scope.ctx.pipeToSelf(read, (rsp, failure) -> new PlacementRead(rsp instanceof Replicator.GetSuccess<?> ok
-            ? Optional.ofNullable(ok.get(ClusterKeys.PLACEMENTS).getEntries().get(scope.entityId))
-            : Optional.empty()));
+            scope.rc.settings().askTimeout(),
+            scope.ctx.getSystem().scheduler());
+    scope.ctx.pipeToSelf(
+        read,
+        (rsp, failure) ->
+            new PlacementRead(
+                rsp instanceof Replicator.GetSuccess<?> ok
+                    ? Optional.ofNullable(
+                        ok.get(ClusterKeys.PLACEMENTS).getEntries().get(scope.entityId))
+                    : Optional.empty()));
     return readingPlacement(h, version, deployment);
   }
 
-  private Behavior<ReplicaCommand> readingPlacement(LoadHistory h, VersionInfo version, DeploymentSpec deployment) {
+  private Behavior<ReplicaCommand> readingPlacement(
+      LoadHistory h, VersionInfo version, DeploymentSpec deployment) {
     return Behaviors.receive(ReplicaCommand.class)
-        .onMessage(PlacementRead.class, m -> open(h, version, deployment, h.told().isPresent() ? h.told() : m.placement()))
+        .onMessage(
+            PlacementRead.class,
+            m -> open(h, version, deployment, h.told().isPresent() ? h.told() : m.placement()))
         .onMessage(Infer.class, m -> scope.refuse(m, ReplicaState.LOADING))
         .onMessage(GetStats.class, scope::onGetStats)
-        .onMessage(EnsureStarted.class, m -> readingPlacement(h.toldBy(m.placement()), version, deployment))
-        .onMessage(Retire.class, m -> {
-          scope.logRetiring(m.reason());
-          return leave(h, Departure.PASSIVATE);
-        })
+        .onMessage(
+            EnsureStarted.class,
+            m -> readingPlacement(h.toldBy(m.placement()), version, deployment))
+        .onMessage(
+            Retire.class,
+            m -> {
+              scope.logRetiring(m.reason());
+              return leave(h, Departure.PASSIVATE);
+            })
         .onMessage(Shutdown.class, m -> leave(h, Departure.STOP))
         .onMessage(ArtifactReplaced.class, m -> Behaviors.same())
         .build();
   }
 
-  /** Chooses the device (see {@link DeviceChoice}), reports it to the registry and opens the session. */
-  private Behavior<ReplicaCommand> open(LoadHistory h, VersionInfo version, DeploymentSpec deployment,
+  /**
+   * Chooses the device (see {@link DeviceChoice}), reports it to the registry and opens the
+   * session.
+   */
+  private Behavior<ReplicaCommand> open(
+      LoadHistory h,
+      VersionInfo version,
+      DeploymentSpec deployment,
       Optional<ReplicaPlacement> placement) {
-    Optional<Device> chosen = DeviceChoice.choose(placement, scope.rc.nodeAddress(), deployment.device(),
-        scope.rc.devices().gpus(), scope.id.index());
+    Optional<Device> chosen =
+        DeviceChoice.choose(
+            placement,
+            scope.rc.nodeAddress(),
+            deployment.device(),
+            scope.rc.devices().gpus(),
+            scope.id.index());
     if (chosen.isEmpty()) {
-      return failed(h, "the deployment asks for device 'gpu' but this node's device inventory reports no GPU");
+      return failed(
+          h,
+          "the deployment asks for device 'gpu' but this node's device inventory reports no GPU");
     }
     Device device = chosen.get();
     LoadHistory placed = h.withDevice(device);
     scope.publish(ReplicaState.LOADING, placed);
     // The answer arrives on another thread, where the actor's context must not be touched.
     String entityId = scope.entityId;
-    scope.registry.ask(scope.id.model(),
-            r -> new ModelCommand.RecordPlacement(new ReplicaPlacement(scope.entityId, scope.rc.nodeAddress(), device.id()), r),
+    scope
+        .registry
+        .ask(
+            scope.id.model(),
+            r ->
+                new ModelCommand.RecordPlacement(
+                    new ReplicaPlacement(scope.entityId, scope.rc.nodeAddress(), device.id()), r),
             scope.rc.settings().askTimeout())
-        .whenComplete((ok, err) -> {
-          if (err != null) {
-            PLACEMENT_LOG.warn("Replica {} could not record its placement: {}", entityId, err.getMessage());
-          }
-        });
+        .whenComplete(
+            (ok, err) -> {
+              if (err != null) {
+                PLACEMENT_LOG.warn(
+                    "Replica {} could not record its placement: {}", entityId, err.getMessage());
+              }
+            });
     String clamped = scope.rc.ort().clamped(deployment.session(), deployment.replicas());
     if (clamped != null) {
       scope.log().warn("Replica {}: {}", scope.entityId, clamped);
     }
-    scope.ctx.pipeToSelf(SessionOpener.open(scope.rc, scope.entityId, scope.id, version, device, deployment),
-        (session, failure) -> failure == null ? new SessionOpened(session) : new SessionFailed(causeOf(failure).getMessage()));
+    scope.ctx.pipeToSelf(
+        SessionOpener.open(scope.rc, scope.entityId, scope.id, version, device, deployment),
+        (session, failure) ->
+            failure == null
+                ? new SessionOpened(session)
+                : new SessionFailed(causeOf(failure).getMessage()));
     return opening(placed, device, version, deployment, Optional.empty());
   }
 
   private static Throwable causeOf(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
   }
 
   /**
    * The session is being opened on the ORT executor. A Retire or Shutdown now is remembered in
    * {@code leaving} and carried out when the session arrives, which is then closed unused.
    */
-  private Behavior<ReplicaCommand> opening(LoadHistory h, Device device, VersionInfo version, DeploymentSpec deployment,
+  private Behavior<ReplicaCommand> opening(
+      LoadHistory h,
+      Device device,
+      VersionInfo version,
+      DeploymentSpec deployment,
       Optional<Departure> leaving) {
     ReplicaState shown = leaving.isPresent() ? ReplicaState.DRAINING : ReplicaState.LOADING;
     return Behaviors.receive(ReplicaCommand.class)
-        .onMessage(SessionOpened.class, m -> leaving.isPresent()
-            ? scope.leave(leaving.get(), Optional.of(m.session()), Optional.of(device), 0)
-            : serving.ready(device, version, m.session(), deployment))
-        .onMessage(SessionFailed.class, m -> leaving.isPresent()
-            ? scope.leave(leaving.get(), Optional.empty(), Optional.of(device), 0)
-            : failed(h, m.problem()))
+        .onMessage(
+            SessionOpened.class,
+            m ->
+                leaving.isPresent()
+                    ? scope.leave(leaving.get(), Optional.of(m.session()), Optional.of(device), 0)
+                    : serving.ready(device, version, m.session(), deployment))
+        .onMessage(
+            SessionFailed.class,
+            m ->
+                leaving.isPresent()
+                    ? scope.leave(leaving.get(), Optional.empty(), Optional.of(device), 0)
+                    : failed(h, m.problem()))
         .onMessage(Infer.class, m -> scope.refuse(m, shown))
         .onMessage(GetStats.class, scope::onGetStats)
-        .onMessage(EnsureStarted.class, m -> opening(h.toldBy(m.placement()), device, version, deployment, leaving))
-        .onMessage(Retire.class, m -> {
-          scope.logRetiring(m.reason());
-          return drainWhileOpening(h, device, version, deployment, leaving, Departure.PASSIVATE);
-        })
-        .onMessage(Shutdown.class, m -> drainWhileOpening(h, device, version, deployment, leaving, Departure.STOP))
+        .onMessage(
+            EnsureStarted.class,
+            m -> opening(h.toldBy(m.placement()), device, version, deployment, leaving))
+        .onMessage(
+            Retire.class,
+            m -> {
+              scope.logRetiring(m.reason());
+              return drainWhileOpening(
+                  h, device, version, deployment, leaving, Departure.PASSIVATE);
+            })
+        .onMessage(
+            Shutdown.class,
+            m -> drainWhileOpening(h, device, version, deployment, leaving, Departure.STOP))
         .onMessage(ArtifactReplaced.class, m -> Behaviors.same())
         .build();
   }
 
-  private Behavior<ReplicaCommand> drainWhileOpening(LoadHistory h, Device device, VersionInfo version,
-      DeploymentSpec deployment, Optional<Departure> leaving, Departure how) {
+  private Behavior<ReplicaCommand> drainWhileOpening(
+      LoadHistory h,
+      Device device,
+      VersionInfo version,
+      DeploymentSpec deployment,
+      Optional<Departure> leaving,
+      Departure how) {
     if (leaving.isEmpty()) {
       scope.publish(ReplicaState.DRAINING, h);
     }
@@ -201,8 +277,15 @@ final class Loading {
   private Behavior<ReplicaCommand> failed(LoadHistory h, String why) {
     int attempt = h.failures() + 1;
     Duration wait = scope.rc.settings().backoff(attempt);
-    // The reason is shown to clients in /v1/models/{m}: no server paths (ORT quotes the file it opened).
-    String reason = scope.rc.store().redact(why) + " (attempt " + attempt + ", next retry in " + wait.toMillis() + " ms)";
+    // The reason is shown to clients in /v1/models/{m}: no server paths (ORT quotes the file it
+    // opened).
+    String reason =
+        scope.rc.store().redact(why)
+            + " (attempt "
+            + attempt
+            + ", next retry in "
+            + wait.toMillis()
+            + " ms)";
     scope.log().warn("Replica {} FAILED: {}", scope.entityId, reason);
     LoadHistory next = h.failedAgain(reason);
     scope.publish(ReplicaState.FAILED, next);
@@ -217,15 +300,20 @@ final class Loading {
         .onMessage(Infer.class, m -> scope.refuse(m, ReplicaState.FAILED))
         .onMessage(GetStats.class, scope::onGetStats)
         .onMessage(EnsureStarted.class, m -> waitingToRetry(h.toldBy(m.placement())))
-        .onMessage(Retire.class, m -> {
-          scope.logRetiring(m.reason());
-          return leave(h, Departure.PASSIVATE);
-        })
+        .onMessage(
+            Retire.class,
+            m -> {
+              scope.logRetiring(m.reason());
+              return leave(h, Departure.PASSIVATE);
+            })
         .onMessage(Shutdown.class, m -> leave(h, Departure.STOP))
         .build();
   }
 
-  /** Its artifact's corrupt local copy was just replaced by verified bytes: retry now, not at the end of the backoff. */
+  /**
+   * Its artifact's corrupt local copy was just replaced by verified bytes: retry now, not at the
+   * end of the backoff.
+   */
   private Behavior<ReplicaCommand> onArtifactReplaced(LoadHistory h, ArtifactReplaced m) {
     if (h.version().filter(v -> v.digest().equals(m.digest())).isEmpty()) {
       return Behaviors.same();

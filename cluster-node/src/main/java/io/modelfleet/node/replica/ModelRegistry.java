@@ -10,16 +10,18 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.japi.function.Function;
 
 /**
- * How a replica asks its model's registry entity (for its spec, and to record its placement). On
- * a node that is the sharded {@code ModelEntity}; a test answers with a probe instead.
+ * How a replica asks its model's registry entity (for its spec, and to record its placement). On a
+ * node that is the sharded {@code ModelEntity}; a test answers with a probe instead.
  */
 @FunctionalInterface
 interface ModelRegistry {
 
-  CompletionStage<ModelReply> ask(String model, Function<ActorRef<ModelReply>, ModelCommand> command, Duration timeout);
+  CompletionStage<ModelReply> ask(
+      String model, Function<ActorRef<ModelReply>, ModelCommand> command, Duration timeout);
 
   static ModelRegistry sharded(ActorSystem<?> system) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    return (model, command, timeout) -> sharding.entityRefFor(ModelCommand.TYPE_KEY, model).ask(command, timeout);
+    return (model, command, timeout) ->
+        sharding.entityRefFor(ModelCommand.TYPE_KEY, model).ask(command, timeout);
   }
 }

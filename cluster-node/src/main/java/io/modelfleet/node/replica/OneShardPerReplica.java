@@ -9,7 +9,8 @@ import org.apache.pekko.cluster.sharding.typed.ShardingMessageExtractor;
  * every replica on the node it chose through sharding's external allocation strategy, and moving
  * one replica moves nothing else.
  */
-public final class OneShardPerReplica extends ShardingMessageExtractor<ShardingEnvelope<ReplicaCommand>, ReplicaCommand> {
+public final class OneShardPerReplica
+    extends ShardingMessageExtractor<ShardingEnvelope<ReplicaCommand>, ReplicaCommand> {
   @Override
   public String entityId(ShardingEnvelope<ReplicaCommand> envelope) {
     return envelope.entityId();

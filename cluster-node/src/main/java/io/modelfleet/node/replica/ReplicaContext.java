@@ -2,8 +2,8 @@ package io.modelfleet.node.replica;
 
 import ai.onnxruntime.OrtEnvironment;
 import io.modelfleet.node.device.DeviceInventory;
-import io.modelfleet.node.ort.OrtSettings;
 import io.modelfleet.node.ort.ModelInspector;
+import io.modelfleet.node.ort.OrtSettings;
 import io.modelfleet.persistence.artifact.ArtifactCorruptException;
 import io.modelfleet.persistence.artifact.ArtifactStore;
 import io.modelfleet.persistence.artifact.DatabaseArtifacts;
@@ -25,10 +25,10 @@ public record ReplicaContext(
     String nodeAddress) {
 
   /**
-   * The verified local file of an artifact, fetched from the shared store first when this node
-   * has never seen it, and fetched again over a local copy that no longer verifies. Refuses a
-   * model with external data (registered before uploads checked for it): ORT would read other
-   * files of the store on its behalf. Blocking: call it on the ORT executor.
+   * The verified local file of an artifact, fetched from the shared store first when this node has
+   * never seen it, and fetched again over a local copy that no longer verifies. Refuses a model
+   * with external data (registered before uploads checked for it): ORT would read other files of
+   * the store on its behalf. Blocking: call it on the ORT executor.
    */
   public Path artifact(String digest) {
     if (shared != null && !store.contains(digest)) {

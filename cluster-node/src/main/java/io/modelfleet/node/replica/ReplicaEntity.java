@@ -19,7 +19,8 @@ import org.apache.pekko.util.Timeout;
 
 /**
  * One incarnation of one replica of one model version (sharded, remember-entities, id
- * "model/version/index", plus "/generation" for the copies that moves start; see {@link ReplicaId.Incarnation}).
+ * "model/version/index", plus "/generation" for the copies that moves start; see {@link
+ * ReplicaId.Incarnation}).
  *
  * <p>Owns one ONNX Runtime session on one device. Asks the model registry for its version and
  * deployment, reports its placement there, loads and verifies the artifact, warms up (with the
@@ -31,8 +32,8 @@ import org.apache.pekko.util.Timeout;
  *
  * <p>Every ORT call runs on the ORT dispatcher; this actor only keeps state and counts in-flight
  * requests, so draining knows when the session can be closed. One behavior per state: the loading
- * states (fetching the spec, reading the placement, opening the session, failed) are in
- * {@link Loading}, the serving ones (ready, draining) in {@link Serving}, and leaving (stopped, or
+ * states (fetching the spec, reading the placement, opening the session, failed) are in {@link
+ * Loading}, the serving ones (ready, draining) in {@link Serving}, and leaving (stopped, or
  * passivated and waiting for sharding's stop) in {@link ReplicaScope}. The published states are
  * {@link ReplicaState}'s.
  */
@@ -42,37 +43,57 @@ public final class ReplicaEntity {
 
   /**
    * Starts replica sharding on {@code system}: one shard per replica incarnation, placed by the
-   * deployment controller through the external allocation strategy; entities on members with
-   * {@code role}, a proxy on the others.
+   * deployment controller through the external allocation strategy; entities on members with {@code
+   * role}, a proxy on the others.
    */
-  public static void initSharding(ActorSystem<?> system, ReplicaContext rc, String role, Duration askTimeout) {
-    ClusterSharding.get(system).init(Entity.of(ReplicaCommand.TYPE_KEY, ec -> create(ec, rc))
-        .withRole(role)
-        .withStopMessage(new ReplicaCommand.Shutdown())
-        .withMessageExtractor(new OneShardPerReplica())
-        .withAllocationStrategy(new ExternalShardAllocationStrategy(system, ReplicaCommand.TYPE_KEY.name(),
-            Timeout.create(askTimeout))));
+  public static void initSharding(
+      ActorSystem<?> system, ReplicaContext rc, String role, Duration askTimeout) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(ReplicaCommand.TYPE_KEY, ec -> create(ec, rc))
+                .withRole(role)
+                .withStopMessage(new ReplicaCommand.Shutdown())
+                .withMessageExtractor(new OneShardPerReplica())
+                .withAllocationStrategy(
+                    new ExternalShardAllocationStrategy(
+                        system, ReplicaCommand.TYPE_KEY.name(), Timeout.create(askTimeout))));
   }
 
   /** The sharded entity: asks the registry through sharding and passivates through its shard. */
-  public static Behavior<ReplicaCommand> create(EntityContext<ReplicaCommand> entity, ReplicaContext rc) {
-    return Behaviors.setup(ctx ->
-        create(entity.getEntityId(), entity.getShard(), rc, ModelRegistry.sharded(ctx.getSystem())));
+  public static Behavior<ReplicaCommand> create(
+      EntityContext<ReplicaCommand> entity, ReplicaContext rc) {
+    return Behaviors.setup(
+        ctx ->
+            create(
+                entity.getEntityId(),
+                entity.getShard(),
+                rc,
+                ModelRegistry.sharded(ctx.getSystem())));
   }
 
   /**
-   * A replica with the given collaborators: {@code shard} receives its passivation when it
-   * retires, {@code registry} answers its questions about the model.
+   * A replica with the given collaborators: {@code shard} receives its passivation when it retires,
+   * {@code registry} answers its questions about the model.
    */
-  static Behavior<ReplicaCommand> create(String entityId, ActorRef<ClusterSharding.ShardCommand> shard,
-      ReplicaContext rc, ModelRegistry registry) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      // The states are lambdas in other classes; the log keeps the actor's name.
-      ctx.setLoggerName(ReplicaEntity.class);
-      ActorRef<ArtifactRepaired> repaired = ctx.messageAdapter(ArtifactRepaired.class, r -> new ArtifactReplaced(r.digest()));
-      ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(ArtifactRepaired.class, repaired));
-      ReplicaScope scope = new ReplicaScope(ctx, timers, entityId, shard, rc, registry);
-      return new Loading(scope, new Serving(scope)).fetchSpec(LoadHistory.FIRST);
-    }));
+  static Behavior<ReplicaCommand> create(
+      String entityId,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      ReplicaContext rc,
+      ModelRegistry registry) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  // The states are lambdas in other classes; the log keeps the actor's name.
+                  ctx.setLoggerName(ReplicaEntity.class);
+                  ActorRef<ArtifactRepaired> repaired =
+                      ctx.messageAdapter(
+                          ArtifactRepaired.class, r -> new ArtifactReplaced(r.digest()));
+                  ctx.getSystem()
+                      .eventStream()
+                      .tell(new EventStream.Subscribe<>(ArtifactRepaired.class, repaired));
+                  ReplicaScope scope = new ReplicaScope(ctx, timers, entityId, shard, rc, registry);
+                  return new Loading(scope, new Serving(scope)).fetchSpec(LoadHistory.FIRST);
+                }));
   }
 }

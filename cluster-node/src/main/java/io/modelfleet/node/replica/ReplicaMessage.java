@@ -13,10 +13,17 @@ import java.util.Optional;
  * typed failure, and each timer as its own record. Package-private: no other actor can send these.
  */
 sealed interface ReplicaMessage extends ReplicaCommand.Internal
-    permits ReplicaMessage.SpecFetched, ReplicaMessage.SpecUnavailable, ReplicaMessage.NotDeployed,
-        ReplicaMessage.PlacementRead, ReplicaMessage.SessionOpened, ReplicaMessage.SessionFailed,
-        ReplicaMessage.RetryDue, ReplicaMessage.DrainTimedOut, ReplicaMessage.ArtifactReplaced,
-        InferencePipeline.ExecutionDone, InferencePipeline.PumpTick {
+    permits ReplicaMessage.SpecFetched,
+        ReplicaMessage.SpecUnavailable,
+        ReplicaMessage.NotDeployed,
+        ReplicaMessage.PlacementRead,
+        ReplicaMessage.SessionOpened,
+        ReplicaMessage.SessionFailed,
+        ReplicaMessage.RetryDue,
+        ReplicaMessage.DrainTimedOut,
+        ReplicaMessage.ArtifactReplaced,
+        InferencePipeline.ExecutionDone,
+        InferencePipeline.PumpTick {
 
   /** The registry knows this replica's version and its deployment still wants this index. */
   record SpecFetched(VersionInfo version, DeploymentSpec deployment) implements ReplicaMessage {}
@@ -33,7 +40,10 @@ sealed interface ReplicaMessage extends ReplicaCommand.Internal
   /** The session is open, verified and warm. */
   record SessionOpened(ModelSession session) implements ReplicaMessage {}
 
-  /** Opening, verifying or warming up failed; {@code problem} is the message users may see (unredacted). */
+  /**
+   * Opening, verifying or warming up failed; {@code problem} is the message users may see
+   * (unredacted).
+   */
   record SessionFailed(String problem) implements ReplicaMessage {}
 
   /** The backoff after a failure elapsed. Also the timer's key. */

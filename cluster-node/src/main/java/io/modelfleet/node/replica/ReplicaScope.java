@@ -25,7 +25,10 @@ import org.slf4j.Logger;
  */
 final class ReplicaScope {
 
-  /** How a leaving replica ends: for good (retired, so remember-entities forgets it) or stopped by sharding. */
+  /**
+   * How a leaving replica ends: for good (retired, so remember-entities forgets it) or stopped by
+   * sharding.
+   */
   enum Departure {
     PASSIVATE,
     STOP;
@@ -39,16 +42,23 @@ final class ReplicaScope {
   final ActorContext<ReplicaCommand> ctx;
   final TimerScheduler<ReplicaCommand> timers;
   final ReplicaId id;
+
   /** This incarnation's entity id: the slot's id, plus the generation after a move. */
   final String entityId;
+
   final ReplicaContext rc;
   final ModelRegistry registry;
   final StatsRecorder stats;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final DirectoryPublisher directory;
 
-  ReplicaScope(ActorContext<ReplicaCommand> ctx, TimerScheduler<ReplicaCommand> timers, String entityId,
-      ActorRef<ClusterSharding.ShardCommand> shard, ReplicaContext rc, ModelRegistry registry) {
+  ReplicaScope(
+      ActorContext<ReplicaCommand> ctx,
+      TimerScheduler<ReplicaCommand> timers,
+      String entityId,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      ReplicaContext rc,
+      ModelRegistry registry) {
     this.ctx = ctx;
     this.timers = timers;
     this.entityId = entityId;
@@ -75,9 +85,18 @@ final class ReplicaScope {
   }
 
   private void publish(ReplicaState state, Device device, String reason, VersionInfo version) {
-    directory.publish(new ReplicaInfo(entityId, id.model(), id.version(), rc.nodeAddress(),
-        device == null ? null : device.id(), state, reason, ctx.getSelf(), System.currentTimeMillis(),
-        version == null ? 0 : Footprint.estimate(version.size())));
+    directory.publish(
+        new ReplicaInfo(
+            entityId,
+            id.model(),
+            id.version(),
+            rc.nodeAddress(),
+            device == null ? null : device.id(),
+            state,
+            reason,
+            ctx.getSelf(),
+            System.currentTimeMillis(),
+            version == null ? 0 : Footprint.estimate(version.size())));
   }
 
   Behavior<ReplicaCommand> refuse(ReplicaCommand.Infer m, ReplicaState state) {
@@ -98,7 +117,8 @@ final class ReplicaScope {
    * Closes the session, gives back the device memory reserved for it (see DeviceInventory) and
    * removes the directory entry, then stops or, when retiring, passivates.
    */
-  Behavior<ReplicaCommand> leave(Departure how, Optional<ModelSession> session, Optional<Device> device, long reserved) {
+  Behavior<ReplicaCommand> leave(
+      Departure how, Optional<ModelSession> session, Optional<Device> device, long reserved) {
     session.ifPresent(ModelSession::close);
     if (reserved > 0) {
       rc.devices().adjustReserved(device.orElseThrow().id(), -reserved);
@@ -117,10 +137,13 @@ final class ReplicaScope {
   private Behavior<ReplicaCommand> passivating() {
     return Behaviors.receive(ReplicaCommand.class)
         .onMessage(ReplicaCommand.Shutdown.class, m -> Behaviors.stopped())
-        .onMessage(ReplicaCommand.Infer.class, m -> {
-          m.replyTo().tell(new InferReply.InferFailure(503, "replica " + entityId + " is stopping"));
-          return Behaviors.same();
-        })
+        .onMessage(
+            ReplicaCommand.Infer.class,
+            m -> {
+              m.replyTo()
+                  .tell(new InferReply.InferFailure(503, "replica " + entityId + " is stopping"));
+              return Behaviors.same();
+            })
         .onAnyMessage(m -> Behaviors.same())
         .build();
   }

@@ -5,23 +5,34 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Replica timings from {@code modelfleet.replica}; see reference.conf for their meaning. */
-public record ReplicaSettings(Duration minBackoff, Duration maxBackoff, double backoffRandomFactor, Duration drainTimeout,
+public record ReplicaSettings(
+    Duration minBackoff,
+    Duration maxBackoff,
+    double backoffRandomFactor,
+    Duration drainTimeout,
     Duration askTimeout) {
 
   public ReplicaSettings {
     if (backoffRandomFactor < 0 || backoffRandomFactor >= 1) {
-      throw new IllegalArgumentException("modelfleet.replica.backoff-random-factor must be in [0, 1), got "
-          + backoffRandomFactor);
+      throw new IllegalArgumentException(
+          "modelfleet.replica.backoff-random-factor must be in [0, 1), got " + backoffRandomFactor);
     }
   }
 
   public static ReplicaSettings fromConfig(Config root) {
     Config c = root.getConfig("modelfleet.replica");
-    return new ReplicaSettings(c.getDuration("min-backoff"), c.getDuration("max-backoff"),
-        c.getDouble("backoff-random-factor"), c.getDuration("drain-timeout"), c.getDuration("ask-timeout"));
+    return new ReplicaSettings(
+        c.getDuration("min-backoff"),
+        c.getDuration("max-backoff"),
+        c.getDouble("backoff-random-factor"),
+        c.getDuration("drain-timeout"),
+        c.getDuration("ask-timeout"));
   }
 
-  /** Backoff before retry number {@code attempt} (1-based): doubling, capped, with the random factor's jitter. */
+  /**
+   * Backoff before retry number {@code attempt} (1-based): doubling, capped, with the random
+   * factor's jitter.
+   */
   public Duration backoff(int attempt) {
     double base = minBackoff.toMillis() * Math.pow(2, Math.min(attempt - 1, 20));
     double capped = Math.min(base, maxBackoff.toMillis());

@@ -38,7 +38,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 final class Serving {
 
   /** The session and what was set up around it when it opened. */
-  private record Session(Device device, VersionInfo version, ModelSession session, InferencePipeline pipeline,
+  private record Session(
+      Device device,
+      VersionInfo version,
+      ModelSession session,
+      InferencePipeline pipeline,
       long reserved) {}
 
   private final ReplicaScope scope;
@@ -48,11 +52,19 @@ final class Serving {
   }
 
   /** Enters ready: reserves the device memory, starts the pipeline and publishes READY. */
-  Behavior<ReplicaCommand> ready(Device device, VersionInfo version, ModelSession session, DeploymentSpec deployment) {
+  Behavior<ReplicaCommand> ready(
+      Device device, VersionInfo version, ModelSession session, DeploymentSpec deployment) {
     long reserved = Footprint.estimate(version.size());
     scope.rc.devices().adjustReserved(device.id(), reserved);
-    InferencePipeline pipeline = new InferencePipeline(scope.id.model(), scope.id.version(), session,
-        deployment.batching(), scope.stats, scope.rc.ortExecutor(), scope.ctx.getSelf());
+    InferencePipeline pipeline =
+        new InferencePipeline(
+            scope.id.model(),
+            scope.id.version(),
+            session,
+            deployment.batching(),
+            scope.stats,
+            scope.rc.ortExecutor(),
+            scope.ctx.getSelf());
     scope.log().info("Replica {} is READY on {}", scope.entityId, device.id());
     scope.publish(ReplicaState.READY, device, version);
     return ready(new Session(device, version, session, pipeline, reserved));
@@ -60,24 +72,32 @@ final class Serving {
 
   private Behavior<ReplicaCommand> ready(Session s) {
     return Behaviors.receive(ReplicaCommand.class)
-        .onMessage(Infer.class, m -> {
-          s.pipeline().submit(m);
-          return Behaviors.same();
-        })
-        .onMessage(ExecutionDone.class, m -> {
-          s.pipeline().done(m);
-          return Behaviors.same();
-        })
-        .onMessage(PumpTick.class, m -> {
-          s.pipeline().pump();
-          return Behaviors.same();
-        })
+        .onMessage(
+            Infer.class,
+            m -> {
+              s.pipeline().submit(m);
+              return Behaviors.same();
+            })
+        .onMessage(
+            ExecutionDone.class,
+            m -> {
+              s.pipeline().done(m);
+              return Behaviors.same();
+            })
+        .onMessage(
+            PumpTick.class,
+            m -> {
+              s.pipeline().pump();
+              return Behaviors.same();
+            })
         .onMessage(GetStats.class, scope::onGetStats)
         .onMessage(EnsureStarted.class, m -> Behaviors.same())
-        .onMessage(Retire.class, m -> {
-          scope.logRetiring(m.reason());
-          return drain(s, Departure.PASSIVATE);
-        })
+        .onMessage(
+            Retire.class,
+            m -> {
+              scope.logRetiring(m.reason());
+              return drain(s, Departure.PASSIVATE);
+            })
         .onMessage(Shutdown.class, m -> drain(s, Departure.STOP))
         .onMessage(ArtifactReplaced.class, m -> Behaviors.same())
         .build();
@@ -97,24 +117,34 @@ final class Serving {
   private Behavior<ReplicaCommand> draining(Session s, Departure how) {
     return Behaviors.receive(ReplicaCommand.class)
         .onMessage(Infer.class, m -> scope.refuse(m, ReplicaState.DRAINING))
-        .onMessage(ExecutionDone.class, m -> {
-          s.pipeline().done(m);
-          return s.pipeline().outstanding() == 0 ? leave(s, how) : Behaviors.same();
-        })
-        .onMessage(PumpTick.class, m -> {
-          s.pipeline().pump();
-          return Behaviors.same();
-        })
-        .onMessage(DrainTimedOut.class, m -> {
-          s.pipeline().failQueued("replica " + scope.entityId + " stopped before the request could run");
-          return leave(s, how);
-        })
+        .onMessage(
+            ExecutionDone.class,
+            m -> {
+              s.pipeline().done(m);
+              return s.pipeline().outstanding() == 0 ? leave(s, how) : Behaviors.same();
+            })
+        .onMessage(
+            PumpTick.class,
+            m -> {
+              s.pipeline().pump();
+              return Behaviors.same();
+            })
+        .onMessage(
+            DrainTimedOut.class,
+            m -> {
+              s.pipeline()
+                  .failQueued(
+                      "replica " + scope.entityId + " stopped before the request could run");
+              return leave(s, how);
+            })
         .onMessage(GetStats.class, scope::onGetStats)
         .onMessage(EnsureStarted.class, m -> Behaviors.same())
-        .onMessage(Retire.class, m -> {
-          scope.logRetiring(m.reason());
-          return Behaviors.same();
-        })
+        .onMessage(
+            Retire.class,
+            m -> {
+              scope.logRetiring(m.reason());
+              return Behaviors.same();
+            })
         .onMessage(Shutdown.class, m -> draining(s, how.and(Departure.STOP)))
         .onMessage(ArtifactReplaced.class, m -> Behaviors.same())
         .build();

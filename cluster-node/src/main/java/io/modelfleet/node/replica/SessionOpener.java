@@ -26,32 +26,50 @@ final class SessionOpener {
 
   private SessionOpener() {}
 
-  static CompletableFuture<ModelSession> open(ReplicaContext rc, String entityId, ReplicaId id, VersionInfo version,
-      Device device, DeploymentSpec deployment) {
-    return CompletableFuture.supplyAsync(() -> {
-      ModelSession s;
-      try {
-        s = ModelSession.open(rc.env(), rc.artifact(version.digest()), device, rc.ort(), deployment.session(),
-            deployment.replicas());
-      } catch (OrtException e) {
-        throw new IllegalStateException("ONNX Runtime cannot open the model: " + e.getMessage(), e);
-      }
-      try {
-        if (deployment.warmup().isEmpty()) {
-          String problem = s.warmUpSynthetic(id.model(), id.version());
-          if (problem != null) {
-            LOG.warn("Replica {}: the warm-up with synthetic inputs of model '{}' version '{}' failed and is ignored"
-                + " (a deployment's own model_warmup samples would be checked): {}", entityId, id.model(), id.version(),
-                problem);
+  static CompletableFuture<ModelSession> open(
+      ReplicaContext rc,
+      String entityId,
+      ReplicaId id,
+      VersionInfo version,
+      Device device,
+      DeploymentSpec deployment) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          ModelSession s;
+          try {
+            s =
+                ModelSession.open(
+                    rc.env(),
+                    rc.artifact(version.digest()),
+                    device,
+                    rc.ort(),
+                    deployment.session(),
+                    deployment.replicas());
+          } catch (OrtException e) {
+            throw new IllegalStateException(
+                "ONNX Runtime cannot open the model: " + e.getMessage(), e);
           }
-        } else {
-          s.warmUp(deployment.warmup(), id.model(), id.version());
-        }
-        return s;
-      } catch (RuntimeException e) {
-        s.close();
-        throw e;
-      }
-    }, rc.ortExecutor());
+          try {
+            if (deployment.warmup().isEmpty()) {
+              String problem = s.warmUpSynthetic(id.model(), id.version());
+              if (problem != null) {
+                LOG.warn(
+                    "Replica {}: the warm-up with synthetic inputs of model '{}' version '{}' failed and is ignored"
+                        + " (a deployment's own model_warmup samples would be checked): {}",
+                    entityId,
+                    id.model(),
+                    id.version(),
+                    problem);
+              }
+            } else {
+              s.warmUp(deployment.warmup(), id.model(), id.version());
+            }
+            return s;
+          } catch (RuntimeException e) {
+            s.close();
+            throw e;
+          }
+        },
+        rc.ortExecutor());
   }
 }

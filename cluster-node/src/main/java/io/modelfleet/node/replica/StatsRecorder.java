@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * A replica's running statistics (Triton's terms). Owned by the replica actor and only touched
- * from it, so plain fields suffice. Compute phases are attributed to each request of a batch, as
- * Triton does, so the sums over requests and the batch-level figures can both be read.
+ * A replica's running statistics (Triton's terms). Owned by the replica actor and only touched from
+ * it, so plain fields suffice. Compute phases are attributed to each request of a batch, as Triton
+ * does, so the sums over requests and the batch-level figures can both be read.
  */
 final class StatsRecorder {
   private final String model;
@@ -39,7 +39,12 @@ final class StatsRecorder {
     computeInput = computeInput.plus(requests, inputNs * requests);
     computeInfer = computeInfer.plus(requests, inferNs * requests);
     computeOutput = computeOutput.plus(requests, outputNs * requests);
-    BatchStat b = new BatchStat(rows, new StatCounter(1, inputNs), new StatCounter(1, inferNs), new StatCounter(1, outputNs));
+    BatchStat b =
+        new BatchStat(
+            rows,
+            new StatCounter(1, inputNs),
+            new StatCounter(1, inferNs),
+            new StatCounter(1, outputNs));
     batches.merge(rows, b, BatchStat::plus);
   }
 
@@ -62,7 +67,19 @@ final class StatsRecorder {
   }
 
   ReplicaStats snapshot() {
-    return new ReplicaStats(model, version, lastInferenceMillis, inferenceCount, executionCount, success, fail, queue,
-        computeInput, computeInfer, computeOutput, timeout, List.copyOf(batches.values()));
+    return new ReplicaStats(
+        model,
+        version,
+        lastInferenceMillis,
+        inferenceCount,
+        executionCount,
+        success,
+        fail,
+        queue,
+        computeInput,
+        computeInfer,
+        computeOutput,
+        timeout,
+        List.copyOf(batches.values()));
   }
 }

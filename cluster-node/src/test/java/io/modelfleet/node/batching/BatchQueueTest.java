@@ -18,7 +18,8 @@ class BatchQueueTest {
   private static final long NONE = Long.MAX_VALUE;
   private static final String K = "k";
 
-  private static BatchQueue<String> queue(int max, boolean dynamic, List<Integer> preferred, long delayMicros, int size) {
+  private static BatchQueue<String> queue(
+      int max, boolean dynamic, List<Integer> preferred, long delayMicros, int size) {
     return new BatchQueue<>(new BatchingSpec(max, dynamic, preferred, delayMicros, size));
   }
 
@@ -55,7 +56,9 @@ class BatchQueueTest {
   @Test
   void priorityOneBeforeTwoBeforeDefaultAndFifoWithin() {
     BatchQueue<String> q = queue(8, false, List.of(), 0, 1024);
-    String[][] arrivals = {{"a", "0"}, {"b", "2"}, {"c", "1"}, {"d", "2"}, {"e", "1"}, {"f", "0"}, {"g", "3"}};
+    String[][] arrivals = {
+      {"a", "0"}, {"b", "2"}, {"c", "1"}, {"d", "2"}, {"e", "1"}, {"f", "0"}, {"g", "3"}
+    };
     for (String[] a : arrivals) {
       assertEquals(Offer.ACCEPTED, q.offer(a[0], K, 1, Integer.parseInt(a[1]), NONE, 0));
     }

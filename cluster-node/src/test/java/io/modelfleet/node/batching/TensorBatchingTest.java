@@ -20,7 +20,9 @@ class TensorBatchingTest {
     return dims;
   }
 
-  /** Concatenates, checks the merged tensors, then splits the merge back and expects the originals. */
+  /**
+   * Concatenates, checks the merged tensors, then splits the merge back and expects the originals.
+   */
   private static TensorBatching.Batch roundTrip(List<List<Tensor>> requests) {
     TensorBatching.Batch batch = TensorBatching.concat(requests);
     assertEquals(requests.get(0).size(), batch.inputs().size());
@@ -41,9 +43,11 @@ class TensorBatchingTest {
 
   @Test
   void int64RoundTripsAcrossSeveralInputsMatchedByName() {
-    List<Tensor> r1 = List.of(Tensors.ofLongs("ids", shape(2), 10, 11), Tensors.ofLongs("mask", shape(2), 1, 0));
+    List<Tensor> r1 =
+        List.of(Tensors.ofLongs("ids", shape(2), 10, 11), Tensors.ofLongs("mask", shape(2), 1, 0));
     // Inputs listed in another order still merge by name, in the first request's order.
-    List<Tensor> r2 = List.of(Tensors.ofLongs("mask", shape(1), 1), Tensors.ofLongs("ids", shape(1), 12));
+    List<Tensor> r2 =
+        List.of(Tensors.ofLongs("mask", shape(1), 1), Tensors.ofLongs("ids", shape(1), 12));
     TensorBatching.Batch batch = TensorBatching.concat(List.of(r1, r2));
     assertArrayEquals(new int[] {2, 1}, batch.rows());
     assertEquals("ids", batch.inputs().get(0).name());
@@ -51,7 +55,9 @@ class TensorBatchingTest {
     assertArrayEquals(new long[] {1, 0, 1}, Tensors.longs(batch.inputs().get(1)));
     List<List<Tensor>> back = TensorBatching.split(batch.inputs(), batch.rows());
     assertEquals(r1, back.get(0));
-    assertEquals(List.of(Tensors.ofLongs("ids", shape(1), 12), Tensors.ofLongs("mask", shape(1), 1)), back.get(1));
+    assertEquals(
+        List.of(Tensors.ofLongs("ids", shape(1), 12), Tensors.ofLongs("mask", shape(1), 1)),
+        back.get(1));
   }
 
   @Test
@@ -60,14 +66,22 @@ class TensorBatchingTest {
     Tensor b = Tensors.ofBools("m", shape(1, 2), true, true);
     Tensor c = Tensors.ofBools("m", shape(0, 2));
     TensorBatching.Batch batch = roundTrip(List.of(List.of(a), List.of(b), List.of(c)));
-    assertArrayEquals(new boolean[] {true, false, false, true, true, true}, Tensors.bools(batch.inputs().get(0)));
+    assertArrayEquals(
+        new boolean[] {true, false, false, true, true, true}, Tensors.bools(batch.inputs().get(0)));
   }
 
   @Test
   void fp16RoundTripsAsRawBytes() {
     // Arbitrary half-precision bit patterns, including a NaN: nothing is decoded along the way.
-    Tensor a = new Tensor("h", DataType.FP16, shape(1, 3), new byte[] {0x00, 0x3c, 0x00, (byte) 0xc0, 0x01, 0x7e});
-    Tensor b = new Tensor("h", DataType.FP16, shape(2, 3), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+    Tensor a =
+        new Tensor(
+            "h",
+            DataType.FP16,
+            shape(1, 3),
+            new byte[] {0x00, 0x3c, 0x00, (byte) 0xc0, 0x01, 0x7e});
+    Tensor b =
+        new Tensor(
+            "h", DataType.FP16, shape(2, 3), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
     TensorBatching.Batch batch = roundTrip(List.of(List.of(a), List.of(b)));
     assertArrayEquals(shape(3, 3), batch.inputs().get(0).shape());
     assertEquals(18, batch.inputs().get(0).data().length);
@@ -80,7 +94,8 @@ class TensorBatchingTest {
     Tensor c = Tensors.ofStrings("s", shape(3, 2), "1", "22", "333", "4444", "55555", "");
     TensorBatching.Batch batch = roundTrip(List.of(List.of(a), List.of(b), List.of(c)));
     assertArrayEquals(new int[] {2, 1, 3}, batch.rows());
-    assertEquals(List.of("", "héllo", "a", "longer string", "x", "", "1", "22", "333", "4444", "55555", ""),
+    assertEquals(
+        List.of("", "héllo", "a", "longer string", "x", "", "1", "22", "333", "4444", "55555", ""),
         Tensors.strings(batch.inputs().get(0)));
   }
 
@@ -96,12 +111,17 @@ class TensorBatchingTest {
   @Test
   void splitRefusesAnOutputNotBatchedAlongDimensionZero() {
     Tensor pooled = Tensors.ofFloats("pooled", shape(1, 4), 1, 2, 3, 4);
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> TensorBatching.split(List.of(pooled), new int[] {2, 1}));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> TensorBatching.split(List.of(pooled), new int[] {2, 1}));
     assertTrue(e.getMessage().contains("'pooled'"), e.getMessage());
 
     Tensor scalar = Tensors.ofFloats("total", shape(), 6f);
-    e = assertThrows(IllegalStateException.class, () -> TensorBatching.split(List.of(scalar), new int[] {1}));
+    e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> TensorBatching.split(List.of(scalar), new int[] {1}));
     assertTrue(e.getMessage().contains("'total'"), e.getMessage());
   }
 
@@ -109,8 +129,10 @@ class TensorBatchingTest {
   void splitRefusesBytesWhoseFramingDoesNotMatchTheShape() {
     Tensor twoElements = Tensors.ofStrings("s", shape(2), "a", "b");
     Tensor claimsThree = new Tensor("s", DataType.BYTES, shape(3), twoElements.data());
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> TensorBatching.split(List.of(claimsThree), new int[] {1, 2}));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> TensorBatching.split(List.of(claimsThree), new int[] {1, 2}));
     assertTrue(e.getMessage().contains("'s'"), e.getMessage());
   }
 
@@ -118,7 +140,9 @@ class TensorBatchingTest {
   void concatRefusesIncompatibleRequests() {
     Tensor a = Tensors.ofFloats("x", shape(1, 2), 1, 2);
     Tensor b = Tensors.ofFloats("x", shape(1, 3), 1, 2, 3);
-    assertThrows(IllegalArgumentException.class, () -> TensorBatching.concat(List.of(List.of(a), List.of(b))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TensorBatching.concat(List.of(List.of(a), List.of(b))));
   }
 
   @Test
@@ -129,25 +153,36 @@ class TensorBatchingTest {
     assertEquals(k1, k3);
     assertEquals(k1.hashCode(), k3.hashCode());
 
-    Object ab = TensorBatching.batchKey(List.of(Tensors.ofInts("a", shape(2), 1, 2), Tensors.ofInts("b", shape(2), 3, 4)));
-    Object ba = TensorBatching.batchKey(List.of(Tensors.ofInts("b", shape(1), 3), Tensors.ofInts("a", shape(1), 1)));
+    Object ab =
+        TensorBatching.batchKey(
+            List.of(Tensors.ofInts("a", shape(2), 1, 2), Tensors.ofInts("b", shape(2), 3, 4)));
+    Object ba =
+        TensorBatching.batchKey(
+            List.of(Tensors.ofInts("b", shape(1), 3), Tensors.ofInts("a", shape(1), 1)));
     assertEquals(ab, ba);
   }
 
   @Test
   void batchKeyDiffersOnInnerShapeDatatypeOrNames() {
     Object base = TensorBatching.batchKey(List.of(Tensors.ofFloats("x", shape(1, 2), 1, 2)));
-    assertNotEquals(base, TensorBatching.batchKey(List.of(Tensors.ofFloats("x", shape(1, 3), 1, 2, 3))));
+    assertNotEquals(
+        base, TensorBatching.batchKey(List.of(Tensors.ofFloats("x", shape(1, 3), 1, 2, 3))));
     assertNotEquals(base, TensorBatching.batchKey(List.of(Tensors.ofFloats("x", shape(2), 1, 2))));
-    assertNotEquals(base, TensorBatching.batchKey(List.of(Tensors.ofFloats("x", shape(1, 1, 2), 1, 2))));
-    assertNotEquals(base, TensorBatching.batchKey(List.of(new Tensor("x", DataType.FP16, shape(1, 2), new byte[4]))));
-    assertNotEquals(base, TensorBatching.batchKey(List.of(Tensors.ofFloats("y", shape(1, 2), 1, 2))));
+    assertNotEquals(
+        base, TensorBatching.batchKey(List.of(Tensors.ofFloats("x", shape(1, 1, 2), 1, 2))));
+    assertNotEquals(
+        base,
+        TensorBatching.batchKey(List.of(new Tensor("x", DataType.FP16, shape(1, 2), new byte[4]))));
+    assertNotEquals(
+        base, TensorBatching.batchKey(List.of(Tensors.ofFloats("y", shape(1, 2), 1, 2))));
   }
 
   @Test
   void batchKeyIsNullForRequestsThatMustRunAlone() {
     assertNull(TensorBatching.batchKey(List.of(Tensors.ofFloats("x", shape(), 1))));
-    assertNull(TensorBatching.batchKey(List.of(Tensors.ofInts("a", shape(2), 1, 2), Tensors.ofInts("b", shape(1), 3))));
+    assertNull(
+        TensorBatching.batchKey(
+            List.of(Tensors.ofInts("a", shape(2), 1, 2), Tensors.ofInts("b", shape(1), 3))));
     assertNull(TensorBatching.batchKey(List.of()));
   }
 
@@ -156,6 +191,9 @@ class TensorBatchingTest {
     assertEquals(3, TensorBatching.rows(List.of(Tensors.ofInts("a", shape(3, 1), 1, 2, 3))));
     assertEquals(0, TensorBatching.rows(List.of(Tensors.ofFloats("x", shape(), 1))));
     // Disagreeing inputs report the largest, which is what a max batch size must bound.
-    assertEquals(2, TensorBatching.rows(List.of(Tensors.ofInts("a", shape(2), 1, 2), Tensors.ofInts("b", shape(1), 3))));
+    assertEquals(
+        2,
+        TensorBatching.rows(
+            List.of(Tensors.ofInts("a", shape(2), 1, 2), Tensors.ofInts("b", shape(1), 3))));
   }
 }

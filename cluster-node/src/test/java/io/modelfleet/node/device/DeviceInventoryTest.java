@@ -25,21 +25,24 @@ class DeviceInventoryTest {
   @TempDir Path dir;
 
   private static DeviceInventory withMode(String mode) {
-    return DeviceInventory.fromConfig(ConfigFactory.parseMap(Map.of("modelfleet.devices.mode", mode))
-        .withFallback(ConfigFactory.load()));
+    return DeviceInventory.fromConfig(
+        ConfigFactory.parseMap(Map.of("modelfleet.devices.mode", mode))
+            .withFallback(ConfigFactory.load()));
   }
 
   @Test
   void readsGpusFromTheNvidiaDriverFiles() throws Exception {
     for (String bus : new String[] {"0000:3b:00.0", "0000:1a:00.0"}) {
       Files.createDirectories(dir.resolve(bus));
-      Files.writeString(dir.resolve(bus).resolve("information"),
+      Files.writeString(
+          dir.resolve(bus).resolve("information"),
           "Model: \t\t NVIDIA H200\nIRQ:   123\nGPU UUID: \t GPU-" + bus + "\n");
     }
     var gpus = DeviceInventory.probeNvidiaDriver(dir);
     assertEquals(2, gpus.size());
     assertEquals("gpu:0", gpus.get(0).id());
-    assertEquals("GPU-0000:1a:00.0", gpus.get(0).uuid(), "ordered by PCI bus id, as CUDA numbers them");
+    assertEquals(
+        "GPU-0000:1a:00.0", gpus.get(0).uuid(), "ordered by PCI bus id, as CUDA numbers them");
     assertEquals("NVIDIA H200", gpus.get(1).name());
     assertTrue(gpus.get(0).usesCuda());
   }
@@ -61,26 +64,37 @@ class DeviceInventoryTest {
 
   @Test
   void withoutNvmlAutoModeFallsBackAndReportsNoGpuEveryTime() {
-    assumeFalse(Nvml.available(), "this host has a working NVIDIA driver; the fallback cannot be seen here");
+    assumeFalse(
+        Nvml.available(),
+        "this host has a working NVIDIA driver; the fallback cannot be seen here");
     assertFalse(Nvml.unavailableReason().orElseThrow().isBlank(), "the log line says why");
-    for (int attempt = 1; attempt <= 2; attempt++) { // the second must not meet NoClassDefFoundError
+    for (int attempt = 1;
+        attempt <= 2;
+        attempt++) { // the second must not meet NoClassDefFoundError
       var inv = DeviceInventory.auto(dir.resolve("absent"));
       assertFalse(inv.hasGpu(), "attempt " + attempt);
       assertEquals(DeviceInventory.Source.NONE, inv.source());
-      assertEquals(List.of(new DeviceInfo("cpu", "cpu", "cpu", null, 0, 0, -1, false)), inv.describe());
+      assertEquals(
+          List.of(new DeviceInfo("cpu", "cpu", "cpu", null, 0, 0, -1, false)), inv.describe());
     }
   }
 
   @Test
   void withoutNvmlAutoModeUsesTheDriverFilesWithMemoryUnknown() throws Exception {
-    assumeFalse(Nvml.available(), "this host has a working NVIDIA driver; the fallback cannot be seen here");
+    assumeFalse(
+        Nvml.available(),
+        "this host has a working NVIDIA driver; the fallback cannot be seen here");
     Files.createDirectories(dir.resolve("0000:1a:00.0"));
-    Files.writeString(dir.resolve("0000:1a:00.0").resolve("information"), "Model: NVIDIA H200\nGPU UUID: GPU-abc\n");
+    Files.writeString(
+        dir.resolve("0000:1a:00.0").resolve("information"),
+        "Model: NVIDIA H200\nGPU UUID: GPU-abc\n");
     var inv = DeviceInventory.auto(dir);
     assertEquals(DeviceInventory.Source.DRIVER_FILES, inv.source());
-    assertEquals(List.of(
-        new DeviceInfo("cpu", "cpu", "cpu", null, 0, 0, -1, false),
-        new DeviceInfo("gpu:0", "gpu", "NVIDIA H200", "GPU-abc", 0, 0, -1, false)), inv.describe());
+    assertEquals(
+        List.of(
+            new DeviceInfo("cpu", "cpu", "cpu", null, 0, 0, -1, false),
+            new DeviceInfo("gpu:0", "gpu", "NVIDIA H200", "GPU-abc", 0, 0, -1, false)),
+        inv.describe());
   }
 
   @Test
@@ -104,7 +118,8 @@ class DeviceInventoryTest {
   void describeListsTheCpuFirstThenSimulatedGpusWithTheirMemory() {
     var inv = DeviceInventory.simulated(2, 8L << 30);
     List<DeviceInfo> infos = inv.describe();
-    assertEquals(List.of("cpu", "sim-gpu:0", "sim-gpu:1"), infos.stream().map(DeviceInfo::id).toList());
+    assertEquals(
+        List.of("cpu", "sim-gpu:0", "sim-gpu:1"), infos.stream().map(DeviceInfo::id).toList());
     assertEquals(new DeviceInfo("cpu", "cpu", "cpu", null, 0, 0, -1, false), infos.get(0));
     DeviceInfo gpu = infos.get(1);
     assertEquals("gpu", gpu.kind());
@@ -137,7 +152,8 @@ class DeviceInventoryTest {
     inv.adjustReserved("sim-gpu:0", -(1L << 30));
     assertEquals(6L << 30, inv.snapshot().get(0).memoryFreeBytes());
     inv.adjustReserved("sim-gpu:0", -(9L << 30));
-    assertEquals(8L << 30, inv.snapshot().get(0).memoryFreeBytes(), "never more free than the GPU has");
+    assertEquals(
+        8L << 30, inv.snapshot().get(0).memoryFreeBytes(), "never more free than the GPU has");
     inv.adjustReserved("cpu", 1L << 30);
     assertEquals(8L << 30, inv.snapshot().get(0).memoryFreeBytes());
   }

@@ -48,15 +48,23 @@ class BatchingIT {
   }
 
   static void deploy(String model, String body) {
-    assertEquals(201, http.put("/v1/models/" + model + "/versions/1", TestModels.linear(W, B)).status());
+    assertEquals(
+        201, http.put("/v1/models/" + model + "/versions/1", TestModels.linear(W, B)).status());
     Http.Response r = http.post("/v1/models/" + model + "/deployments", body);
     assertEquals(202, r.status(), r.body());
     http.await("/v1/models/" + model, readyReplicas("1", 1), READY);
   }
 
   static String row(float a, float b, float c, String params) {
-    return "{\"parameters\":{" + params + "},\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":["
-        + a + "," + b + "," + c + "]}]}";
+    return "{\"parameters\":{"
+        + params
+        + "},\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":["
+        + a
+        + ","
+        + b
+        + ","
+        + c
+        + "]}]}";
   }
 
   static JsonNode stats(String model) {
@@ -68,16 +76,21 @@ class BatchingIT {
   @Test
   void concurrentCallersAreBatchedAndEachGetsItsOwnRows() {
     // A long queue delay so that the 8 concurrent requests certainly meet in one queue.
-    deploy("batched", "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\",\"max_batch_size\":8,"
-        + "\"dynamic_batching\":{\"preferred_batch_size\":[8],\"max_queue_delay_microseconds\":500000}}");
+    deploy(
+        "batched",
+        "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\",\"max_batch_size\":8,"
+            + "\"dynamic_batching\":{\"preferred_batch_size\":[8],\"max_queue_delay_microseconds\":500000}}");
     JsonNode shown = http.get("/v1/models/batched").json().get("deployments").get(0);
     assertEquals(8, shown.get("max_batch_size").asInt());
-    assertEquals(500000, shown.get("dynamic_batching").get("max_queue_delay_microseconds").asLong());
+    assertEquals(
+        500000, shown.get("dynamic_batching").get("max_queue_delay_microseconds").asLong());
 
     List<CompletableFuture<Http.Response>> calls = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       float v = i;
-      calls.add(CompletableFuture.supplyAsync(() -> http.post("/v2/models/batched/infer", row(v, v + 1, -v, "")), clients));
+      calls.add(
+          CompletableFuture.supplyAsync(
+              () -> http.post("/v2/models/batched/infer", row(v, v + 1, -v, "")), clients));
     }
     for (int i = 0; i < 8; i++) {
       Http.Response r = calls.get(i).join();
@@ -102,16 +115,21 @@ class BatchingIT {
   @Test
   void aFullQueueAnswers503AtOnceAndExpiredRequestsAreDroppedUncomputed() throws Exception {
     // Requests wait up to 3 s for company; the queue holds one.
-    deploy("slowq", "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\",\"max_batch_size\":64,"
-        + "\"dynamic_batching\":{\"preferred_batch_size\":[64],\"max_queue_delay_microseconds\":3000000,\"max_queue_size\":1}}");
+    deploy(
+        "slowq",
+        "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\",\"max_batch_size\":64,"
+            + "\"dynamic_batching\":{\"preferred_batch_size\":[64],\"max_queue_delay_microseconds\":3000000,\"max_queue_size\":1}}");
     CompletableFuture<Http.Response> waiting =
-        CompletableFuture.supplyAsync(() -> http.post("/v2/models/slowq/infer", row(1, 2, 3, "\"timeout\":300000")), clients);
+        CompletableFuture.supplyAsync(
+            () -> http.post("/v2/models/slowq/infer", row(1, 2, 3, "\"timeout\":300000")), clients);
     Thread.sleep(100);
     long t0 = System.nanoTime();
     Http.Response full = http.post("/v2/models/slowq/infer", row(1, 2, 3, ""));
     assertEquals(503, full.status(), full.body());
     assertTrue(full.error().contains("max_queue_size"), full.error());
-    assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "a full queue answers at once, not after the delay");
+    assertTrue(
+        System.nanoTime() - t0 < 2_000_000_000L,
+        "a full queue answers at once, not after the delay");
 
     Http.Response expired = waiting.get();
     assertEquals(504, expired.status(), expired.body());
@@ -129,8 +147,12 @@ class BatchingIT {
     for (int i = 0; i < 5; i++) {
       assertEquals(200, http.post("/v2/models/counted/infer", row(i, i, i, "")).status());
     }
-    assertEquals(400, http.post("/v2/models/counted/infer",
-        "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,2,3,4]}]}").status());
+    assertEquals(
+        400,
+        http.post(
+                "/v2/models/counted/infer",
+                "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,2,3,4]}]}")
+            .status());
     JsonNode s = stats("counted");
     assertEquals("counted", s.get("name").asText());
     assertEquals("1", s.get("version").asText());

@@ -33,15 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
  * simulated 16 GiB GPUs. The steps share one cluster and run in order: placement, then kill -9 of
  * the oldest worker (controller and shard coordinators included) under load, then a join with
  * rebalancing under load, then a drain and a SIGTERM under load of the node hosting a
- * single-replica model.
- * Failure-detector and split-brain-resolver timeouts are lowered for the test.
+ * single-replica model. Failure-detector and split-brain-resolver timeouts are lowered for the
+ * test.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final float[][] W = {{1f, 0f}, {0f, 1f}, {1f, 1f}};
   private static final float[] B = {0f, 0f};
-  private static final String ROW = "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2,3]}]}";
+  private static final String ROW =
+      "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2,3]}]}";
 
   @TempDir static Path dir;
   static EmbeddedPostgres pg;
@@ -81,18 +82,20 @@ class ClusterIT {
   }
 
   static NodeProcess start(int i) {
-    return NodeProcess.start(dir.resolve("node" + i), Map.of(
-        "MODELFLEET_REMOTE_PORT", Integer.toString(remotePorts.get(i)),
-        "MODELFLEET_SEED_NODES", seeds,
-        "MODELFLEET_DB_URL", pg.getJdbcUrl("postgres", "postgres"),
-        "MODELFLEET_DB_USER", "postgres",
-        "MODELFLEET_DEVICES", "simulated",
-        "MODELFLEET_SBR_STABLE_AFTER", "3s",
-        "MODELFLEET_HEARTBEAT_PAUSE", "2s",
-        "MODELFLEET_DEMO_MODEL", "false",
-        // Spread every gateway's requests over all replicas, so that the node killed or drained
-        // always has requests in flight (with the default, a gateway keeps most at home).
-        "MODELFLEET_PREFER_LOCAL_REPLICAS", "off"));
+    return NodeProcess.start(
+        dir.resolve("node" + i),
+        Map.of(
+            "MODELFLEET_REMOTE_PORT", Integer.toString(remotePorts.get(i)),
+            "MODELFLEET_SEED_NODES", seeds,
+            "MODELFLEET_DB_URL", pg.getJdbcUrl("postgres", "postgres"),
+            "MODELFLEET_DB_USER", "postgres",
+            "MODELFLEET_DEVICES", "simulated",
+            "MODELFLEET_SBR_STABLE_AFTER", "3s",
+            "MODELFLEET_HEARTBEAT_PAUSE", "2s",
+            "MODELFLEET_DEMO_MODEL", "false",
+            // Spread every gateway's requests over all replicas, so that the node killed or drained
+            // always has requests in flight (with the default, a gateway keeps most at home).
+            "MODELFLEET_PREFER_LOCAL_REPLICAS", "off"));
   }
 
   static void awaitUp(NodeProcess n) {
@@ -152,24 +155,34 @@ class ClusterIT {
     }
     Http.Response up = h.put("/v1/models/m/versions/1", TestModels.linear(W, B));
     assertEquals(201, up.status(), up.body());
-    assertEquals(202, h.post("/v1/models/m/deployments", "{\"version\":\"1\",\"replicas\":3}").status());
+    assertEquals(
+        202, h.post("/v1/models/m/deployments", "{\"version\":\"1\",\"replicas\":3}").status());
     // Spread: one replica per node (the first placement, or the rebalancing right after it if a
     // node's devices were not known yet when the deployment arrived).
-    h.await("/v1/models/m", r -> readyByNode(h).size() == 3 && readyByNode(h).values().stream().allMatch(x -> x == 1), WAIT);
+    h.await(
+        "/v1/models/m",
+        r -> readyByNode(h).size() == 3 && readyByNode(h).values().stream().allMatch(x -> x == 1),
+        WAIT);
     for (JsonNode r : h.get("/v1/models/m").json().get("replicas")) {
       // Best fit on two equal GPUs takes the lowest id; the replica opens its session on the
       // device the controller planned (sent with its start), not on one of its own choosing.
-      assertEquals("sim-gpu:0", r.get("device").asText(), "placed on the planned simulated GPU: " + r);
+      assertEquals(
+          "sim-gpu:0", r.get("device").asText(), "placed on the planned simulated GPU: " + r);
     }
-    // Every node serves, including those that never saw the upload (artifact fetched from the database).
+    // Every node serves, including those that never saw the upload (artifact fetched from the
+    // database).
     for (int i = 0; i < 3; i++) {
       assertEquals(200, http(i).post("/v2/models/m/infer", ROW).status());
     }
     JsonNode m0 = h.get("/v1/cluster/members").json().get("members").get(0);
     assertTrue(m0.get("devices").size() >= 3, "cpu and two simulated GPUs: " + m0);
-    // Each replica shows the footprint placement counted for it, and its simulated GPU shows it in use.
+    // Each replica shows the footprint placement counted for it, and its simulated GPU shows it in
+    // use.
     for (JsonNode r : h.get("/v1/cluster/replicas").json().get("replicas")) {
-      assertEquals(64L << 20, r.get("footprint_bytes").asLong(), "the minimum footprint for a tiny model: " + r);
+      assertEquals(
+          64L << 20,
+          r.get("footprint_bytes").asLong(),
+          "the minimum footprint for a tiny model: " + r);
     }
     // Nodes publish their devices every few seconds.
     h.await("/v1/cluster/members", r -> usedDeviceMemory(r.json()) == 3 * (64L << 20), WAIT);
@@ -187,40 +200,54 @@ class ClusterIT {
   }
 
   /**
-   * The hardest node to lose: node 0 is the oldest member, so it runs the deployment controller
-   * and the shard coordinators as well as a replica. Everything moves to the survivors at once.
+   * The hardest node to lose: node 0 is the oldest member, so it runs the deployment controller and
+   * the shard coordinators as well as a replica. Everything moves to the survivors at once.
    */
   @Test
   @Order(2)
   void killingTheOldestWorkerUnderLoadLosesNoRequestAndRestoresTheReplicas() throws Exception {
     Http h = http(1);
     String victim = address(0);
-    assertTrue(nodes.get(0).log().contains("Deployment controller started on " + victim),
+    assertTrue(
+        nodes.get(0).log().contains("Deployment controller started on " + victim),
         "the oldest node runs the controller:\n" + nodes.get(0).log());
     long killedAt;
     long downedAt;
-    try (LoadGenerator load = new LoadGenerator(List.of(nodes.get(1).baseUrl() + "/v2/models/m/infer",
-        nodes.get(2).baseUrl() + "/v2/models/m/infer"), ROW, 4, Duration.ofSeconds(30))) {
+    try (LoadGenerator load =
+        new LoadGenerator(
+            List.of(
+                nodes.get(1).baseUrl() + "/v2/models/m/infer",
+                nodes.get(2).baseUrl() + "/v2/models/m/infer"),
+            ROW,
+            4,
+            Duration.ofSeconds(30))) {
       Thread.sleep(1500);
       killedAt = System.nanoTime();
       nodes.get(0).kill();
-      h.await("/v1/cluster/members", r -> {
-        for (JsonNode m : r.json().get("members")) {
-          if (m.get("address").asText().equals(victim)) {
-            return false;
-          }
-        }
-        return true;
-      }, WAIT);
+      h.await(
+          "/v1/cluster/members",
+          r -> {
+            for (JsonNode m : r.json().get("members")) {
+              if (m.get("address").asText().equals(victim)) {
+                return false;
+              }
+            }
+            return true;
+          },
+          WAIT);
       downedAt = System.nanoTime();
-      h.await("/v1/models/m", r -> readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3, WAIT);
+      h.await(
+          "/v1/models/m", r -> readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3, WAIT);
       long restoredAt = System.nanoTime();
       Thread.sleep(1000);
       load.stop();
-      System.out.printf("FAILOVER: downed %.1f s after kill -9, replicas restored %.1f s after downing; %s%n",
+      System.out.printf(
+          "FAILOVER: downed %.1f s after kill -9, replicas restored %.1f s after downing; %s%n",
           (downedAt - killedAt) / 1e9, (restoredAt - downedAt) / 1e9, load.summary());
-      assertEquals(0, load.noAnswer(), "every request got an answer within its deadline: " + load.summary());
-      assertTrue(load.count(200) >= 0.99 * load.total(), "at least 99% succeeded: " + load.summary());
+      assertEquals(
+          0, load.noAnswer(), "every request got an answer within its deadline: " + load.summary());
+      assertTrue(
+          load.count(200) >= 0.99 * load.total(), "at least 99% succeeded: " + load.summary());
     }
     Map<String, Integer> spread = readyByNode(h);
     assertEquals(2, spread.size(), spread.toString());
@@ -228,12 +255,18 @@ class ClusterIT {
     JsonNode model = h.get("/v1/models/m").json();
     assertEquals(1, model.get("versions").size());
     List<String> events = new ArrayList<>();
-    h.get("/v1/models/m/history").json().get("events").forEach(e -> events.add(e.get("event").asText()));
+    h.get("/v1/models/m/history")
+        .json()
+        .get("events")
+        .forEach(e -> events.add(e.get("event").asText()));
     assertEquals("VersionRegistered", events.get(0));
     assertEquals("DeploymentSet", events.get(1));
-    assertTrue(events.stream().filter("ReplicaPlaced"::equals).count() >= 4, "the re-placement is in the history: " + events);
-    assertTrue(nodes.get(1).log().contains("Deployment controller started on " + address(1))
-        || nodes.get(2).log().contains("Deployment controller started on " + address(2)),
+    assertTrue(
+        events.stream().filter("ReplicaPlaced"::equals).count() >= 4,
+        "the re-placement is in the history: " + events);
+    assertTrue(
+        nodes.get(1).log().contains("Deployment controller started on " + address(1))
+            || nodes.get(2).log().contains("Deployment controller started on " + address(2)),
         "the controller runs on a survivor");
   }
 
@@ -271,14 +304,24 @@ class ClusterIT {
   void aJoiningNodeGetsAReplicaWithoutFailedRequests() throws Exception {
     alive.remove(Integer.valueOf(0));
     Http h = http(1);
-    try (LoadGenerator load = new LoadGenerator(List.of(nodes.get(1).baseUrl() + "/v2/models/m/infer",
-        nodes.get(2).baseUrl() + "/v2/models/m/infer"), ROW, 4, Duration.ofSeconds(30))) {
+    try (LoadGenerator load =
+        new LoadGenerator(
+            List.of(
+                nodes.get(1).baseUrl() + "/v2/models/m/infer",
+                nodes.get(2).baseUrl() + "/v2/models/m/infer"),
+            ROW,
+            4,
+            Duration.ofSeconds(30))) {
       NodeProcess joined = start(3);
       nodes.add(joined);
       alive.add(3);
       awaitUp(joined);
-      h.await("/v1/models/m", r -> readyByNode(h).getOrDefault(address(3), 0) >= 1
-          && readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3, WAIT);
+      h.await(
+          "/v1/models/m",
+          r ->
+              readyByNode(h).getOrDefault(address(3), 0) >= 1
+                  && readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3,
+          WAIT);
       Thread.sleep(1000);
       load.stop();
       System.out.println("JOIN: " + load.summary());
@@ -289,7 +332,10 @@ class ClusterIT {
     // old copy stopped, not by restarting the same one.
     for (JsonNode r : h.get("/v1/models/m").json().get("replicas")) {
       if (r.get("node").asText().equals(address(3))) {
-        assertEquals(4, r.get("id").asText().split("/").length, "a new incarnation on the joined node: " + r);
+        assertEquals(
+            4,
+            r.get("id").asText().split("/").length,
+            "a new incarnation on the joined node: " + r);
       }
     }
   }
@@ -304,7 +350,8 @@ class ClusterIT {
     Http h0 = http(alive.get(0));
     Http.Response up = h0.put("/v1/models/s/versions/1", TestModels.linear(W, B));
     assertEquals(201, up.status(), up.body());
-    assertEquals(202, h0.post("/v1/models/s/deployments", "{\"version\":\"1\",\"replicas\":1}").status());
+    assertEquals(
+        202, h0.post("/v1/models/s/deployments", "{\"version\":\"1\",\"replicas\":1}").status());
     h0.await("/v1/models/s", r -> readyByNode(h0, "s").size() == 1, WAIT);
     int victim = hostOfS(h0);
     String drained = address(victim);
@@ -314,16 +361,28 @@ class ClusterIT {
     h.await("/v2/models/s/ready", r -> r.status() == 200, WAIT);
     try (LoadGenerator load = new LoadGenerator(inferUrls(gw), ROW, 4, Duration.ofSeconds(30))) {
       Thread.sleep(500);
-      Http.Response r = h.post("/v1/cluster/members/" + URLEncoder.encode(drained, StandardCharsets.UTF_8) + "/drain", "");
+      Http.Response r =
+          h.post(
+              "/v1/cluster/members/"
+                  + URLEncoder.encode(drained, StandardCharsets.UTF_8)
+                  + "/drain",
+              "");
       assertEquals(202, r.status(), r.body());
-      h.await("/v1/cluster/members", rsp -> {
-        Set<String> addresses = new HashSet<>();
-        rsp.json().get("members").forEach(m -> addresses.add(m.get("address").asText()));
-        return !addresses.contains(drained);
-      }, WAIT);
+      h.await(
+          "/v1/cluster/members",
+          rsp -> {
+            Set<String> addresses = new HashSet<>();
+            rsp.json().get("members").forEach(m -> addresses.add(m.get("address").asText()));
+            return !addresses.contains(drained);
+          },
+          WAIT);
       alive.remove(Integer.valueOf(victim));
-      h.await("/v1/models/m", rsp -> readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3
-          && readyByNode(h, "s").size() == 1, WAIT);
+      h.await(
+          "/v1/models/m",
+          rsp ->
+              readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3
+                  && readyByNode(h, "s").size() == 1,
+          WAIT);
       Thread.sleep(1000);
       load.stop();
       System.out.println("DRAIN: " + load.summary());
@@ -348,15 +407,22 @@ class ClusterIT {
       int exit = nodes.get(victim).terminate(Duration.ofSeconds(60));
       assertTrue(exit == 0 || exit == 143, "exit code after SIGTERM: " + exit);
       alive.remove(Integer.valueOf(victim));
-      h.await("/v1/models/m", rsp -> readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3
-          && !readyByNode(h).containsKey(leaving) && readyByNode(h, "s").size() == 1, WAIT);
+      h.await(
+          "/v1/models/m",
+          rsp ->
+              readyByNode(h).values().stream().mapToInt(x -> x).sum() == 3
+                  && !readyByNode(h).containsKey(leaving)
+                  && readyByNode(h, "s").size() == 1,
+          WAIT);
       Thread.sleep(1000);
       load.stop();
       System.out.println("SIGTERM: " + load.summary());
-      assertEquals(0, load.failed(), "zero failed requests while a node shuts down: " + load.summary());
+      assertEquals(
+          0, load.failed(), "zero failed requests while a node shuts down: " + load.summary());
       assertTrue(load.count(200) > 0, load.summary());
     }
-    assertTrue(nodes.get(victim).log().contains("draining this node's replicas"),
+    assertTrue(
+        nodes.get(victim).log().contains("draining this node's replicas"),
         "the node drained itself before stopping");
   }
 }

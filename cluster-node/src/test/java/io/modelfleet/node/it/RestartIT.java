@@ -20,20 +20,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The embedded default as a user runs it: a node process with the demo model, an upload and a
- * deployment, SIGTERM, and a second process on the same data directory that serves everything
- * again without a re-upload and still has the whole history.
+ * deployment, SIGTERM, and a second process on the same data directory that serves everything again
+ * without a re-upload and still has the whole history.
  */
 class RestartIT {
   private static final Duration START = Duration.ofSeconds(90);
   private static final float[][] W = {{1f, 2f}, {3f, 4f}, {5f, 6f}};
   private static final float[] B = {0.5f, -0.5f};
-  private static final String ROW = "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,-1,2]}]}";
+  private static final String ROW =
+      "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,-1,2]}]}";
 
   @TempDir Path dataDir;
 
   private static List<String> eventNames(Http http, String model) {
     List<String> names = new ArrayList<>();
-    http.get("/v1/models/" + model + "/history").json().get("events").forEach(e -> names.add(e.get("event").asText()));
+    http.get("/v1/models/" + model + "/history")
+        .json()
+        .get("events")
+        .forEach(e -> names.add(e.get("event").asText()));
     return names;
   }
 
@@ -44,8 +48,10 @@ class RestartIT {
     assertEquals(want[0], r.json().get("outputs").get(0).get("data").get(0).floatValue(), 1e-5);
     assertEquals(want[1], r.json().get("outputs").get(0).get("data").get(1).floatValue(), 1e-5);
 
-    Http.Response demo = http.post("/v2/models/demo/infer",
-        "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,2,3,4]}]}");
+    Http.Response demo =
+        http.post(
+            "/v2/models/demo/infer",
+            "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,2,3,4]}]}");
     assertEquals(200, demo.status(), demo.body());
     float[] d = DemoModel.expected(new float[] {1, 2, 3, 4});
     assertEquals(d[0], demo.json().get("outputs").get(0).get("data").get(0).floatValue(), 1e-5);
@@ -62,11 +68,14 @@ class RestartIT {
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "\nnode log:\n" + first.log(), e);
       }
-      assertTrue(first.log().contains("curl"), "the node prints a ready-to-paste curl:\n" + first.log());
+      assertTrue(
+          first.log().contains("curl"), "the node prints a ready-to-paste curl:\n" + first.log());
       Http.Response up = http.put("/v1/models/keep/versions/1", TestModels.linear(W, B));
       assertEquals(201, up.status(), up.body());
       digest = up.json().get("digest").asText();
-      assertEquals(202, http.post("/v1/models/keep/deployments", "{\"version\":\"1\",\"replicas\":2}").status());
+      assertEquals(
+          202,
+          http.post("/v1/models/keep/deployments", "{\"version\":\"1\",\"replicas\":2}").status());
       http.await("/v1/models/keep", readyReplicas("1", 2), START);
       assertServes(http);
       historyBefore = eventNames(http, "keep");
@@ -87,12 +96,19 @@ class RestartIT {
       assertEquals(digest, keep.get("versions").get(0).get("digest").asText());
       assertServes(http);
       List<String> historyAfter = eventNames(http, "keep");
-      assertEquals(historyBefore, historyAfter.subList(0, historyBefore.size()), "history before the restart is intact");
-      assertTrue(historyBefore.containsAll(List.of("VersionRegistered", "DeploymentSet", "ReplicaPlaced")), historyBefore.toString());
+      assertEquals(
+          historyBefore,
+          historyAfter.subList(0, historyBefore.size()),
+          "history before the restart is intact");
+      assertTrue(
+          historyBefore.containsAll(List.of("VersionRegistered", "DeploymentSet", "ReplicaPlaced")),
+          historyBefore.toString());
       List<String> models = new ArrayList<>();
       http.get("/v1/models").json().get("models").forEach(m -> models.add(m.get("name").asText()));
       assertEquals(List.of("demo", "keep"), models);
-      assertEquals(1, eventNames(http, "demo").stream().filter("VersionRegistered"::equals).count(),
+      assertEquals(
+          1,
+          eventNames(http, "demo").stream().filter("VersionRegistered"::equals).count(),
           "the demo model is registered once, not again at every start");
     }
   }

@@ -1,7 +1,5 @@
 package io.modelfleet.node.it;
 
-import java.nio.file.Files;
-import java.util.Base64;
 import static io.modelfleet.node.testing.Http.readyReplicas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,10 +13,12 @@ import io.modelfleet.node.testing.TestModels;
 import io.modelfleet.node.testing.TestNodes;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +39,9 @@ class ServingIT {
 
   @BeforeAll
   static void start() {
-    node = FleetNode.start(TestNodes.config(dataDir, Map.of("modelfleet.artifacts.max-upload-size", "1 MiB")));
+    node =
+        FleetNode.start(
+            TestNodes.config(dataDir, Map.of("modelfleet.artifacts.max-upload-size", "1 MiB")));
     http = new Http(node.baseUrl());
   }
 
@@ -55,8 +57,10 @@ class ServingIT {
   }
 
   static void deploy(String model, String version, int replicas) {
-    Http.Response r = http.post("/v1/models/" + model + "/deployments",
-        "{\"version\":\"" + version + "\",\"replicas\":" + replicas + ",\"device\":\"auto\"}");
+    Http.Response r =
+        http.post(
+            "/v1/models/" + model + "/deployments",
+            "{\"version\":\"" + version + "\",\"replicas\":" + replicas + ",\"device\":\"auto\"}");
     assertEquals(202, r.status(), r.body());
     http.await("/v1/models/" + model, readyReplicas(version, replicas), READY);
   }
@@ -68,8 +72,15 @@ class ServingIT {
         data.append(data.length() == 0 ? "" : ",").append(v);
       }
     }
-    return "{\"id\":\"req-42\",\"parameters\":{\"note\":\"ignored\"},\"inputs\":[{\"name\":\"" + input
-        + "\",\"datatype\":\"FP32\",\"shape\":[" + rows.length + "," + rows[0].length + "],\"data\":[" + data + "]}]}";
+    return "{\"id\":\"req-42\",\"parameters\":{\"note\":\"ignored\"},\"inputs\":[{\"name\":\""
+        + input
+        + "\",\"datatype\":\"FP32\",\"shape\":["
+        + rows.length
+        + ","
+        + rows[0].length
+        + "],\"data\":["
+        + data
+        + "]}]}";
   }
 
   @Test
@@ -86,7 +97,8 @@ class ServingIT {
     assertEquals(200, again.status(), again.body());
     assertEquals(sha256(model), again.json().get("digest").asText());
 
-    Http.Response conflict = http.put("/v1/models/lin/versions/1", TestModels.linear(W, new float[] {9, 9}));
+    Http.Response conflict =
+        http.put("/v1/models/lin/versions/1", TestModels.linear(W, new float[] {9, 9}));
     assertEquals(409, conflict.status(), conflict.body());
     assertTrue(conflict.error().contains(sha256(model)), conflict.error());
 
@@ -117,15 +129,20 @@ class ServingIT {
       for (int i = 0; i < rows.length; i++) {
         float[] want = TestModels.linearExpected(W, B, rows[i]);
         for (int j = 0; j < 2; j++) {
-          assertEquals(want[j], out.get("data").get(i * 2 + j).floatValue(), 1e-5, "row " + i + " col " + j);
+          assertEquals(
+              want[j], out.get("data").get(i * 2 + j).floatValue(), 1e-5, "row " + i + " col " + j);
         }
       }
     }
-    Http.Response nested = http.post("/v2/models/lin/versions/1/infer",
-        "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[[1,2,3]]}]}");
+    Http.Response nested =
+        http.post(
+            "/v2/models/lin/versions/1/infer",
+            "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[[1,2,3]]}]}");
     assertEquals(200, nested.status(), nested.body());
-    assertEquals(TestModels.linearExpected(W, B, new float[] {1, 2, 3})[0],
-        nested.json().get("outputs").get(0).get("data").get(0).floatValue(), 1e-5);
+    assertEquals(
+        TestModels.linearExpected(W, B, new float[] {1, 2, 3})[0],
+        nested.json().get("outputs").get(0).get("data").get(0).floatValue(),
+        1e-5);
   }
 
   @Test
@@ -149,24 +166,43 @@ class ServingIT {
     assertEquals(404, http.get("/v2/models/nope/ready").status());
 
     float[][] row = {{1, 1, 1}};
-    assertEquals("1", http.post("/v2/models/meta/infer", inferBody("x", row)).json().get("model_version").asText());
+    assertEquals(
+        "1",
+        http.post("/v2/models/meta/infer", inferBody("x", row))
+            .json()
+            .get("model_version")
+            .asText());
     deploy("meta", "2", 1);
     Http.Response v2 = http.post("/v2/models/meta/infer", inferBody("x", row));
-    assertEquals("2", v2.json().get("model_version").asText(), "without a version the highest Ready one serves");
-    assertEquals(TestModels.linearExpected(W, new float[] {1, 1}, row[0])[0],
-        v2.json().get("outputs").get(0).get("data").get(0).floatValue(), 1e-5);
-    assertEquals("1", http.post("/v2/models/meta/versions/1/infer", inferBody("x", row)).json().get("model_version").asText());
+    assertEquals(
+        "2",
+        v2.json().get("model_version").asText(),
+        "without a version the highest Ready one serves");
+    assertEquals(
+        TestModels.linearExpected(W, new float[] {1, 1}, row[0])[0],
+        v2.json().get("outputs").get(0).get("data").get(0).floatValue(),
+        1e-5);
+    assertEquals(
+        "1",
+        http.post("/v2/models/meta/versions/1/infer", inferBody("x", row))
+            .json()
+            .get("model_version")
+            .asText());
   }
 
   @Test
   void outputsFilterReturnsOnlyWhatWasAskedFor() {
     http.put("/v1/models/two/versions/1", TestModels.twoOutputs());
     deploy("two", "1", 1);
-    String inputs = "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[2,3],\"data\":[1,2,3,4,5,6]}]";
+    String inputs =
+        "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[2,3],\"data\":[1,2,3,4,5,6]}]";
     Http.Response all = http.post("/v2/models/two/infer", "{" + inputs + "}");
     assertEquals(200, all.status(), all.body());
     assertEquals(2, all.json().get("outputs").size());
-    Http.Response sum = http.post("/v2/models/two/infer", "{" + inputs + ",\"outputs\":[{\"name\":\"sum\",\"parameters\":{}}]}");
+    Http.Response sum =
+        http.post(
+            "/v2/models/two/infer",
+            "{" + inputs + ",\"outputs\":[{\"name\":\"sum\",\"parameters\":{}}]}");
     assertEquals(200, sum.status(), sum.body());
     assertEquals(1, sum.json().get("outputs").size());
     JsonNode out = sum.json().get("outputs").get(0);
@@ -182,23 +218,78 @@ class ServingIT {
     http.put("/v1/models/undeployed/versions/1", TestModels.linear(W, B));
     String good = "{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2,3]}";
 
-    List<Object[]> cases = new ArrayList<>(List.of(
-        new Object[] {"/v2/models/ghost/infer", "{\"inputs\":[" + good + "]}", 404, "ghost"},
-        new Object[] {"/v2/models/err/versions/7/infer", "{\"inputs\":[" + good + "]}", 404, "7"},
-        new Object[] {"/v2/models/err/infer", "{\"inputs\":[" + good, 400, "JSON"},
-        new Object[] {"/v2/models/err/infer", "{\"id\":\"a\"}", 400, "inputs"},
-        new Object[] {"/v2/models/err/infer", "{\"inputs\":[{\"name\":\"z\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2,3]}]}", 400, "'z'"},
-        new Object[] {"/v2/models/err/infer", "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"INT32\",\"shape\":[1,3],\"data\":[1,2,3]}]}", 400, "INT32"},
-        new Object[] {"/v2/models/err/infer", "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP99\",\"shape\":[1,3],\"data\":[1,2,3]}]}", 400, "FP99"},
-        new Object[] {"/v2/models/err/infer", "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,2,3,4]}]}", 400, "shape"},
-        new Object[] {"/v2/models/err/infer", "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2]}]}", 400, "elements"},
-        new Object[] {"/v2/models/err/infer", "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,\"a\",3]}]}", 400, "element"},
-        new Object[] {"/v2/models/err/infer", "{\"inputs\":[" + good + "],\"outputs\":[{\"name\":\"nope\"}]}", 400, "'nope'"},
-        new Object[] {"/v2/models/undeployed/infer", "{\"inputs\":[" + good + "]}", 503, "Ready"},
-        new Object[] {"/v1/models/err/deployments", "{\"version\":\"1\",\"replicas\":\"two\"}", 400, "replicas"},
-        new Object[] {"/v1/models/err/deployments", "{\"version\":\"1\",\"replicas\":1,\"device\":\"tpu\"}", 400, "device"},
-        new Object[] {"/v1/models/err/deployments", "{\"version\":\"5\",\"replicas\":1}", 404, "5"},
-        new Object[] {"/v1/models/err/deployments", "not json", 400, "JSON"}));
+    List<Object[]> cases =
+        new ArrayList<>(
+            List.of(
+                new Object[] {
+                  "/v2/models/ghost/infer", "{\"inputs\":[" + good + "]}", 404, "ghost"
+                },
+                new Object[] {
+                  "/v2/models/err/versions/7/infer", "{\"inputs\":[" + good + "]}", 404, "7"
+                },
+                new Object[] {"/v2/models/err/infer", "{\"inputs\":[" + good, 400, "JSON"},
+                new Object[] {"/v2/models/err/infer", "{\"id\":\"a\"}", 400, "inputs"},
+                new Object[] {
+                  "/v2/models/err/infer",
+                  "{\"inputs\":[{\"name\":\"z\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2,3]}]}",
+                  400,
+                  "'z'"
+                },
+                new Object[] {
+                  "/v2/models/err/infer",
+                  "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"INT32\",\"shape\":[1,3],\"data\":[1,2,3]}]}",
+                  400,
+                  "INT32"
+                },
+                new Object[] {
+                  "/v2/models/err/infer",
+                  "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP99\",\"shape\":[1,3],\"data\":[1,2,3]}]}",
+                  400,
+                  "FP99"
+                },
+                new Object[] {
+                  "/v2/models/err/infer",
+                  "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,2,3,4]}]}",
+                  400,
+                  "shape"
+                },
+                new Object[] {
+                  "/v2/models/err/infer",
+                  "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2]}]}",
+                  400,
+                  "elements"
+                },
+                new Object[] {
+                  "/v2/models/err/infer",
+                  "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,\"a\",3]}]}",
+                  400,
+                  "element"
+                },
+                new Object[] {
+                  "/v2/models/err/infer",
+                  "{\"inputs\":[" + good + "],\"outputs\":[{\"name\":\"nope\"}]}",
+                  400,
+                  "'nope'"
+                },
+                new Object[] {
+                  "/v2/models/undeployed/infer", "{\"inputs\":[" + good + "]}", 503, "Ready"
+                },
+                new Object[] {
+                  "/v1/models/err/deployments",
+                  "{\"version\":\"1\",\"replicas\":\"two\"}",
+                  400,
+                  "replicas"
+                },
+                new Object[] {
+                  "/v1/models/err/deployments",
+                  "{\"version\":\"1\",\"replicas\":1,\"device\":\"tpu\"}",
+                  400,
+                  "device"
+                },
+                new Object[] {
+                  "/v1/models/err/deployments", "{\"version\":\"5\",\"replicas\":1}", 404, "5"
+                },
+                new Object[] {"/v1/models/err/deployments", "not json", 400, "JSON"}));
     for (Object[] c : cases) {
       Http.Response r = http.post((String) c[0], (String) c[1]);
       assertEquals((int) c[2], r.status(), c[0] + " " + c[1] + " -> " + r.body());
@@ -215,7 +306,8 @@ class ServingIT {
     assertEquals(413, tooLarge.status(), tooLarge.body());
     assertEquals(404, http.get("/v1/models/big").status());
 
-    assertEquals(400, http.put("/v1/models/bad%20name/versions/1", TestModels.linear(W, B)).status());
+    assertEquals(
+        400, http.put("/v1/models/bad%20name/versions/1", TestModels.linear(W, B)).status());
     assertEquals(404, http.get("/v2/models/ghost").status());
     assertEquals(404, http.get("/v1/models/ghost/history").status());
     assertEquals(404, http.get("/no/such/route").status());
@@ -227,15 +319,18 @@ class ServingIT {
 
   @Test
   void historyIsTheJournalInOrderWithWhoAndWhy() {
-    http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/v1/models/hist/versions/1"))
-        .header("X-Request-Id", "upload-77").PUT(HttpRequest.BodyPublishers.ofByteArray(TestModels.linear(W, B))));
+    http.send(
+        HttpRequest.newBuilder(URI.create(node.baseUrl() + "/v1/models/hist/versions/1"))
+            .header("X-Request-Id", "upload-77")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(TestModels.linear(W, B))));
     deploy("hist", "1", 1);
     assertEquals(200, http.post("/v2/repository/models/hist/unload", "").status());
 
     JsonNode events = http.get("/v1/models/hist/history").json().get("events");
     List<String> names = new ArrayList<>();
     events.forEach(e -> names.add(e.get("event").asText()));
-    assertEquals(List.of("VersionRegistered", "DeploymentSet", "ReplicaPlaced", "DeploymentRemoved"), names);
+    assertEquals(
+        List.of("VersionRegistered", "DeploymentSet", "ReplicaPlaced", "DeploymentRemoved"), names);
     JsonNode upload = events.get(0);
     assertEquals("anonymous", upload.get("principal").asText());
     assertEquals("upload-77", upload.get("request_id").asText());
@@ -249,15 +344,23 @@ class ServingIT {
   void tritonClientsLoadWithBase64FilesAndUnload() {
     String b64 = Base64.getEncoder().encodeToString(TestModels.linear(W, B));
     String config = "{\\\"instance_group\\\":[{\\\"count\\\":2,\\\"kind\\\":\\\"KIND_CPU\\\"}]}";
-    Http.Response load = http.post("/v2/repository/models/tri/load",
-        "{\"parameters\":{\"config\":\"" + config + "\",\"file:1/model.onnx\":\"" + b64 + "\"}}");
+    Http.Response load =
+        http.post(
+            "/v2/repository/models/tri/load",
+            "{\"parameters\":{\"config\":\""
+                + config
+                + "\",\"file:1/model.onnx\":\""
+                + b64
+                + "\"}}");
     assertEquals(200, load.status(), load.body());
     http.await("/v1/models/tri", readyReplicas("1", 2), READY);
 
     Http.Response r = http.post("/v2/models/tri/infer", inferBody("x", new float[][] {{1, 2, 3}}));
     assertEquals(200, r.status(), r.body());
-    assertEquals(TestModels.linearExpected(W, B, new float[] {1, 2, 3})[1],
-        r.json().get("outputs").get(0).get("data").get(1).floatValue(), 1e-5);
+    assertEquals(
+        TestModels.linearExpected(W, B, new float[] {1, 2, 3})[1],
+        r.json().get("outputs").get(0).get("data").get(1).floatValue(),
+        1e-5);
 
     JsonNode index = http.post("/v2/repository/index", "{}").json();
     boolean listed = false;
@@ -269,56 +372,90 @@ class ServingIT {
     }
     assertTrue(listed, index.toString());
 
-    Http.Response badB64 = http.post("/v2/repository/models/tri2/load", "{\"parameters\":{\"file:1/model.onnx\":\"***\"}}");
+    Http.Response badB64 =
+        http.post(
+            "/v2/repository/models/tri2/load", "{\"parameters\":{\"file:1/model.onnx\":\"***\"}}");
     assertEquals(400, badB64.status(), badB64.body());
 
     assertEquals(200, http.post("/v2/repository/models/tri/unload", "{}").status());
     http.await("/v1/models/tri", resp -> resp.json().get("replicas").isEmpty(), READY);
-    assertEquals(503, http.post("/v2/models/tri/infer", inferBody("x", new float[][] {{1, 2, 3}})).status());
+    assertEquals(
+        503, http.post("/v2/models/tri/infer", inferBody("x", new float[][] {{1, 2, 3}})).status());
     assertEquals(404, http.post("/v2/repository/models/ghost/unload", "{}").status());
   }
 
   @Test
   void aReplicaThatFitsNowhereIsPendingWithTheReason() {
     http.put("/v1/models/gpuonly/versions/1", TestModels.linear(W, B));
-    Http.Response deploy = http.post("/v1/models/gpuonly/deployments", "{\"version\":\"1\",\"replicas\":1,\"device\":\"gpu\"}");
+    Http.Response deploy =
+        http.post(
+            "/v1/models/gpuonly/deployments",
+            "{\"version\":\"1\",\"replicas\":1,\"device\":\"gpu\"}");
     assertEquals(202, deploy.status(), deploy.body());
     // This node's inventory is CPU only: the replica is not started, and says why.
-    Http.Response pending = http.await("/v1/models/gpuonly", r -> {
-      JsonNode reps = r.json().path("replicas");
-      return reps.size() == 1 && "PENDING".equals(reps.get(0).path("state").asText());
-    }, READY);
+    Http.Response pending =
+        http.await(
+            "/v1/models/gpuonly",
+            r -> {
+              JsonNode reps = r.json().path("replicas");
+              return reps.size() == 1 && "PENDING".equals(reps.get(0).path("state").asText());
+            },
+            READY);
     String reason = pending.json().get("replicas").get(0).get("reason").asText();
     assertTrue(reason.contains("GPU") && reason.contains("gpuonly/1/0"), reason);
-    Http.Response infer = http.post("/v2/models/gpuonly/infer", inferBody("x", new float[][] {{1, 2, 3}}));
+    Http.Response infer =
+        http.post("/v2/models/gpuonly/infer", inferBody("x", new float[][] {{1, 2, 3}}));
     assertEquals(503, infer.status(), infer.body());
 
-    assertEquals(202, http.post("/v1/models/gpuonly/deployments", "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\"}").status());
+    assertEquals(
+        202,
+        http.post(
+                "/v1/models/gpuonly/deployments",
+                "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\"}")
+            .status());
     http.await("/v1/models/gpuonly", readyReplicas("1", 1), READY);
-    assertEquals(200, http.post("/v2/models/gpuonly/infer", inferBody("x", new float[][] {{1, 2, 3}})).status());
+    assertEquals(
+        200,
+        http.post("/v2/models/gpuonly/infer", inferBody("x", new float[][] {{1, 2, 3}})).status());
   }
 
   @Test
   void aReplicaThatCannotLoadShowsFailedWithTheReasonAndIsRetried() throws Exception {
     byte[] model = TestModels.linear(W, new float[] {7, 7});
     String digest = http.put("/v1/models/broken/versions/1", model).json().get("digest").asText();
-    Path file = dataDir.resolve("artifacts").resolve("sha256").resolve(digest.substring("sha256:".length()));
+    Path file =
+        dataDir
+            .resolve("artifacts")
+            .resolve("sha256")
+            .resolve(digest.substring("sha256:".length()));
     Files.write(file, "corrupted on disk".getBytes());
-    assertEquals(202, http.post("/v1/models/broken/deployments", "{\"version\":\"1\",\"replicas\":1}").status());
-    Http.Response failed = http.await("/v1/models/broken", r -> {
-      JsonNode reps = r.json().path("replicas");
-      return reps.size() == 1 && "FAILED".equals(reps.get(0).path("state").asText())
-          && reps.get(0).path("reason").asText().contains("attempt 2");
-    }, READY);
+    assertEquals(
+        202,
+        http.post("/v1/models/broken/deployments", "{\"version\":\"1\",\"replicas\":1}").status());
+    Http.Response failed =
+        http.await(
+            "/v1/models/broken",
+            r -> {
+              JsonNode reps = r.json().path("replicas");
+              return reps.size() == 1
+                  && "FAILED".equals(reps.get(0).path("state").asText())
+                  && reps.get(0).path("reason").asText().contains("attempt 2");
+            },
+            READY);
     String reason = failed.json().get("replicas").get(0).get("reason").asText();
-    assertTrue(reason.contains(digest), "the reason names the artifact that failed its digest check: " + reason);
-    Http.Response infer = http.post("/v2/models/broken/infer", inferBody("x", new float[][] {{1, 2, 3}}));
+    assertTrue(
+        reason.contains(digest),
+        "the reason names the artifact that failed its digest check: " + reason);
+    Http.Response infer =
+        http.post("/v2/models/broken/infer", inferBody("x", new float[][] {{1, 2, 3}}));
     assertEquals(503, infer.status(), infer.body());
     assertTrue(infer.error().contains("FAILED"), infer.error());
 
     // Once the file is right again, the next retry loads it.
     Files.write(file, model);
     http.await("/v1/models/broken", readyReplicas("1", 1), READY);
-    assertEquals(200, http.post("/v2/models/broken/infer", inferBody("x", new float[][] {{1, 2, 3}})).status());
+    assertEquals(
+        200,
+        http.post("/v2/models/broken/infer", inferBody("x", new float[][] {{1, 2, 3}})).status());
   }
 }

@@ -37,7 +37,8 @@ class OrtTensorsTest {
   void everyDatatypeRoundTripsThroughIdentity(DataType dt) throws OrtException {
     Tensor in = sample("in", dt, 2, 3);
     try (OrtSession session = open(TestModels.identity(dt))) {
-      assertEquals(List.of(new TensorSpec("in", dt, List.of(-1L, -1L))),
+      assertEquals(
+          List.of(new TensorSpec("in", dt, List.of(-1L, -1L))),
           OrtTensors.specs(session.getInputInfo()));
       Tensor out = run(session, in).get(0);
       assertEquals(new Tensor("out", dt, in.shape(), in.data()), out);
@@ -45,7 +46,9 @@ class OrtTensorsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = DataType.class, names = {"UINT16", "UINT32", "UINT64"})
+  @EnumSource(
+      value = DataType.class,
+      names = {"UINT16", "UINT32", "UINT64"})
   void unsignedOutputsComeBackFromCast(DataType dt) throws OrtException {
     Tensor in = longs("in", new long[] {3}, 1, 2, 300);
     try (OrtSession session = open(TestModels.cast(DataType.INT64, dt))) {
@@ -55,7 +58,9 @@ class OrtTensorsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = DataType.class, names = {"UINT16", "UINT32", "UINT64"})
+  @EnumSource(
+      value = DataType.class,
+      names = {"UINT16", "UINT32", "UINT64"})
   void unsignedExtremesRoundTripThroughIdentity(DataType dt) throws OrtException {
     long max = max(dt);
     long topBit = 1L << (dt.byteSize() * 8 - 1);
@@ -67,12 +72,15 @@ class OrtTensorsTest {
 
   /** Identity only copies bits; a Cast proves ORT really reads the input as unsigned. */
   @ParameterizedTest
-  @EnumSource(value = DataType.class, names = {"UINT16", "UINT32"})
+  @EnumSource(
+      value = DataType.class,
+      names = {"UINT16", "UINT32"})
   void unsignedInputIsReadAsUnsignedByOrt(DataType dt) throws OrtException {
     long max = max(dt);
     Tensor in = unsigned("in", dt, new long[] {3}, 0, max, 1L << (dt.byteSize() * 8 - 1));
     try (OrtSession session = open(TestModels.cast(dt, DataType.INT64))) {
-      assertEquals(longs("out", new long[] {3}, 0, max, 1L << (dt.byteSize() * 8 - 1)),
+      assertEquals(
+          longs("out", new long[] {3}, 0, max, 1L << (dt.byteSize() * 8 - 1)),
           run(session, in).get(0));
     }
   }
@@ -91,31 +99,36 @@ class OrtTensorsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = DataType.class, names = {"UINT16", "UINT32", "UINT64"})
+  @EnumSource(
+      value = DataType.class,
+      names = {"UINT16", "UINT32", "UINT64"})
   void unsignedTensorDescribesItselfLikeOrtOutputs(DataType dt) throws OrtException {
     Tensor in = unsigned("in", dt, new long[] {1, 2}, max(dt), 7);
     try (OnnxTensor ort = OrtTensors.toOrt(ENV, in)) {
       assertEquals(dt, OrtTensors.dataTypeOf(ort.getInfo()));
       assertArrayEquals(new long[] {1, 2}, ort.getInfo().getShape());
-      assertEquals(switch (dt) {
-        case UINT16 -> OnnxJavaType.INT16;
-        case UINT32 -> OnnxJavaType.INT32;
-        default -> OnnxJavaType.INT64;
-      }, ort.getInfo().type);
+      assertEquals(
+          switch (dt) {
+            case UINT16 -> OnnxJavaType.INT16;
+            case UINT32 -> OnnxJavaType.INT32;
+            default -> OnnxJavaType.INT64;
+          },
+          ort.getInfo().type);
       // Straight back out without a session: same bytes, shape and datatype.
       assertEquals(new Tensor("in", dt, in.shape(), in.data()), OrtTensors.fromOrt("in", ort));
     }
   }
 
   /**
-   * Many fresh tensors, each over a direct buffer that only the tensor references, with a GC in
-   * the middle between creating one and running it: a tensor that did not keep its buffer alive
-   * would hand ORT freed memory and return garbage (or crash).
+   * Many fresh tensors, each over a direct buffer that only the tensor references, with a GC in the
+   * middle between creating one and running it: a tensor that did not keep its buffer alive would
+   * hand ORT freed memory and return garbage (or crash).
    */
   @ParameterizedTest
-  @EnumSource(value = DataType.class, names = {"UINT16", "UINT32", "UINT64"})
-  void unsignedTensorsSurviveManyRunsAndAGc(DataType dt)
-      throws OrtException, InterruptedException {
+  @EnumSource(
+      value = DataType.class,
+      names = {"UINT16", "UINT32", "UINT64"})
+  void unsignedTensorsSurviveManyRunsAndAGc(DataType dt) throws OrtException, InterruptedException {
     int runs = 3000;
     try (OrtSession session = open(TestModels.identity(dt))) {
       for (int i = 0; i < runs; i++) {
@@ -141,9 +154,11 @@ class OrtTensorsTest {
   void specsOfLinearModel() throws OrtException {
     float[][] w = {{1, 2}, {3, 4}, {5, 6}, {7, 8}};
     try (OrtSession session = open(TestModels.linear(w, new float[] {0.5f, -0.5f}))) {
-      assertEquals(List.of(new TensorSpec("x", DataType.FP32, List.of(-1L, 4L))),
+      assertEquals(
+          List.of(new TensorSpec("x", DataType.FP32, List.of(-1L, 4L))),
           OrtTensors.specs(session.getInputInfo()));
-      assertEquals(List.of(new TensorSpec("y", DataType.FP32, List.of(-1L, 2L))),
+      assertEquals(
+          List.of(new TensorSpec("y", DataType.FP32, List.of(-1L, 2L))),
           OrtTensors.specs(session.getOutputInfo()));
     }
   }
@@ -163,9 +178,11 @@ class OrtTensorsTest {
   void demoModelLoadsAndMatchesExpected() throws OrtException {
     float[] row = {1, 2, 3, 4};
     try (OrtSession session = open(DemoModel.bytes())) {
-      assertEquals(List.of(new TensorSpec("x", DataType.FP32, List.of(-1L, 4L))),
+      assertEquals(
+          List.of(new TensorSpec("x", DataType.FP32, List.of(-1L, 4L))),
           OrtTensors.specs(session.getInputInfo()));
-      assertEquals(List.of(new TensorSpec("y", DataType.FP32, List.of(-1L, 2L))),
+      assertEquals(
+          List.of(new TensorSpec("y", DataType.FP32, List.of(-1L, 2L))),
           OrtTensors.specs(session.getOutputInfo()));
       Tensor y = run(session, floats("x", new long[] {1, 4}, row)).get(0);
       assertArrayEquals(new long[] {1, 2}, y.shape());
@@ -189,7 +206,8 @@ class OrtTensorsTest {
   @Test
   void twoOutputsInDeclaredOrder() throws OrtException {
     try (OrtSession session = open(TestModels.twoOutputs())) {
-      assertEquals(List.of(
+      assertEquals(
+          List.of(
               new TensorSpec("doubled", DataType.FP32, List.of(-1L, 3L)),
               new TensorSpec("sum", DataType.FP32, List.of(-1L))),
           OrtTensors.specs(session.getOutputInfo()));
@@ -276,7 +294,8 @@ class OrtTensorsTest {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       for (int i = 0; i < n; i++) {
         byte[] b = words[i % words.length].getBytes(StandardCharsets.UTF_8);
-        out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(b.length).array());
+        out.writeBytes(
+            ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(b.length).array());
         out.writeBytes(b);
       }
       return new Tensor(name, dt, shape, out.toByteArray());
@@ -306,7 +325,8 @@ class OrtTensorsTest {
 
   /** Little-endian {@code dt} elements, each the low bits of a value. */
   private static Tensor unsigned(String name, DataType dt, long[] shape, long... values) {
-    ByteBuffer b = ByteBuffer.allocate(values.length * dt.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(values.length * dt.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
     for (long v : values) {
       switch (dt) {
         case UINT16 -> b.putShort((short) v);

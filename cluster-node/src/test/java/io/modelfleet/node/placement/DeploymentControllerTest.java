@@ -28,8 +28,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -59,7 +59,8 @@ import org.junit.jupiter.api.Test;
  * probe here), and owns the draining set.
  */
 class DeploymentControllerTest {
-  private static final String CLUSTER = """
+  private static final String CLUSTER =
+      """
       pekko.actor.provider = cluster
       pekko.remote.artery.canonical.hostname = "127.0.0.1"
       pekko.remote.artery.canonical.port = 0
@@ -81,8 +82,10 @@ class DeploymentControllerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Config config = ConfigFactory.parseString(CLUSTER).withFallback(PersistenceTestKitPlugin.getInstance().config())
-        .withFallback(ConfigFactory.load());
+    Config config =
+        ConfigFactory.parseString(CLUSTER)
+            .withFallback(PersistenceTestKitPlugin.getInstance().config())
+            .withFallback(ConfigFactory.load());
     kit = ActorTestKit.create("modelfleet", config);
     system = kit.system();
     Cluster cluster = Cluster.get(system);
@@ -95,16 +98,29 @@ class DeploymentControllerTest {
     system.receptionist().tell(Receptionist.register(ReplicaStarter.KEY, starter.ref()));
     TestProbe<Receptionist.Listing> listing = kit.createTestProbe(Receptionist.Listing.class);
     system.receptionist().tell(Receptionist.subscribe(ReplicaStarter.KEY, listing.ref()));
-    listing.fishForMessage(WAIT, l -> l.getServiceInstances(ReplicaStarter.KEY).isEmpty()
-        ? FishingOutcomes.continueAndIgnore()
-        : FishingOutcomes.complete());
-    new Directories(system).putNode(new NodeInfo(self, List.of("worker"),
-        List.of(new DeviceInfo("cpu", "cpu", "cpu", null, 0, 0, -1, false)), System.currentTimeMillis()));
+    listing.fishForMessage(
+        WAIT,
+        l ->
+            l.getServiceInstances(ReplicaStarter.KEY).isEmpty()
+                ? FishingOutcomes.continueAndIgnore()
+                : FishingOutcomes.complete());
+    new Directories(system)
+        .putNode(
+            new NodeInfo(
+                self,
+                List.of("worker"),
+                List.of(new DeviceInfo("cpu", "cpu", "cpu", null, 0, 0, -1, false)),
+                System.currentTimeMillis()));
 
-    PersistenceTestKitReadJournal journal = PersistenceQuery.get(system)
-        .getReadJournalFor(PersistenceTestKitReadJournal.class, PersistenceTestKitReadJournal.Identifier());
-    controller = kit.spawn(DeploymentController.create(journal, ControllerSettings.fromConfig(config),
-        Duration.ofSeconds(3)), "deployment-controller");
+    PersistenceTestKitReadJournal journal =
+        PersistenceQuery.get(system)
+            .getReadJournalFor(
+                PersistenceTestKitReadJournal.class, PersistenceTestKitReadJournal.Identifier());
+    controller =
+        kit.spawn(
+            DeploymentController.create(
+                journal, ControllerSettings.fromConfig(config), Duration.ofSeconds(3)),
+            "deployment-controller");
   }
 
   @AfterAll
@@ -118,17 +134,30 @@ class DeploymentControllerTest {
   void aDeployedModelInTheJournalIsPlacedAndStartedOnTheWorker() throws Exception {
     var model = ClusterSharding.get(system).entityRefFor(ModelCommand.TYPE_KEY, "m");
     List<TensorSpec> io = List.of(new TensorSpec("x", DataType.FP32, List.of(-1L, 4L)));
-    ModelReply registered = model.<ModelReply>ask(r -> new ModelCommand.RegisterVersion("1", "sha256:" + "a".repeat(64),
-        42, io, io, META, r), WAIT).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    ModelReply registered =
+        model
+            .<ModelReply>ask(
+                r ->
+                    new ModelCommand.RegisterVersion(
+                        "1", "sha256:" + "a".repeat(64), 42, io, io, META, r),
+                WAIT)
+            .toCompletableFuture()
+            .get(20, TimeUnit.SECONDS);
     assertInstanceOf(ModelReply.Registered.class, registered);
-    ModelReply deployed = model.<ModelReply>ask(r -> new ModelCommand.Deploy(new DeploymentSpec("1", 1, DeviceKind.CPU),
-        META, r), WAIT).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    ModelReply deployed =
+        model
+            .<ModelReply>ask(
+                r -> new ModelCommand.Deploy(new DeploymentSpec("1", 1, DeviceKind.CPU), META, r),
+                WAIT)
+            .toCompletableFuture()
+            .get(20, TimeUnit.SECONDS);
     assertInstanceOf(ModelReply.Current.class, deployed);
 
     ReplicaPlacement where = new ReplicaPlacement("m/1/0", self, "cpu");
     starter.expectMessage(WAIT, new ReplicaStarter.Start("m/1/0", where));
     LWWMap<String, ReplicaPlacement> placements = read(ClusterKeys.PLACEMENTS);
-    assertEquals(where, placements.getEntries().get("m/1/0"), "the device is recorded in the placement map");
+    assertEquals(
+        where, placements.getEntries().get("m/1/0"), "the device is recorded in the placement map");
   }
 
   @Test
@@ -138,7 +167,8 @@ class DeploymentControllerTest {
     controller.tell(new ControllerCommand.Drain(member, reply.ref()));
     reply.expectMessage(WAIT, new DrainReply.Written(member));
     assertTrue(draining().contains(member), "the controller replies once the set holds the member");
-    // Nothing runs on that address, so the controller finds it drained, asks it to leave and drops it.
+    // Nothing runs on that address, so the controller finds it drained, asks it to leave and drops
+    // it.
     await(() -> !draining().contains(member));
   }
 
@@ -156,8 +186,10 @@ class DeploymentControllerTest {
   @Test
   void drainMessagesCrossNodes() {
     TestProbe<DrainReply> reply = kit.createTestProbe(DrainReply.class);
-    kit.serializationTestKit().verifySerialization(new ControllerCommand.Drain(self, reply.ref()), true);
-    kit.serializationTestKit().verifySerialization(new ControllerCommand.CancelDrain(self, reply.ref()), true);
+    kit.serializationTestKit()
+        .verifySerialization(new ControllerCommand.Drain(self, reply.ref()), true);
+    kit.serializationTestKit()
+        .verifySerialization(new ControllerCommand.CancelDrain(self, reply.ref()), true);
     kit.serializationTestKit().verifySerialization(new DrainReply.WrittenLocally(self), true);
     kit.serializationTestKit().verifySerialization(new DrainReply.Failed(self, "no"), true);
   }
@@ -172,11 +204,14 @@ class DeploymentControllerTest {
   }
 
   private static <T extends ReplicatedData> T read(Key<T> key) throws Exception {
-    Replicator.GetResponse<T> rsp = AskPattern.<Replicator.Command, Replicator.GetResponse<T>>ask(
-            DistributedData.get(system).replicator(),
-            replyTo -> new Replicator.Get<>(key, Replicator.readLocal(), replyTo),
-            Duration.ofSeconds(3), system.scheduler())
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    Replicator.GetResponse<T> rsp =
+        AskPattern.<Replicator.Command, Replicator.GetResponse<T>>ask(
+                DistributedData.get(system).replicator(),
+                replyTo -> new Replicator.Get<>(key, Replicator.readLocal(), replyTo),
+                Duration.ofSeconds(3),
+                system.scheduler())
+            .toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
     return rsp instanceof Replicator.GetSuccess<T> ok ? ok.dataValue() : null;
   }
 

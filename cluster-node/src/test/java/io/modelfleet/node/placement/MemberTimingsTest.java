@@ -36,9 +36,12 @@ class MemberTimingsTest {
     MemberTimings t = timings();
     assertEquals(List.of(), t.unknownPastGrace(List.of(A, B), 0));
     assertEquals(List.of(), t.unknownPastGrace(List.of(A, B), 30 * SEC));
-    assertEquals(List.of(A), t.unknownPastGrace(List.of(A), 30 * SEC + 1),
+    assertEquals(
+        List.of(A),
+        t.unknownPastGrace(List.of(A), 30 * SEC + 1),
         "B became known again, so its clock is gone");
-    assertEquals(List.of(), t.unknownPastGrace(List.of(A, B), 31 * SEC), "A's clock starts again; B's too");
+    assertEquals(
+        List.of(), t.unknownPastGrace(List.of(A, B), 31 * SEC), "A's clock starts again; B's too");
     assertEquals(List.of(B), t.unknownPastGrace(List.of(B), 62 * SEC));
   }
 

@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Make-before-break moves: a new copy first, the old one retired only once the new one is READY. */
+/**
+ * Make-before-break moves: a new copy first, the old one retired only once the new one is READY.
+ */
 class MovesTest {
   private static final String A = "pekko://fleet@10.0.0.1:25520";
   private static final String B = "pekko://fleet@10.0.0.2:25520";
@@ -24,8 +26,17 @@ class MovesTest {
   private static final Duration COOLDOWN = Duration.ofSeconds(60);
 
   private static ReplicaInfo inc(int generation, String node, ReplicaState state) {
-    return new ReplicaInfo(SLOT.incarnation(generation).entityId(), "m", "1", node, "gpu:0", state,
-        state == ReplicaState.FAILED ? "cannot open the model" : null, null, 0, 0);
+    return new ReplicaInfo(
+        SLOT.incarnation(generation).entityId(),
+        "m",
+        "1",
+        node,
+        "gpu:0",
+        state,
+        state == ReplicaState.FAILED ? "cannot open the model" : null,
+        null,
+        0,
+        0);
   }
 
   private static Map<ReplicaId, List<ReplicaInfo>> slots(ReplicaInfo... live) {
@@ -41,19 +52,22 @@ class MovesTest {
     assertFalse(moves.idle());
     assertEquals(Set.of("m/1/0/1"), moves.newCopies());
 
-    Moves.Outcome loading = moves.progress(slots(old, inc(1, B, ReplicaState.LOADING)), Set.of(A, B), SEC);
+    Moves.Outcome loading =
+        moves.progress(slots(old, inc(1, B, ReplicaState.LOADING)), Set.of(A, B), SEC);
     assertTrue(loading.retire().isEmpty(), "nothing is retired while the new copy loads");
     assertTrue(moves.moving(SLOT));
 
     ReplicaInfo ready = inc(1, B, ReplicaState.READY);
     Moves.Outcome done = moves.progress(slots(old, ready), Set.of(A, B), 2 * SEC);
-    assertEquals(List.of(new Moves.Retirement(old, "replaced by m/1/0/1 on gpu:0 of " + B)), done.retire());
+    assertEquals(
+        List.of(new Moves.Retirement(old, "replaced by m/1/0/1 on gpu:0 of " + B)), done.retire());
     assertEquals(Map.of(SLOT, ON_B), done.serving());
     assertTrue(moves.idle());
     assertEquals("m/1/0/1", moves.serving(SLOT));
 
     // The old copy drains for a while; that is not a duplicate to settle again.
-    Moves.Outcome draining = moves.progress(slots(inc(0, A, ReplicaState.DRAINING), ready), Set.of(A, B), 3 * SEC);
+    Moves.Outcome draining =
+        moves.progress(slots(inc(0, A, ReplicaState.DRAINING), ready), Set.of(A, B), 3 * SEC);
     assertTrue(draining.retire().isEmpty(), draining.toString());
   }
 
@@ -70,7 +84,9 @@ class MovesTest {
     assertEquals("m/1/0", moves.serving(SLOT));
     assertTrue(moves.begin(SLOT, List.of(old), ON_B, "balance", 2 * SEC).isEmpty(), "resting");
     long later = SEC + COOLDOWN.toNanos() + SEC;
-    assertEquals("m/1/0/2", moves.begin(SLOT, List.of(old, failed), ON_B, "balance", later).orElseThrow().entityId(),
+    assertEquals(
+        "m/1/0/2",
+        moves.begin(SLOT, List.of(old, failed), ON_B, "balance", later).orElseThrow().entityId(),
         "a later attempt takes a generation never used before");
   }
 
@@ -80,14 +96,20 @@ class MovesTest {
     ReplicaInfo old = inc(0, A, ReplicaState.READY);
     gone.begin(SLOT, List.of(old), ON_B, "drain", 0);
     Moves.Outcome left = gone.progress(slots(old), Set.of(A), SEC);
-    assertTrue(left.warnings().get(0).contains("target " + B + " is gone"), left.warnings().toString());
+    assertTrue(
+        left.warnings().get(0).contains("target " + B + " is gone"), left.warnings().toString());
     assertTrue(gone.idle());
 
     Moves slow = new Moves(TIMEOUT, COOLDOWN);
     slow.begin(SLOT, List.of(old), ON_B, "drain", 0);
     ReplicaInfo loading = inc(1, B, ReplicaState.LOADING);
-    assertTrue(slow.progress(slots(old, loading), Set.of(A, B), TIMEOUT.toNanos() - SEC).warnings().isEmpty());
-    Moves.Outcome late = slow.progress(slots(old, loading), Set.of(A, B), TIMEOUT.plus(Duration.ofSeconds(1)).toNanos());
+    assertTrue(
+        slow.progress(slots(old, loading), Set.of(A, B), TIMEOUT.toNanos() - SEC)
+            .warnings()
+            .isEmpty());
+    Moves.Outcome late =
+        slow.progress(
+            slots(old, loading), Set.of(A, B), TIMEOUT.plus(Duration.ofSeconds(1)).toNanos());
     assertEquals(List.of(loading), late.retire().stream().map(Moves.Retirement::replica).toList());
   }
 
@@ -111,7 +133,8 @@ class MovesTest {
     moves.learn(SLOT, 2);
     assertTrue(moves.progress(slots(old, loading), Set.of(A, B), 0).retire().isEmpty());
     assertTrue(moves.moving(SLOT), "the loading copy is adopted as a move in progress");
-    Moves.Outcome done = moves.progress(slots(old, inc(3, B, ReplicaState.READY)), Set.of(A, B), SEC);
+    Moves.Outcome done =
+        moves.progress(slots(old, inc(3, B, ReplicaState.READY)), Set.of(A, B), SEC);
     assertEquals(List.of(old), done.retire().stream().map(Moves.Retirement::replica).toList());
     assertEquals("m/1/0/3", moves.serving(SLOT));
   }

@@ -36,12 +36,15 @@ class PlacementPlannerTest {
     List<DeviceInfo> devices = new ArrayList<>();
     devices.add(new DeviceInfo("cpu", "cpu", "cpu", null, 0, 0, -1, false));
     for (int i = 0; i < gpus; i++) {
-      devices.add(new DeviceInfo("sim-gpu:" + i, "gpu", "simulated GPU", "SIM-" + i, gib * GIB, gib * GIB, -1, true));
+      devices.add(
+          new DeviceInfo(
+              "sim-gpu:" + i, "gpu", "simulated GPU", "SIM-" + i, gib * GIB, gib * GIB, -1, true));
     }
     return new NodeInfo(address, List.of("gateway", "worker"), devices, 0);
   }
 
-  private static Map<ReplicaId, ReplicaRequest> replicas(String model, String version, int count, DeviceKind kind, long bytes) {
+  private static Map<ReplicaId, ReplicaRequest> replicas(
+      String model, String version, int count, DeviceKind kind, long bytes) {
     Map<ReplicaId, ReplicaRequest> m = new LinkedHashMap<>();
     for (int i = 0; i < count; i++) {
       m.put(new ReplicaId(model, version, i), new ReplicaRequest(kind, bytes));
@@ -54,7 +57,9 @@ class PlacementPlannerTest {
   }
 
   private static Map<String, Long> perNode(Map<ReplicaId, Assignment> assignments) {
-    return assignments.values().stream().collect(Collectors.groupingBy(Assignment::nodeAddress, TreeMap::new, Collectors.counting()));
+    return assignments.values().stream()
+        .collect(
+            Collectors.groupingBy(Assignment::nodeAddress, TreeMap::new, Collectors.counting()));
   }
 
   private static ReplicaId id(String s) {
@@ -65,12 +70,19 @@ class PlacementPlannerTest {
 
   @Test
   void fourReplicasOfOneVersionSpreadTwoAndTwoOverTwoNodesEachOnAGpu() {
-    var plan = plan(List.of(worker(A, 2, 16), worker(B, 2, 16)), replicas("resnet", "1", 4, DeviceKind.AUTO, 2 * GIB));
+    var plan =
+        plan(
+            List.of(worker(A, 2, 16), worker(B, 2, 16)),
+            replicas("resnet", "1", 4, DeviceKind.AUTO, 2 * GIB));
 
     assertEquals(Map.of(), plan.pending());
     assertEquals(Map.of(A, 2L, B, 2L), perNode(plan.assignments()));
-    plan.assignments().values().forEach(a -> assertTrue(a.deviceId().startsWith("sim-gpu:"), a + " is not a GPU"));
-    assertNotEquals(plan.assignments().get(id("resnet/1/0")).nodeAddress(), plan.assignments().get(id("resnet/1/1")).nodeAddress(),
+    plan.assignments()
+        .values()
+        .forEach(a -> assertTrue(a.deviceId().startsWith("sim-gpu:"), a + " is not a GPU"));
+    assertNotEquals(
+        plan.assignments().get(id("resnet/1/0")).nodeAddress(),
+        plan.assignments().get(id("resnet/1/1")).nodeAddress(),
         "the first two replicas go to different nodes");
   }
 
@@ -85,30 +97,41 @@ class PlacementPlannerTest {
 
     assertEquals(Map.of(), plan.pending());
     Map<String, Long> usedPerGpu = new TreeMap<>();
-    plan.assignments().forEach((r, a) -> usedPerGpu.merge(a.deviceId(), desired.get(r).footprintBytes(), Long::sum));
+    plan.assignments()
+        .forEach(
+            (r, a) -> usedPerGpu.merge(a.deviceId(), desired.get(r).footprintBytes(), Long::sum));
     assertEquals(Map.of("sim-gpu:0", 16 * GIB, "sim-gpu:1", 6 * GIB), usedPerGpu);
     assertEquals(new Assignment(A, "sim-gpu:0"), plan.assignments().get(id("large/1/0")));
   }
 
   @Test
   void aReplicaLargerThanAnyGpuIsPendingWithASentenceNamingTheSizes() {
-    var plan = plan(List.of(worker(A, 2, 16), worker(B, 1, 16)), replicas("llm", "7", 1, DeviceKind.GPU, 20 * GIB));
+    var plan =
+        plan(
+            List.of(worker(A, 2, 16), worker(B, 1, 16)),
+            replicas("llm", "7", 1, DeviceKind.GPU, 20 * GIB));
 
     assertEquals(Map.of(), plan.assignments());
     assertEquals(
-        "no worker has a GPU with 20.0 GiB free for llm/7/0 (largest free: 16.0 GiB on sim-gpu:0 of " + A + ")",
+        "no worker has a GPU with 20.0 GiB free for llm/7/0 (largest free: 16.0 GiB on sim-gpu:0 of "
+            + A
+            + ")",
         plan.pending().get(id("llm/7/0")));
   }
 
   @Test
   void theLargestFreeInAReasonCountsWhatThisPlanAlreadyPutThere() {
-    Map<ReplicaId, ReplicaRequest> desired = new LinkedHashMap<>(replicas("big", "1", 2, DeviceKind.GPU, 12 * GIB));
+    Map<ReplicaId, ReplicaRequest> desired =
+        new LinkedHashMap<>(replicas("big", "1", 2, DeviceKind.GPU, 12 * GIB));
     desired.put(id("other/1/0"), new ReplicaRequest(DeviceKind.GPU, 6 * GIB));
 
     var plan = plan(List.of(worker(A, 1, 16), worker(B, 1, 16)), desired);
 
     assertEquals(Set.of(id("big/1/0"), id("big/1/1")), plan.assignments().keySet());
-    assertEquals("no worker has a GPU with 6.0 GiB free for other/1/0 (largest free: 4.0 GiB on sim-gpu:0 of " + A + ")",
+    assertEquals(
+        "no worker has a GPU with 6.0 GiB free for other/1/0 (largest free: 4.0 GiB on sim-gpu:0 of "
+            + A
+            + ")",
         plan.pending().get(id("other/1/0")));
   }
 
@@ -121,13 +144,19 @@ class PlacementPlannerTest {
     var plan = plan(List.of(worker(A, 1, 16)), desired);
 
     assertEquals(Map.of(), plan.pending());
-    assertEquals(new Assignment(A, "sim-gpu:0"), plan.assignments().get(id("big/1/0")), "GPU-only replicas are placed first");
+    assertEquals(
+        new Assignment(A, "sim-gpu:0"),
+        plan.assignments().get(id("big/1/0")),
+        "GPU-only replicas are placed first");
     assertEquals(new Assignment(A, "cpu"), plan.assignments().get(id("auto/1/0")));
   }
 
   @Test
   void cpuReplicasGoToTheCpuEvenWhenAGpuIsFreeAndSpreadAcrossNodes() {
-    var plan = plan(List.of(worker(A, 2, 16), worker(B, 0, 0)), replicas("bert", "2", 4, DeviceKind.CPU, GIB));
+    var plan =
+        plan(
+            List.of(worker(A, 2, 16), worker(B, 0, 0)),
+            replicas("bert", "2", 4, DeviceKind.CPU, GIB));
 
     assertEquals(Map.of(A, 2L, B, 2L), perNode(plan.assignments()));
     plan.assignments().values().forEach(a -> assertEquals("cpu", a.deviceId()));
@@ -142,19 +171,25 @@ class PlacementPlannerTest {
     var plan = plan(List.of(worker(A, 0, 0), worker(B, 0, 0)), desired);
 
     assertEquals(Map.of(id("vit/2/0"), new Assignment(A, "cpu")), plan.assignments());
-    assertEquals("no worker has a GPU for vit/1/0, which needs 2.0 GiB (none of the 2 eligible workers has one)",
+    assertEquals(
+        "no worker has a GPU for vit/1/0, which needs 2.0 GiB (none of the 2 eligible workers has one)",
         plan.pending().get(id("vit/1/0")));
   }
 
   @Test
   void withoutAnyWorkerEveryReplicaIsPendingWithAReason() {
     var gatewayOnly = new NodeInfo(A, List.of("gateway"), worker(A, 2, 16).devices(), 0);
-    var plan = PlacementPlanner.plan(List.of(gatewayOnly, worker(B, 2, 16)), Set.of(B),
-        replicas("resnet", "1", 2, DeviceKind.AUTO, GIB), Map.of());
+    var plan =
+        PlacementPlanner.plan(
+            List.of(gatewayOnly, worker(B, 2, 16)),
+            Set.of(B),
+            replicas("resnet", "1", 2, DeviceKind.AUTO, GIB),
+            Map.of());
 
     assertEquals(Map.of(), plan.assignments());
     assertEquals(2, plan.pending().size());
-    assertEquals("no worker can host resnet/1/0: none of the 2 nodes in the directory is a worker that is not draining (1 draining)",
+    assertEquals(
+        "no worker can host resnet/1/0: none of the 2 nodes in the directory is a worker that is not draining (1 draining)",
         plan.pending().get(id("resnet/1/0")));
   }
 
@@ -164,11 +199,17 @@ class PlacementPlannerTest {
     desired.put(id("old/1/0"), new ReplicaRequest(DeviceKind.GPU, 10 * GIB));
     desired.put(id("new/1/0"), new ReplicaRequest(DeviceKind.GPU, 10 * GIB));
 
-    var plan = PlacementPlanner.plan(List.of(worker(A, 1, 16)), Set.of(), desired,
-        Map.of(id("old/1/0"), new Assignment(A, "sim-gpu:0")));
+    var plan =
+        PlacementPlanner.plan(
+            List.of(worker(A, 1, 16)),
+            Set.of(),
+            desired,
+            Map.of(id("old/1/0"), new Assignment(A, "sim-gpu:0")));
 
     assertEquals(Map.of(id("old/1/0"), new Assignment(A, "sim-gpu:0")), plan.assignments());
-    assertTrue(plan.pending().get(id("new/1/0")).contains("largest free: 6.0 GiB on sim-gpu:0"), plan.pending().toString());
+    assertTrue(
+        plan.pending().get(id("new/1/0")).contains("largest free: 6.0 GiB on sim-gpu:0"),
+        plan.pending().toString());
   }
 
   // ---- stability, drain and node loss
@@ -207,7 +248,10 @@ class PlacementPlannerTest {
     Map<ReplicaId, Assignment> applied = new HashMap<>(stable.assignments());
     moves.forEach(m -> applied.put(m.replica(), m.to()));
     assertEquals(Map.of(A, 2L, B, 2L), perNode(applied));
-    assertEquals(2, moves.stream().map(Move::replica).distinct().count(), "no replica moves twice in a batch");
+    assertEquals(
+        2,
+        moves.stream().map(Move::replica).distinct().count(),
+        "no replica moves twice in a batch");
   }
 
   @Test
@@ -216,10 +260,17 @@ class PlacementPlannerTest {
     for (String model : List.of("a", "b", "c", "d")) {
       desired.putAll(replicas(model, "1", 1, DeviceKind.CPU, GIB));
     }
-    var stable = PlacementPlanner.plan(List.of(worker(A, 0, 0), worker(B, 0, 0)), Set.of(), desired,
-        desired.keySet().stream().collect(Collectors.toMap(r -> r, r -> new Assignment(A, "cpu"))));
+    var stable =
+        PlacementPlanner.plan(
+            List.of(worker(A, 0, 0), worker(B, 0, 0)),
+            Set.of(),
+            desired,
+            desired.keySet().stream()
+                .collect(Collectors.toMap(r -> r, r -> new Assignment(A, "cpu"))));
 
-    List<Move> moves = PlacementPlanner.rebalance(List.of(worker(A, 0, 0), worker(B, 0, 0)), Set.of(), desired, stable, 10);
+    List<Move> moves =
+        PlacementPlanner.rebalance(
+            List.of(worker(A, 0, 0), worker(B, 0, 0)), Set.of(), desired, stable, 10);
 
     assertEquals(2, moves.size(), moves.toString());
     moves.forEach(m -> assertEquals(new Assignment(B, "cpu"), m.to()));
@@ -229,9 +280,13 @@ class PlacementPlannerTest {
   void rebalanceRespectsGpuMemoryOnTheTarget() {
     var desired = new LinkedHashMap<>(replicas("resnet", "1", 4, DeviceKind.GPU, 4 * GIB));
     var nodes = List.of(worker(A, 2, 16), worker(B, 1, 2));
-    var stable = PlacementPlanner.plan(nodes, Set.of(), desired, plan(List.of(worker(A, 2, 16)), desired).assignments());
+    var stable =
+        PlacementPlanner.plan(
+            nodes, Set.of(), desired, plan(List.of(worker(A, 2, 16)), desired).assignments());
 
-    assertEquals(List.of(), PlacementPlanner.rebalance(nodes, Set.of(), desired, stable, 10),
+    assertEquals(
+        List.of(),
+        PlacementPlanner.rebalance(nodes, Set.of(), desired, stable, 10),
         "B's 2 GiB GPU cannot take a 4 GiB replica, and GPU replicas do not move to a CPU");
   }
 
@@ -252,7 +307,9 @@ class PlacementPlannerTest {
     var desired = replicas("resnet", "1", 6, DeviceKind.GPU, 4 * GIB);
     var before = plan(List.of(worker(A, 2, 16), worker(B, 2, 16), worker(C, 2, 16)), desired);
 
-    var after = PlacementPlanner.plan(List.of(worker(B, 2, 16), worker(C, 2, 16)), Set.of(), desired, before.assignments());
+    var after =
+        PlacementPlanner.plan(
+            List.of(worker(B, 2, 16), worker(C, 2, 16)), Set.of(), desired, before.assignments());
 
     assertReplannedAwayFrom(A, before, after);
   }
@@ -260,13 +317,19 @@ class PlacementPlannerTest {
   private static void assertReplannedAwayFrom(String gone, Plan before, Plan after) {
     assertEquals(Map.of(), after.pending());
     assertEquals(Map.of(B, 3L, C, 3L), perNode(after.assignments()));
-    before.assignments().forEach((r, a) -> {
-      if (a.nodeAddress().equals(gone)) {
-        assertEquals(a, after.displaced().get(r), "the old place is reported so the controller can retire it");
-      } else {
-        assertEquals(a, after.assignments().get(r), r + " on a healthy node stays put");
-      }
-    });
+    before
+        .assignments()
+        .forEach(
+            (r, a) -> {
+              if (a.nodeAddress().equals(gone)) {
+                assertEquals(
+                    a,
+                    after.displaced().get(r),
+                    "the old place is reported so the controller can retire it");
+              } else {
+                assertEquals(a, after.assignments().get(r), r + " on a healthy node stays put");
+              }
+            });
     assertEquals(2, after.displaced().size());
   }
 
@@ -275,9 +338,10 @@ class PlacementPlannerTest {
     Map<ReplicaId, ReplicaRequest> desired = new LinkedHashMap<>();
     desired.put(id("a/1/0"), new ReplicaRequest(DeviceKind.GPU, GIB));
     desired.put(id("b/1/0"), new ReplicaRequest(DeviceKind.CPU, GIB));
-    Map<ReplicaId, Assignment> current = Map.of(
-        id("a/1/0"), new Assignment(A, "sim-gpu:3"),
-        id("b/1/0"), new Assignment(A, "sim-gpu:0"));
+    Map<ReplicaId, Assignment> current =
+        Map.of(
+            id("a/1/0"), new Assignment(A, "sim-gpu:3"),
+            id("b/1/0"), new Assignment(A, "sim-gpu:0"));
 
     var plan = PlacementPlanner.plan(List.of(worker(A, 2, 16)), Set.of(), desired, current);
 
@@ -296,7 +360,8 @@ class PlacementPlannerTest {
     desired.putAll(replicas("tiny", "1", 4, DeviceKind.CPU, GIB));
     // Everything ran on A alone, one replica on a node that has since died: the plan keeps A's,
     // re-places the dead node's, and rebalance has work to do.
-    Map<ReplicaId, Assignment> current = new HashMap<>(plan(List.of(worker(A, 2, 32)), desired).assignments());
+    Map<ReplicaId, Assignment> current =
+        new HashMap<>(plan(List.of(worker(A, 2, 32)), desired).assignments());
     current.put(id("resnet/1/4"), new Assignment("pekko://fleet@10.0.0.9:25520", "sim-gpu:0"));
     List<NodeInfo> nodes = List.of(worker(A, 2, 32), worker(B, 1, 24), worker(C, 3, 8));
     Plan reference = PlacementPlanner.plan(nodes, Set.of(), desired, current);
@@ -323,7 +388,9 @@ class PlacementPlannerTest {
       Plan again = PlacementPlanner.plan(shuffledNodes, Set.of(), shuffledDesired, shuffledCurrent);
       assertEquals(reference, again);
       assertEquals(reference.toString(), again.toString());
-      assertEquals(referenceMoves, PlacementPlanner.rebalance(shuffledNodes, Set.of(), shuffledDesired, again, 5));
+      assertEquals(
+          referenceMoves,
+          PlacementPlanner.rebalance(shuffledNodes, Set.of(), shuffledDesired, again, 5));
     }
   }
 

@@ -20,28 +20,51 @@ class DeviceChoiceTest {
 
   @Test
   void thePlacementForThisNodeWins() {
-    assertEquals(Optional.of(TWO_GPUS.get(1)), DeviceChoice.choose(at(HERE, "sim-gpu:1"), HERE, DeviceKind.AUTO, TWO_GPUS, 0));
-    assertEquals(Optional.of(Device.CPU), DeviceChoice.choose(at(HERE, "cpu"), HERE, DeviceKind.AUTO, TWO_GPUS, 0));
+    assertEquals(
+        Optional.of(TWO_GPUS.get(1)),
+        DeviceChoice.choose(at(HERE, "sim-gpu:1"), HERE, DeviceKind.AUTO, TWO_GPUS, 0));
+    assertEquals(
+        Optional.of(Device.CPU),
+        DeviceChoice.choose(at(HERE, "cpu"), HERE, DeviceKind.AUTO, TWO_GPUS, 0));
   }
 
   @Test
   void aPlacementForAnotherNodeOrAnAbsentDeviceLeavesTheChoiceToTheNode() {
-    assertEquals(Optional.of(TWO_GPUS.get(1)),
-        DeviceChoice.choose(at("pekko://modelfleet@10.0.0.2:25520", "sim-gpu:0"), HERE, DeviceKind.AUTO, TWO_GPUS, 1));
-    assertEquals(Optional.of(TWO_GPUS.get(0)), DeviceChoice.choose(at(HERE, "gpu:7"), HERE, DeviceKind.GPU, TWO_GPUS, 2));
+    assertEquals(
+        Optional.of(TWO_GPUS.get(1)),
+        DeviceChoice.choose(
+            at("pekko://modelfleet@10.0.0.2:25520", "sim-gpu:0"),
+            HERE,
+            DeviceKind.AUTO,
+            TWO_GPUS,
+            1));
+    assertEquals(
+        Optional.of(TWO_GPUS.get(0)),
+        DeviceChoice.choose(at(HERE, "gpu:7"), HERE, DeviceKind.GPU, TWO_GPUS, 2));
   }
 
   @Test
   void aGpuDeploymentIsNeverPlacedOnTheCpu() {
-    assertEquals(Optional.of(TWO_GPUS.get(1)), DeviceChoice.choose(at(HERE, "cpu"), HERE, DeviceKind.GPU, TWO_GPUS, 1));
-    assertEquals(Optional.empty(), DeviceChoice.choose(at(HERE, "cpu"), HERE, DeviceKind.GPU, List.of(), 0));
-    assertEquals(Optional.empty(), DeviceChoice.choose(Optional.empty(), HERE, DeviceKind.GPU, List.of(), 0));
+    assertEquals(
+        Optional.of(TWO_GPUS.get(1)),
+        DeviceChoice.choose(at(HERE, "cpu"), HERE, DeviceKind.GPU, TWO_GPUS, 1));
+    assertEquals(
+        Optional.empty(), DeviceChoice.choose(at(HERE, "cpu"), HERE, DeviceKind.GPU, List.of(), 0));
+    assertEquals(
+        Optional.empty(),
+        DeviceChoice.choose(Optional.empty(), HERE, DeviceKind.GPU, List.of(), 0));
   }
 
   @Test
   void withoutPlacementAutoTakesAGpuByIndexAndCpuStaysOnTheCpu() {
-    assertEquals(Optional.of(TWO_GPUS.get(1)), DeviceChoice.choose(Optional.empty(), HERE, DeviceKind.AUTO, TWO_GPUS, 3));
-    assertEquals(Optional.of(Device.CPU), DeviceChoice.choose(Optional.empty(), HERE, DeviceKind.AUTO, List.of(), 3));
-    assertEquals(Optional.of(Device.CPU), DeviceChoice.choose(Optional.empty(), HERE, DeviceKind.CPU, TWO_GPUS, 3));
+    assertEquals(
+        Optional.of(TWO_GPUS.get(1)),
+        DeviceChoice.choose(Optional.empty(), HERE, DeviceKind.AUTO, TWO_GPUS, 3));
+    assertEquals(
+        Optional.of(Device.CPU),
+        DeviceChoice.choose(Optional.empty(), HERE, DeviceKind.AUTO, List.of(), 3));
+    assertEquals(
+        Optional.of(Device.CPU),
+        DeviceChoice.choose(Optional.empty(), HERE, DeviceKind.CPU, TWO_GPUS, 3));
   }
 }

@@ -54,13 +54,13 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.cluster.MemberStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,13 +72,16 @@ import org.junit.jupiter.api.Test;
  * the passivation.
  */
 class ReplicaEntityTest {
-  private static final Config CONFIG = ConfigFactory.parseString("""
+  private static final Config CONFIG =
+      ConfigFactory.parseString(
+              """
       pekko.actor.provider = cluster
       pekko.remote.artery.canonical.hostname = 127.0.0.1
       pekko.remote.artery.canonical.port = 0
       pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
       modelfleet.devices.mode = cpu-only
-      """).withFallback(ConfigFactory.load());
+      """)
+          .withFallback(ConfigFactory.load());
   private static final ActorTestKit kit = ActorTestKit.create(CONFIG);
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final float[][] W = {{1, 2}, {3, 4}, {5, 6}, {7, 8}};
@@ -94,10 +97,13 @@ class ReplicaEntityTest {
   static void joinSelf() throws IOException {
     Cluster cluster = Cluster.get(kit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    kit.createTestProbe().awaitAssert(WAIT, () -> {
-      assertEquals(MemberStatus.up(), cluster.selfMember().status());
-      return null;
-    });
+    kit.createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              assertEquals(MemberStatus.up(), cluster.selfMember().status());
+              return null;
+            });
     node = cluster.selfMember().address().toString();
     ortExecutor = Executors.newFixedThreadPool(2);
     storeDir = Files.createTempDirectory("replica-entity-test");
@@ -110,13 +116,28 @@ class ReplicaEntityTest {
     ortExecutor.awaitTermination(10, TimeUnit.SECONDS);
   }
 
-  /** A replica's collaborators: a store of its own, so one test's artifacts do not help another's. */
+  /**
+   * A replica's collaborators: a store of its own, so one test's artifacts do not help another's.
+   */
   private static ReplicaContext context(String name, Duration minBackoff) throws IOException {
-    ArtifactStore store = ArtifactStore.open(Files.createDirectories(storeDir.resolve(name)), 1 << 20);
-    ReplicaSettings settings = new ReplicaSettings(minBackoff, minBackoff.multipliedBy(4), 0, Duration.ofSeconds(20),
-        Duration.ofSeconds(3));
-    return new ReplicaContext(store, null, DeviceInventory.fromConfig(CONFIG), OrtRuntime.environment(),
-        OrtSettings.fromConfig(CONFIG), settings, ortExecutor, node);
+    ArtifactStore store =
+        ArtifactStore.open(Files.createDirectories(storeDir.resolve(name)), 1 << 20);
+    ReplicaSettings settings =
+        new ReplicaSettings(
+            minBackoff,
+            minBackoff.multipliedBy(4),
+            0,
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(3));
+    return new ReplicaContext(
+        store,
+        null,
+        DeviceInventory.fromConfig(CONFIG),
+        OrtRuntime.environment(),
+        OrtSettings.fromConfig(CONFIG),
+        settings,
+        ortExecutor,
+        node);
   }
 
   private static ReplicaContext contextWithModel(String name) throws IOException {
@@ -125,14 +146,19 @@ class ReplicaEntityTest {
     return rc;
   }
 
-  /** The registry probe's model: version "1" of the linear model, deployed as {@code deployment}. */
+  /**
+   * The registry probe's model: version "1" of the linear model, deployed as {@code deployment}.
+   */
   private static ModelView model(String name, DeploymentSpec deployment) {
-    VersionInfo v = new VersionInfo("1", DIGEST, LINEAR.length, List.of(), List.of(), Instant.now(), "test");
-    return new ModelView(name, Map.of("1", v), deployment == null ? Map.of() : Map.of("1", deployment), Map.of());
+    VersionInfo v =
+        new VersionInfo("1", DIGEST, LINEAR.length, List.of(), List.of(), Instant.now(), "test");
+    return new ModelView(
+        name, Map.of("1", v), deployment == null ? Map.of() : Map.of("1", deployment), Map.of());
   }
 
   private static ModelRegistry registry(TestProbe<ModelCommand> probe) {
-    return (model, command, timeout) -> AskPattern.ask(probe.ref(), command, timeout, kit.system().scheduler());
+    return (model, command, timeout) ->
+        AskPattern.ask(probe.ref(), command, timeout, kit.system().scheduler());
   }
 
   private static void answerGetModel(TestProbe<ModelCommand> registry, ModelReply reply) {
@@ -140,30 +166,42 @@ class ReplicaEntityTest {
   }
 
   private static Optional<ReplicaInfo> entry(String replicaId) throws Exception {
-    Replicator.GetResponse<LWWMap<String, ReplicaInfo>> rsp = AskPattern.ask(
-            DistributedData.get(kit.system()).replicator(),
-            (ActorRef<Replicator.GetResponse<LWWMap<String, ReplicaInfo>>> replyTo) ->
-                new Replicator.Get<>(ReplicaDirectoryKey.KEY, Replicator.readLocal(), replyTo),
-            Duration.ofSeconds(3), kit.system().scheduler())
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    Replicator.GetResponse<LWWMap<String, ReplicaInfo>> rsp =
+        AskPattern.ask(
+                DistributedData.get(kit.system()).replicator(),
+                (ActorRef<Replicator.GetResponse<LWWMap<String, ReplicaInfo>>> replyTo) ->
+                    new Replicator.Get<>(ReplicaDirectoryKey.KEY, Replicator.readLocal(), replyTo),
+                Duration.ofSeconds(3),
+                kit.system().scheduler())
+            .toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
     return rsp instanceof Replicator.GetSuccess<LWWMap<String, ReplicaInfo>> ok
         ? Optional.ofNullable(ok.get(ReplicaDirectoryKey.KEY).getEntries().get(replicaId))
         : Optional.empty();
   }
 
   private static ReplicaInfo awaitState(String replicaId, ReplicaState state) {
-    return kit.createTestProbe().awaitAssert(WAIT, () -> {
-      ReplicaInfo info = entry(replicaId).orElseThrow(() -> new AssertionError(replicaId + " is not in the directory"));
-      assertEquals(state, info.state(), () -> replicaId + ": " + info);
-      return info;
-    });
+    return kit.createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              ReplicaInfo info =
+                  entry(replicaId)
+                      .orElseThrow(
+                          () -> new AssertionError(replicaId + " is not in the directory"));
+              assertEquals(state, info.state(), () -> replicaId + ": " + info);
+              return info;
+            });
   }
 
   private static void awaitRemoved(String replicaId) {
-    kit.createTestProbe().awaitAssert(WAIT, () -> {
-      assertEquals(Optional.empty(), entry(replicaId));
-      return null;
-    });
+    kit.createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              assertEquals(Optional.empty(), entry(replicaId));
+              return null;
+            });
   }
 
   private static Tensor row(float... values) {
@@ -189,12 +227,16 @@ class ReplicaEntityTest {
 
   private static void assertAnswered(InferReply reply) {
     InferReply.InferResult result = assertInstanceOf(InferReply.InferResult.class, reply);
-    assertArrayEquals(TestModels.linearExpected(W, B, new float[] {1, 0, 2, -1}), floats(result.outputs().get(0)), 1e-5f);
+    assertArrayEquals(
+        TestModels.linearExpected(W, B, new float[] {1, 0, 2, -1}),
+        floats(result.outputs().get(0)),
+        1e-5f);
   }
 
   private static String digestOf(byte[] bytes) {
     try {
-      return ArtifactStore.DIGEST_PREFIX + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return ArtifactStore.DIGEST_PREFIX
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -204,10 +246,16 @@ class ReplicaEntityTest {
   void loadsTheModelBecomesReadyAndAnswersInferences() throws Exception {
     TestProbe<ModelCommand> registry = kit.createTestProbe();
     TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
-    var replica = kit.spawn(ReplicaEntity.create("serving/1/0", shard.ref(), contextWithModel("serving"), registry(registry)));
+    var replica =
+        kit.spawn(
+            ReplicaEntity.create(
+                "serving/1/0", shard.ref(), contextWithModel("serving"), registry(registry)));
 
-    answerGetModel(registry, new ModelReply.Current(model("serving", new DeploymentSpec("1", 1, DeviceKind.AUTO))));
-    ModelCommand.RecordPlacement placed = registry.expectMessageClass(ModelCommand.RecordPlacement.class, WAIT);
+    answerGetModel(
+        registry,
+        new ModelReply.Current(model("serving", new DeploymentSpec("1", 1, DeviceKind.AUTO))));
+    ModelCommand.RecordPlacement placed =
+        registry.expectMessageClass(ModelCommand.RecordPlacement.class, WAIT);
     assertEquals("serving/1/0", placed.placement().replicaId());
     assertEquals(node, placed.placement().node());
     assertEquals("cpu", placed.placement().device());
@@ -232,25 +280,42 @@ class ReplicaEntityTest {
   void aRegistryThatCannotBeReadFailsTheReplicaWhichRetriesWithBackoff() throws Exception {
     TestProbe<ModelCommand> registry = kit.createTestProbe();
     TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
-    var replica = kit.spawn(ReplicaEntity.create("flaky/1/0", shard.ref(), contextWithModel("flaky"), registry(registry)));
+    var replica =
+        kit.spawn(
+            ReplicaEntity.create(
+                "flaky/1/0", shard.ref(), contextWithModel("flaky"), registry(registry)));
 
-    answerGetModel(registry, new ModelReply.Rejected(ModelReply.Rejected.Kind.NOT_FOUND, "the registry is elsewhere"));
+    answerGetModel(
+        registry,
+        new ModelReply.Rejected(ModelReply.Rejected.Kind.NOT_FOUND, "the registry is elsewhere"));
     ReplicaInfo failed = awaitState("flaky/1/0", ReplicaState.FAILED);
     assertTrue(failed.reason().startsWith("cannot read the model registry: "), failed.reason());
     assertTrue(failed.reason().contains("(attempt 1, next retry in 200 ms)"), failed.reason());
 
     TestProbe<InferReply> caller = kit.createTestProbe();
     replica.tell(new ReplicaCommand.Infer(request("early"), caller.ref()));
-    assertEquals(new InferReply.InferFailure(503, "replica flaky/1/0 is FAILED"), caller.receiveMessage(WAIT));
+    assertEquals(
+        new InferReply.InferFailure(503, "replica flaky/1/0 is FAILED"),
+        caller.receiveMessage(WAIT));
 
     // The backoff doubles: the second failure waits 400 ms.
-    answerGetModel(registry, new ModelReply.Rejected(ModelReply.Rejected.Kind.NOT_FOUND, "still elsewhere"));
-    kit.createTestProbe().awaitAssert(WAIT, () -> {
-      assertTrue(entry("flaky/1/0").orElseThrow().reason().contains("(attempt 2, next retry in 400 ms)"));
-      return null;
-    });
+    answerGetModel(
+        registry, new ModelReply.Rejected(ModelReply.Rejected.Kind.NOT_FOUND, "still elsewhere"));
+    kit.createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              assertTrue(
+                  entry("flaky/1/0")
+                      .orElseThrow()
+                      .reason()
+                      .contains("(attempt 2, next retry in 400 ms)"));
+              return null;
+            });
 
-    answerGetModel(registry, new ModelReply.Current(model("flaky", new DeploymentSpec("1", 1, DeviceKind.CPU))));
+    answerGetModel(
+        registry,
+        new ModelReply.Current(model("flaky", new DeploymentSpec("1", 1, DeviceKind.CPU))));
     awaitState("flaky/1/0", ReplicaState.READY);
     shard.expectNoMessage(Duration.ofMillis(100));
   }
@@ -259,11 +324,18 @@ class ReplicaEntityTest {
   void retireWaitsForTheRequestsInFlightThenPassivates() throws Exception {
     TestProbe<ModelCommand> registry = kit.createTestProbe();
     TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
-    var replica = kit.spawn(ReplicaEntity.create("retired/1/0", shard.ref(), contextWithModel("retired"), registry(registry)));
+    var replica =
+        kit.spawn(
+            ReplicaEntity.create(
+                "retired/1/0", shard.ref(), contextWithModel("retired"), registry(registry)));
     // A lone request waits up to 1.5 s for company: in flight while the replica is told to retire.
     BatchingSpec batching = new BatchingSpec(4, true, List.of(), 1_500_000, 16);
-    answerGetModel(registry, new ModelReply.Current(model("retired",
-        new DeploymentSpec("1", 1, DeviceKind.CPU, batching, SessionSpec.DEFAULTS))));
+    answerGetModel(
+        registry,
+        new ModelReply.Current(
+            model(
+                "retired",
+                new DeploymentSpec("1", 1, DeviceKind.CPU, batching, SessionSpec.DEFAULTS))));
     awaitState("retired/1/0", ReplicaState.READY);
 
     TestProbe<InferReply> inFlight = kit.createTestProbe();
@@ -273,15 +345,21 @@ class ReplicaEntityTest {
 
     TestProbe<InferReply> late = kit.createTestProbe();
     replica.tell(new ReplicaCommand.Infer(request("late"), late.ref()));
-    assertEquals(new InferReply.InferFailure(503, "replica retired/1/0 is DRAINING"), late.receiveMessage(WAIT));
+    assertEquals(
+        new InferReply.InferFailure(503, "replica retired/1/0 is DRAINING"),
+        late.receiveMessage(WAIT));
     shard.expectNoMessage(Duration.ofMillis(200));
 
     assertAnswered(inFlight.receiveMessage(WAIT));
-    assertEquals(new ClusterSharding.Passivate<>(replica), shard.expectMessageClass(ClusterSharding.Passivate.class, WAIT));
+    assertEquals(
+        new ClusterSharding.Passivate<>(replica),
+        shard.expectMessageClass(ClusterSharding.Passivate.class, WAIT));
     awaitRemoved("retired/1/0");
 
     replica.tell(new ReplicaCommand.Infer(request("after"), late.ref()));
-    assertEquals(new InferReply.InferFailure(503, "replica retired/1/0 is stopping"), late.receiveMessage(WAIT));
+    assertEquals(
+        new InferReply.InferFailure(503, "replica retired/1/0 is stopping"),
+        late.receiveMessage(WAIT));
     replica.tell(new ReplicaCommand.Shutdown());
     late.expectTerminated(replica, WAIT);
   }
@@ -290,8 +368,13 @@ class ReplicaEntityTest {
   void shardingsShutdownStopsAReadyReplicaWithoutPassivating() throws Exception {
     TestProbe<ModelCommand> registry = kit.createTestProbe();
     TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
-    var replica = kit.spawn(ReplicaEntity.create("moved/1/0", shard.ref(), contextWithModel("moved"), registry(registry)));
-    answerGetModel(registry, new ModelReply.Current(model("moved", new DeploymentSpec("1", 1, DeviceKind.CPU))));
+    var replica =
+        kit.spawn(
+            ReplicaEntity.create(
+                "moved/1/0", shard.ref(), contextWithModel("moved"), registry(registry)));
+    answerGetModel(
+        registry,
+        new ModelReply.Current(model("moved", new DeploymentSpec("1", 1, DeviceKind.CPU))));
     awaitState("moved/1/0", ReplicaState.READY);
 
     replica.tell(new ReplicaCommand.Shutdown());
@@ -305,10 +388,17 @@ class ReplicaEntityTest {
     TestProbe<ModelCommand> registry = kit.createTestProbe();
     TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
     // Index 2 of a deployment of 2 replicas: scaled down while this one was starting.
-    var replica = kit.spawn(ReplicaEntity.create("scaled/1/2", shard.ref(), contextWithModel("scaled"), registry(registry)));
-    answerGetModel(registry, new ModelReply.Current(model("scaled", new DeploymentSpec("1", 2, DeviceKind.CPU))));
+    var replica =
+        kit.spawn(
+            ReplicaEntity.create(
+                "scaled/1/2", shard.ref(), contextWithModel("scaled"), registry(registry)));
+    answerGetModel(
+        registry,
+        new ModelReply.Current(model("scaled", new DeploymentSpec("1", 2, DeviceKind.CPU))));
 
-    assertEquals(new ClusterSharding.Passivate<>(replica), shard.expectMessageClass(ClusterSharding.Passivate.class, WAIT));
+    assertEquals(
+        new ClusterSharding.Passivate<>(replica),
+        shard.expectMessageClass(ClusterSharding.Passivate.class, WAIT));
     assertEquals(Optional.empty(), entry("scaled/1/2"));
     registry.expectNoMessage(Duration.ofMillis(100));
     replica.tell(new ReplicaCommand.Shutdown());
@@ -319,12 +409,30 @@ class ReplicaEntityTest {
   void aFailingWarmUpSampleOfTheDeploymentIsALoadFailure() throws Exception {
     TestProbe<ModelCommand> registry = kit.createTestProbe();
     TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
-    kit.spawn(ReplicaEntity.create("warm/1/0", shard.ref(), contextWithModel("warm"), registry(registry)));
+    kit.spawn(
+        ReplicaEntity.create(
+            "warm/1/0", shard.ref(), contextWithModel("warm"), registry(registry)));
     // Three columns where the model takes four.
-    WarmupSample wrong = new WarmupSample("narrow", 1, 1, List.of(
-        new WarmupSample.Input("x", DataType.FP32, new long[] {1, 3}, WarmupSample.Fill.ZERO, null)));
-    answerGetModel(registry, new ModelReply.Current(model("warm",
-        new DeploymentSpec("1", 1, DeviceKind.CPU, BatchingSpec.NONE, SessionSpec.DEFAULTS, List.of(wrong)))));
+    WarmupSample wrong =
+        new WarmupSample(
+            "narrow",
+            1,
+            1,
+            List.of(
+                new WarmupSample.Input(
+                    "x", DataType.FP32, new long[] {1, 3}, WarmupSample.Fill.ZERO, null)));
+    answerGetModel(
+        registry,
+        new ModelReply.Current(
+            model(
+                "warm",
+                new DeploymentSpec(
+                    "1",
+                    1,
+                    DeviceKind.CPU,
+                    BatchingSpec.NONE,
+                    SessionSpec.DEFAULTS,
+                    List.of(wrong)))));
 
     ReplicaInfo failed = awaitState("warm/1/0", ReplicaState.FAILED);
     assertTrue(failed.reason().startsWith("warm-up sample 'narrow' failed: "), failed.reason());
@@ -337,17 +445,23 @@ class ReplicaEntityTest {
     TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
     ReplicaContext rc = context("repaired", Duration.ofMinutes(10));
     kit.spawn(ReplicaEntity.create("repaired/1/0", shard.ref(), rc, registry(registry)));
-    answerGetModel(registry, new ModelReply.Current(model("repaired", new DeploymentSpec("1", 1, DeviceKind.CPU))));
+    answerGetModel(
+        registry,
+        new ModelReply.Current(model("repaired", new DeploymentSpec("1", 1, DeviceKind.CPU))));
     registry.expectMessageClass(ModelCommand.RecordPlacement.class, WAIT);
     ReplicaInfo failed = awaitState("repaired/1/0", ReplicaState.FAILED);
     assertTrue(failed.reason().contains("is missing from this node's store"), failed.reason());
 
-    kit.system().eventStream().tell(new EventStream.Publish<>(new ArtifactRepaired(digestOf(new byte[] {1}))));
+    kit.system()
+        .eventStream()
+        .tell(new EventStream.Publish<>(new ArtifactRepaired(digestOf(new byte[] {1}))));
     registry.expectNoMessage(Duration.ofMillis(300));
 
     rc.store().storeVerified(DIGEST, new ByteArrayInputStream(LINEAR));
     kit.system().eventStream().tell(new EventStream.Publish<>(new ArtifactRepaired(DIGEST)));
-    answerGetModel(registry, new ModelReply.Current(model("repaired", new DeploymentSpec("1", 1, DeviceKind.CPU))));
+    answerGetModel(
+        registry,
+        new ModelReply.Current(model("repaired", new DeploymentSpec("1", 1, DeviceKind.CPU))));
     ReplicaInfo ready = awaitState("repaired/1/0", ReplicaState.READY);
     assertNull(ready.reason());
   }

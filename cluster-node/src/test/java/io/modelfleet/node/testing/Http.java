@@ -16,8 +16,11 @@ public final class Http {
   public static final ObjectMapper JSON = new ObjectMapper();
 
   private final String base;
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   public Http(String base) {
     this.base = base;
@@ -39,13 +42,17 @@ public final class Http {
   }
 
   public Response post(String path, String json) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   public Response put(String path, byte[] body) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/octet-stream")
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/octet-stream")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
   public Response delete(String path) {
@@ -54,7 +61,9 @@ public final class Http {
 
   public Response send(HttpRequest.Builder b) {
     try {
-      HttpResponse<String> r = client.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          client.send(
+              b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
       JsonNode json = null;
       if (!r.body().isEmpty()) {
         try {
@@ -92,10 +101,16 @@ public final class Http {
         throw new IllegalStateException(e);
       }
     }
-    throw new AssertionError("timed out waiting on " + path + "; last response: " + (last == null ? "none" : last.status() + " " + last.body()));
+    throw new AssertionError(
+        "timed out waiting on "
+            + path
+            + "; last response: "
+            + (last == null ? "none" : last.status() + " " + last.body()));
   }
 
-  /** True when GET /v1/models/{m} lists exactly {@code n} replicas of {@code version}, all READY. */
+  /**
+   * True when GET /v1/models/{m} lists exactly {@code n} replicas of {@code version}, all READY.
+   */
   public static Predicate<Response> readyReplicas(String version, int n) {
     return r -> {
       if (r.status() != 200 || r.json() == null || !r.json().has("replicas")) {
@@ -103,7 +118,8 @@ public final class Http {
       }
       int ready = 0;
       for (JsonNode rep : r.json().get("replicas")) {
-        if (version.equals(rep.path("version").asText()) && "READY".equals(rep.path("state").asText())) {
+        if (version.equals(rep.path("version").asText())
+            && "READY".equals(rep.path("state").asText())) {
           ready++;
         }
       }

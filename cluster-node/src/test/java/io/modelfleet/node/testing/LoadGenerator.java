@@ -1,10 +1,10 @@
 package io.modelfleet.node.testing;
 
-import java.net.http.HttpTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,30 +25,44 @@ public final class LoadGenerator implements AutoCloseable {
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
   public LoadGenerator(List<String> urls, String body, int clients, Duration deadline) {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
     for (int c = 0; c < clients; c++) {
       String url = urls.get(c % urls.size());
-      Thread t = new Thread(() -> {
-        while (running.get()) {
-          try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(deadline)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-            statuses.computeIfAbsent(r.statusCode(), k -> new AtomicLong()).incrementAndGet();
-            if (r.statusCode() != 200 && errors.size() < 20) {
-              errors.add(r.statusCode() + " " + r.body());
-            }
-          } catch (HttpTimeoutException e) {
-            noAnswer.incrementAndGet();
-          } catch (Exception e) {
-            // A refused connection is an answer too (explicit, immediate), counted apart.
-            statuses.computeIfAbsent(-1, k -> new AtomicLong()).incrementAndGet();
-            if (errors.size() < 20) {
-              errors.add(e.toString());
-            }
-          }
-        }
-      }, "load-" + c);
+      Thread t =
+          new Thread(
+              () -> {
+                while (running.get()) {
+                  try {
+                    HttpResponse<String> r =
+                        http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                .timeout(deadline)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    statuses
+                        .computeIfAbsent(r.statusCode(), k -> new AtomicLong())
+                        .incrementAndGet();
+                    if (r.statusCode() != 200 && errors.size() < 20) {
+                      errors.add(r.statusCode() + " " + r.body());
+                    }
+                  } catch (HttpTimeoutException e) {
+                    noAnswer.incrementAndGet();
+                  } catch (Exception e) {
+                    // A refused connection is an answer too (explicit, immediate), counted apart.
+                    statuses.computeIfAbsent(-1, k -> new AtomicLong()).incrementAndGet();
+                    if (errors.size() < 20) {
+                      errors.add(e.toString());
+                    }
+                  }
+                }
+              },
+              "load-" + c);
       t.setDaemon(true);
       t.start();
       threads.add(t);

@@ -1,7 +1,5 @@
 package io.modelfleet.node.testing;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -11,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,7 +49,10 @@ public final class NodeProcess implements AutoCloseable {
     return start(dataDir, env, List.of("-Xmx512m"));
   }
 
-  /** As {@link #start(Path, Map)}, with the JVM options {@code jvmArgs} (for example {@code -Xmx256m}) instead of -Xmx512m. */
+  /**
+   * As {@link #start(Path, Map)}, with the JVM options {@code jvmArgs} (for example {@code
+   * -Xmx256m}) instead of -Xmx512m.
+   */
   public static NodeProcess start(Path dataDir, Map<String, String> env, List<String> jvmArgs) {
     int port = freePort();
     try {
@@ -59,13 +62,16 @@ public final class NodeProcess implements AutoCloseable {
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.addAll(jvmArgs);
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.modelfleet.node.Main"));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-      pb.environment().putAll(Map.of(
-          "MODELFLEET_DATA_DIR", dataDir.toString(),
-          "MODELFLEET_HTTP_HOST", "127.0.0.1",
-          "MODELFLEET_HTTP_PORT", Integer.toString(port),
-          "MODELFLEET_REMOTE_PORT", "0",
-          "MODELFLEET_DEVICES", "cpu-only"));
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment()
+          .putAll(
+              Map.of(
+                  "MODELFLEET_DATA_DIR", dataDir.toString(),
+                  "MODELFLEET_HTTP_HOST", "127.0.0.1",
+                  "MODELFLEET_HTTP_PORT", Integer.toString(port),
+                  "MODELFLEET_REMOTE_PORT", "0",
+                  "MODELFLEET_DEVICES", "cpu-only"));
       pb.environment().putAll(env);
       return new NodeProcess(pb.start(), log, port);
     } catch (IOException e) {
@@ -99,7 +105,8 @@ public final class NodeProcess implements AutoCloseable {
     process.destroy();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("node did not stop within " + timeout + " after SIGTERM; log:\n" + log());
+      throw new AssertionError(
+          "node did not stop within " + timeout + " after SIGTERM; log:\n" + log());
     }
     return process.exitValue();
   }

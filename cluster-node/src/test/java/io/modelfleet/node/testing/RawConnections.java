@@ -11,13 +11,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-/** Many raw non-blocking connections driven from one thread: ask, read answers, see which are closed. */
+/**
+ * Many raw non-blocking connections driven from one thread: ask, read answers, see which are
+ * closed.
+ */
 public final class RawConnections {
   private RawConnections() {}
 
-  /** One GET /v2/health/live on each connection, answered 200; returns when the last answer came. */
+  /**
+   * One GET /v2/health/live on each connection, answered 200; returns when the last answer came.
+   */
   public static long askEach(List<SocketChannel> channels) throws IOException {
-    byte[] live = "GET /v2/health/live HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] live =
+        "GET /v2/health/live HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     for (SocketChannel c : channels) {
       c.write(ByteBuffer.wrap(live));
     }
@@ -26,7 +32,8 @@ public final class RawConnections {
   }
 
   /** Reads each channel until one whole response (head plus Content-Length body) has arrived. */
-  static void readOneResponseEach(List<SocketChannel> channels, Duration within) throws IOException {
+  static void readOneResponseEach(List<SocketChannel> channels, Duration within)
+      throws IOException {
     long deadline = System.nanoTime() + within.toNanos();
     ByteArrayOutputStream[] got = new ByteArrayOutputStream[channels.size()];
     boolean[] done = new boolean[channels.size()];
@@ -79,14 +86,22 @@ public final class RawConnections {
     return open;
   }
 
-  public static void awaitAllClosed(List<SocketChannel> channels, long sinceNanos, Duration within, String what)
+  public static void awaitAllClosed(
+      List<SocketChannel> channels, long sinceNanos, Duration within, String what)
       throws InterruptedException {
     long deadline = sinceNanos + within.toNanos();
     int open;
     while ((open = countOpen(channels)) > 0) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(open + " of " + channels.size() + " " + what + " connections still open after "
-            + within.toMillis() + " ms");
+        throw new AssertionError(
+            open
+                + " of "
+                + channels.size()
+                + " "
+                + what
+                + " connections still open after "
+                + within.toMillis()
+                + " ms");
       }
       Thread.sleep(200);
     }

@@ -38,16 +38,18 @@ public final class TestModels {
       System.arraycopy(w[i], 0, flat, i * out, out);
     }
     if (b.length != out) {
-      throw new IllegalArgumentException("bias has " + b.length + " values, W has " + out + " columns");
+      throw new IllegalArgumentException(
+          "bias has " + b.length + " values, W has " + out + " columns");
     }
-    GraphProto graph = GraphProto.newBuilder()
-        .setName("linear")
-        .addNode(node("Gemm", new String[] {"x", "W", "B"}, "y"))
-        .addInitializer(floats("W", flat, in, out))
-        .addInitializer(floats("B", b, out))
-        .addInput(value("x", DataType.FP32, "batch", in))
-        .addOutput(value("y", DataType.FP32, "batch", out))
-        .build();
+    GraphProto graph =
+        GraphProto.newBuilder()
+            .setName("linear")
+            .addNode(node("Gemm", new String[] {"x", "W", "B"}, "y"))
+            .addInitializer(floats("W", flat, in, out))
+            .addInitializer(floats("B", b, out))
+            .addInput(value("x", DataType.FP32, "batch", in))
+            .addOutput(value("y", DataType.FP32, "batch", out))
+            .build();
     return model(graph);
   }
 
@@ -66,12 +68,13 @@ public final class TestModels {
 
   /** out = Identity(in), both of {@code dt} with two dynamic dimensions. */
   public static byte[] identity(DataType dt) {
-    GraphProto graph = GraphProto.newBuilder()
-        .setName("identity_" + dt.name().toLowerCase())
-        .addNode(node("Identity", new String[] {"in"}, "out"))
-        .addInput(value("in", dt, "d0", "d1"))
-        .addOutput(value("out", dt, "d0", "d1"))
-        .build();
+    GraphProto graph =
+        GraphProto.newBuilder()
+            .setName("identity_" + dt.name().toLowerCase())
+            .addNode(node("Identity", new String[] {"in"}, "out"))
+            .addInput(value("in", dt, "d0", "d1"))
+            .addOutput(value("out", dt, "d0", "d1"))
+            .build();
     return model(graph);
   }
 
@@ -80,16 +83,21 @@ public final class TestModels {
    * test get a tensor of a type ORT's Java API cannot create (UINT32...) out of a session.
    */
   public static byte[] cast(DataType from, DataType to) {
-    NodeProto cast = node("Cast", new String[] {"in"}, "out").toBuilder()
-        .addAttribute(AttributeProto.newBuilder()
-            .setName("to").setType(AttributeProto.AttributeType.INT).setI(elemType(to)))
-        .build();
-    GraphProto graph = GraphProto.newBuilder()
-        .setName("cast")
-        .addNode(cast)
-        .addInput(value("in", from, "n"))
-        .addOutput(value("out", to, "n"))
-        .build();
+    NodeProto cast =
+        node("Cast", new String[] {"in"}, "out").toBuilder()
+            .addAttribute(
+                AttributeProto.newBuilder()
+                    .setName("to")
+                    .setType(AttributeProto.AttributeType.INT)
+                    .setI(elemType(to)))
+            .build();
+    GraphProto graph =
+        GraphProto.newBuilder()
+            .setName("cast")
+            .addNode(cast)
+            .addInput(value("in", from, "n"))
+            .addOutput(value("out", to, "n"))
+            .build();
     return model(graph);
   }
 
@@ -98,38 +106,48 @@ public final class TestModels {
    * row ([batch]), in that order.
    */
   public static byte[] twoOutputs() {
-    TensorProto axes = TensorProto.newBuilder()
-        .setName("axes")
-        .setDataType(TensorProto.DataType.INT64_VALUE)
-        .addDims(1)
-        .addInt64Data(1)
-        .build();
-    NodeProto reduce = node("ReduceSum", new String[] {"x", "axes"}, "sum").toBuilder()
-        .addAttribute(AttributeProto.newBuilder()
-            .setName("keepdims").setType(AttributeProto.AttributeType.INT).setI(0))
-        .build();
-    GraphProto graph = GraphProto.newBuilder()
-        .setName("two_outputs")
-        .addNode(node("Mul", new String[] {"x", "two"}, "doubled"))
-        .addNode(reduce)
-        .addInitializer(floats("two", new float[] {2f}))
-        .addInitializer(axes)
-        .addInput(value("x", DataType.FP32, "batch", 3))
-        .addOutput(value("doubled", DataType.FP32, "batch", 3))
-        .addOutput(value("sum", DataType.FP32, "batch"))
-        .build();
+    TensorProto axes =
+        TensorProto.newBuilder()
+            .setName("axes")
+            .setDataType(TensorProto.DataType.INT64_VALUE)
+            .addDims(1)
+            .addInt64Data(1)
+            .build();
+    NodeProto reduce =
+        node("ReduceSum", new String[] {"x", "axes"}, "sum").toBuilder()
+            .addAttribute(
+                AttributeProto.newBuilder()
+                    .setName("keepdims")
+                    .setType(AttributeProto.AttributeType.INT)
+                    .setI(0))
+            .build();
+    GraphProto graph =
+        GraphProto.newBuilder()
+            .setName("two_outputs")
+            .addNode(node("Mul", new String[] {"x", "two"}, "doubled"))
+            .addNode(reduce)
+            .addInitializer(floats("two", new float[] {2f}))
+            .addInitializer(axes)
+            .addInput(value("x", DataType.FP32, "batch", 3))
+            .addOutput(value("doubled", DataType.FP32, "batch", 3))
+            .addOutput(value("sum", DataType.FP32, "batch"))
+            .build();
     return model(graph);
   }
 
-  /** Two FP32 inputs "a" and "b" [batch, 2]; output "c" = a + b. For mixing JSON and binary inputs. */
+  /**
+   * Two FP32 inputs "a" and "b" [batch, 2]; output "c" = a + b. For mixing JSON and binary inputs.
+   */
   public static byte[] add() {
-    GraphProto graph = GraphProto.newBuilder()
-        .setName("add")
-        .addNode(NodeProto.newBuilder().setOpType("Add").addInput("a").addInput("b").addOutput("c"))
-        .addInput(value("a", DataType.FP32, "batch", 2))
-        .addInput(value("b", DataType.FP32, "batch", 2))
-        .addOutput(value("c", DataType.FP32, "batch", 2))
-        .build();
+    GraphProto graph =
+        GraphProto.newBuilder()
+            .setName("add")
+            .addNode(
+                NodeProto.newBuilder().setOpType("Add").addInput("a").addInput("b").addOutput("c"))
+            .addInput(value("a", DataType.FP32, "batch", 2))
+            .addInput(value("b", DataType.FP32, "batch", 2))
+            .addOutput(value("c", DataType.FP32, "batch", 2))
+            .build();
     return model(graph);
   }
 
@@ -139,13 +157,14 @@ public final class TestModels {
    * large as the client asks: repeats [4000,1000] make 4000×4000 floats (64 MB).
    */
   public static byte[] tile() {
-    GraphProto graph = GraphProto.newBuilder()
-        .setName("tile")
-        .addNode(node("Tile", new String[] {"x", "repeats"}, "out"))
-        .addInput(value("x", DataType.FP32, 1, 4))
-        .addInput(value("repeats", DataType.INT64, 2))
-        .addOutput(value("out", DataType.FP32, "rows", "cols"))
-        .build();
+    GraphProto graph =
+        GraphProto.newBuilder()
+            .setName("tile")
+            .addNode(node("Tile", new String[] {"x", "repeats"}, "out"))
+            .addInput(value("x", DataType.FP32, 1, 4))
+            .addInput(value("repeats", DataType.INT64, 2))
+            .addOutput(value("out", DataType.FP32, "rows", "cols"))
+            .build();
     return model(graph);
   }
 
@@ -156,22 +175,23 @@ public final class TestModels {
 
   /** The ONNX TensorProto.DataType number of one of our datatypes. */
   public static int elemType(DataType dt) {
-    TensorProto.DataType t = switch (dt) {
-      case BOOL -> TensorProto.DataType.BOOL;
-      case UINT8 -> TensorProto.DataType.UINT8;
-      case UINT16 -> TensorProto.DataType.UINT16;
-      case UINT32 -> TensorProto.DataType.UINT32;
-      case UINT64 -> TensorProto.DataType.UINT64;
-      case INT8 -> TensorProto.DataType.INT8;
-      case INT16 -> TensorProto.DataType.INT16;
-      case INT32 -> TensorProto.DataType.INT32;
-      case INT64 -> TensorProto.DataType.INT64;
-      case FP16 -> TensorProto.DataType.FLOAT16;
-      case BF16 -> TensorProto.DataType.BFLOAT16;
-      case FP32 -> TensorProto.DataType.FLOAT;
-      case FP64 -> TensorProto.DataType.DOUBLE;
-      case BYTES -> TensorProto.DataType.STRING;
-    };
+    TensorProto.DataType t =
+        switch (dt) {
+          case BOOL -> TensorProto.DataType.BOOL;
+          case UINT8 -> TensorProto.DataType.UINT8;
+          case UINT16 -> TensorProto.DataType.UINT16;
+          case UINT32 -> TensorProto.DataType.UINT32;
+          case UINT64 -> TensorProto.DataType.UINT64;
+          case INT8 -> TensorProto.DataType.INT8;
+          case INT16 -> TensorProto.DataType.INT16;
+          case INT32 -> TensorProto.DataType.INT32;
+          case INT64 -> TensorProto.DataType.INT64;
+          case FP16 -> TensorProto.DataType.FLOAT16;
+          case BF16 -> TensorProto.DataType.BFLOAT16;
+          case FP32 -> TensorProto.DataType.FLOAT;
+          case FP64 -> TensorProto.DataType.DOUBLE;
+          case BYTES -> TensorProto.DataType.STRING;
+        };
     return t.getNumber();
   }
 
@@ -199,10 +219,11 @@ public final class TestModels {
     for (float f : values) {
       raw.putFloat(f);
     }
-    TensorProto.Builder t = TensorProto.newBuilder()
-        .setName(name)
-        .setDataType(TensorProto.DataType.FLOAT_VALUE)
-        .setRawData(ByteString.copyFrom(raw.array()));
+    TensorProto.Builder t =
+        TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(TensorProto.DataType.FLOAT_VALUE)
+            .setRawData(ByteString.copyFrom(raw.array()));
     for (long d : dims) {
       t.addDims(d);
     }
@@ -221,9 +242,10 @@ public final class TestModels {
       }
       shape.addDim(dim);
     }
-    TypeProto type = TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType(dt)).setShape(shape))
-        .build();
+    TypeProto type =
+        TypeProto.newBuilder()
+            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType(dt)).setShape(shape))
+            .build();
     return ValueInfoProto.newBuilder().setName(name).setType(type).build();
   }
 }

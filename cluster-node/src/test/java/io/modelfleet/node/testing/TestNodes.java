@@ -1,9 +1,9 @@
 package io.modelfleet.node.testing;
 
-import java.util.HashMap;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /** Configuration for a node started inside a test: ephemeral ports, its own data dir, no demo. */
@@ -11,17 +11,19 @@ public final class TestNodes {
   private TestNodes() {}
 
   public static Config config(Path dataDir, Map<String, Object> overrides) {
-    Map<String, Object> base = new HashMap<>(Map.of(
-        "modelfleet.data-dir", dataDir.toString(),
-        "modelfleet.gateway.host", "127.0.0.1",
-        "modelfleet.gateway.port", 0,
-        "pekko.remote.artery.canonical.port", 0,
-        "modelfleet.node.demo-model", false,
-        "modelfleet.devices.mode", "cpu-only",
-        "modelfleet.replica.min-backoff", "200ms",
-        "modelfleet.replica.max-backoff", "2s",
-        "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
-        "pekko.loglevel", "WARNING"));
+    Map<String, Object> base =
+        new HashMap<>(
+            Map.of(
+                "modelfleet.data-dir", dataDir.toString(),
+                "modelfleet.gateway.host", "127.0.0.1",
+                "modelfleet.gateway.port", 0,
+                "pekko.remote.artery.canonical.port", 0,
+                "modelfleet.node.demo-model", false,
+                "modelfleet.devices.mode", "cpu-only",
+                "modelfleet.replica.min-backoff", "200ms",
+                "modelfleet.replica.max-backoff", "2s",
+                "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
+                "pekko.loglevel", "WARNING"));
     base.putAll(overrides);
     return ConfigFactory.parseMap(base).withFallback(ConfigFactory.load());
   }

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * This gateway's latest copies of the two Distributed Data values the cluster endpoints show:
- * the node directory ({@code ClusterKeys.NODES}: each node's devices) and the set of members
- * being drained ({@code ClusterKeys.DRAINING}).
+ * This gateway's latest copies of the two Distributed Data values the cluster endpoints show: the
+ * node directory ({@code ClusterKeys.NODES}: each node's devices) and the set of members being
+ * drained ({@code ClusterKeys.DRAINING}).
  *
  * <p>The {@link ClusterDataSubscriber} replaces each snapshot whole when the replicator reports a
  * change; request threads read them through volatile fields and never ask the replicator.

@@ -14,17 +14,17 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 /**
  * Keeps this gateway's {@link ClusterData} in step with the node directory and the draining set.
  *
- * <p>Owns the Distributed Data subscriptions to {@link ClusterKeys#NODES} and
- * {@link ClusterKeys#DRAINING}; the local replicator tells it of every change (at most once per
- * notify interval) and on subscription of the current value, and it swaps the new value into
- * {@link ClusterData}. A key nobody has written yet is simply not reported, so the snapshots stay
- * empty until the first node publishes. It has one state (subscribed) and stops on {@link Stop},
- * sent when the gateway server stops; the replicator drops the subscriptions when it dies.
+ * <p>Owns the Distributed Data subscriptions to {@link ClusterKeys#NODES} and {@link
+ * ClusterKeys#DRAINING}; the local replicator tells it of every change (at most once per notify
+ * interval) and on subscription of the current value, and it swaps the new value into {@link
+ * ClusterData}. A key nobody has written yet is simply not reported, so the snapshots stay empty
+ * until the first node publishes. It has one state (subscribed) and stops on {@link Stop}, sent
+ * when the gateway server stops; the replicator drops the subscriptions when it dies.
  *
- * <p>Both subscriptions answer through one message adapter, dispatching on the key. A typed
- * actor has one adapter per message class, and both answers are {@code SubscribeResponse}s, so
- * a second adapter (as two {@code ReplicatorMessageAdapter}s would register) silently replaces
- * the first and the first key's changes arrive wrapped for the second.
+ * <p>Both subscriptions answer through one message adapter, dispatching on the key. A typed actor
+ * has one adapter per message class, and both answers are {@code SubscribeResponse}s, so a second
+ * adapter (as two {@code ReplicatorMessageAdapter}s would register) silently replaces the first and
+ * the first key's changes arrive wrapped for the second.
  */
 public final class ClusterDataSubscriber {
 
@@ -38,20 +38,27 @@ public final class ClusterDataSubscriber {
   private ClusterDataSubscriber() {}
 
   public static Behavior<Command> create(ClusterData data) {
-    return Behaviors.setup(ctx -> {
-      ActorRef<Replicator.Command> replicator = DistributedData.get(ctx.getSystem()).replicator();
-      ActorRef<Replicator.SubscribeResponse<?>> adapter =
-          ctx.messageAdapter(responseClass(), DataChanged::new);
-      replicator.tell(new Replicator.Subscribe<>(ClusterKeys.NODES, narrow(adapter, ClusterKeys.NODES)));
-      replicator.tell(new Replicator.Subscribe<>(ClusterKeys.DRAINING, narrow(adapter, ClusterKeys.DRAINING)));
-      return Behaviors.receive(Command.class)
-          .onMessage(DataChanged.class, m -> {
-            onDataChanged(m.response(), data);
-            return Behaviors.same();
-          })
-          .onMessage(Stop.class, m -> Behaviors.stopped())
-          .build();
-    });
+    return Behaviors.setup(
+        ctx -> {
+          ActorRef<Replicator.Command> replicator =
+              DistributedData.get(ctx.getSystem()).replicator();
+          ActorRef<Replicator.SubscribeResponse<?>> adapter =
+              ctx.messageAdapter(responseClass(), DataChanged::new);
+          replicator.tell(
+              new Replicator.Subscribe<>(ClusterKeys.NODES, narrow(adapter, ClusterKeys.NODES)));
+          replicator.tell(
+              new Replicator.Subscribe<>(
+                  ClusterKeys.DRAINING, narrow(adapter, ClusterKeys.DRAINING)));
+          return Behaviors.receive(Command.class)
+              .onMessage(
+                  DataChanged.class,
+                  m -> {
+                    onDataChanged(m.response(), data);
+                    return Behaviors.same();
+                  })
+              .onMessage(Stop.class, m -> Behaviors.stopped())
+              .build();
+        });
   }
 
   private static void onDataChanged(Replicator.SubscribeResponse<?> response, ClusterData data) {

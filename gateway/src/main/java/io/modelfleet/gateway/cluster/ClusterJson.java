@@ -16,7 +16,10 @@ public final class ClusterJson {
 
   private ClusterJson() {}
 
-  /** {@code {"members": [{"address", "roles", "status", "reachable", "leader", "oldest"?, "draining", "devices", "replicas"}]}}. */
+  /**
+   * {@code {"members": [{"address", "roles", "status", "reachable", "leader", "oldest"?,
+   * "draining", "devices", "replicas"}]}}.
+   */
   public static void members(List<MemberRow> rows, JsonGenerator g) throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("members");
@@ -65,10 +68,12 @@ public final class ClusterJson {
   }
 
   /**
-   * {@code {"replicas": [{"model", "id", "version", "node", "device", "state", "reason"?, "footprint_bytes"?, "footprint"?, "in_flight"}]}}.
-   * {@code inFlight} gives this gateway's own count of requests outstanding at a replica.
+   * {@code {"replicas": [{"model", "id", "version", "node", "device", "state", "reason"?,
+   * "footprint_bytes"?, "footprint"?, "in_flight"}]}}. {@code inFlight} gives this gateway's own
+   * count of requests outstanding at a replica.
    */
-  public static void replicas(List<ReplicaInfo> replicas, ToIntFunction<String> inFlight, JsonGenerator g)
+  public static void replicas(
+      List<ReplicaInfo> replicas, ToIntFunction<String> inFlight, JsonGenerator g)
       throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("replicas");
@@ -93,7 +98,8 @@ public final class ClusterJson {
   }
 
   /** {@code {"address", "draining": false, "message"}}: the answer to a cancelled drain. */
-  public static void drainCancelled(String address, String message, JsonGenerator g) throws IOException {
+  public static void drainCancelled(String address, String message, JsonGenerator g)
+      throws IOException {
     g.writeStartObject();
     g.writeStringField("address", address);
     g.writeBooleanField("draining", false);

@@ -29,8 +29,11 @@ public final class ClusterMembers {
   private ClusterMembers() {}
 
   /** Every member in {@code state}, in Pekko's address order. */
-  public static List<MemberRow> rows(CurrentClusterState state, Map<String, NodeInfo> nodes,
-      Set<String> draining, RoutingTable table) {
+  public static List<MemberRow> rows(
+      CurrentClusterState state,
+      Map<String, NodeInfo> nodes,
+      Set<String> draining,
+      RoutingTable table) {
     Set<Address> unreachable = new HashSet<>();
     for (Member m : state.getUnreachable()) {
       unreachable.add(m.address());
@@ -40,31 +43,55 @@ public final class ClusterMembers {
     List<MemberRow> rows = new ArrayList<>();
     for (Member m : state.getMembers()) {
       Boolean oldest = ageCounts(m.status()) ? m.equals(oldestByDc.get(m.dataCenter())) : null;
-      rows.add(row(m.address().toString(), m.getRoles(), m.status().toString(),
-          !unreachable.contains(m.address()), m.address().equals(leader), oldest, nodes, draining, table));
+      rows.add(
+          row(
+              m.address().toString(),
+              m.getRoles(),
+              m.status().toString(),
+              !unreachable.contains(m.address()),
+              m.address().equals(leader),
+              oldest,
+              nodes,
+              draining,
+              table));
     }
     return rows;
   }
 
   /** One member's row from plain facts; {@code oldest} null leaves the field out. */
-  public static MemberRow row(String address, Collection<String> roles, String status, boolean reachable,
-      boolean leader, Boolean oldest, Map<String, NodeInfo> nodes, Set<String> draining, RoutingTable table) {
-    List<String> shown = roles.stream()
-        .filter(r -> !r.startsWith(DATA_CENTER_ROLE_PREFIX))
-        .sorted()
-        .toList();
-    return new MemberRow(address, shown, status, reachable, leader, oldest, draining.contains(address),
-        devices(address, nodes), table.countOnNode(address));
+  public static MemberRow row(
+      String address,
+      Collection<String> roles,
+      String status,
+      boolean reachable,
+      boolean leader,
+      Boolean oldest,
+      Map<String, NodeInfo> nodes,
+      Set<String> draining,
+      RoutingTable table) {
+    List<String> shown =
+        roles.stream().filter(r -> !r.startsWith(DATA_CENTER_ROLE_PREFIX)).sorted().toList();
+    return new MemberRow(
+        address,
+        shown,
+        status,
+        reachable,
+        leader,
+        oldest,
+        draining.contains(address),
+        devices(address, nodes),
+        table.countOnNode(address));
   }
 
   /**
-   * The devices the node at {@code address} published. Each node keys its entry by its address;
-   * the address inside the entry is consulted too, in case a node keys it otherwise.
+   * The devices the node at {@code address} published. Each node keys its entry by its address; the
+   * address inside the entry is consulted too, in case a node keys it otherwise.
    */
   static List<DeviceInfo> devices(String address, Map<String, NodeInfo> nodes) {
     NodeInfo info = nodes.get(address);
     if (info == null) {
-      info = nodes.values().stream().filter(n -> address.equals(n.address())).findFirst().orElse(null);
+      info =
+          nodes.values().stream().filter(n -> address.equals(n.address())).findFirst().orElse(null);
     }
     return info == null || info.devices() == null ? List.of() : info.devices();
   }

@@ -19,8 +19,8 @@ import org.apache.pekko.cluster.typed.Cluster;
  * Whether any worker of the cluster reports a GPU, from the node directory (what each node
  * publishes about its devices; a simulated GPU counts, as placement treats it as one). Pure.
  *
- * <p>"No GPU" is only said when it is known: while no Up worker has published its devices yet
- * (a node that has just started), the answer is "unknown" and nothing is refused.
+ * <p>"No GPU" is only said when it is known: while no Up worker has published its devices yet (a
+ * node that has just started), the answer is "unknown" and nothing is refused.
  */
 public final class GpuAvailability {
 
@@ -49,7 +49,9 @@ public final class GpuAvailability {
   public static Optional<String> noGpu(Collection<NodeInfo> nodes, Set<String> upMembers) {
     List<String> workers = new ArrayList<>();
     for (NodeInfo n : nodes) {
-      if (!upMembers.contains(n.address()) || n.roles() == null || !n.roles().contains(ClusterKeys.ROLE_WORKER)) {
+      if (!upMembers.contains(n.address())
+          || n.roles() == null
+          || !n.roles().contains(ClusterKeys.ROLE_WORKER)) {
         continue;
       }
       List<String> kinds = new ArrayList<>();
@@ -65,6 +67,7 @@ public final class GpuAvailability {
       return Optional.empty();
     }
     workers.sort(null);
-    return Optional.of("no worker of the cluster has a GPU (workers: " + String.join(", ", workers) + ")");
+    return Optional.of(
+        "no worker of the cluster has a GPU (workers: " + String.join(", ", workers) + ")");
   }
 }

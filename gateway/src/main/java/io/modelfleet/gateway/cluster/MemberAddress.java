@@ -11,13 +11,15 @@ import org.apache.pekko.actor.Address;
  * Finds the member an operator names in {@code /v1/cluster/members/{address}/...}.
  *
  * <p>Two forms are accepted:
+ *
  * <ul>
- *   <li>the full address as the members endpoint lists it, URL-encoded in the path
- *       ({@code pekko%3A%2F%2Fmodelfleet%40127.0.0.1%3A25520});</li>
+ *   <li>the full address as the members endpoint lists it, URL-encoded in the path ({@code
+ *       pekko%3A%2F%2Fmodelfleet%40127.0.0.1%3A25520});
  *   <li>the short form {@code host:port} ({@code 127.0.0.1:25520}), matching the member with that
  *       host and port ({@code modelfleet@127.0.0.1:25520} is accepted too); an IPv6 host may be
- *       written with or without brackets.</li>
+ *       written with or without brackets.
  * </ul>
+ *
  * pekko-http decodes a path segment once; a value that still holds percent escapes (a client that
  * encoded twice) is decoded again. Host names are compared as written, without name resolution.
  */
@@ -87,7 +89,9 @@ public final class MemberAddress {
       } catch (NumberFormatException e) {
         return null;
       }
-      return port < 0 || port > 65535 ? null : new HostPort(system, normalize(s.substring(0, colon)), port);
+      return port < 0 || port > 65535
+          ? null
+          : new HostPort(system, normalize(s.substring(0, colon)), port);
     }
 
     boolean matches(Address a) {
@@ -97,7 +101,8 @@ public final class MemberAddress {
     }
 
     private static String normalize(String host) {
-      String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+      String h =
+          host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
       return h.toLowerCase(Locale.ROOT);
     }
   }

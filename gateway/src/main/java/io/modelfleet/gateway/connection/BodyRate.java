@@ -16,13 +16,13 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The minimum data rate of one request body, as Kestrel's MinRequestBodyDataRate: once the body
- * has been waited for longer than the grace period, it must have arrived at {@code minRate} bytes
- * per second of waiting on average, or it fails with a 408 {@link ApiException}. Only the time
- * the reader waits for bytes counts ({@link WaitClock}): a route that reads slowly (an upload
- * streamed to disk, a body that waits for memory) is not the client's fault. A fixed body timeout
- * would cut a large model upload on a good link; a rate does not, and a body trickled at a byte a
- * second still ends within the grace period.
+ * The minimum data rate of one request body, as Kestrel's MinRequestBodyDataRate: once the body has
+ * been waited for longer than the grace period, it must have arrived at {@code minRate} bytes per
+ * second of waiting on average, or it fails with a 408 {@link ApiException}. Only the time the
+ * reader waits for bytes counts ({@link WaitClock}): a route that reads slowly (an upload streamed
+ * to disk, a body that waits for memory) is not the client's fault. A fixed body timeout would cut
+ * a large model upload on a good link; a rate does not, and a body trickled at a byte a second
+ * still ends within the grace period.
  */
 public final class BodyRate extends GraphStage<FlowShape<ByteString, ByteString>> {
 
@@ -44,7 +44,8 @@ public final class BodyRate extends GraphStage<FlowShape<ByteString, ByteString>
     this.listener = listener;
   }
 
-  public static Flow<ByteString, ByteString, NotUsed> flow(long minBytesPerSecond, Duration grace, Listener listener) {
+  public static Flow<ByteString, ByteString, NotUsed> flow(
+      long minBytesPerSecond, Duration grace, Listener listener) {
     return Flow.fromGraph(new BodyRate(minBytesPerSecond, grace, listener));
   }
 
@@ -66,33 +67,42 @@ public final class BodyRate extends GraphStage<FlowShape<ByteString, ByteString>
       private long bytes;
 
       {
-        setHandler(in, new AbstractInHandler() {
-          @Override
-          public void onPush() {
-            clock.stop(System.nanoTime());
-            cancelTimer("rate");
-            ByteString b = grab(in);
-            bytes += b.length();
-            push(out, b);
-          }
-        });
-        setHandler(out, new AbstractOutHandler() {
-          @Override
-          public void onPull() {
-            pull(in);
-            clock.start(System.nanoTime());
-            check();
-          }
-        });
+        setHandler(
+            in,
+            new AbstractInHandler() {
+              @Override
+              public void onPush() {
+                clock.stop(System.nanoTime());
+                cancelTimer("rate");
+                ByteString b = grab(in);
+                bytes += b.length();
+                push(out, b);
+              }
+            });
+        setHandler(
+            out,
+            new AbstractOutHandler() {
+              @Override
+              public void onPull() {
+                pull(in);
+                clock.start(System.nanoTime());
+                check();
+              }
+            });
       }
 
       private void check() {
         long now = System.nanoTime();
         long left = deadline(bytes, minRate, grace.toNanos()) - clock.waited(now);
         if (left < 0) {
-          ApiException failure = new ApiException(408, "the request body arrived slower than " + minRate
-              + " bytes per second (modelfleet.gateway.min-body-rate) after a grace period of "
-              + grace.toMillis() + " ms (modelfleet.gateway.body-rate-grace)");
+          ApiException failure =
+              new ApiException(
+                  408,
+                  "the request body arrived slower than "
+                      + minRate
+                      + " bytes per second (modelfleet.gateway.min-body-rate) after a grace period of "
+                      + grace.toMillis()
+                      + " ms (modelfleet.gateway.body-rate-grace)");
           listener.timedOut(failure);
           failStage(failure);
         } else {

@@ -18,25 +18,25 @@ import org.apache.pekko.http.javadsl.server.Route;
  *
  * <p>Requests: {@code Content-Encoding: gzip} or {@code deflate} bodies are inflated as they
  * stream, before any route reads them, so every body limit (max-json-body, the upload limit) and
- * {@code Inference-Header-Content-Length} apply to the decoded bytes: a zip bomb meets the
- * limit's 413 after max-json-body decoded bytes, never more memory. Other codings answer 400
- * naming the ones accepted (pekko-http's rejection, written as JSON).
+ * {@code Inference-Header-Content-Length} apply to the decoded bytes: a zip bomb meets the limit's
+ * 413 after max-json-body decoded bytes, never more memory. Other codings answer 400 naming the
+ * ones accepted (pekko-http's rejection, written as JSON).
  *
- * <p>Responses: gzip (preferred) or deflate when {@code Accept-Encoding} allows it and the body
- * is at least compress-min-size bytes or streamed; smaller bodies gain nothing but CPU time.
+ * <p>Responses: gzip (preferred) or deflate when {@code Accept-Encoding} allows it and the body is
+ * at least compress-min-size bytes or streamed; smaller bodies gain nothing but CPU time.
  */
 public final class Compression {
   private Compression() {}
 
   /** Compresses what {@code inner} answers, when the client accepts it and it is large enough. */
   public static Route encodeResponses(long minSize, Supplier<Route> inner) {
-    return Directives.extractRequest(request ->
-        Directives.mapResponse(response -> encode(request, response, minSize), inner));
+    return Directives.extractRequest(
+        request -> Directives.mapResponse(response -> encode(request, response, minSize), inner));
   }
 
   /**
-   * Inflates gzip and deflate request bodies for {@code inner}; other codings are rejected, so
-   * this goes inside the rejection handler that writes JSON.
+   * Inflates gzip and deflate request bodies for {@code inner}; other codings are rejected, so this
+   * goes inside the rejection handler that writes JSON.
    */
   public static Route decodeRequests(Supplier<Route> inner) {
     return Directives.decodeRequest(inner);
@@ -75,10 +75,14 @@ public final class Compression {
     }
     // An explicit "gzip;q=0" after "*" must still refuse gzip.
     for (HttpEncodingRange range : header.get().getEncodings()) {
-      if (range.qValue() <= 0f && range.matches(HttpEncodings.GZIP) && !range.toString().startsWith("*")) {
+      if (range.qValue() <= 0f
+          && range.matches(HttpEncodings.GZIP)
+          && !range.toString().startsWith("*")) {
         gzip = false;
       }
-      if (range.qValue() <= 0f && range.matches(HttpEncodings.DEFLATE) && !range.toString().startsWith("*")) {
+      if (range.qValue() <= 0f
+          && range.matches(HttpEncodings.DEFLATE)
+          && !range.toString().startsWith("*")) {
         deflate = false;
       }
     }

@@ -1,6 +1,5 @@
 package io.modelfleet.gateway.connection;
 
-import org.apache.pekko.event.Logging;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -10,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.event.Logging;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -34,14 +34,16 @@ import scala.concurrent.duration.FiniteDuration;
 
 /**
  * The gateway's HTTP/1.1 listener. It does what {@code Http().newServerAt(..).bindFlow} does (TCP
- * bind, at most max-connections connections at once, pekko-http's server layer per connection)
- * and adds what pekko-http lacks, which needs the connection's bytes and so cannot be added to a
+ * bind, at most max-connections connections at once, pekko-http's server layer per connection) and
+ * adds what pekko-http lacks, which needs the connection's bytes and so cannot be added to a
  * binding pekko-http builds:
+ *
  * <pre>
  *   routes ⇄ ConnectionGuard ⇄ pekko-http server layer ⇄ TLS placebo ⇄ HeadGuard ⇄ stall timeout ⇄ kill switch ⇄ socket
  *            (idle keep-alive,                                         (header timeout,
  *             body rate → 408)                                          malformed UTF-8 in heads)
  * </pre>
+ *
  * A connection past max-connections is not accepted: it waits in the kernel's listen backlog
  * (pekko.http.server.backlog) until one closes, and past the backlog the kernel drops the SYN, so
  * the client's connect times out. That is why every way a connection can be held (a slow head, an
@@ -55,49 +57,69 @@ public final class GatewayBinding {
   private final SharedKillSwitch killSwitch;
   private final ConnectionGuard.Drains drains;
 
-  private GatewayBinding(Tcp.ServerBinding tcp, SharedKillSwitch killSwitch, ConnectionGuard.Drains drains) {
+  private GatewayBinding(
+      Tcp.ServerBinding tcp, SharedKillSwitch killSwitch, ConnectionGuard.Drains drains) {
     this.tcp = tcp;
     this.killSwitch = killSwitch;
     this.drains = drains;
   }
 
   /** Binds and serves {@code handler} on every connection; completes when bound. */
-  public static CompletionStage<GatewayBinding> bind(ActorSystem<?> system, String host, int port,
-      ServerSettings server, TransportSettings transport, Flow<HttpRequest, HttpResponse, NotUsed> handler) {
+  public static CompletionStage<GatewayBinding> bind(
+      ActorSystem<?> system,
+      String host,
+      int port,
+      ServerSettings server,
+      TransportSettings transport,
+      Flow<HttpRequest, HttpResponse, NotUsed> handler) {
     Materializer mat = Materializer.matFromSystem(system);
     LoggingAdapter pekkoLog = Logging.getLogger(system.classicSystem(), GatewayBinding.class);
     SharedKillSwitch killSwitch = KillSwitches.shared("gateway-" + host + ":" + port);
     ConnectionGuard.Drains drains = new ConnectionGuard.Drains();
-    Attributes cancellationDelay = Attributes.apply(new Attributes.CancellationStrategy(
-        Attributes.cancellationStrategyAfterDelay(
-            FiniteDuration.create(server.getStreamCancellationDelay().toMillis(), TimeUnit.MILLISECONDS),
-            Attributes.cancellationStrategyFailStage())));
+    Attributes cancellationDelay =
+        Attributes.apply(
+            new Attributes.CancellationStrategy(
+                Attributes.cancellationStrategyAfterDelay(
+                    FiniteDuration.create(
+                        server.getStreamCancellationDelay().toMillis(), TimeUnit.MILLISECONDS),
+                    Attributes.cancellationStrategyFailStage())));
 
     // Built once and materialized per connection, as pekko-http's own binding does: building the
     // server layer primes its header parser, which costs milliseconds.
-    Flow<ByteString, ByteString, CompletionStage<Done>> connection = handler.joinMat(
-        ConnectionGuard.bidi(transport, drains)
-            .atop(Http.get(system).serverLayer(server, Optional.empty(), pekkoLog))
-            .atop(placebo())
-            .atop(BidiFlow.fromFlows(Flow.<ByteString>create(), HeadGuard.flow(transport.headerTimeout())))
-            .atop(BidiFlow.<ByteString, ByteString>bidirectionalIdleTimeout(transport.stallTimeout()))
-            .atop(BidiFlow.fromFlows(
-                Flow.<ByteString>create().via(killSwitch.flow()),
-                Flow.<ByteString>create().via(killSwitch.flow()))),
-        Keep.right()).addAttributes(cancellationDelay);
+    Flow<ByteString, ByteString, CompletionStage<Done>> connection =
+        handler
+            .joinMat(
+                ConnectionGuard.bidi(transport, drains)
+                    .atop(Http.get(system).serverLayer(server, Optional.empty(), pekkoLog))
+                    .atop(placebo())
+                    .atop(
+                        BidiFlow.fromFlows(
+                            Flow.<ByteString>create(), HeadGuard.flow(transport.headerTimeout())))
+                    .atop(
+                        BidiFlow.<ByteString, ByteString>bidirectionalIdleTimeout(
+                            transport.stallTimeout()))
+                    .atop(
+                        BidiFlow.fromFlows(
+                            Flow.<ByteString>create().via(killSwitch.flow()),
+                            Flow.<ByteString>create().via(killSwitch.flow()))),
+                Keep.right())
+            .addAttributes(cancellationDelay);
 
     return Tcp.get(system)
         .bind(host, port, server.getBacklog(), server.getSocketOptions(), false, Optional.empty())
-        .mapAsyncUnordered(transport.maxConnections(), incoming -> {
-          try {
-            CompletionStage<Done> done = incoming.handleWith(connection, mat);
-            // A failed connection (a head timeout, a reset) must not fail the listener.
-            return done.handle((d, t) -> Done.getInstance());
-          } catch (RuntimeException e) {
-            log.error("could not start serving the connection from {}", incoming.remoteAddress(), e);
-            return CompletableFuture.completedFuture(Done.getInstance());
-          }
-        })
+        .mapAsyncUnordered(
+            transport.maxConnections(),
+            incoming -> {
+              try {
+                CompletionStage<Done> done = incoming.handleWith(connection, mat);
+                // A failed connection (a head timeout, a reset) must not fail the listener.
+                return done.handle((d, t) -> Done.getInstance());
+              } catch (RuntimeException e) {
+                log.error(
+                    "could not start serving the connection from {}", incoming.remoteAddress(), e);
+                return CompletableFuture.completedFuture(Done.getInstance());
+              }
+            })
         .to(Sink.ignore())
         .run(mat)
         .thenApply(tcp -> new GatewayBinding(tcp, killSwitch, drains));
@@ -105,7 +127,8 @@ public final class GatewayBinding {
 
   /** TLSPlacebo's inbound type is SessionBytes, a subtype of what the server layer takes. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> placebo() {
+  private static BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed>
+      placebo() {
     return (BidiFlow) TLSPlacebo.getInstance();
   }
 
@@ -119,20 +142,27 @@ public final class GatewayBinding {
    */
   public CompletionStage<Void> terminate(Duration deadline) {
     long until = System.nanoTime() + deadline.toNanos();
-    return tcp.unbind().thenCompose(unbound -> CompletableFuture.runAsync(() -> {
-      drains.drainAll();
-      while (drains.open() > 0 && System.nanoTime() < until) {
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      if (drains.open() > 0) {
-        log.info("closing {} connections still open after {} ms", drains.open(), deadline.toMillis());
-      }
-      killSwitch.shutdown();
-    }));
+    return tcp.unbind()
+        .thenCompose(
+            unbound ->
+                CompletableFuture.runAsync(
+                    () -> {
+                      drains.drainAll();
+                      while (drains.open() > 0 && System.nanoTime() < until) {
+                        try {
+                          Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                          break;
+                        }
+                      }
+                      if (drains.open() > 0) {
+                        log.info(
+                            "closing {} connections still open after {} ms",
+                            drains.open(),
+                            deadline.toMillis());
+                      }
+                      killSwitch.shutdown();
+                    }));
   }
 }

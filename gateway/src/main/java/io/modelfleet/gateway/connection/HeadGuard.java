@@ -1,9 +1,7 @@
 package io.modelfleet.gateway.connection;
 
-import org.apache.pekko.NotUsed;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.time.Duration;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
@@ -15,16 +13,18 @@ import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The request bytes of one connection on their way from the socket to pekko-http's parser: each
  * head must arrive whole within the header timeout, and its bytes are cleaned by {@link
- * RequestFraming}. The first head's time starts when the connection opens; a later head's with
- * its first byte (the wait for it is the keep-alive idle time, which {@link ConnectionGuard}
- * bounds). Bytes that trickle in do not restart the time. Only time the server waits for bytes
- * counts ({@link WaitClock}), so a pipelined head that sits in the socket while an earlier
- * request is served is not charged for it. Past the timeout the connection is closed (failed with
- * {@link HeadTimeoutException}), without a response: nothing is known yet of the request.
+ * RequestFraming}. The first head's time starts when the connection opens; a later head's with its
+ * first byte (the wait for it is the keep-alive idle time, which {@link ConnectionGuard} bounds).
+ * Bytes that trickle in do not restart the time. Only time the server waits for bytes counts
+ * ({@link WaitClock}), so a pipelined head that sits in the socket while an earlier request is
+ * served is not charged for it. Past the timeout the connection is closed (failed with {@link
+ * HeadTimeoutException}), without a response: nothing is known yet of the request.
  */
 public final class HeadGuard extends GraphStage<FlowShape<ByteString, ByteString>> {
 
@@ -33,8 +33,13 @@ public final class HeadGuard extends GraphStage<FlowShape<ByteString, ByteString
     private static final long serialVersionUID = 1L;
 
     HeadTimeoutException(Duration timeout) {
-      super("the request head did not arrive within " + timeout.toMillis()
-          + " ms (modelfleet.gateway.header-timeout)", null, false, false);
+      super(
+          "the request head did not arrive within "
+              + timeout.toMillis()
+              + " ms (modelfleet.gateway.header-timeout)",
+          null,
+          false,
+          false);
     }
   }
 
@@ -67,39 +72,43 @@ public final class HeadGuard extends GraphStage<FlowShape<ByteString, ByteString
       private long heads = framing.headsStarted();
 
       {
-        setHandler(in, new AbstractInHandler() {
-          @Override
-          public void onPush() {
-            long now = System.nanoTime();
-            clock.stop(now);
-            ByteString passed = framing.feed(grab(in));
-            if (framing.headsStarted() != heads) {
-              heads = framing.headsStarted();
-              clock.reset(now);
-            }
-            if (passed.isEmpty()) {
-              askForMore();
-            } else {
-              cancelTimer("head");
-              push(out, passed);
-            }
-          }
+        setHandler(
+            in,
+            new AbstractInHandler() {
+              @Override
+              public void onPush() {
+                long now = System.nanoTime();
+                clock.stop(now);
+                ByteString passed = framing.feed(grab(in));
+                if (framing.headsStarted() != heads) {
+                  heads = framing.headsStarted();
+                  clock.reset(now);
+                }
+                if (passed.isEmpty()) {
+                  askForMore();
+                } else {
+                  cancelTimer("head");
+                  push(out, passed);
+                }
+              }
 
-          @Override
-          public void onUpstreamFinish() {
-            ByteString rest = framing.flush();
-            if (!rest.isEmpty()) {
-              emit(out, rest);
-            }
-            complete(out); // after the emit, if one is pending
-          }
-        });
-        setHandler(out, new AbstractOutHandler() {
-          @Override
-          public void onPull() {
-            askForMore();
-          }
-        });
+              @Override
+              public void onUpstreamFinish() {
+                ByteString rest = framing.flush();
+                if (!rest.isEmpty()) {
+                  emit(out, rest);
+                }
+                complete(out); // after the emit, if one is pending
+              }
+            });
+        setHandler(
+            out,
+            new AbstractOutHandler() {
+              @Override
+              public void onPull() {
+                askForMore();
+              }
+            });
       }
 
       private void askForMore() {
@@ -125,7 +134,9 @@ public final class HeadGuard extends GraphStage<FlowShape<ByteString, ByteString
         long left = limit - clock.waited(now);
         if (left <= 0) {
           // Debug only: under a slow-head attack this would be a line per connection.
-          log.debug("closing a connection whose request head did not arrive within {} ms", timeout.toMillis());
+          log.debug(
+              "closing a connection whose request head did not arrive within {} ms",
+              timeout.toMillis());
           failStage(new HeadTimeoutException(timeout));
         } else {
           scheduleOnce("head", Duration.ofNanos(left));

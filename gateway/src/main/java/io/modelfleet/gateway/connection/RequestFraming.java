@@ -5,18 +5,18 @@ import java.util.Locale;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Follows the request bytes of one HTTP/1.1 connection far enough to know where each request's
- * head (request line and header fields) begins and ends, so that {@link HeadGuard} can time heads
- * and clean them before pekko-http's parser sees them. Bodies are skipped by their framing
- * ({@code Content-Length}, or {@code Transfer-Encoding: chunked} with its trailer), so pipelined
- * requests are followed too. Pure: no clock, no streams; {@link #feed} takes bytes and returns
- * the bytes to pass on.
+ * Follows the request bytes of one HTTP/1.1 connection far enough to know where each request's head
+ * (request line and header fields) begins and ends, so that {@link HeadGuard} can time heads and
+ * clean them before pekko-http's parser sees them. Bodies are skipped by their framing ({@code
+ * Content-Length}, or {@code Transfer-Encoding: chunked} with its trailer), so pipelined requests
+ * are followed too. Pure: no clock, no streams; {@link #feed} takes bytes and returns the bytes to
+ * pass on.
  *
  * <p>Cleaning: inside a head (and a chunked trailer, which pekko-http parses the same way) every
- * byte that is not part of well-formed UTF-8 becomes {@code 0xFF}. pekko-http 1.3 decodes UTF-8
- * in header values by the lead byte alone: a stray lead byte such as Latin-1 {@code é} (0xE9) at
- * the end of the last header swallows the CR LF after it, and the parser then waits for the end of
- * a head it has already consumed, so the client got no answer at all. {@code 0xFF} is a byte that
+ * byte that is not part of well-formed UTF-8 becomes {@code 0xFF}. pekko-http 1.3 decodes UTF-8 in
+ * header values by the lead byte alone: a stray lead byte such as Latin-1 {@code é} (0xE9) at the
+ * end of the last header swallows the CR LF after it, and the parser then waits for the end of a
+ * head it has already consumed, so the client got no answer at all. {@code 0xFF} is a byte that
  * parser always refuses, with a 400 that our parsing-error handler writes as JSON. Well-formed
  * UTF-8 passes unchanged. A sequence cut by a chunk boundary is held back (at most three bytes)
  * until the next chunk decides it.
@@ -24,27 +24,39 @@ import org.apache.pekko.util.ByteString;
  * <p>States: {@code HEAD} (reading a head; the first request starts here, at connection open) →
  * {@code BODY_LENGTH} / {@code CHUNK_SIZE} ⇄ {@code CHUNK_DATA} → {@code CHUNK_TRAILER} → {@code
  * IDLE} (waiting for the first byte of the next head; empty lines there are skipped, as RFC 9112
- * allows) → {@code HEAD}. When a head's framing cannot be known (conflicting or unparsable
- * {@code Content-Length}, a transfer coding other than chunked, an overlong line), the state is
- * {@code UNKNOWN} for good and bytes pass untouched: pekko-http refuses such a request with 400
- * and closes the connection, so nothing that follows is ever read as a request. The gateway
- * serves no protocol upgrade (WebSocket, h2c); one added later must stop this class at the switch.
+ * allows) → {@code HEAD}. When a head's framing cannot be known (conflicting or unparsable {@code
+ * Content-Length}, a transfer coding other than chunked, an overlong line), the state is {@code
+ * UNKNOWN} for good and bytes pass untouched: pekko-http refuses such a request with 400 and closes
+ * the connection, so nothing that follows is ever read as a request. The gateway serves no protocol
+ * upgrade (WebSocket, h2c); one added later must stop this class at the switch.
  */
 public final class RequestFraming {
 
   /** Where the connection is in its request stream. */
-  public enum Phase { HEAD, BODY_LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, CHUNK_TRAILER, IDLE, UNKNOWN }
+  public enum Phase {
+    HEAD,
+    BODY_LENGTH,
+    CHUNK_SIZE,
+    CHUNK_DATA,
+    CHUNK_DATA_END,
+    CHUNK_TRAILER,
+    IDLE,
+    UNKNOWN
+  }
 
   /** Longer head lines are refused by pekko-http itself (URIs 2k, header values 8k by default). */
   static final int MAX_LINE = 16 * 1024;
+
   private static final int MAX_CHUNK_SIZE_LINE = 1024;
   static final byte INVALID = (byte) 0xFF;
 
   private Phase phase = Phase.HEAD;
   private long headsStarted = 1;
   private long remaining;
+
   /** The current line of a head, chunk-size line or trailer, for framing headers only. */
   private final StringBuilder line = new StringBuilder();
+
   private boolean lineOverflow;
   private int lineLength;
   private boolean keepLine;
@@ -54,17 +66,22 @@ public final class RequestFraming {
   private long contentLength = -1;
   private boolean conflictingLength;
   private StringBuilder transferEncoding;
+
   /** Bytes of an unfinished UTF-8 sequence at the end of the previous chunk. */
   private ByteString carry = ByteString.emptyByteString();
+
   /** Positions, in the current chunk, of bytes to replace by {@link #INVALID}. */
   private int[] invalid = new int[8];
+
   private int invalidCount;
 
   public Phase phase() {
     return phase;
   }
 
-  /** How many heads have begun on this connection; a change tells that a new head's clock starts. */
+  /**
+   * How many heads have begun on this connection; a change tells that a new head's clock starts.
+   */
   public long headsStarted() {
     return headsStarted;
   }
@@ -185,9 +202,9 @@ public final class RequestFraming {
 
   /**
    * Reads text bytes from {@code from} until the phase leaves the text region or the input ends,
-   * noting the positions of bytes that are not well-formed UTF-8. Returns the index after the
-   * last byte consumed, or {@code -(start + 1)} when the input ends inside a UTF-8 sequence
-   * beginning at {@code start}.
+   * noting the positions of bytes that are not well-formed UTF-8. Returns the index after the last
+   * byte consumed, or {@code -(start + 1)} when the input ends inside a UTF-8 sequence beginning at
+   * {@code start}.
    */
   private int scanText(ByteString in, int from) {
     int n = in.length();
@@ -245,8 +262,10 @@ public final class RequestFraming {
     if (lineLength == 0) {
       // Only a header that may be Content-Length or Transfer-Encoding, or a folded line, needs
       // its text; other lines are only counted.
-      keepLine = phase == Phase.HEAD && headLines >= 1
-          && (b == 'c' || b == 'C' || b == 't' || b == 'T' || b == ' ' || b == '\t');
+      keepLine =
+          phase == Phase.HEAD
+              && headLines >= 1
+              && (b == 'c' || b == 'C' || b == 't' || b == 'T' || b == ' ' || b == '\t');
     }
     lineLength++;
     lastCr = b == '\r';

@@ -2,14 +2,17 @@ package io.modelfleet.gateway.connection;
 
 import org.apache.pekko.util.ByteString;
 
-/** Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), byte by byte. */
+/**
+ * Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), byte by
+ * byte.
+ */
 final class Utf8 {
   private Utf8() {}
 
   /**
-   * The sequence starting with the non-ASCII byte at {@code i}: its length when well formed, 0
-   * when the input ends before that can be decided, or {@code -k} when its first {@code k} bytes
-   * form no character (the byte after them starts afresh).
+   * The sequence starting with the non-ASCII byte at {@code i}: its length when well formed, 0 when
+   * the input ends before that can be decided, or {@code -k} when its first {@code k} bytes form no
+   * character (the byte after them starts afresh).
    */
   static int sequenceLength(ByteString in, int i) {
     int lead = in.apply(i) & 0xFF;

@@ -1,10 +1,10 @@
 package io.modelfleet.gateway.connection;
 
 /**
- * Time spent waiting on the client: it runs only between asking the network for bytes (because
- * the server is ready for them) and getting some. Time the server spends not reading (busy with
- * an earlier request, a body nobody has started to read) is not the client's and is not counted.
- * Pure: the caller passes the time in nanoseconds.
+ * Time spent waiting on the client: it runs only between asking the network for bytes (because the
+ * server is ready for them) and getting some. Time the server spends not reading (busy with an
+ * earlier request, a body nobody has started to read) is not the client's and is not counted. Pure:
+ * the caller passes the time in nanoseconds.
  */
 final class WaitClock {
   private long waited;

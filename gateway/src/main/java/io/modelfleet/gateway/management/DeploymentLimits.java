@@ -6,8 +6,8 @@ import com.typesafe.config.ConfigFactory;
 /**
  * Upper bounds on what one deployment may ask for, from {@code modelfleet.limits} (see this
  * module's reference.conf for each key's meaning and default). A deployment past any of them is
- * refused with 400 naming the field and the bound, before anything is written to the registry:
- * a typo of 1024 threads or a list of two million batch sizes must not reach a replica or the
+ * refused with 400 naming the field and the bound, before anything is written to the registry: a
+ * typo of 1024 threads or a list of two million batch sizes must not reach a replica or the
  * journal.
  *
  * @param maxOrtThreads most ONNX Runtime intra-op and inter-op threads per session
@@ -18,8 +18,10 @@ import com.typesafe.config.ConfigFactory;
  * @param maxWarmupSamples most entries in {@code model_warmup}
  * @param maxWarmupCount most {@code count} (executions) of one warm-up sample
  * @param maxWarmupInputs most inputs of one warm-up sample
- * @param maxWarmupTensorBytes most bytes of one sample's tensors, batch included, as the replica builds them
- * @param maxWarmupDataBytes most bytes of inline {@code input_data} in one deployment (it is journalled)
+ * @param maxWarmupTensorBytes most bytes of one sample's tensors, batch included, as the replica
+ *     builds them
+ * @param maxWarmupDataBytes most bytes of inline {@code input_data} in one deployment (it is
+ *     journalled)
  */
 public record DeploymentLimits(
     int maxOrtThreads,
@@ -69,15 +71,17 @@ public record DeploymentLimits(
   /** {@code max-ort-threads}: 0 means the processors this JVM may use. */
   public static int ortThreads(int configured) {
     if (configured < 0) {
-      throw new IllegalArgumentException("modelfleet.limits.max-ort-threads must be 0 (the node's processors) or positive, got "
-          + configured);
+      throw new IllegalArgumentException(
+          "modelfleet.limits.max-ort-threads must be 0 (the node's processors) or positive, got "
+              + configured);
     }
     return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
   }
 
   private static void positive(String key, long value) {
     if (value <= 0) {
-      throw new IllegalArgumentException("modelfleet.limits." + key + " must be positive, got " + value);
+      throw new IllegalArgumentException(
+          "modelfleet.limits." + key + " must be positive, got " + value);
     }
   }
 }

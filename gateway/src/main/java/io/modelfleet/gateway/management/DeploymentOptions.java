@@ -32,29 +32,43 @@ public final class DeploymentOptions {
     }
     object("dynamic_batching", dynamic, BATCHING_FIELDS);
     if (max < 2) {
-      throw ApiException.badRequest("'dynamic_batching' needs 'max_batch_size' of at least 2, got " + max);
+      throw ApiException.badRequest(
+          "'dynamic_batching' needs 'max_batch_size' of at least 2, got " + max);
     }
     List<Integer> preferred = new ArrayList<>();
     JsonNode p = dynamic.get("preferred_batch_size");
     if (p != null && !p.isNull()) {
       if (!p.isArray()) {
-        throw ApiException.badRequest("'dynamic_batching.preferred_batch_size' must be an array of integers, got " + Json.kind(p));
+        throw ApiException.badRequest(
+            "'dynamic_batching.preferred_batch_size' must be an array of integers, got "
+                + Json.kind(p));
       }
       if (p.size() > limits.maxPreferredBatchSizes()) {
-        throw ApiException.badRequest("'dynamic_batching.preferred_batch_size' has " + p.size() + " entries; at most "
-            + limits.maxPreferredBatchSizes() + " are allowed (modelfleet.limits.deployment.max-preferred-batch-sizes)");
+        throw ApiException.badRequest(
+            "'dynamic_batching.preferred_batch_size' has "
+                + p.size()
+                + " entries; at most "
+                + limits.maxPreferredBatchSizes()
+                + " are allowed (modelfleet.limits.deployment.max-preferred-batch-sizes)");
       }
       for (JsonNode n : p) {
         preferred.add(integer("dynamic_batching.preferred_batch_size", n, 1, max));
       }
     }
     JsonNode delay = dynamic.get("max_queue_delay_microseconds");
-    long delayMicros = delay == null || delay.isNull()
-        ? 0 : integer("dynamic_batching.max_queue_delay_microseconds", delay, 0, limits.maxQueueDelayMicros());
+    long delayMicros =
+        delay == null || delay.isNull()
+            ? 0
+            : integer(
+                "dynamic_batching.max_queue_delay_microseconds",
+                delay,
+                0,
+                limits.maxQueueDelayMicros());
     JsonNode queue = dynamic.get("max_queue_size");
-    int queueSize = queue == null || queue.isNull()
-        ? Math.min(BatchingSpec.DEFAULT_MAX_QUEUE_SIZE, limits.maxQueueSize())
-        : integer("dynamic_batching.max_queue_size", queue, 1, limits.maxQueueSize());
+    int queueSize =
+        queue == null || queue.isNull()
+            ? Math.min(BatchingSpec.DEFAULT_MAX_QUEUE_SIZE, limits.maxQueueSize())
+            : integer("dynamic_batching.max_queue_size", queue, 1, limits.maxQueueSize());
     return new BatchingSpec(max, true, List.copyOf(preferred), delayMicros, queueSize);
   }
 
@@ -75,8 +89,13 @@ public final class DeploymentOptions {
     object("ort", ort, ORT_FIELDS);
     int intra = threads("ort.intra_op_threads", ort.get("intra_op_threads"), limits);
     int inter = threads("ort.inter_op_threads", ort.get("inter_op_threads"), limits);
-    String level = choice("ort.graph_optimization_level", ort.get("graph_optimization_level"), Set.of("none", "basic", "extended", "all"));
-    String mode = choice("ort.execution_mode", ort.get("execution_mode"), Set.of("sequential", "parallel"));
+    String level =
+        choice(
+            "ort.graph_optimization_level",
+            ort.get("graph_optimization_level"),
+            Set.of("none", "basic", "extended", "all"));
+    String mode =
+        choice("ort.execution_mode", ort.get("execution_mode"), Set.of("sequential", "parallel"));
     return new SessionSpec(intra, inter, level, mode);
   }
 
@@ -87,7 +106,13 @@ public final class DeploymentOptions {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!fields.contains(f)) {
-        throw ApiException.badRequest("unknown field '" + name + "." + f + "'; expected one of " + fields.stream().sorted().toList());
+        throw ApiException.badRequest(
+            "unknown field '"
+                + name
+                + "."
+                + f
+                + "'; expected one of "
+                + fields.stream().sorted().toList());
       }
     }
   }
@@ -97,17 +122,32 @@ public final class DeploymentOptions {
       return 0;
     }
     if (n.isIntegralNumber() && n.canConvertToLong() && n.longValue() > limits.maxOrtThreads()) {
-      throw ApiException.badRequest("'" + name + "' must be at most " + limits.maxOrtThreads()
-          + " (modelfleet.limits.max-ort-threads, the node's cores by default), got " + n);
+      throw ApiException.badRequest(
+          "'"
+              + name
+              + "' must be at most "
+              + limits.maxOrtThreads()
+              + " (modelfleet.limits.max-ort-threads, the node's cores by default), got "
+              + n);
     }
     return integer(name, n, 0, limits.maxOrtThreads());
   }
 
   /** An integer in [min, max], else 400 naming the field and both bounds. */
   static int integer(String name, JsonNode n, int min, long max) {
-    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < min || n.longValue() > max) {
-      throw ApiException.badRequest("'" + name + "' must be an integer from " + min + " to " + max + ", got "
-          + (n.isNumber() || n.isTextual() ? n.toString() : Json.kind(n)));
+    if (!n.isIntegralNumber()
+        || !n.canConvertToLong()
+        || n.longValue() < min
+        || n.longValue() > max) {
+      throw ApiException.badRequest(
+          "'"
+              + name
+              + "' must be an integer from "
+              + min
+              + " to "
+              + max
+              + ", got "
+              + (n.isNumber() || n.isTextual() ? n.toString() : Json.kind(n)));
     }
     return (int) n.longValue();
   }
@@ -118,7 +158,8 @@ public final class DeploymentOptions {
     }
     String v = n.isTextual() ? n.textValue().toLowerCase(Locale.ROOT) : null;
     if (v == null || !allowed.contains(v)) {
-      throw ApiException.badRequest("'" + name + "' must be one of " + allowed.stream().sorted().toList() + ", got " + n);
+      throw ApiException.badRequest(
+          "'" + name + "' must be one of " + allowed.stream().sorted().toList() + ", got " + n);
     }
     return v;
   }

@@ -12,15 +12,23 @@ import java.util.Set;
 
 /**
  * The body of {@code POST /v1/models/{m}/deployments}: {@code {"version": "1", "replicas": 2,
- * "device": "auto|cpu|gpu"}}, optionally with Triton-style batching ({@code max_batch_size},
- * {@code dynamic_batching}), ONNX Runtime options ({@code ort}; see {@link DeploymentOptions}) and
- * warm-up samples ({@code model_warmup}; see {@link WarmupJson}), each bounded by
- * {@link DeploymentLimits}. Unknown fields are refused by name, because a misspelt field
- * ("replica") silently ignored would deploy something other than what the operator asked for.
+ * "device": "auto|cpu|gpu"}}, optionally with Triton-style batching ({@code max_batch_size}, {@code
+ * dynamic_batching}), ONNX Runtime options ({@code ort}; see {@link DeploymentOptions}) and warm-up
+ * samples ({@code model_warmup}; see {@link WarmupJson}), each bounded by {@link DeploymentLimits}.
+ * Unknown fields are refused by name, because a misspelt field ("replica") silently ignored would
+ * deploy something other than what the operator asked for.
  */
 public final class DeploymentRequest {
 
-  private static final Set<String> FIELDS = Set.of("version", "replicas", "device", "max_batch_size", "dynamic_batching", "ort", "model_warmup");
+  private static final Set<String> FIELDS =
+      Set.of(
+          "version",
+          "replicas",
+          "device",
+          "max_batch_size",
+          "dynamic_batching",
+          "ort",
+          "model_warmup");
 
   private DeploymentRequest() {}
 
@@ -40,13 +48,21 @@ public final class DeploymentRequest {
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!FIELDS.contains(field)) {
-        throw ApiException.badRequest("unknown field '" + field + "'; a deployment has " + FIELDS.stream().sorted().toList());
+        throw ApiException.badRequest(
+            "unknown field '" + field + "'; a deployment has " + FIELDS.stream().sorted().toList());
       }
     }
-    BatchingSpec batching = DeploymentOptions.batching(body.get("max_batch_size"), body.get("dynamic_batching"), limits);
-    return new DeploymentSpec(version(body.get("version")), replicas(body.get("replicas")), device(body.get("device")),
-        batching, DeploymentOptions.session(body.get("ort"), limits),
-        WarmupJson.parse("model_warmup", body.get("model_warmup"), batching.maxBatchSize(), limits));
+    BatchingSpec batching =
+        DeploymentOptions.batching(
+            body.get("max_batch_size"), body.get("dynamic_batching"), limits);
+    return new DeploymentSpec(
+        version(body.get("version")),
+        replicas(body.get("replicas")),
+        device(body.get("device")),
+        batching,
+        DeploymentOptions.session(body.get("ort"), limits),
+        WarmupJson.parse(
+            "model_warmup", body.get("model_warmup"), batching.maxBatchSize(), limits));
   }
 
   private static String version(JsonNode n) {
@@ -67,9 +83,15 @@ public final class DeploymentRequest {
     if (n == null || n.isNull()) {
       throw ApiException.badRequest("'replicas' is required");
     }
-    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 0 || n.intValue() > DeploymentSpec.MAX_REPLICAS) {
-      throw ApiException.badRequest("'replicas' must be an integer from 0 to " + DeploymentSpec.MAX_REPLICAS
-          + ", got " + Json.kind(n));
+    if (!n.isIntegralNumber()
+        || !n.canConvertToInt()
+        || n.intValue() < 0
+        || n.intValue() > DeploymentSpec.MAX_REPLICAS) {
+      throw ApiException.badRequest(
+          "'replicas' must be an integer from 0 to "
+              + DeploymentSpec.MAX_REPLICAS
+              + ", got "
+              + Json.kind(n));
     }
     return n.intValue();
   }
@@ -80,8 +102,10 @@ public final class DeploymentRequest {
     }
     DeviceKind kind = n.isTextual() ? DeviceKind.parse(n.textValue()) : null;
     if (kind == null) {
-      throw ApiException.badRequest("'device' must be one of auto, cpu, gpu, got "
-          + Json.kind(n) + (n.isTextual() ? " \"" + n.textValue() + "\"" : ""));
+      throw ApiException.badRequest(
+          "'device' must be one of auto, cpu, gpu, got "
+              + Json.kind(n)
+              + (n.isTextual() ? " \"" + n.textValue() + "\"" : ""));
     }
     return kind;
   }

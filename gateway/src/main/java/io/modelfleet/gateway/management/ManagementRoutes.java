@@ -23,9 +23,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The management API under {@code /v1/models}: upload versions, inspect models, change
- * deployments, read the audit history. Every change carries the caller's principal and request
- * id into the registry, whose journal is the audit trail.
+ * The management API under {@code /v1/models}: upload versions, inspect models, change deployments,
+ * read the audit history. Every change carries the caller's principal and request id into the
+ * registry, whose journal is the audit trail.
  */
 public final class ManagementRoutes extends RouteSupport {
 
@@ -35,8 +35,13 @@ public final class ManagementRoutes extends RouteSupport {
   private final ReplicaDirectory directory;
   private final DeploymentLimits limits;
 
-  public ManagementRoutes(GatewaySettings settings, DeploymentLimits limits, RegistryClient registry, ModelCatalog catalog,
-      ModelUploads uploads, ReplicaDirectory directory) {
+  public ManagementRoutes(
+      GatewaySettings settings,
+      DeploymentLimits limits,
+      RegistryClient registry,
+      ModelCatalog catalog,
+      ModelUploads uploads,
+      ReplicaDirectory directory) {
     super(settings.maxJsonBody());
     this.limits = limits;
     this.registry = registry;
@@ -46,23 +51,57 @@ public final class ManagementRoutes extends RouteSupport {
   }
 
   public Route route(Caller caller) {
-    return pathPrefix(segment("v1").slash("models"), () -> concat(
-        pathEndOrSingleSlash(() -> get(() -> respond(caller, list()))),
-        pathPrefix(segment(), model -> concat(
-            pathEndOrSingleSlash(() -> get(() -> respond(caller, registry.existing(model).thenApply(this::detail)))),
-            path(segment("versions").slash(segment()), version -> put(() -> upload(caller, model, version))),
-            pathPrefix("deployments", () -> concat(
-                pathEndOrSingleSlash(() -> post(() -> jsonBody(body -> deploy(caller, model, body)))),
-                path(segment(), version -> delete(() -> respond(caller,
-                    registry.undeploy(model, version, caller.meta()).thenApply(this::detail)))))),
-            path("history", () -> get(() -> respond(caller, history(model))))))));
+    return pathPrefix(
+        segment("v1").slash("models"),
+        () ->
+            concat(
+                pathEndOrSingleSlash(() -> get(() -> respond(caller, list()))),
+                pathPrefix(
+                    segment(),
+                    model ->
+                        concat(
+                            pathEndOrSingleSlash(
+                                () ->
+                                    get(
+                                        () ->
+                                            respond(
+                                                caller,
+                                                registry.existing(model).thenApply(this::detail)))),
+                            path(
+                                segment("versions").slash(segment()),
+                                version -> put(() -> upload(caller, model, version))),
+                            pathPrefix(
+                                "deployments",
+                                () ->
+                                    concat(
+                                        pathEndOrSingleSlash(
+                                            () ->
+                                                post(
+                                                    () ->
+                                                        jsonBody(
+                                                            body -> deploy(caller, model, body)))),
+                                        path(
+                                            segment(),
+                                            version ->
+                                                delete(
+                                                    () ->
+                                                        respond(
+                                                            caller,
+                                                            registry
+                                                                .undeploy(
+                                                                    model, version, caller.meta())
+                                                                .thenApply(this::detail)))))),
+                            path("history", () -> get(() -> respond(caller, history(model))))))));
   }
 
   private CompletionStage<HttpResponse> list() {
-    return registry.all().thenApply(views -> {
-      var table = directory.current();
-      return Json.ok(g -> ModelJson.list(views, table, g));
-    });
+    return registry
+        .all()
+        .thenApply(
+            views -> {
+              var table = directory.current();
+              return Json.ok(g -> ModelJson.list(views, table, g));
+            });
   }
 
   private HttpResponse detail(ModelView view) {
@@ -87,18 +126,33 @@ public final class ManagementRoutes extends RouteSupport {
     if (problem != null) {
       return complete(Json.error(400, problem));
     }
-    return extractRequestEntity(entity -> {
-      // Refused from the header alone, before a byte of the body is read; a chunked body (no
-      // Content-Length) is cut by the store when it passes the limit.
-      long declared = entity.getContentLengthOption().orElse(-1L);
-      if (declared > uploads.maxUploadBytes()) {
-        return complete(Json.error(413, "the model file is " + declared + " bytes (Content-Length), larger than the limit of "
-            + uploads.maxUploadBytes() + " bytes (modelfleet.artifacts.max-upload-size)"));
-      }
-      return withoutRequestTimeout(() -> respond(caller,
-          uploads.upload(model, version, entity.withoutSizeLimit().getDataBytes(), caller.meta())
-              .thenApply(ManagementRoutes::uploaded)));
-    });
+    return extractRequestEntity(
+        entity -> {
+          // Refused from the header alone, before a byte of the body is read; a chunked body (no
+          // Content-Length) is cut by the store when it passes the limit.
+          long declared = entity.getContentLengthOption().orElse(-1L);
+          if (declared > uploads.maxUploadBytes()) {
+            return complete(
+                Json.error(
+                    413,
+                    "the model file is "
+                        + declared
+                        + " bytes (Content-Length), larger than the limit of "
+                        + uploads.maxUploadBytes()
+                        + " bytes (modelfleet.artifacts.max-upload-size)"));
+          }
+          return withoutRequestTimeout(
+              () ->
+                  respond(
+                      caller,
+                      uploads
+                          .upload(
+                              model,
+                              version,
+                              entity.withoutSizeLimit().getDataBytes(),
+                              caller.meta())
+                          .thenApply(ManagementRoutes::uploaded)));
+        });
   }
 
   private static HttpResponse uploaded(UploadOutcome outcome) {
@@ -108,18 +162,23 @@ public final class ManagementRoutes extends RouteSupport {
 
   private Route deploy(Caller caller, String model, ByteString body) {
     DeploymentSpec spec = DeploymentRequest.parse(Json.parse(body), limits);
-    return respond(caller, registry.deploy(model, spec, caller.meta()).thenApply(view -> detail(202, view)));
+    return respond(
+        caller, registry.deploy(model, spec, caller.meta()).thenApply(view -> detail(202, view)));
   }
 
   private CompletionStage<HttpResponse> history(String model) {
     if (Names.problem("model", model) != null) {
-      return CompletableFuture.failedFuture(ApiException.notFound(RegistryClient.notRegistered(model)));
+      return CompletableFuture.failedFuture(
+          ApiException.notFound(RegistryClient.notRegistered(model)));
     }
-    return catalog.history(model).thenApply(events -> {
-      if (events.isEmpty()) {
-        throw ApiException.notFound(RegistryClient.notRegistered(model));
-      }
-      return Json.ok(g -> ModelJson.history(model, events, g));
-    });
+    return catalog
+        .history(model)
+        .thenApply(
+            events -> {
+              if (events.isEmpty()) {
+                throw ApiException.notFound(RegistryClient.notRegistered(model));
+              }
+              return Json.ok(g -> ModelJson.history(model, events, g));
+            });
   }
 }

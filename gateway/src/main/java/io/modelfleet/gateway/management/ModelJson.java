@@ -1,16 +1,16 @@
 package io.modelfleet.gateway.management;
 
-import io.modelfleet.gateway.cluster.ClusterJson;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.modelfleet.gateway.cluster.ClusterJson;
 import io.modelfleet.gateway.oip.MetadataJson;
 import io.modelfleet.gateway.routing.RoutingTable;
 import io.modelfleet.protocol.model.BatchingSpec;
 import io.modelfleet.protocol.model.DeploymentSpec;
-import io.modelfleet.protocol.model.WarmupSample;
-import io.modelfleet.protocol.model.SessionSpec;
 import io.modelfleet.protocol.model.HistoryEntry;
 import io.modelfleet.protocol.model.ModelView;
+import io.modelfleet.protocol.model.SessionSpec;
 import io.modelfleet.protocol.model.VersionInfo;
+import io.modelfleet.protocol.model.WarmupSample;
 import io.modelfleet.protocol.replica.ReplicaInfo;
 import io.modelfleet.protocol.service.UploadOutcome;
 import java.io.IOException;
@@ -36,7 +36,8 @@ public final class ModelJson {
   }
 
   /** {@code {"models": [summary...]}}. */
-  public static void list(List<ModelView> views, RoutingTable table, JsonGenerator g) throws IOException {
+  public static void list(List<ModelView> views, RoutingTable table, JsonGenerator g)
+      throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("models");
     for (ModelView v : views) {
@@ -47,7 +48,8 @@ public final class ModelJson {
   }
 
   /** {@code {"name", "versions": [...], "deployments": [...], "ready_replicas": n}}. */
-  public static void summary(ModelView view, RoutingTable table, JsonGenerator g) throws IOException {
+  public static void summary(ModelView view, RoutingTable table, JsonGenerator g)
+      throws IOException {
     g.writeStartObject();
     g.writeStringField("name", view.name());
     g.writeArrayFieldStart("versions");
@@ -61,7 +63,8 @@ public final class ModelJson {
   }
 
   /** Everything about one model: versions with signatures, deployments and live replicas. */
-  public static void detail(ModelView view, RoutingTable table, JsonGenerator g) throws IOException {
+  public static void detail(ModelView view, RoutingTable table, JsonGenerator g)
+      throws IOException {
     g.writeStartObject();
     g.writeStringField("name", view.name());
     g.writeArrayFieldStart("versions");
@@ -86,7 +89,8 @@ public final class ModelJson {
     g.writeStringField("version", v.version());
     g.writeStringField("digest", v.digest());
     g.writeNumberField("size", v.size());
-    g.writeStringField("registered_at", v.registeredAt() == null ? null : v.registeredAt().toString());
+    g.writeStringField(
+        "registered_at", v.registeredAt() == null ? null : v.registeredAt().toString());
     g.writeStringField("registered_by", v.principal());
     g.writeFieldName("inputs");
     MetadataJson.writeSpecs(v.inputs(), g);
@@ -97,7 +101,8 @@ public final class ModelJson {
 
   private static void deployments(ModelView view, JsonGenerator g) throws IOException {
     g.writeArrayFieldStart("deployments");
-    List<String> versions = view.deployments().keySet().stream().sorted(ModelView.VersionOrder.INSTANCE).toList();
+    List<String> versions =
+        view.deployments().keySet().stream().sorted(ModelView.VersionOrder.INSTANCE).toList();
     for (String v : versions) {
       DeploymentSpec d = view.deployments().get(v);
       g.writeStartObject();
@@ -134,12 +139,17 @@ public final class ModelJson {
     g.writeObjectFieldStart("ort");
     g.writeNumberField("intra_op_threads", s.intraOpThreads());
     g.writeNumberField("inter_op_threads", s.interOpThreads());
-    g.writeStringField("graph_optimization_level", s.optimizationLevel() == null ? "default" : s.optimizationLevel());
-    g.writeStringField("execution_mode", s.executionMode() == null ? "sequential" : s.executionMode());
+    g.writeStringField(
+        "graph_optimization_level",
+        s.optimizationLevel() == null ? "default" : s.optimizationLevel());
+    g.writeStringField(
+        "execution_mode", s.executionMode() == null ? "sequential" : s.executionMode());
     g.writeEndObject();
   }
 
-  /** The samples without their inline values, which can be kilobytes; omitted when there are none. */
+  /**
+   * The samples without their inline values, which can be kilobytes; omitted when there are none.
+   */
   private static void warmup(List<WarmupSample> samples, JsonGenerator g) throws IOException {
     if (samples.isEmpty()) {
       return;
@@ -159,11 +169,13 @@ public final class ModelJson {
           g.writeNumber(d);
         }
         g.writeEndArray();
-        g.writeStringField("source", switch (in.fill()) {
-          case ZERO -> "zero_data";
-          case RANDOM -> "random_data";
-          case DATA -> "input_data";
-        });
+        g.writeStringField(
+            "source",
+            switch (in.fill()) {
+              case ZERO -> "zero_data";
+              case RANDOM -> "random_data";
+              case DATA -> "input_data";
+            });
         g.writeEndObject();
       }
       g.writeEndObject();
@@ -178,8 +190,12 @@ public final class ModelJson {
     g.writeEndObject();
   }
 
-  /** {@code {"model", "events": [{"seq", "at", "event", "principal", "request_id", "reason", "details"}]}}. */
-  public static void history(String model, List<HistoryEntry> events, JsonGenerator g) throws IOException {
+  /**
+   * {@code {"model", "events": [{"seq", "at", "event", "principal", "request_id", "reason",
+   * "details"}]}}.
+   */
+  public static void history(String model, List<HistoryEntry> events, JsonGenerator g)
+      throws IOException {
     g.writeStartObject();
     g.writeStringField("model", model);
     g.writeArrayFieldStart("events");
@@ -192,7 +208,8 @@ public final class ModelJson {
       g.writeStringField("request_id", e.requestId());
       g.writeStringField("reason", e.reason());
       g.writeFieldName("details");
-      // Details are the event's own small fields (version, digest, replicas, ...): a tree is fine here.
+      // Details are the event's own small fields (version, digest, replicas, ...): a tree is fine
+      // here.
       g.writeObject(e.details() == null ? Map.of() : e.details());
       g.writeEndObject();
     }

@@ -16,22 +16,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Triton's {@code model_warmup} in its JSON form, in a deployment body and in the
- * {@code parameters.config} of a repository load:
+ * Triton's {@code model_warmup} in its JSON form, in a deployment body and in the {@code
+ * parameters.config} of a repository load:
  *
  * <pre>
  * "model_warmup": [{"name": "ones", "batch_size": 1, "count": 1,
  *   "inputs": {"x": {"data_type": "TYPE_FP32", "dims": [4], "zero_data": true}}}]
  * </pre>
  *
- * <p>As in Triton, {@code dims} leave out the batch dimension: with {@code max_batch_size > 0}
- * the input sent is {@code [batch_size] + dims} and each input is repeated {@code batch_size}
- * times; without batching {@code batch_size} must be 1 and the shape is {@code dims}. Each input
- * sets one of {@code zero_data} or {@code random_data} (their values are not looked at, as in
- * Triton) or, since a deployment has no model directory for {@code input_data_file},
- * ModelFleet's extension {@code input_data}: the values of one batch item in the form of an OIP
- * tensor's {@code data} (flat or nested, strings for BYTES). {@code data_type} takes Triton's
- * names ({@code TYPE_FP32}, {@code TYPE_STRING}) or the OIP's ({@code FP32}, {@code BYTES}).
+ * <p>As in Triton, {@code dims} leave out the batch dimension: with {@code max_batch_size > 0} the
+ * input sent is {@code [batch_size] + dims} and each input is repeated {@code batch_size} times;
+ * without batching {@code batch_size} must be 1 and the shape is {@code dims}. Each input sets one
+ * of {@code zero_data} or {@code random_data} (their values are not looked at, as in Triton) or,
+ * since a deployment has no model directory for {@code input_data_file}, ModelFleet's extension
+ * {@code input_data}: the values of one batch item in the form of an OIP tensor's {@code data}
+ * (flat or nested, strings for BYTES). {@code data_type} takes Triton's names ({@code TYPE_FP32},
+ * {@code TYPE_STRING}) or the OIP's ({@code FP32}, {@code BYTES}).
  *
  * <p>Every count and size is bounded by {@link DeploymentLimits}; past a bound the answer is 400
  * naming the field.
@@ -40,6 +40,7 @@ public final class WarmupJson {
 
   /** Names appear in failure reasons and logs; longer is a mistake. */
   static final int MAX_NAME_CHARS = 128;
+
   /** No ONNX model in practice has more; Tensor shapes beyond it are refused as a typo. */
   static final int MAX_RANK = 16;
 
@@ -55,16 +56,24 @@ public final class WarmupJson {
    * @param where how messages name the field: "model_warmup" or "config model_warmup"
    * @param maxBatchSize the deployment's {@code max_batch_size}, 0 when it does not batch
    */
-  public static List<WarmupSample> parse(String where, JsonNode node, int maxBatchSize, DeploymentLimits limits) {
+  public static List<WarmupSample> parse(
+      String where, JsonNode node, int maxBatchSize, DeploymentLimits limits) {
     if (node == null || node.isNull()) {
       return List.of();
     }
     if (!node.isArray()) {
-      throw ApiException.badRequest("'" + where + "' must be an array of warm-up samples, got " + Json.kind(node));
+      throw ApiException.badRequest(
+          "'" + where + "' must be an array of warm-up samples, got " + Json.kind(node));
     }
     if (node.size() > limits.maxWarmupSamples()) {
-      throw ApiException.badRequest("'" + where + "' has " + node.size() + " samples; at most " + limits.maxWarmupSamples()
-          + " are allowed (modelfleet.limits.deployment.max-warmup-samples)");
+      throw ApiException.badRequest(
+          "'"
+              + where
+              + "' has "
+              + node.size()
+              + " samples; at most "
+              + limits.maxWarmupSamples()
+              + " are allowed (modelfleet.limits.deployment.max-warmup-samples)");
     }
     List<WarmupSample> samples = new ArrayList<>(node.size());
     long dataBytes = 0;
@@ -74,64 +83,99 @@ public final class WarmupJson {
         dataBytes += in.data().length;
       }
       if (dataBytes > limits.maxWarmupDataBytes()) {
-        throw ApiException.badRequest("'" + where + "' carries more than " + limits.maxWarmupDataBytes()
-            + " bytes of input_data in all (modelfleet.limits.deployment.max-warmup-data-bytes);"
-            + " use zero_data or random_data for large inputs");
+        throw ApiException.badRequest(
+            "'"
+                + where
+                + "' carries more than "
+                + limits.maxWarmupDataBytes()
+                + " bytes of input_data in all (modelfleet.limits.deployment.max-warmup-data-bytes);"
+                + " use zero_data or random_data for large inputs");
       }
       samples.add(s);
     }
     return List.copyOf(samples);
   }
 
-  private static WarmupSample sample(String where, JsonNode n, int maxBatchSize, DeploymentLimits limits) {
+  private static WarmupSample sample(
+      String where, JsonNode n, int maxBatchSize, DeploymentLimits limits) {
     object(where, n, SAMPLE_FIELDS);
     JsonNode nameNode = n.get("name");
-    if (nameNode == null || !nameNode.isTextual() || nameNode.textValue().isBlank()
+    if (nameNode == null
+        || !nameNode.isTextual()
+        || nameNode.textValue().isBlank()
         || nameNode.textValue().length() > MAX_NAME_CHARS) {
-      throw ApiException.badRequest("'" + where + ".name' must be a non-empty string of at most " + MAX_NAME_CHARS
-          + " characters, got " + Json.kind(nameNode));
+      throw ApiException.badRequest(
+          "'"
+              + where
+              + ".name' must be a non-empty string of at most "
+              + MAX_NAME_CHARS
+              + " characters, got "
+              + Json.kind(nameNode));
     }
     String name = nameNode.textValue();
     JsonNode batchNode = n.get("batch_size");
-    int batch = batchNode == null || batchNode.isNull() ? 1
-        : DeploymentOptions.integer(where + ".batch_size", batchNode, 1, Math.max(1, maxBatchSize));
+    int batch =
+        batchNode == null || batchNode.isNull()
+            ? 1
+            : DeploymentOptions.integer(
+                where + ".batch_size", batchNode, 1, Math.max(1, maxBatchSize));
     JsonNode countNode = n.get("count");
-    int count = countNode == null || countNode.isNull() ? 0
-        : DeploymentOptions.integer(where + ".count", countNode, 0, limits.maxWarmupCount());
+    int count =
+        countNode == null || countNode.isNull()
+            ? 0
+            : DeploymentOptions.integer(where + ".count", countNode, 0, limits.maxWarmupCount());
     JsonNode inputs = n.get("inputs");
     if (inputs == null || inputs.isNull()) {
       inputs = Json.MAPPER.createObjectNode();
     }
     if (!inputs.isObject()) {
-      throw ApiException.badRequest("'" + where + ".inputs' must be an object of inputs by name, got " + Json.kind(inputs));
+      throw ApiException.badRequest(
+          "'" + where + ".inputs' must be an object of inputs by name, got " + Json.kind(inputs));
     }
     if (inputs.size() > limits.maxWarmupInputs()) {
-      throw ApiException.badRequest("'" + where + ".inputs' has " + inputs.size() + " inputs; at most "
-          + limits.maxWarmupInputs() + " are allowed (modelfleet.limits.deployment.max-warmup-inputs)");
+      throw ApiException.badRequest(
+          "'"
+              + where
+              + ".inputs' has "
+              + inputs.size()
+              + " inputs; at most "
+              + limits.maxWarmupInputs()
+              + " are allowed (modelfleet.limits.deployment.max-warmup-inputs)");
     }
     List<WarmupSample.Input> list = new ArrayList<>(inputs.size());
     long tensorBytes = 0;
     for (Map.Entry<String, JsonNode> e : inputs.properties()) {
-      WarmupSample.Input in = input(where + ".inputs." + e.getKey(), e.getKey(), e.getValue(), batch, maxBatchSize > 0,
-          limits);
+      WarmupSample.Input in =
+          input(
+              where + ".inputs." + e.getKey(),
+              e.getKey(),
+              e.getValue(),
+              batch,
+              maxBatchSize > 0,
+              limits);
       tensorBytes += tensorBytes(in);
       if (tensorBytes > limits.maxWarmupTensorBytes()) {
-        throw ApiException.badRequest("'" + where + "' needs more than " + limits.maxWarmupTensorBytes()
-            + " bytes of tensors (modelfleet.limits.deployment.max-warmup-tensor-bytes)");
+        throw ApiException.badRequest(
+            "'"
+                + where
+                + "' needs more than "
+                + limits.maxWarmupTensorBytes()
+                + " bytes of tensors (modelfleet.limits.deployment.max-warmup-tensor-bytes)");
       }
       list.add(in);
     }
     return new WarmupSample(name, batch, count, list);
   }
 
-  private static WarmupSample.Input input(String where, String name, JsonNode n, int batch, boolean batched,
-      DeploymentLimits limits) {
+  private static WarmupSample.Input input(
+      String where, String name, JsonNode n, int batch, boolean batched, DeploymentLimits limits) {
     object(where, n, INPUT_FIELDS);
     DataType type = dataType(where, n.get("data_type"));
     long[] dims = dims(where, n.get("dims"));
     long[] shape = batched ? prepend(batch, dims) : dims;
     if (elements(shape) < 0) {
-      throw ApiException.badRequest("'" + where + ".dims' describe more elements than a tensor can hold");
+      throw ApiException.badRequest(
+          "'" + where + ".dims' describe more elements than a tensor can hold");
     }
     List<String> sources = new ArrayList<>();
     for (String f : List.of("zero_data", "random_data", "input_data_file", "input_data")) {
@@ -140,29 +184,46 @@ public final class WarmupJson {
       }
     }
     if (sources.size() != 1) {
-      throw ApiException.badRequest("'" + where + "' must set exactly one of zero_data, random_data or input_data, got "
-          + (sources.isEmpty() ? "none" : sources));
+      throw ApiException.badRequest(
+          "'"
+              + where
+              + "' must set exactly one of zero_data, random_data or input_data, got "
+              + (sources.isEmpty() ? "none" : sources));
     }
     return switch (sources.get(0)) {
       case "zero_data" -> new WarmupSample.Input(name, type, shape, WarmupSample.Fill.ZERO, null);
-      case "random_data" -> new WarmupSample.Input(name, type, shape, WarmupSample.Fill.RANDOM, null);
-      case "input_data_file" -> throw ApiException.badRequest("'" + where + ".input_data_file' is not supported:"
-          + " a deployment has no model directory; give the values inline as 'input_data'");
+      case "random_data" ->
+          new WarmupSample.Input(name, type, shape, WarmupSample.Fill.RANDOM, null);
+      case "input_data_file" ->
+          throw ApiException.badRequest(
+              "'"
+                  + where
+                  + ".input_data_file' is not supported:"
+                  + " a deployment has no model directory; give the values inline as 'input_data'");
       default -> {
         byte[] item = inlineData(where, name, type, dims, n.get("input_data"));
         int times = batched ? batch : 1;
         if ((long) item.length * times > limits.maxWarmupDataBytes()) {
-          throw ApiException.badRequest("'" + where + ".input_data' takes " + (long) item.length * times
-              + " bytes for batch_size " + times + "; at most " + limits.maxWarmupDataBytes()
-              + " are allowed (modelfleet.limits.deployment.max-warmup-data-bytes)");
+          throw ApiException.badRequest(
+              "'"
+                  + where
+                  + ".input_data' takes "
+                  + (long) item.length * times
+                  + " bytes for batch_size "
+                  + times
+                  + "; at most "
+                  + limits.maxWarmupDataBytes()
+                  + " are allowed (modelfleet.limits.deployment.max-warmup-data-bytes)");
         }
-        yield new WarmupSample.Input(name, type, shape, WarmupSample.Fill.DATA, repeat(item, times));
+        yield new WarmupSample.Input(
+            name, type, shape, WarmupSample.Fill.DATA, repeat(item, times));
       }
     };
   }
 
   /** One batch item's values, encoded as the protocol encodes an inference input. */
-  private static byte[] inlineData(String where, String name, DataType type, long[] dims, JsonNode data) {
+  private static byte[] inlineData(
+      String where, String name, DataType type, long[] dims, JsonNode data) {
     ObjectNode tensor = Json.MAPPER.createObjectNode();
     tensor.put("name", name);
     tensor.put("datatype", type.name());
@@ -195,8 +256,13 @@ public final class WarmupJson {
       type = bare.equals("STRING") ? DataType.BYTES : DataType.parse(bare);
     }
     if (type == null) {
-      throw ApiException.badRequest("'" + where + ".data_type' must be a datatype such as TYPE_FP32, TYPE_INT64 or"
-          + " TYPE_STRING, got " + Json.kind(n) + (text != null ? " \"" + text + "\"" : ""));
+      throw ApiException.badRequest(
+          "'"
+              + where
+              + ".data_type' must be a datatype such as TYPE_FP32, TYPE_INT64 or"
+              + " TYPE_STRING, got "
+              + Json.kind(n)
+              + (text != null ? " \"" + text + "\"" : ""));
     }
     return type;
   }
@@ -207,8 +273,14 @@ public final class WarmupJson {
       return new long[0];
     }
     if (!n.isArray() || n.size() > MAX_RANK) {
-      throw ApiException.badRequest("'" + where + ".dims' must be an array of at most " + MAX_RANK
-          + " non-negative integers, got " + Json.kind(n) + (n.isArray() ? " of " + n.size() : ""));
+      throw ApiException.badRequest(
+          "'"
+              + where
+              + ".dims' must be an array of at most "
+              + MAX_RANK
+              + " non-negative integers, got "
+              + Json.kind(n)
+              + (n.isArray() ? " of " + n.size() : ""));
     }
     long[] dims = new long[n.size()];
     for (int i = 0; i < dims.length; i++) {
@@ -220,8 +292,14 @@ public final class WarmupJson {
         v = Long.parseLong(d.textValue());
       }
       if (v < 0) {
-        throw ApiException.badRequest("'" + where + ".dims[" + i + "]' must be a non-negative integer"
-            + " (warm-up shapes are concrete; -1 is not allowed), got " + Json.kind(d));
+        throw ApiException.badRequest(
+            "'"
+                + where
+                + ".dims["
+                + i
+                + "]' must be a non-negative integer"
+                + " (warm-up shapes are concrete; -1 is not allowed), got "
+                + Json.kind(d));
       }
       dims[i] = v;
     }
@@ -248,7 +326,9 @@ public final class WarmupJson {
     return n;
   }
 
-  /** What the replica allocates for this input: an empty BYTES string still takes its 4-byte length. */
+  /**
+   * What the replica allocates for this input: an empty BYTES string still takes its 4-byte length.
+   */
   static long tensorBytes(WarmupSample.Input in) {
     if (in.fill() == WarmupSample.Fill.DATA) {
       return in.data().length;
@@ -265,8 +345,13 @@ public final class WarmupJson {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!fields.contains(f)) {
-        throw ApiException.badRequest("unknown field '" + where + "." + f + "'; expected one of "
-            + fields.stream().sorted().toList());
+        throw ApiException.badRequest(
+            "unknown field '"
+                + where
+                + "."
+                + f
+                + "'; expected one of "
+                + fields.stream().sorted().toList());
       }
     }
   }

@@ -3,15 +3,15 @@ package io.modelfleet.gateway.memory;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.oip.tensor.MemoryReservation;
 import java.time.Duration;
-import org.apache.pekko.actor.AbstractExtensionId;
-import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.actor.ExtendedActorSystem;
-import org.apache.pekko.actor.Extension;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.AbstractExtensionId;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Extension;
 
 /**
  * Admits inference requests against the gateway's {@link MemoryBudget}, so that bodies and their
@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * without a length is admitted empty and charged chunk by chunk as it arrives. While it is parsed,
  * each tensor buffer is charged before it is allocated ({@link Ticket#reserve}), without waiting:
  * the request already holds memory, and waiting while holding is how budgets deadlock. So is the
- * JSON of its response, before it is written ({@link Ticket#reserveResponse}). Everything
- * a request was charged goes back in one {@link Ticket#release}, which the route calls when the
- * request ends in any way.
+ * JSON of its response, before it is written ({@link Ticket#reserveResponse}). Everything a request
+ * was charged goes back in one {@link Ticket#release}, which the route calls when the request ends
+ * in any way.
  */
 public final class BodyAdmission {
 
@@ -71,29 +71,50 @@ public final class BodyAdmission {
    */
   public CompletionStage<Ticket> admit(long declaredBytes) {
     if (declaredBytes > budget.capacity()) {
-      return CompletableFuture.failedFuture(new ApiException(413, "the request needs " + declaredBytes
-          + " bytes of memory for its body, more than the gateway's whole budget for requests in flight ("
-          + budget.capacity() + " bytes, " + MemorySettings.BUDGET_KEY + ")"));
+      return CompletableFuture.failedFuture(
+          new ApiException(
+              413,
+              "the request needs "
+                  + declaredBytes
+                  + " bytes of memory for its body, more than the gateway's whole budget for requests in flight ("
+                  + budget.capacity()
+                  + " bytes, "
+                  + MemorySettings.BUDGET_KEY
+                  + ")"));
     }
     CompletableFuture<Void> granted = budget.acquire(declaredBytes);
     CompletableFuture<Ticket> ticket = granted.thenApply(v -> new Ticket(declaredBytes));
     if (!granted.isDone()) {
-      CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-        if (budget.cancel(granted)) {
-          granted.completeExceptionally(new ApiException(503, "the gateway is busy: requests in flight hold "
-              + budget.used() + " of the " + budget.capacity() + " bytes it allows them ("
-              + MemorySettings.BUDGET_KEY + "), and this " + declaredBytes + "-byte request found no room within "
-              + wait.toMillis() + " ms (" + MemorySettings.WAIT_KEY + "); retry later"));
-        }
-      });
+      CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS)
+          .execute(
+              () -> {
+                if (budget.cancel(granted)) {
+                  granted.completeExceptionally(
+                      new ApiException(
+                          503,
+                          "the gateway is busy: requests in flight hold "
+                              + budget.used()
+                              + " of the "
+                              + budget.capacity()
+                              + " bytes it allows them ("
+                              + MemorySettings.BUDGET_KEY
+                              + "), and this "
+                              + declaredBytes
+                              + "-byte request found no room within "
+                              + wait.toMillis()
+                              + " ms ("
+                              + MemorySettings.WAIT_KEY
+                              + "); retry later"));
+                }
+              });
     }
     return ticket;
   }
 
   /**
-   * A ticket for {@code declaredBytes} if they fit at once without waiting behind anyone, else
-   * null (the caller then takes {@link #admit}). No future, no timer: this is every request's path
-   * while the node has room.
+   * A ticket for {@code declaredBytes} if they fit at once without waiting behind anyone, else null
+   * (the caller then takes {@link #admit}). No future, no timer: this is every request's path while
+   * the node has room.
    */
   public Ticket admitNow(long declaredBytes) {
     if (declaredBytes > budget.capacity()) {
@@ -133,14 +154,35 @@ public final class BodyAdmission {
 
     private void charge(long bytes, String what) {
       if (held.get() + bytes > budget.capacity()) {
-        throw new ApiException(413, "the request needs more memory than the gateway's whole budget for requests in"
-            + " flight allows (" + budget.capacity() + " bytes, " + MemorySettings.BUDGET_KEY + "): it holds "
-            + held.get() + " bytes and " + what + " needs " + bytes + " more");
+        throw new ApiException(
+            413,
+            "the request needs more memory than the gateway's whole budget for requests in"
+                + " flight allows ("
+                + budget.capacity()
+                + " bytes, "
+                + MemorySettings.BUDGET_KEY
+                + "): it holds "
+                + held.get()
+                + " bytes and "
+                + what
+                + " needs "
+                + bytes
+                + " more");
       }
       if (!budget.tryAcquire(bytes)) {
-        throw new ApiException(503, "the gateway is busy: requests in flight hold " + budget.used() + " of the "
-            + budget.capacity() + " bytes it allows them (" + MemorySettings.BUDGET_KEY + "), and " + what
-            + " needs " + bytes + " more; retry later");
+        throw new ApiException(
+            503,
+            "the gateway is busy: requests in flight hold "
+                + budget.used()
+                + " of the "
+                + budget.capacity()
+                + " bytes it allows them ("
+                + MemorySettings.BUDGET_KEY
+                + "), and "
+                + what
+                + " needs "
+                + bytes
+                + " more; retry later");
       }
       held.addAndGet(bytes);
       if (released.get()) {

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A pool of bytes that requests in flight draw from, first come first served. The decision only:
- * no clock, no threads; {@link BodyAdmission} adds the waiting time and the HTTP answers.
+ * A pool of bytes that requests in flight draw from, first come first served. The decision only: no
+ * clock, no threads; {@link BodyAdmission} adds the waiting time and the HTTP answers.
  *
  * <p>States of one acquisition, and who moves it:
  *
@@ -19,8 +19,8 @@ import java.util.concurrent.CompletableFuture;
  *   GRANTED ──release(bytes)──▶ bytes back in the pool
  * </pre>
  *
- * <p>All state is guarded by this object's lock. Futures are completed after the lock is
- * released, so a caller's continuation never runs while the budget is locked.
+ * <p>All state is guarded by this object's lock. Futures are completed after the lock is released,
+ * so a caller's continuation never runs while the budget is locked.
  */
 public final class MemoryBudget {
 
@@ -52,8 +52,8 @@ public final class MemoryBudget {
   }
 
   /**
-   * Bytes for a new request: granted at once when they fit and nobody waits ahead (or when they
-   * are none), otherwise queued. The caller must {@link #cancel} the future if it stops waiting.
+   * Bytes for a new request: granted at once when they fit and nobody waits ahead (or when they are
+   * none), otherwise queued. The caller must {@link #cancel} the future if it stops waiting.
    *
    * @throws IllegalArgumentException when {@code bytes} is negative or more than the whole budget
    *     (it could never be granted)
@@ -126,7 +126,8 @@ public final class MemoryBudget {
     List<CompletableFuture<Void>> granted = new ArrayList<>();
     synchronized (this) {
       if (bytes < 0 || bytes > used) {
-        throw new IllegalStateException("releasing " + bytes + " bytes but " + used + " are in use");
+        throw new IllegalStateException(
+            "releasing " + bytes + " bytes but " + used + " are in use");
       }
       used -= bytes;
       while (!queue.isEmpty() && used + queue.peek().bytes() <= capacity) {

@@ -8,9 +8,11 @@ import java.time.Duration;
  *
  * @param bodyBytesInFlight the budget for inference bodies and their decoded tensors together
  * @param admissionWait how long a request waits for room in that budget before a 503
- * @param maxJsonResponseBytes the largest response the gateway writes as JSON, by its estimated size
+ * @param maxJsonResponseBytes the largest response the gateway writes as JSON, by its estimated
+ *     size
  */
-public record MemorySettings(long bodyBytesInFlight, Duration admissionWait, long maxJsonResponseBytes) {
+public record MemorySettings(
+    long bodyBytesInFlight, Duration admissionWait, long maxJsonResponseBytes) {
 
   public static final String BUDGET_KEY = "modelfleet.gateway.max-body-bytes-in-flight";
   public static final String WAIT_KEY = "modelfleet.gateway.body-admission-wait";
@@ -18,13 +20,15 @@ public record MemorySettings(long bodyBytesInFlight, Duration admissionWait, lon
 
   public MemorySettings {
     if (bodyBytesInFlight <= 0) {
-      throw new IllegalArgumentException(BUDGET_KEY + " must be positive, got " + bodyBytesInFlight);
+      throw new IllegalArgumentException(
+          BUDGET_KEY + " must be positive, got " + bodyBytesInFlight);
     }
     if (admissionWait == null || admissionWait.isNegative()) {
       throw new IllegalArgumentException(WAIT_KEY + " must not be negative, got " + admissionWait);
     }
     if (maxJsonResponseBytes <= 0) {
-      throw new IllegalArgumentException(JSON_RESPONSE_KEY + " must be positive, got " + maxJsonResponseBytes);
+      throw new IllegalArgumentException(
+          JSON_RESPONSE_KEY + " must be positive, got " + maxJsonResponseBytes);
     }
   }
 
@@ -42,10 +46,12 @@ public record MemorySettings(long bodyBytesInFlight, Duration admissionWait, lon
       try {
         percent = Double.parseDouble(value.substring(0, value.length() - 1).trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(BUDGET_KEY + " must be a size or a percentage of the heap, got '" + value + "'");
+        throw new IllegalArgumentException(
+            BUDGET_KEY + " must be a size or a percentage of the heap, got '" + value + "'");
       }
       if (!(percent > 0 && percent <= 100)) {
-        throw new IllegalArgumentException(BUDGET_KEY + " must be a percentage from 0 (exclusive) to 100, got '" + value + "'");
+        throw new IllegalArgumentException(
+            BUDGET_KEY + " must be a percentage from 0 (exclusive) to 100, got '" + value + "'");
       }
       return (long) (maxHeap * percent / 100);
     }

@@ -6,14 +6,14 @@ import java.util.List;
 import org.apache.pekko.util.ByteString;
 
 /**
- * An inference body split as Triton's binary tensor data extension says: the first
- * {@code Inference-Header-Content-Length} bytes are the JSON request, the rest are the binary
- * sections of the inputs that carry {@code binary_data_size}, back to back in the order those
- * inputs appear in the JSON. Without the header the whole body is JSON and there are no sections.
+ * An inference body split as Triton's binary tensor data extension says: the first {@code
+ * Inference-Header-Content-Length} bytes are the JSON request, the rest are the binary sections of
+ * the inputs that carry {@code binary_data_size}, back to back in the order those inputs appear in
+ * the JSON. Without the header the whole body is JSON and there are no sections.
  *
  * <p>Sections are handed out with {@link #take} while the inputs are parsed; {@link
- * #requireConsumed} then refuses bytes no input claimed, because a size the client got wrong
- * would otherwise shift every later tensor silently.
+ * #requireConsumed} then refuses bytes no input claimed, because a size the client got wrong would
+ * otherwise shift every later tensor silently.
  */
 final class BinaryRequest {
 
@@ -47,15 +47,20 @@ final class BinaryRequest {
     }
     long length = parseLength(header.trim());
     if (length < 0) {
-      throw ApiException.badRequest(HEADER + " must be a non-negative integer (the byte length of the"
-          + " JSON inference request at the start of the body), got '" + clip(header) + "'");
+      throw ApiException.badRequest(
+          HEADER
+              + " must be a non-negative integer (the byte length of the"
+              + " JSON inference request at the start of the body), got '"
+              + clip(header)
+              + "'");
     }
     if (length > body.length()) {
-      throw ApiException.badRequest(HEADER + " is " + length + " but the request body has only "
-          + body.length() + " bytes");
+      throw ApiException.badRequest(
+          HEADER + " is " + length + " but the request body has only " + body.length() + " bytes");
     }
     if (length == 0) {
-      throw ApiException.badRequest(HEADER + " is 0, but the body must begin with the JSON inference request");
+      throw ApiException.badRequest(
+          HEADER + " is 0, but the body must begin with the JSON inference request");
     }
     int n = (int) length;
     return new BinaryRequest(body.take(n), body.drop(n), true);
@@ -66,8 +71,8 @@ final class BinaryRequest {
   }
 
   /**
-   * The next {@code size} bytes of binary data, for the input {@code name}. Copies once: the
-   * tensor owns its array, and the body's buffer is not kept past parsing.
+   * The next {@code size} bytes of binary data, for the input {@code name}. Copies once: the tensor
+   * owns its array, and the body's buffer is not kept past parsing.
    *
    * @throws ApiException 400 naming the input when fewer bytes are left
    */
@@ -75,11 +80,23 @@ final class BinaryRequest {
     long left = binary.length() - position;
     if (size > left) {
       if (!hasHeader) {
-        throw ApiException.badRequest("input '" + name + "' has binary_data_size " + size
-            + " but the request has no binary data (no " + HEADER + " header)");
+        throw ApiException.badRequest(
+            "input '"
+                + name
+                + "' has binary_data_size "
+                + size
+                + " but the request has no binary data (no "
+                + HEADER
+                + " header)");
       }
-      throw ApiException.badRequest("input '" + name + "' has binary_data_size " + size + " but only "
-          + left + " bytes of binary data are left after the JSON and the inputs before it");
+      throw ApiException.badRequest(
+          "input '"
+              + name
+              + "' has binary_data_size "
+              + size
+              + " but only "
+              + left
+              + " bytes of binary data are left after the JSON and the inputs before it");
     }
     int from = position;
     position += (int) size;
@@ -87,19 +104,31 @@ final class BinaryRequest {
     return binary.slice(from, position).toArray();
   }
 
-  /** @throws ApiException 400 when bytes follow the last binary input's section */
+  /**
+   * @throws ApiException 400 when bytes follow the last binary input's section
+   */
   void requireConsumed() {
     int extra = binary.length() - position;
     if (extra == 0) {
       return;
     }
     if (claims.isEmpty()) {
-      throw ApiException.badRequest(extra + " bytes follow the JSON inference request (" + HEADER
-          + ") but no input has 'binary_data_size'");
+      throw ApiException.badRequest(
+          extra
+              + " bytes follow the JSON inference request ("
+              + HEADER
+              + ") but no input has 'binary_data_size'");
     }
-    throw ApiException.badRequest("the binary data after the JSON is " + binary.length()
-        + " bytes but the binary inputs take " + position + " (" + String.join(", ", claims)
-        + "); " + extra + " bytes are left over");
+    throw ApiException.badRequest(
+        "the binary data after the JSON is "
+            + binary.length()
+            + " bytes but the binary inputs take "
+            + position
+            + " ("
+            + String.join(", ", claims)
+            + "); "
+            + extra
+            + " bytes are left over");
   }
 
   /** The value as a length, or -1 when it is not a plain non-negative integer that fits a long. */

@@ -34,8 +34,10 @@ final class BinaryResponse {
     BinaryOutputs binary = call.binaryOutputs();
     List<Tensor> binaryOutputs = binary.any() ? selected(result, binary) : List.of();
     if (binaryOutputs.isEmpty()) {
-      return HttpResponse.create().withEntity(
-          HttpEntities.create(ContentTypes.APPLICATION_JSON, InferJson.writeResponse(result, id)));
+      return HttpResponse.create()
+          .withEntity(
+              HttpEntities.create(
+                  ContentTypes.APPLICATION_JSON, InferJson.writeResponse(result, id)));
     }
     ByteString json = Json.bytes(g -> InferJson.write(result, id, binary, g));
     ByteString body = json;
@@ -47,7 +49,10 @@ final class BinaryResponse {
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, body));
   }
 
-  /** {@code {"name", "datatype", "shape", "parameters": {"binary_data_size"}}}: an output without data. */
+  /**
+   * {@code {"name", "datatype", "shape", "parameters": {"binary_data_size"}}}: an output without
+   * data.
+   */
   static void writeDescription(Tensor t, JsonGenerator g) throws IOException {
     g.writeStartObject();
     g.writeStringField("name", t.name());
@@ -64,8 +69,8 @@ final class BinaryResponse {
   }
 
   /**
-   * The outputs to send as binary, checked first: the client locates every later tensor by
-   * these sizes, so a malformed one must fail the request (a server fault) rather than go out.
+   * The outputs to send as binary, checked first: the client locates every later tensor by these
+   * sizes, so a malformed one must fail the request (a server fault) rather than go out.
    */
   private static List<Tensor> selected(InferResult result, BinaryOutputs binary) {
     List<Tensor> out = new ArrayList<>(result.outputs().size());
@@ -82,8 +87,17 @@ final class BinaryResponse {
     DataType type = t.datatype();
     long count = t.elementCount();
     if (type.fixedWidth() && t.data().length != count * type.byteSize()) {
-      throw new IllegalArgumentException("output '" + t.name() + "': " + t.data().length + " data bytes but "
-          + type + " shape " + Tensor.shapeText(t.shape()) + " needs " + count * type.byteSize());
+      throw new IllegalArgumentException(
+          "output '"
+              + t.name()
+              + "': "
+              + t.data().length
+              + " data bytes but "
+              + type
+              + " shape "
+              + Tensor.shapeText(t.shape())
+              + " needs "
+              + count * type.byteSize());
     }
     if (type == DataType.BYTES) {
       int framed;
@@ -94,8 +108,15 @@ final class BinaryResponse {
         throw new IllegalArgumentException("output '" + t.name() + "': " + e.getMessage(), e);
       }
       if (framed != count) {
-        throw new IllegalArgumentException("output '" + t.name() + "': " + framed + " BYTES elements but shape "
-            + Tensor.shapeText(t.shape()) + " needs " + count);
+        throw new IllegalArgumentException(
+            "output '"
+                + t.name()
+                + "': "
+                + framed
+                + " BYTES elements but shape "
+                + Tensor.shapeText(t.shape())
+                + " needs "
+                + count);
       }
     }
   }

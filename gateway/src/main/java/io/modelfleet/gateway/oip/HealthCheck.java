@@ -18,8 +18,8 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * Server readiness ({@code GET /v2/health/ready}), in one of two modes
- * ({@code modelfleet.gateway.readiness}).
+ * Server readiness ({@code GET /v2/health/ready}), in one of two modes ({@code
+ * modelfleet.gateway.readiness}).
  *
  * <pre>
  * mode     ready when                                                         registry asked
@@ -29,15 +29,15 @@ import org.apache.pekko.cluster.typed.Cluster;
  *          one READY replica somewhere (Triton's meaning)
  * </pre>
  *
- * Node mode is the default because readiness decides whether a load balancer (a Kubernetes
- * Service) sends this pod traffic. Any gateway can route a request to a replica on any node, so
- * whether this gateway can serve does not depend on where, or whether, one model is placed: in
- * strict mode a single deployment that can never be placed (device gpu on a CPU-only cluster)
- * takes every pod out of the Service, and then no model is served at all. Per-model readiness
- * stays at {@code /v2/models/{m}/ready}. A node that is joining, leaving or exiting is not ready,
- * so traffic moves away before it stops. Before its first copy of the replica directory a
- * restarted gateway would answer 503 to every inference, so it is not ready then either, unless
- * the registry says nothing is deployed (a fresh cluster writes no directory at all).
+ * Node mode is the default because readiness decides whether a load balancer (a Kubernetes Service)
+ * sends this pod traffic. Any gateway can route a request to a replica on any node, so whether this
+ * gateway can serve does not depend on where, or whether, one model is placed: in strict mode a
+ * single deployment that can never be placed (device gpu on a CPU-only cluster) takes every pod out
+ * of the Service, and then no model is served at all. Per-model readiness stays at {@code
+ * /v2/models/{m}/ready}. A node that is joining, leaving or exiting is not ready, so traffic moves
+ * away before it stops. Before its first copy of the replica directory a restarted gateway would
+ * answer 503 to every inference, so it is not ready then either, unless the registry says nothing
+ * is deployed (a fresh cluster writes no directory at all).
  */
 public final class HealthCheck {
 
@@ -52,8 +52,9 @@ public final class HealthCheck {
       return switch (value.toLowerCase(Locale.ROOT)) {
         case "node" -> NODE;
         case "strict" -> STRICT;
-        default -> throw new IllegalArgumentException(
-            "modelfleet.gateway.readiness must be node or strict, got '" + value + "'");
+        default ->
+            throw new IllegalArgumentException(
+                "modelfleet.gateway.readiness must be node or strict, got '" + value + "'");
       };
     }
   }
@@ -63,7 +64,8 @@ public final class HealthCheck {
   private final ReplicaDirectory directory;
   private final Mode mode;
 
-  public HealthCheck(ActorSystem<?> system, RegistryClient registry, ReplicaDirectory directory, Mode mode) {
+  public HealthCheck(
+      ActorSystem<?> system, RegistryClient registry, ReplicaDirectory directory, Mode mode) {
     this.cluster = Cluster.get(system);
     this.registry = registry;
     this.directory = directory;
@@ -80,10 +82,16 @@ public final class HealthCheck {
     if (mode == Mode.NODE && directory.received()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    return registry.all()
-        .thenApply(views -> mode == Mode.NODE ? withoutDirectory(views) : strict(views, directory.current()))
-        .exceptionally(t -> Optional.of("the model registry could not be read: "
-            + ErrorHandling.unwrap(t).getMessage()));
+    return registry
+        .all()
+        .thenApply(
+            views ->
+                mode == Mode.NODE ? withoutDirectory(views) : strict(views, directory.current()))
+        .exceptionally(
+            t ->
+                Optional.of(
+                    "the model registry could not be read: "
+                        + ErrorHandling.unwrap(t).getMessage()));
   }
 
   /** Node mode before the replica directory arrived: ready only if nothing is deployed. */
@@ -92,8 +100,10 @@ public final class HealthCheck {
     if (deployed == 0) {
       return Optional.empty();
     }
-    return Optional.of("this node has not yet received the replica directory, so it cannot route to the "
-        + deployed + " deployed model(s)");
+    return Optional.of(
+        "this node has not yet received the replica directory, so it cannot route to the "
+            + deployed
+            + " deployed model(s)");
   }
 
   /** Strict mode: every deployed model has a READY replica. */

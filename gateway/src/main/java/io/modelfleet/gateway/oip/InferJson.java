@@ -28,16 +28,16 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>Request: {@code {"id"?, "parameters"?, "inputs": [tensor...], "outputs"?: [{"name",
  * "parameters"?}]}}, read with a streaming parser (tensors by {@link TensorReader}), never as a
- * tree, so its memory follows the tensors' real size. Every rejection is an {@link ApiException} 400 whose sentence names the
- * field, so a client can fix its request from the message alone. Of the request's parameters,
- * {@code priority}, {@code timeout} (microseconds) and {@code binary_data_output} are read; of an
- * output's, {@code binary_data}; of an input's, {@code binary_data_size} (see {@link
- * BinaryRequest}). Other parameters are accepted and ignored: the OIP lets servers ignore the
- * ones they do not know.
+ * tree, so its memory follows the tensors' real size. Every rejection is an {@link ApiException}
+ * 400 whose sentence names the field, so a client can fix its request from the message alone. Of
+ * the request's parameters, {@code priority}, {@code timeout} (microseconds) and {@code
+ * binary_data_output} are read; of an output's, {@code binary_data}; of an input's, {@code
+ * binary_data_size} (see {@link BinaryRequest}). Other parameters are accepted and ignored: the OIP
+ * lets servers ignore the ones they do not know.
  *
  * <p>Response: {@code {"model_name", "model_version", "id"?, "outputs": [tensor...]}}, written
- * tensor by tensor with a streaming generator. A binary output is written without {@code data}
- * and with its {@code binary_data_size}; {@link BinaryResponse} appends its bytes.
+ * tensor by tensor with a streaming generator. A binary output is written without {@code data} and
+ * with its {@code binary_data_size}; {@link BinaryResponse} appends its bytes.
  */
 public final class InferJson {
 
@@ -63,8 +63,12 @@ public final class InferJson {
     return parseRequest(inferenceHeaderLength, body, MemoryReservation.NONE);
   }
 
-  /** As {@link #parseRequest(String, ByteString)}, announcing every decoded tensor buffer to {@code budget}. */
-  public static InferCall parseRequest(String inferenceHeaderLength, ByteString body, MemoryReservation budget) {
+  /**
+   * As {@link #parseRequest(String, ByteString)}, announcing every decoded tensor buffer to {@code
+   * budget}.
+   */
+  public static InferCall parseRequest(
+      String inferenceHeaderLength, ByteString body, MemoryReservation budget) {
     return parseRequest(BinaryRequest.split(inferenceHeaderLength, body), budget);
   }
 
@@ -78,10 +82,12 @@ public final class InferJson {
     try (JsonParser p = Json.inferenceParser(json)) {
       JsonToken first = p.nextToken();
       if (first == null) {
-        throw ApiException.badRequest("the request body is empty; an inference request is a JSON object with 'inputs'");
+        throw ApiException.badRequest(
+            "the request body is empty; an inference request is a JSON object with 'inputs'");
       }
       if (first != JsonToken.START_OBJECT) {
-        throw ApiException.badRequest("an inference request must be a JSON object, got " + JsonValueText.kind(p));
+        throw ApiException.badRequest(
+            "an inference request must be a JSON object, got " + JsonValueText.kind(p));
       }
       Request r = new Request();
       TensorReader.Source source = offset -> Json.inferenceParser(json.drop((int) offset));
@@ -97,9 +103,12 @@ public final class InferJson {
         }
       }
       if (p.nextToken() != null) {
-        throw ApiException.badRequest("the request body is not valid JSON: more content follows the inference"
-            + " request at line " + p.currentTokenLocation().getLineNr() + ", column "
-            + p.currentTokenLocation().getColumnNr());
+        throw ApiException.badRequest(
+            "the request body is not valid JSON: more content follows the inference"
+                + " request at line "
+                + p.currentTokenLocation().getLineNr()
+                + ", column "
+                + p.currentTokenLocation().getColumnNr());
       }
       return r.finish(body);
     } catch (JsonProcessingException e) {
@@ -107,7 +116,8 @@ public final class InferJson {
     } catch (TensorFormatException e) {
       throw ApiException.badRequest(e.getMessage());
     } catch (IOException e) {
-      throw ApiException.badRequest("the request body could not be read as JSON: " + e.getMessage());
+      throw ApiException.badRequest(
+          "the request body could not be read as JSON: " + e.getMessage());
     }
   }
 
@@ -128,29 +138,41 @@ public final class InferJson {
         return;
       }
       if (t != JsonToken.START_OBJECT) {
-        throw ApiException.badRequest("'parameters' must be a JSON object, got " + JsonValueText.kind(p));
+        throw ApiException.badRequest(
+            "'parameters' must be a JSON object, got " + JsonValueText.kind(p));
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String key = p.currentName();
         JsonToken v = p.nextToken();
         switch (key) {
-          case "priority" -> priority = nonNegative(p, v, key, Integer.MAX_VALUE, "1 is the highest, 0 the default");
-          case "timeout" -> timeoutMicros = nonNegative(p, v, key, Long.MAX_VALUE, "microseconds allowed in the queue");
-          case "binary_data_output" -> binaryByDefault =
-              Boolean.TRUE.equals(flag(p, v, "request parameter 'binary_data_output'"));
+          case "priority" ->
+              priority =
+                  nonNegative(p, v, key, Integer.MAX_VALUE, "1 is the highest, 0 the default");
+          case "timeout" ->
+              timeoutMicros =
+                  nonNegative(p, v, key, Long.MAX_VALUE, "microseconds allowed in the queue");
+          case "binary_data_output" ->
+              binaryByDefault =
+                  Boolean.TRUE.equals(flag(p, v, "request parameter 'binary_data_output'"));
           default -> p.skipChildren();
         }
       }
     }
 
     /** The inputs in order, each from its JSON {@code data} or from its binary section. */
-    void inputs(JsonParser p, JsonToken t, TensorReader.Source source, BinaryRequest body, MemoryReservation budget)
+    void inputs(
+        JsonParser p,
+        JsonToken t,
+        TensorReader.Source source,
+        BinaryRequest body,
+        MemoryReservation budget)
         throws IOException {
       if (t == JsonToken.VALUE_NULL) {
         return;
       }
       if (t != JsonToken.START_ARRAY) {
-        throw ApiException.badRequest("'inputs' must be an array of tensors, got " + JsonValueText.kind(p));
+        throw ApiException.badRequest(
+            "'inputs' must be an array of tensors, got " + JsonValueText.kind(p));
       }
       inputsSeen = true;
       while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -172,7 +194,8 @@ public final class InferJson {
         return;
       }
       if (t != JsonToken.START_ARRAY) {
-        throw ApiException.badRequest("'outputs' must be an array of {\"name\": ...} objects, got " + JsonValueText.kind(p));
+        throw ApiException.badRequest(
+            "'outputs' must be an array of {\"name\": ...} objects, got " + JsonValueText.kind(p));
       }
       int i = 0;
       while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -185,7 +208,11 @@ public final class InferJson {
 
     private void output(JsonParser p, int i) throws IOException {
       if (p.currentToken() != JsonToken.START_OBJECT) {
-        throw ApiException.badRequest("outputs[" + i + "] must be an object with a string 'name', got " + JsonValueText.kind(p));
+        throw ApiException.badRequest(
+            "outputs["
+                + i
+                + "] must be an object with a string 'name', got "
+                + JsonValueText.kind(p));
       }
       String name = null;
       String nameKind = "nothing";
@@ -218,20 +245,28 @@ public final class InferJson {
         }
       }
       if (name == null) {
-        throw ApiException.badRequest("outputs[" + i + "] must be an object with a string 'name', got name " + nameKind);
+        throw ApiException.badRequest(
+            "outputs[" + i + "] must be an object with a string 'name', got name " + nameKind);
       }
       if (paramsProblem != null) {
-        throw ApiException.badRequest("outputs[" + i + "] 'parameters' must be a JSON object, got " + paramsProblem);
+        throw ApiException.badRequest(
+            "outputs[" + i + "] 'parameters' must be a JSON object, got " + paramsProblem);
       }
       if (binaryToken != null && binaryToken != JsonToken.VALUE_NULL) {
         if (binaryToken != JsonToken.VALUE_TRUE && binaryToken != JsonToken.VALUE_FALSE) {
-          throw ApiException.badRequest("outputs[" + i + "] ('" + name + "') parameter 'binary_data' must be true or false, got "
-              + binaryKind);
+          throw ApiException.badRequest(
+              "outputs["
+                  + i
+                  + "] ('"
+                  + name
+                  + "') parameter 'binary_data' must be true or false, got "
+                  + binaryKind);
         }
         Boolean wanted = binaryToken == JsonToken.VALUE_TRUE;
         Boolean earlier = binaryOutputs.putIfAbsent(name, wanted);
         if (earlier != null && !earlier.equals(wanted)) {
-          throw ApiException.badRequest("output '" + name + "' is requested both with and without 'binary_data'");
+          throw ApiException.badRequest(
+              "output '" + name + "' is requested both with and without 'binary_data'");
         }
       }
       if (!outputs.contains(name)) {
@@ -246,25 +281,42 @@ public final class InferJson {
       // An empty list is valid OIP for a model without inputs; the replica checks it against the
       // model's signature and names the missing inputs of a model that has some.
       body.requireConsumed();
-      BinaryOutputs binary = !binaryByDefault && binaryOutputs.isEmpty()
-          ? BinaryOutputs.NONE : new BinaryOutputs(binaryByDefault, binaryOutputs);
-      return new InferCall(new InferRequest(id, List.copyOf(inputs), List.copyOf(outputs), (int) priority, timeoutMicros),
+      BinaryOutputs binary =
+          !binaryByDefault && binaryOutputs.isEmpty()
+              ? BinaryOutputs.NONE
+              : new BinaryOutputs(binaryByDefault, binaryOutputs);
+      return new InferCall(
+          new InferRequest(
+              id, List.copyOf(inputs), List.copyOf(outputs), (int) priority, timeoutMicros),
           binary);
     }
   }
 
   /** A request parameter that must be an integer from 0 to {@code max}; 0 when null. */
-  private static long nonNegative(JsonParser p, JsonToken v, String field, long max, String meaning) throws IOException {
+  private static long nonNegative(JsonParser p, JsonToken v, String field, long max, String meaning)
+      throws IOException {
     if (v == JsonToken.VALUE_NULL) {
       return 0;
     }
-    boolean integral = v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+    boolean integral =
+        v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
     if (!integral || p.getLongValue() < 0) {
-      throw ApiException.badRequest("request parameter '" + field + "' must be a non-negative integer ("
-          + meaning + "), got " + JsonValueText.kind(p));
+      throw ApiException.badRequest(
+          "request parameter '"
+              + field
+              + "' must be a non-negative integer ("
+              + meaning
+              + "), got "
+              + JsonValueText.kind(p));
     }
     if (p.getLongValue() > max) {
-      throw ApiException.badRequest("request parameter '" + field + "' must be at most " + max + ", got " + JsonValueText.kind(p));
+      throw ApiException.badRequest(
+          "request parameter '"
+              + field
+              + "' must be at most "
+              + max
+              + ", got "
+              + JsonValueText.kind(p));
     }
     return p.getLongValue();
   }
@@ -285,7 +337,8 @@ public final class InferJson {
       return null;
     }
     if (t != JsonToken.VALUE_STRING) {
-      throw ApiException.badRequest("'" + field + "' must be a string, got " + JsonValueText.kind(p));
+      throw ApiException.badRequest(
+          "'" + field + "' must be a string, got " + JsonValueText.kind(p));
     }
     return p.getText();
   }
@@ -296,7 +349,8 @@ public final class InferJson {
   }
 
   /** The JSON of a response; outputs that {@code binary} selects are described without data. */
-  static void write(InferResult result, String id, BinaryOutputs binary, JsonGenerator g) throws IOException {
+  static void write(InferResult result, String id, BinaryOutputs binary, JsonGenerator g)
+      throws IOException {
     g.writeStartObject();
     g.writeStringField("model_name", result.model());
     g.writeStringField("model_version", result.version());

@@ -7,6 +7,8 @@ import io.modelfleet.gateway.Caller;
 import io.modelfleet.gateway.GatewaySettings;
 import io.modelfleet.gateway.Json;
 import io.modelfleet.gateway.RouteSupport;
+import io.modelfleet.gateway.memory.BodyAdmission;
+import io.modelfleet.gateway.memory.MemorySettings;
 import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.gateway.routing.InferenceDispatcher;
 import io.modelfleet.gateway.routing.Readiness;
@@ -15,8 +17,6 @@ import io.modelfleet.gateway.routing.RoutingTable;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.InferReply;
-import io.modelfleet.gateway.memory.BodyAdmission;
-import io.modelfleet.gateway.memory.MemorySettings;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,11 +25,11 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The Open Inference Protocol (KServe v2) data plane under {@code /v2}: server metadata and
- * health, model metadata and readiness, and inference. Versioned and unversioned paths share one
- * set of handlers; a null version means "the version this server would use now". Inference
- * bodies and answers may carry tensors as binary data after the JSON (Triton's binary tensor data
- * extension: {@link BinaryRequest}, {@link BinaryResponse}).
+ * The Open Inference Protocol (KServe v2) data plane under {@code /v2}: server metadata and health,
+ * model metadata and readiness, and inference. Versioned and unversioned paths share one set of
+ * handlers; a null version means "the version this server would use now". Inference bodies and
+ * answers may carry tensors as binary data after the JSON (Triton's binary tensor data extension:
+ * {@link BinaryRequest}, {@link BinaryResponse}).
  */
 public final class OipRoutes extends RouteSupport {
 
@@ -37,13 +37,19 @@ public final class OipRoutes extends RouteSupport {
   private final ReplicaDirectory directory;
   private final InferenceDispatcher dispatcher;
   private final HealthCheck health;
+
   /** Past the dispatcher's own deadline, so the dispatcher's 504 is what the client sees. */
   private final Duration inferRequestTimeout;
 
   private final long maxJsonResponseBytes;
 
-  public OipRoutes(GatewaySettings settings, MemorySettings memory, RegistryClient registry, ReplicaDirectory directory,
-      InferenceDispatcher dispatcher, HealthCheck health) {
+  public OipRoutes(
+      GatewaySettings settings,
+      MemorySettings memory,
+      RegistryClient registry,
+      ReplicaDirectory directory,
+      InferenceDispatcher dispatcher,
+      HealthCheck health) {
     super(settings.maxJsonBody());
     this.maxJsonResponseBytes = memory.maxJsonResponseBytes();
     this.registry = registry;
@@ -54,40 +60,80 @@ public final class OipRoutes extends RouteSupport {
   }
 
   public Route route(Caller caller) {
-    return pathPrefix("v2", () -> concat(
-        pathEndOrSingleSlash(() -> get(() -> complete(MetadataJson.server()))),
-        path(segment("health").slash("live"), () -> get(() -> complete(MetadataJson.live()))),
-        path(segment("health").slash("ready"), () -> get(() ->
-            respond(caller, health.problem().thenApply(p -> MetadataJson.ready(p.orElse(null)))))),
-        pathPrefix(segment("models").slash(segment()), model -> concat(
-            modelRoutes(caller, model, null),
-            pathPrefix(segment("versions").slash(segment()), version ->
-                modelRoutes(caller, model, version))))));
+    return pathPrefix(
+        "v2",
+        () ->
+            concat(
+                pathEndOrSingleSlash(() -> get(() -> complete(MetadataJson.server()))),
+                path(
+                    segment("health").slash("live"),
+                    () -> get(() -> complete(MetadataJson.live()))),
+                path(
+                    segment("health").slash("ready"),
+                    () ->
+                        get(
+                            () ->
+                                respond(
+                                    caller,
+                                    health
+                                        .problem()
+                                        .thenApply(p -> MetadataJson.ready(p.orElse(null)))))),
+                pathPrefix(
+                    segment("models").slash(segment()),
+                    model ->
+                        concat(
+                            modelRoutes(caller, model, null),
+                            pathPrefix(
+                                segment("versions").slash(segment()),
+                                version -> modelRoutes(caller, model, version))))));
   }
 
   private Route modelRoutes(Caller caller, String model, String version) {
     return concat(
         pathEndOrSingleSlash(() -> get(() -> respond(caller, metadata(model, version)))),
         path("ready", () -> get(() -> respond(caller, ready(model, version)))),
-        path("infer", () -> post(() -> withRequestTimeout(inferRequestTimeout, () ->
-            optionalHeaderValueByName(BinaryRequest.HEADER, headerLength ->
-                // infer() releases the ticket itself once its answer exists, whatever happens.
-                budgetedBody(1, (body, ticket) ->
-                    infer(caller, model, version, headerLength.orElse(null), body, ticket)))))));
+        path(
+            "infer",
+            () ->
+                post(
+                    () ->
+                        withRequestTimeout(
+                            inferRequestTimeout,
+                            () ->
+                                optionalHeaderValueByName(
+                                    BinaryRequest.HEADER,
+                                    headerLength ->
+                                        // infer() releases the ticket itself once its answer
+                                        // exists, whatever happens.
+                                        budgetedBody(
+                                            1,
+                                            (body, ticket) ->
+                                                infer(
+                                                    caller,
+                                                    model,
+                                                    version,
+                                                    headerLength.orElse(null),
+                                                    body,
+                                                    ticket)))))));
   }
 
   private CompletionStage<HttpResponse> metadata(String model, String version) {
-    return registry.existing(model).thenApply(view -> {
-      String v = version != null ? version : defaultVersion(view);
-      VersionInfo info = v == null ? null : view.versions().get(v);
-      if (info == null) {
-        throw ApiException.notFound(Readiness.unknownVersion(view, version));
-      }
-      return MetadataJson.model(view, info);
-    });
+    return registry
+        .existing(model)
+        .thenApply(
+            view -> {
+              String v = version != null ? version : defaultVersion(view);
+              VersionInfo info = v == null ? null : view.versions().get(v);
+              if (info == null) {
+                throw ApiException.notFound(Readiness.unknownVersion(view, version));
+              }
+              return MetadataJson.model(view, info);
+            });
   }
 
-  /** The version a request without one would reach: highest with a READY replica, else the latest. */
+  /**
+   * The version a request without one would reach: highest with a READY replica, else the latest.
+   */
   private String defaultVersion(ModelView view) {
     String ready = directory.current().defaultVersion(view.name());
     if (ready != null && view.versions().containsKey(ready)) {
@@ -98,31 +144,44 @@ public final class OipRoutes extends RouteSupport {
 
   private CompletionStage<HttpResponse> ready(String model, String version) {
     RoutingTable table = directory.current();
-    boolean ready = version == null ? table.readyCount(model) > 0 : !table.ready(model, version).isEmpty();
+    boolean ready =
+        version == null ? table.readyCount(model) > 0 : !table.ready(model, version).isEmpty();
     if (ready) {
       // Probes hit this often; a READY replica is proof enough without asking the registry.
       return CompletableFuture.completedFuture(MetadataJson.modelReady(model));
     }
-    return registry.existing(model).thenApply(view -> {
-      if (version != null && !view.versions().containsKey(version)) {
-        throw ApiException.notFound(Readiness.unknownVersion(view, version));
-      }
-      return MetadataJson.modelNotReady(model, Readiness.notReady(view, table, version));
-    });
+    return registry
+        .existing(model)
+        .thenApply(
+            view -> {
+              if (version != null && !view.versions().containsKey(version)) {
+                throw ApiException.notFound(Readiness.unknownVersion(view, version));
+              }
+              return MetadataJson.modelNotReady(model, Readiness.notReady(view, table, version));
+            });
   }
 
   /**
    * {@code headerLength}: the Inference-Header-Content-Length of a binary body, else null. The
    * ticket is released once the response exists, however the request ends.
    */
-  private Route infer(Caller caller, String model, String version, String headerLength, ByteString body,
+  private Route infer(
+      Caller caller,
+      String model,
+      String version,
+      String headerLength,
+      ByteString body,
       BodyAdmission.Ticket ticket) {
     CompletionStage<HttpResponse> response;
     try {
       InferCall call = InferJson.parseRequest(headerLength, body, ticket);
-      response = dispatcher.infer(model, version, call.request()).thenApply(reply -> toResponse(reply, call, ticket));
+      response =
+          dispatcher
+              .infer(model, version, call.request())
+              .thenApply(reply -> toResponse(reply, call, ticket));
     } catch (ApiException e) {
-      response = e.status() == 400 ? unlessUnknown(model, version, e) : CompletableFuture.failedFuture(e);
+      response =
+          e.status() == 400 ? unlessUnknown(model, version, e) : CompletableFuture.failedFuture(e);
     } catch (RuntimeException e) {
       response = CompletableFuture.failedFuture(e);
     } catch (Error e) {
@@ -134,19 +193,23 @@ public final class OipRoutes extends RouteSupport {
   }
 
   /**
-   * A malformed body for a model or version that does not exist answers 404, as a valid one
-   * would: the missing model is the bigger mistake. The registry is asked only on this error path.
+   * A malformed body for a model or version that does not exist answers 404, as a valid one would:
+   * the missing model is the bigger mistake. The registry is asked only on this error path.
    */
-  private CompletionStage<HttpResponse> unlessUnknown(String model, String version, ApiException badRequest) {
-    return registry.view(model).handle((view, failure) -> {
-      if (failure == null && !view.exists()) {
-        throw ApiException.notFound(RegistryClient.notRegistered(model));
-      }
-      if (failure == null && version != null && !view.versions().containsKey(version)) {
-        throw ApiException.notFound(Readiness.unknownVersion(view, version));
-      }
-      throw badRequest;
-    });
+  private CompletionStage<HttpResponse> unlessUnknown(
+      String model, String version, ApiException badRequest) {
+    return registry
+        .view(model)
+        .handle(
+            (view, failure) -> {
+              if (failure == null && !view.exists()) {
+                throw ApiException.notFound(RegistryClient.notRegistered(model));
+              }
+              if (failure == null && version != null && !view.versions().containsKey(version)) {
+                throw ApiException.notFound(Readiness.unknownVersion(view, version));
+              }
+              throw badRequest;
+            });
   }
 
   /**

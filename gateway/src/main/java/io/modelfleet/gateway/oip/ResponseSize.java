@@ -6,17 +6,20 @@ import io.modelfleet.protocol.replica.InferReply.InferResult;
 import io.modelfleet.protocol.tensor.Tensor;
 
 /**
- * Refuses a response whose JSON would be too large to build before building it. A float takes
- * 4 bytes in a tensor but up to 16 as JSON text, so a model whose outputs pass the replica's
- * {@code max-output-bytes} can still produce a JSON body several times that size; the gateway
- * checks the JSON's upper bound ({@link TensorWriter#jsonSizeEstimate}) against {@code
+ * Refuses a response whose JSON would be too large to build before building it. A float takes 4
+ * bytes in a tensor but up to 16 as JSON text, so a model whose outputs pass the replica's {@code
+ * max-output-bytes} can still produce a JSON body several times that size; the gateway checks the
+ * JSON's upper bound ({@link TensorWriter#jsonSizeEstimate}) against {@code
  * max-json-response-bytes}. Outputs the client takes as binary data count at their own size.
  */
 final class ResponseSize {
 
   private ResponseSize() {}
 
-  /** The upper bound of the JSON part of the response (binary outputs follow it as they are, uncopied). */
+  /**
+   * The upper bound of the JSON part of the response (binary outputs follow it as they are,
+   * uncopied).
+   */
   static long jsonBytes(InferResult result, BinaryOutputs binary) {
     long total = 256;
     for (Tensor t : result.outputs()) {
@@ -44,11 +47,29 @@ final class ResponseSize {
     if (total <= limit) {
       return null;
     }
-    String which = largest == null ? ""
-        : "; output '" + largest.name() + "' (" + largest.datatype() + " " + Tensor.shapeText(largest.shape())
-            + ", " + largest.data().length + " bytes as a tensor) alone can take up to " + largestSize + " bytes as JSON";
-    return "the response would take up to " + total + " bytes, more than " + limit + " ("
-        + MemorySettings.JSON_RESPONSE_KEY + ")" + which + ". Ask for large outputs as binary data"
+    String which =
+        largest == null
+            ? ""
+            : "; output '"
+                + largest.name()
+                + "' ("
+                + largest.datatype()
+                + " "
+                + Tensor.shapeText(largest.shape())
+                + ", "
+                + largest.data().length
+                + " bytes as a tensor) alone can take up to "
+                + largestSize
+                + " bytes as JSON";
+    return "the response would take up to "
+        + total
+        + " bytes, more than "
+        + limit
+        + " ("
+        + MemorySettings.JSON_RESPONSE_KEY
+        + ")"
+        + which
+        + ". Ask for large outputs as binary data"
         + " (\"parameters\": {\"binary_data\": true}) or raise the limit";
   }
 }

@@ -25,8 +25,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * The gateway's calls to the model registry (one sharded ModelEntity per model name). Replies are
  * mapped here once: a {@link ModelReply.Rejected} becomes an {@link ApiException} with its HTTP
  * status, and a registry that does not answer within the ask timeout becomes a 503 naming the
- * model, so routes only ever see a {@link ModelView} or a failed future they can hand to
- * {@link ErrorHandling}.
+ * model, so routes only ever see a {@link ModelView} or a failed future they can hand to {@link
+ * ErrorHandling}.
  *
  * <p>Names that could never be registered are answered locally as "not registered" rather than
  * waking a sharded entity for them.
@@ -61,12 +61,14 @@ public final class RegistryClient {
 
   /** The model, or a failed future with 404 when it is not registered. */
   public CompletionStage<ModelView> existing(String model) {
-    return view(model).thenApply(v -> {
-      if (!v.exists()) {
-        throw ApiException.notFound(notRegistered(model));
-      }
-      return v;
-    });
+    return view(model)
+        .thenApply(
+            v -> {
+              if (!v.exists()) {
+                throw ApiException.notFound(notRegistered(model));
+              }
+              return v;
+            });
   }
 
   public CompletionStage<ModelView> deploy(String model, DeploymentSpec spec, RequestMeta meta) {
@@ -86,29 +88,45 @@ public final class RegistryClient {
 
   /** Every registered model, in the catalog's (sorted) order; asked in parallel. */
   public CompletionStage<List<ModelView>> all() {
-    return catalog.modelNames().thenCompose(names -> {
-      List<CompletableFuture<ModelView>> views = new ArrayList<>();
-      for (String name : names) {
-        views.add(view(name).toCompletableFuture());
-      }
-      return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
-          .thenApply(x -> views.stream().map(CompletableFuture::join).filter(ModelView::exists).toList());
-    });
+    return catalog
+        .modelNames()
+        .thenCompose(
+            names -> {
+              List<CompletableFuture<ModelView>> views = new ArrayList<>();
+              for (String name : names) {
+                views.add(view(name).toCompletableFuture());
+              }
+              return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
+                  .thenApply(
+                      x ->
+                          views.stream()
+                              .map(CompletableFuture::join)
+                              .filter(ModelView::exists)
+                              .toList());
+            });
   }
 
-  private CompletionStage<ModelView> ask(String model, Function<ActorRef<ModelReply>, ModelCommand> command) {
-    return sharding.entityRefFor(ModelCommand.TYPE_KEY, model)
+  private CompletionStage<ModelView> ask(
+      String model, Function<ActorRef<ModelReply>, ModelCommand> command) {
+    return sharding
+        .entityRefFor(ModelCommand.TYPE_KEY, model)
         .<ModelReply>ask(command::apply, askTimeout)
-        .handle((reply, failure) -> {
-          if (failure != null) {
-            if (ErrorHandling.unwrap(failure) instanceof TimeoutException) {
-              throw ApiException.unavailable("the model registry did not answer within "
-                  + askTimeout.toMillis() + " ms for model '" + model + "'");
-            }
-            throw new IllegalStateException("registry call for model '" + model + "' failed", failure);
-          }
-          return toView(reply);
-        });
+        .handle(
+            (reply, failure) -> {
+              if (failure != null) {
+                if (ErrorHandling.unwrap(failure) instanceof TimeoutException) {
+                  throw ApiException.unavailable(
+                      "the model registry did not answer within "
+                          + askTimeout.toMillis()
+                          + " ms for model '"
+                          + model
+                          + "'");
+                }
+                throw new IllegalStateException(
+                    "registry call for model '" + model + "' failed", failure);
+              }
+              return toView(reply);
+            });
   }
 
   static ModelView toView(ModelReply reply) {
@@ -116,11 +134,12 @@ public final class RegistryClient {
       return c.model();
     }
     if (reply instanceof ModelReply.Rejected r) {
-      int status = switch (r.kind()) {
-        case NOT_FOUND -> 404;
-        case INVALID -> 400;
-        case CONFLICT -> 409;
-      };
+      int status =
+          switch (r.kind()) {
+            case NOT_FOUND -> 404;
+            case INVALID -> 400;
+            case CONFLICT -> 409;
+          };
       throw new ApiException(status, r.error());
     }
     throw new IllegalStateException("unexpected registry reply " + reply);

@@ -4,8 +4,8 @@ import io.modelfleet.gateway.ApiException;
 import io.modelfleet.protocol.service.UploadOutcome;
 
 /**
- * What an upload outcome means to a client. Shared by the management upload (a raw ONNX body)
- * and the Triton repository load (base64 files), so both answer the same statuses.
+ * What an upload outcome means to a client. Shared by the management upload (a raw ONNX body) and
+ * the Triton repository load (base64 files), so both answer the same statuses.
  */
 public final class UploadResults {
 

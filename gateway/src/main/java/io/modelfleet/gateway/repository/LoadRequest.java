@@ -35,7 +35,8 @@ public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) 
       return new LoadRequest(null, files);
     }
     if (!body.isObject()) {
-      throw ApiException.badRequest("the load request must be a JSON object, got " + Json.kind(body));
+      throw ApiException.badRequest(
+          "the load request must be a JSON object, got " + Json.kind(body));
     }
     JsonNode params = body.get("parameters");
     if (params == null || params.isNull()) {
@@ -51,18 +52,21 @@ public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) 
       if (key.equals("config")) {
         if (!value.isTextual()) {
           throw ApiException.badRequest(
-              "parameters.config must be a string holding the model configuration as JSON, got " + Json.kind(value));
+              "parameters.config must be a string holding the model configuration as JSON, got "
+                  + Json.kind(value));
         }
         config = TritonConfig.parse(value.textValue(), limits);
       } else if (key.startsWith(FILE_PREFIX)) {
         String version = fileVersion(key);
         if (!value.isTextual()) {
-          throw ApiException.badRequest("parameter '" + key + "' must be a base64 string, got " + Json.kind(value));
+          throw ApiException.badRequest(
+              "parameter '" + key + "' must be a base64 string, got " + Json.kind(value));
         }
         try {
           files.put(version, decodeBase64(value.textValue()));
         } catch (IllegalArgumentException e) {
-          throw ApiException.badRequest("parameter '" + key + "' is not valid base64: " + e.getMessage());
+          throw ApiException.badRequest(
+              "parameter '" + key + "' is not valid base64: " + e.getMessage());
         }
       }
       // Other parameters are Triton options this server does not act on; ignoring them lets
@@ -76,8 +80,14 @@ public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) 
     String path = key.substring(FILE_PREFIX.length());
     int slash = path.indexOf('/');
     if (slash < 0 || !path.substring(slash + 1).equals(MODEL_FILE)) {
-      throw ApiException.badRequest("parameter '" + key + "' names an unsupported file; only '"
-          + FILE_PREFIX + "<version>/" + MODEL_FILE + "' can be loaded");
+      throw ApiException.badRequest(
+          "parameter '"
+              + key
+              + "' names an unsupported file; only '"
+              + FILE_PREFIX
+              + "<version>/"
+              + MODEL_FILE
+              + "' can be loaded");
     }
     String version = path.substring(0, slash);
     String problem = Names.versionProblem("version in parameter '" + key + "'", version);

@@ -47,18 +47,18 @@ import scala.concurrent.ExecutionContextExecutor;
  * </pre>
  *
  * A load that asks for GPU instances (KIND_GPU, or a GPU deployment it keeps) on a cluster whose
- * workers report no GPU answers 400 at once, before uploading anything: its replicas could only
- * sit PENDING until the timeout, and the caller is waiting. (POST /v1/models/{m}/deployments, by
+ * workers report no GPU answers 400 at once, before uploading anything: its replicas could only sit
+ * PENDING until the timeout, and the caller is waiting. (POST /v1/models/{m}/deployments, by
  * contrast, records the desired state and answers 202, since a GPU worker may join later.)
  *
  * <p>The whole load, uploads included, has one deadline ({@code load-timeout} from its arrival),
  * after which it answers 503 naming the replicas' states. The route's request timeout is a little
- * longer (GatewaySettings.loadRequestTimeout: the last registry calls fit in it), and the stall timeout, which cuts a connection on
- * which no byte moves, must be longer still: the gateway refuses to start where it is not
- * (TransportSettings.requireStallAbove), since a load would then end in a reset connection
- * instead of an answer.
+ * longer (GatewaySettings.loadRequestTimeout: the last registry calls fit in it), and the stall
+ * timeout, which cuts a connection on which no byte moves, must be longer still: the gateway
+ * refuses to start where it is not (TransportSettings.requireStallAbove), since a load would then
+ * end in a reset connection instead of an answer.
  *
- * Older versions are retired only after the new one is READY, as Triton's default version policy
+ * <p>Older versions are retired only after the new one is READY, as Triton's default version policy
  * ends up serving only the latest: requests never find no version at all, and a load that fails
  * leaves the previous version serving.
  */
@@ -74,11 +74,17 @@ public final class ModelLoader {
   private final Supplier<Optional<String>> noGpu;
 
   /**
-   * @param noGpu empty when a GPU deployment could be placed, else why not (see
-   *     {@link GpuAvailability#noGpu})
+   * @param noGpu empty when a GPU deployment could be placed, else why not (see {@link
+   *     GpuAvailability#noGpu})
    */
-  public ModelLoader(ActorSystem<?> system, ModelUploads uploads, RegistryClient registry,
-      ReplicaDirectory directory, Duration loadTimeout, Duration pollInterval, Supplier<Optional<String>> noGpu) {
+  public ModelLoader(
+      ActorSystem<?> system,
+      ModelUploads uploads,
+      RegistryClient registry,
+      ReplicaDirectory directory,
+      Duration loadTimeout,
+      Duration pollInterval,
+      Supplier<Optional<String>> noGpu) {
     this.uploads = uploads;
     this.registry = registry;
     this.directory = directory;
@@ -98,32 +104,44 @@ public final class ModelLoader {
     if (request.config() != null && request.config().device() == DeviceKind.GPU) {
       Optional<String> why = noGpu.get();
       if (why.isPresent()) {
-        return CompletableFuture.failedFuture(ApiException.badRequest(gpuRefusal(model, "its config asks for KIND_GPU", why.get())));
+        return CompletableFuture.failedFuture(
+            ApiException.badRequest(gpuRefusal(model, "its config asks for KIND_GPU", why.get())));
       }
     }
     CompletionStage<Void> uploaded = CompletableFuture.completedFuture(null);
     for (Map.Entry<String, byte[]> file : request.files().entrySet()) {
-      uploaded = uploaded.thenCompose(x -> uploads
-          .upload(model, file.getKey(), Source.single(ByteString.fromArray(file.getValue())),
-              caller.meta("Triton repository load"))
-          .thenAccept(UploadResults::requireStored));
+      uploaded =
+          uploaded.thenCompose(
+              x ->
+                  uploads
+                      .upload(
+                          model,
+                          file.getKey(),
+                          Source.single(ByteString.fromArray(file.getValue())),
+                          caller.meta("Triton repository load"))
+                      .thenAccept(UploadResults::requireStored));
     }
     return uploaded
         .thenCompose(x -> registry.existing(model))
-        .thenCompose(view -> {
-          String version = request.highestUploadedVersion() != null
-              ? request.highestUploadedVersion()
-              : view.latestVersion().map(VersionInfo::version).orElseThrow();
-          DeploymentSpec spec = spec(view, version, request.config());
-          Optional<String> why = spec.device() == DeviceKind.GPU ? noGpu.get() : Optional.empty();
-          if (why.isPresent()) {
-            throw ApiException.badRequest(gpuRefusal(model, "it keeps the model's GPU deployment", why.get()));
-          }
-          return registry.deploy(model, spec, caller.meta("Triton repository load"))
-              .thenCompose(deployed -> awaitReady(model, version, deadline))
-              .thenCompose(ready -> retireOthers(model, version, caller))
-              .thenApply(x -> Json.emptyObject());
-        });
+        .thenCompose(
+            view -> {
+              String version =
+                  request.highestUploadedVersion() != null
+                      ? request.highestUploadedVersion()
+                      : view.latestVersion().map(VersionInfo::version).orElseThrow();
+              DeploymentSpec spec = spec(view, version, request.config());
+              Optional<String> why =
+                  spec.device() == DeviceKind.GPU ? noGpu.get() : Optional.empty();
+              if (why.isPresent()) {
+                throw ApiException.badRequest(
+                    gpuRefusal(model, "it keeps the model's GPU deployment", why.get()));
+              }
+              return registry
+                  .deploy(model, spec, caller.meta("Triton repository load"))
+                  .thenCompose(deployed -> awaitReady(model, version, deadline))
+                  .thenCompose(ready -> retireOthers(model, version, caller))
+                  .thenApply(x -> Json.emptyObject());
+            });
   }
 
   /**
@@ -133,15 +151,21 @@ public final class ModelLoader {
    */
   static DeploymentSpec spec(ModelView view, String version, TritonConfig config) {
     if (config != null) {
-      return new DeploymentSpec(version, config.replicas(), config.device(), BatchingSpec.NONE, SessionSpec.DEFAULTS,
+      return new DeploymentSpec(
+          version,
+          config.replicas(),
+          config.device(),
+          BatchingSpec.NONE,
+          SessionSpec.DEFAULTS,
           config.warmup());
     }
     DeploymentSpec current = view.deployments().get(version);
     if (current == null) {
-      current = view.deployments().keySet().stream()
-          .max(ModelView.VersionOrder.INSTANCE)
-          .map(view.deployments()::get)
-          .orElse(null);
+      current =
+          view.deployments().keySet().stream()
+              .max(ModelView.VersionOrder.INSTANCE)
+              .map(view.deployments()::get)
+              .orElse(null);
     }
     if (current == null) {
       return new DeploymentSpec(version, 1, DeviceKind.AUTO);
@@ -150,7 +174,12 @@ public final class ModelLoader {
   }
 
   private static String gpuRefusal(String model, String asks, String why) {
-    return "cannot load '" + model + "' on a GPU: " + asks + ", but " + why
+    return "cannot load '"
+        + model
+        + "' on a GPU: "
+        + asks
+        + ", but "
+        + why
         + "; load it with KIND_CPU or KIND_AUTO, or add a worker with a GPU";
   }
 
@@ -168,36 +197,61 @@ public final class ModelLoader {
     }
     List<ReplicaInfo> replicas = table.replicas(model, version);
     if (!replicas.isEmpty() && replicas.stream().allMatch(r -> r.state() == ReplicaState.FAILED)) {
-      String reason = replicas.stream().map(ReplicaInfo::reason).filter(r -> r != null).findFirst()
-          .orElse("no reason given");
-      result.completeExceptionally(ApiException.badRequest(
-          "failed to load '" + model + "' version '" + version + "': " + reason));
+      String reason =
+          replicas.stream()
+              .map(ReplicaInfo::reason)
+              .filter(r -> r != null)
+              .findFirst()
+              .orElse("no reason given");
+      result.completeExceptionally(
+          ApiException.badRequest(
+              "failed to load '" + model + "' version '" + version + "': " + reason));
       return;
     }
     if (System.nanoTime() >= deadline) {
-      result.completeExceptionally(ApiException.unavailable("load of model '" + model + "' timed out: version '"
-          + version + "' has no Ready replica after " + loadTimeout.toSeconds() + " s (modelfleet.gateway.load-timeout; "
-          + RoutingTable.summary(replicas) + "); it stays deployed and may still become ready"));
+      result.completeExceptionally(
+          ApiException.unavailable(
+              "load of model '"
+                  + model
+                  + "' timed out: version '"
+                  + version
+                  + "' has no Ready replica after "
+                  + loadTimeout.toSeconds()
+                  + " s (modelfleet.gateway.load-timeout; "
+                  + RoutingTable.summary(replicas)
+                  + "); it stays deployed and may still become ready"));
       return;
     }
     scheduler.scheduleOnce(pollInterval, () -> poll(model, version, deadline, result), executor);
   }
 
   private CompletionStage<Void> retireOthers(String model, String version, Caller caller) {
-    return registry.existing(model).thenCompose(view -> {
-      List<String> others = new ArrayList<>();
-      for (String v : view.deployments().keySet()) {
-        if (!v.equals(version)) {
-          others.add(v);
-        }
-      }
-      CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
-      for (String v : others) {
-        chain = chain.thenCompose(x -> registry
-            .undeploy(model, v, caller.meta("superseded by version '" + version + "' (Triton repository load)"))
-            .thenApply(after -> (Void) null));
-      }
-      return chain;
-    });
+    return registry
+        .existing(model)
+        .thenCompose(
+            view -> {
+              List<String> others = new ArrayList<>();
+              for (String v : view.deployments().keySet()) {
+                if (!v.equals(version)) {
+                  others.add(v);
+                }
+              }
+              CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+              for (String v : others) {
+                chain =
+                    chain.thenCompose(
+                        x ->
+                            registry
+                                .undeploy(
+                                    model,
+                                    v,
+                                    caller.meta(
+                                        "superseded by version '"
+                                            + version
+                                            + "' (Triton repository load)"))
+                                .thenApply(after -> (Void) null));
+              }
+              return chain;
+            });
   }
 }

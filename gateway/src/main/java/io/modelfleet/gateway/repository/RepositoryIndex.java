@@ -12,8 +12,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The Triton repository index: one entry per registered model version with the state Triton
- * clients understand, derived from the replicas in the routing table.
+ * The Triton repository index: one entry per registered model version with the state Triton clients
+ * understand, derived from the replicas in the routing table.
  *
  * <pre>
  * replicas of the version              state         reason
@@ -25,8 +25,8 @@ import java.util.List;
  * none, not deployed                   UNAVAILABLE   not deployed
  * </pre>
  *
- * <p>The request body {@code {"ready": true}} keeps only the READY entries, as Triton's index
- * with {@code TRITONSERVER_INDEX_FLAG_READY} lists only what is loaded and ready for inference.
+ * <p>The request body {@code {"ready": true}} keeps only the READY entries, as Triton's index with
+ * {@code TRITONSERVER_INDEX_FLAG_READY} lists only what is loaded and ready for inference.
  */
 public final class RepositoryIndex {
 
@@ -45,13 +45,17 @@ public final class RepositoryIndex {
     }
     for (ReplicaInfo r : replicas) {
       if (r.state() == ReplicaState.FAILED) {
-        return new Entry(name, version, "UNAVAILABLE", r.reason() != null ? r.reason() : "failed to load");
+        return new Entry(
+            name, version, "UNAVAILABLE", r.reason() != null ? r.reason() : "failed to load");
       }
     }
     if (has(replicas, ReplicaState.DRAINING)) {
       return new Entry(name, version, "UNAVAILABLE", "unloading");
     }
-    String reason = view.deployments().containsKey(version) ? "deployed, no replica started yet" : "not deployed";
+    String reason =
+        view.deployments().containsKey(version)
+            ? "deployed, no replica started yet"
+            : "not deployed";
     return new Entry(name, version, "UNAVAILABLE", reason);
   }
 
@@ -72,12 +76,14 @@ public final class RepositoryIndex {
     return ready.booleanValue();
   }
 
-  public static void write(List<ModelView> views, RoutingTable table, JsonGenerator g) throws IOException {
+  public static void write(List<ModelView> views, RoutingTable table, JsonGenerator g)
+      throws IOException {
     write(views, table, false, g);
   }
 
   /** The index; with {@code readyOnly}, only the versions that are READY. */
-  public static void write(List<ModelView> views, RoutingTable table, boolean readyOnly, JsonGenerator g)
+  public static void write(
+      List<ModelView> views, RoutingTable table, boolean readyOnly, JsonGenerator g)
       throws IOException {
     g.writeStartArray();
     for (ModelView view : views) {

@@ -14,8 +14,8 @@ import java.time.Duration;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Triton's model repository extension under {@code /v2/repository}: index, load and unload.
- * A load is a deployment in ModelFleet's terms (see {@link ModelLoader}); an unload removes every
+ * Triton's model repository extension under {@code /v2/repository}: index, load and unload. A load
+ * is a deployment in ModelFleet's terms (see {@link ModelLoader}); an unload removes every
  * deployment of the model but keeps its versions, as Triton keeps the files in its repository.
  */
 public final class RepositoryRoutes extends RouteSupport {
@@ -26,8 +26,12 @@ public final class RepositoryRoutes extends RouteSupport {
   private final DeploymentLimits limits;
   private final Duration loadRequestTimeout;
 
-  public RepositoryRoutes(GatewaySettings settings, DeploymentLimits limits, RegistryClient registry,
-      ReplicaDirectory directory, ModelLoader loader) {
+  public RepositoryRoutes(
+      GatewaySettings settings,
+      DeploymentLimits limits,
+      RegistryClient registry,
+      ReplicaDirectory directory,
+      ModelLoader loader) {
     super(settings.maxJsonBody());
     this.limits = limits;
     this.registry = registry;
@@ -37,24 +41,66 @@ public final class RepositoryRoutes extends RouteSupport {
   }
 
   public Route route(Caller caller) {
-    return pathPrefix(segment("v2").slash("repository"), () -> concat(
-        path("index", () -> post(() -> jsonBody(body ->
-            index(caller, RepositoryIndex.readyOnly(Json.parseObject(body)))))),
-        path(segment("models").slash(segment()).slash("load"), model -> post(() ->
-            // The loader's own deadline (load-timeout) answers first, with the replicas' states; this
-            // request timeout only backs it up. The idle timeout must exceed both (checked at start).
-            withRequestTimeout(loadRequestTimeout, () -> jsonBody(body -> respond(caller,
-                loader.load(model, LoadRequest.parse(Json.parseObject(body), limits), caller)))))),
-        path(segment("models").slash(segment()).slash("unload"), model -> post(() ->
-            jsonBody(ignored -> respond(caller,
-                registry.undeploy(model, null, caller.meta("Triton repository unload"))
-                    .thenApply(view -> Json.emptyObject())))))));
+    return pathPrefix(
+        segment("v2").slash("repository"),
+        () ->
+            concat(
+                path(
+                    "index",
+                    () ->
+                        post(
+                            () ->
+                                jsonBody(
+                                    body ->
+                                        index(
+                                            caller,
+                                            RepositoryIndex.readyOnly(Json.parseObject(body)))))),
+                path(
+                    segment("models").slash(segment()).slash("load"),
+                    model ->
+                        post(
+                            () ->
+                                // The loader's own deadline (load-timeout) answers first, with the
+                                // replicas' states; this request timeout only backs it up. The idle
+                                // timeout must exceed both (checked at start).
+                                withRequestTimeout(
+                                    loadRequestTimeout,
+                                    () ->
+                                        jsonBody(
+                                            body ->
+                                                respond(
+                                                    caller,
+                                                    loader.load(
+                                                        model,
+                                                        LoadRequest.parse(
+                                                            Json.parseObject(body), limits),
+                                                        caller)))))),
+                path(
+                    segment("models").slash(segment()).slash("unload"),
+                    model ->
+                        post(
+                            () ->
+                                jsonBody(
+                                    ignored ->
+                                        respond(
+                                            caller,
+                                            registry
+                                                .undeploy(
+                                                    model,
+                                                    null,
+                                                    caller.meta("Triton repository unload"))
+                                                .thenApply(view -> Json.emptyObject())))))));
   }
 
   private Route index(Caller caller, boolean readyOnly) {
-    return respond(caller, registry.all().thenApply(views -> {
-      RoutingTable table = directory.current();
-      return Json.ok(g -> RepositoryIndex.write(views, table, readyOnly, g));
-    }));
+    return respond(
+        caller,
+        registry
+            .all()
+            .thenApply(
+                views -> {
+                  RoutingTable table = directory.current();
+                  return Json.ok(g -> RepositoryIndex.write(views, table, readyOnly, g));
+                }));
   }
 }

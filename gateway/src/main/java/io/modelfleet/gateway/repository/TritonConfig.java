@@ -4,23 +4,23 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Json;
-import io.modelfleet.protocol.model.DeploymentSpec;
-import io.modelfleet.protocol.model.DeviceKind;
 import io.modelfleet.gateway.management.DeploymentLimits;
 import io.modelfleet.gateway.management.DeploymentOptions;
 import io.modelfleet.gateway.management.WarmupJson;
+import io.modelfleet.protocol.model.DeploymentSpec;
+import io.modelfleet.protocol.model.DeviceKind;
 import io.modelfleet.protocol.model.WarmupSample;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The part of a Triton model configuration (the JSON form of config.pbtxt) that ModelFleet acts
- * on: {@code instance_group}, which says how many instances to run and on which kind of device,
- * and {@code model_warmup}, the requests each replica must pass before it is READY (see
- * {@link WarmupJson}; {@code max_batch_size} is read only to place their batch dimension, as
- * Triton does). Everything else (inputs, outputs, batching) is read from the ONNX file or not yet
- * supported, and is ignored rather than refused so that configs written for Triton load unchanged.
+ * The part of a Triton model configuration (the JSON form of config.pbtxt) that ModelFleet acts on:
+ * {@code instance_group}, which says how many instances to run and on which kind of device, and
+ * {@code model_warmup}, the requests each replica must pass before it is READY (see {@link
+ * WarmupJson}; {@code max_batch_size} is read only to place their batch dimension, as Triton does).
+ * Everything else (inputs, outputs, batching) is read from the ONNX file or not yet supported, and
+ * is ignored rather than refused so that configs written for Triton load unchanged.
  *
  * <pre>
  * instance_group entry                 replicas            device
@@ -30,8 +30,8 @@ import java.util.Set;
  * {"kind": "KIND_CPU"}                 count (default 1)   CPU
  * </pre>
  *
- * Several groups add up; they must not ask for both CPU and GPU, because one deployment runs on
- * one kind of device.
+ * Several groups add up; they must not ask for both CPU and GPU, because one deployment runs on one
+ * kind of device.
  */
 public record TritonConfig(int replicas, DeviceKind device, List<WarmupSample> warmup) {
 
@@ -60,24 +60,32 @@ public record TritonConfig(int replicas, DeviceKind device, List<WarmupSample> w
     try {
       root = Json.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("parameters.config is not valid JSON: " + e.getOriginalMessage());
+      throw ApiException.badRequest(
+          "parameters.config is not valid JSON: " + e.getOriginalMessage());
     }
     if (root == null || !root.isObject()) {
-      throw ApiException.badRequest("parameters.config must be a JSON object, got " + Json.kind(root));
+      throw ApiException.badRequest(
+          "parameters.config must be a JSON object, got " + Json.kind(root));
     }
     int maxBatchSize = DeploymentOptions.maxBatchSize(root.get("max_batch_size"), limits);
-    List<WarmupSample> warmup = WarmupJson.parse("config model_warmup", root.get("model_warmup"), maxBatchSize, limits);
+    List<WarmupSample> warmup =
+        WarmupJson.parse("config model_warmup", root.get("model_warmup"), maxBatchSize, limits);
     JsonNode groups = root.get("instance_group");
     if (groups == null || groups.isNull() || (groups.isArray() && groups.isEmpty())) {
       return new TritonConfig(DEFAULT.replicas(), DEFAULT.device(), warmup);
     }
     if (!groups.isArray()) {
-      throw ApiException.badRequest("config 'instance_group' must be an array, got " + Json.kind(groups));
+      throw ApiException.badRequest(
+          "config 'instance_group' must be an array, got " + Json.kind(groups));
     }
     // Every group runs at least one instance, so more groups than replicas can only be refused.
     if (groups.size() > DeploymentSpec.MAX_REPLICAS) {
-      throw ApiException.badRequest("config instance_group has " + groups.size() + " groups; at most "
-          + DeploymentSpec.MAX_REPLICAS + " instances are allowed");
+      throw ApiException.badRequest(
+          "config instance_group has "
+              + groups.size()
+              + " groups; at most "
+              + DeploymentSpec.MAX_REPLICAS
+              + " instances are allowed");
     }
     long replicas = 0;
     Set<DeviceKind> kinds = EnumSet.noneOf(DeviceKind.class);
@@ -92,12 +100,17 @@ public record TritonConfig(int replicas, DeviceKind device, List<WarmupSample> w
     }
     kinds.remove(DeviceKind.AUTO);
     if (kinds.size() > 1) {
-      throw ApiException.badRequest("config instance_group asks for both KIND_CPU and KIND_GPU;"
-          + " a version is deployed on one kind of device");
+      throw ApiException.badRequest(
+          "config instance_group asks for both KIND_CPU and KIND_GPU;"
+              + " a version is deployed on one kind of device");
     }
     if (replicas > DeploymentSpec.MAX_REPLICAS) {
-      throw ApiException.badRequest("config instance_group asks for " + replicas + " instances; at most "
-          + DeploymentSpec.MAX_REPLICAS + " are allowed");
+      throw ApiException.badRequest(
+          "config instance_group asks for "
+              + replicas
+              + " instances; at most "
+              + DeploymentSpec.MAX_REPLICAS
+              + " are allowed");
     }
     DeviceKind device = kinds.isEmpty() ? DeviceKind.AUTO : kinds.iterator().next();
     return new TritonConfig((int) replicas, device, warmup);
@@ -109,7 +122,8 @@ public record TritonConfig(int replicas, DeviceKind device, List<WarmupSample> w
       return 1;
     }
     if (!count.canConvertToInt() || !count.isIntegralNumber() || count.intValue() < 1) {
-      throw ApiException.badRequest(where + " 'count' must be a positive integer, got " + Json.kind(count));
+      throw ApiException.badRequest(
+          where + " 'count' must be a positive integer, got " + Json.kind(count));
     }
     return count.intValue();
   }
@@ -121,11 +135,17 @@ public record TritonConfig(int replicas, DeviceKind device, List<WarmupSample> w
       return 1;
     }
     if (!gpus.isArray()) {
-      throw ApiException.badRequest(where + " 'gpus' must be an array of GPU indices, got " + Json.kind(gpus));
+      throw ApiException.badRequest(
+          where + " 'gpus' must be an array of GPU indices, got " + Json.kind(gpus));
     }
     if (gpus.size() > DeploymentSpec.MAX_REPLICAS) {
-      throw ApiException.badRequest(where + " 'gpus' lists " + gpus.size() + " GPUs; at most "
-          + DeploymentSpec.MAX_REPLICAS + " instances are allowed");
+      throw ApiException.badRequest(
+          where
+              + " 'gpus' lists "
+              + gpus.size()
+              + " GPUs; at most "
+              + DeploymentSpec.MAX_REPLICAS
+              + " instances are allowed");
     }
     return Math.max(1, gpus.size());
   }
@@ -139,8 +159,12 @@ public record TritonConfig(int replicas, DeviceKind device, List<WarmupSample> w
       case "KIND_GPU" -> DeviceKind.GPU;
       case "KIND_CPU" -> DeviceKind.CPU;
       case "KIND_AUTO" -> DeviceKind.AUTO;
-      default -> throw ApiException.badRequest(where + " 'kind' must be KIND_AUTO, KIND_GPU or KIND_CPU, got "
-          + Json.kind(kind) + (kind.isTextual() ? " \"" + k + "\"" : ""));
+      default ->
+          throw ApiException.badRequest(
+              where
+                  + " 'kind' must be KIND_AUTO, KIND_GPU or KIND_CPU, got "
+                  + Json.kind(kind)
+                  + (kind.isTextual() ? " \"" + k + "\"" : ""));
     };
   }
 }

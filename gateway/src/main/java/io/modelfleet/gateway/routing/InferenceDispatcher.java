@@ -20,8 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends one inference to a READY replica and brings back its answer, within the request's
- * deadline.
+ * Sends one inference to a READY replica and brings back its answer, within the request's deadline.
  *
  * <p>The hot path reads only the current {@link RoutingTable}: no registry call, no lock. The
  * registry is asked only when nothing is READY, to tell "unknown model" (404) from "not ready"
@@ -42,6 +41,7 @@ public final class InferenceDispatcher {
   private final NodeHealth health;
   private final RegistryClient registry;
   private final Duration inferTimeout;
+
   /**
    * When another READY replica exists, the first attempt waits at most this long. A request sent
    * straight to a replica that is stopping on a live node (a shard hand-off) is dropped without an
@@ -51,8 +51,14 @@ public final class InferenceDispatcher {
    */
   private final Duration firstAttemptTimeout;
 
-  public InferenceDispatcher(ActorSystem<?> system, ReplicaDirectory directory, ReplicaChooser chooser,
-      NodeHealth health, RegistryClient registry, Duration inferTimeout, Duration firstAttemptTimeout) {
+  public InferenceDispatcher(
+      ActorSystem<?> system,
+      ReplicaDirectory directory,
+      ReplicaChooser chooser,
+      NodeHealth health,
+      RegistryClient registry,
+      Duration inferTimeout,
+      Duration firstAttemptTimeout) {
     this.scheduler = system.scheduler();
     this.directory = directory;
     this.chooser = chooser;
@@ -81,8 +87,13 @@ public final class InferenceDispatcher {
     return attempt(model, target, request, first, deadline, ready.size() > 1);
   }
 
-  private CompletionStage<InferReply> attempt(String model, String version, InferRequest request,
-      ReplicaInfo replica, long deadline, boolean mayRetry) {
+  private CompletionStage<InferReply> attempt(
+      String model,
+      String version,
+      InferRequest request,
+      ReplicaInfo replica,
+      long deadline,
+      boolean mayRetry) {
     long remaining = deadline - System.nanoTime();
     if (remaining <= 0) {
       return done(deadlineExceeded(model, version));
@@ -94,39 +105,54 @@ public final class InferenceDispatcher {
     InferRequest bounded = withQueueTimeout(request, budget);
     AskPattern.<ReplicaCommand, InferReply>ask(
             replica.ref(), replyTo -> new ReplicaCommand.Infer(bounded, replyTo), budget, scheduler)
-        .whenComplete((r, e) -> {
-          if (e != null) {
-            reply.completeExceptionally(e);
-          } else {
-            reply.complete(r);
-          }
-        });
-    return reply.handle((r, e) -> {
-      chooser.release(replica.replicaId());
-      health.untrack(replica.ref(), reply);
-      boolean retryable = e != null || (r instanceof InferFailure f && f.status() == 503);
-      if (retryable && mayRetry) {
-        ReplicaInfo next = chooser.choose(directory.current().ready(model, version),
-            other -> !other.replicaId().equals(replica.replicaId()) && health.reachable(other));
-        if (next != null && deadline - System.nanoTime() > 0) {
-          log.debug("inference on {} failed ({}); retrying on {}", replica.replicaId(),
-              e != null ? ErrorHandling.unwrap(e).toString() : ((InferFailure) r).error(), next.replicaId());
-          return attempt(model, version, request, next, deadline, false);
-        }
-      }
-      if (e == null) {
-        return done(r);
-      }
-      return done(failureOf(ErrorHandling.unwrap(e), replica, model, version));
-    }).thenCompose(Function.identity());
+        .whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                reply.completeExceptionally(e);
+              } else {
+                reply.complete(r);
+              }
+            });
+    return reply
+        .handle(
+            (r, e) -> {
+              chooser.release(replica.replicaId());
+              health.untrack(replica.ref(), reply);
+              boolean retryable = e != null || (r instanceof InferFailure f && f.status() == 503);
+              if (retryable && mayRetry) {
+                ReplicaInfo next =
+                    chooser.choose(
+                        directory.current().ready(model, version),
+                        other ->
+                            !other.replicaId().equals(replica.replicaId())
+                                && health.reachable(other));
+                if (next != null && deadline - System.nanoTime() > 0) {
+                  log.debug(
+                      "inference on {} failed ({}); retrying on {}",
+                      replica.replicaId(),
+                      e != null ? ErrorHandling.unwrap(e).toString() : ((InferFailure) r).error(),
+                      next.replicaId());
+                  return attempt(model, version, request, next, deadline, false);
+                }
+              }
+              if (e == null) {
+                return done(r);
+              }
+              return done(failureOf(ErrorHandling.unwrap(e), replica, model, version));
+            })
+        .thenCompose(Function.identity());
   }
 
   /**
-   * How long one attempt may wait: all that is left of the deadline when no retry can follow,
-   * else two thirds of it and at most {@code firstAttemptTimeout}, so that the retry has time.
+   * How long one attempt may wait: all that is left of the deadline when no retry can follow, else
+   * two thirds of it and at most {@code firstAttemptTimeout}, so that the retry has time.
    */
-  static Duration attemptBudget(long remainingNanos, boolean mayRetry, Duration firstAttemptTimeout) {
-    return Duration.ofNanos(mayRetry ? Math.min(remainingNanos * 2 / 3, firstAttemptTimeout.toNanos()) : remainingNanos);
+  static Duration attemptBudget(
+      long remainingNanos, boolean mayRetry, Duration firstAttemptTimeout) {
+    return Duration.ofNanos(
+        mayRetry
+            ? Math.min(remainingNanos * 2 / 3, firstAttemptTimeout.toNanos())
+            : remainingNanos);
   }
 
   /**
@@ -136,37 +162,57 @@ public final class InferenceDispatcher {
    */
   static InferRequest withQueueTimeout(InferRequest request, Duration budget) {
     long budgetMicros = Math.max(1, budget.toNanos() / 1000);
-    long micros = request.timeoutMicros() > 0 ? Math.min(request.timeoutMicros(), budgetMicros) : budgetMicros;
-    return new InferRequest(request.id(), request.inputs(), request.outputs(), request.priority(), micros);
+    long micros =
+        request.timeoutMicros() > 0
+            ? Math.min(request.timeoutMicros(), budgetMicros)
+            : budgetMicros;
+    return new InferRequest(
+        request.id(), request.inputs(), request.outputs(), request.priority(), micros);
   }
 
   private InferFailure failureOf(Throwable e, ReplicaInfo replica, String model, String version) {
     if (e instanceof TimeoutException) {
-      return new InferFailure(504, "replica '" + replica.replicaId() + "' did not answer in time; "
-          + deadlineExceeded(model, version).error());
+      return new InferFailure(
+          504,
+          "replica '"
+              + replica.replicaId()
+              + "' did not answer in time; "
+              + deadlineExceeded(model, version).error());
     }
     if (e instanceof NodeHealth.NodeLostException) {
-      return new InferFailure(503, "replica '" + replica.replicaId() + "' was lost: " + e.getMessage());
+      return new InferFailure(
+          503, "replica '" + replica.replicaId() + "' was lost: " + e.getMessage());
     }
     // Not a client's mistake and not an expected cluster event: let it become a logged 500.
     throw new IllegalStateException("inference on replica '" + replica.replicaId() + "' failed", e);
   }
 
   private InferFailure deadlineExceeded(String model, String version) {
-    return new InferFailure(504, "inference on model '" + model + "' version '" + version
-        + "' did not complete within " + inferTimeout.toMillis() + " ms");
+    return new InferFailure(
+        504,
+        "inference on model '"
+            + model
+            + "' version '"
+            + version
+            + "' did not complete within "
+            + inferTimeout.toMillis()
+            + " ms");
   }
 
-  private CompletionStage<InferReply> noReadyReplica(String model, String version, RoutingTable table) {
-    return registry.view(model).thenApply(view -> {
-      if (!view.exists()) {
-        return new InferFailure(404, RegistryClient.notRegistered(model));
-      }
-      if (version != null && !view.versions().containsKey(version)) {
-        return new InferFailure(404, Readiness.unknownVersion(view, version));
-      }
-      return new InferFailure(503, Readiness.notReady(view, table, version));
-    });
+  private CompletionStage<InferReply> noReadyReplica(
+      String model, String version, RoutingTable table) {
+    return registry
+        .view(model)
+        .thenApply(
+            view -> {
+              if (!view.exists()) {
+                return new InferFailure(404, RegistryClient.notRegistered(model));
+              }
+              if (version != null && !view.versions().containsKey(version)) {
+                return new InferFailure(404, Readiness.unknownVersion(view, version));
+              }
+              return new InferFailure(503, Readiness.notReady(view, table, version));
+            });
   }
 
   private static CompletionStage<InferReply> done(InferReply reply) {

@@ -9,14 +9,14 @@ import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * Which cluster nodes this gateway currently cannot reach, and which inferences are waiting on
- * each node. A replica's directory entry outlives its node by as long as the failure detector
- * and the directory's cleanup take; without this, a request sent to a crashed node would wait
- * for its whole deadline. With it, new requests avoid unreachable nodes at once and waiting ones
- * fail over as soon as the node is marked unreachable.
+ * Which cluster nodes this gateway currently cannot reach, and which inferences are waiting on each
+ * node. A replica's directory entry outlives its node by as long as the failure detector and the
+ * directory's cleanup take; without this, a request sent to a crashed node would wait for its whole
+ * deadline. With it, new requests avoid unreachable nodes at once and waiting ones fail over as
+ * soon as the node is marked unreachable.
  *
- * <p>Fed by {@link ReachabilityWatcher}; read by {@link InferenceDispatcher}. Replicas on this
- * node have local refs (no host in their address) and are never considered lost.
+ * <p>Fed by {@link ReachabilityWatcher}; read by {@link InferenceDispatcher}. Replicas on this node
+ * have local refs (no host in their address) and are never considered lost.
  */
 public final class NodeHealth {
 
@@ -30,14 +30,18 @@ public final class NodeHealth {
   }
 
   private volatile Set<Address> unreachable = Set.of();
-  private final ConcurrentHashMap<Address, Set<CompletableFuture<?>>> pending = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Address, Set<CompletableFuture<?>>> pending =
+      new ConcurrentHashMap<>();
 
   public boolean reachable(ReplicaInfo replica) {
     Set<Address> u = unreachable;
     return u.isEmpty() || !u.contains(replica.ref().path().address());
   }
 
-  /** Fails {@code reply} with {@link NodeLostException} if {@code target}'s node is lost before it completes. */
+  /**
+   * Fails {@code reply} with {@link NodeLostException} if {@code target}'s node is lost before it
+   * completes.
+   */
   public void track(ActorRef<?> target, CompletableFuture<?> reply) {
     Address node = target.path().address();
     if (!node.hasGlobalScope()) {
@@ -73,8 +77,8 @@ public final class NodeHealth {
   }
 
   /**
-   * The node left for good. Its pending requests fail over; the address is then forgotten
-   * because a restarted node reuses it, and its new replicas must be routable.
+   * The node left for good. Its pending requests fail over; the address is then forgotten because a
+   * restarted node reuses it, and its new replicas must be routable.
    */
   synchronized void removed(Address node) {
     failPending(node);

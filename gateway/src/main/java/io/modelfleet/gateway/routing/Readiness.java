@@ -6,25 +6,30 @@ import java.util.List;
 
 /**
  * The sentences that explain why a model or version cannot serve, shared by inference, the
- * readiness endpoints and the repository load so that an operator reads the same words
- * everywhere.
+ * readiness endpoints and the repository load so that an operator reads the same words everywhere.
  */
 public final class Readiness {
 
   private Readiness() {}
 
   public static String unknownVersion(ModelView view, String version) {
-    return "model '" + view.name() + "' has no version '" + version + "'; versions: " + view.versionNames();
+    return "model '"
+        + view.name()
+        + "' has no version '"
+        + version
+        + "'; versions: "
+        + view.versionNames();
   }
 
   /**
-   * "model 'm' version '1' has no Ready replica (1 LOADING)". {@code version} null means the
-   * model as a whole.
+   * "model 'm' version '1' has no Ready replica (1 LOADING)". {@code version} null means the model
+   * as a whole.
    */
   public static String notReady(ModelView view, RoutingTable table, String version) {
     String m = view.name();
     List<ReplicaInfo> replicas = version == null ? table.replicas(m) : table.replicas(m, version);
-    boolean deployed = version == null ? !view.deployments().isEmpty() : view.deployments().containsKey(version);
+    boolean deployed =
+        version == null ? !view.deployments().isEmpty() : view.deployments().containsKey(version);
     String why;
     if (!replicas.isEmpty()) {
       why = RoutingTable.summary(replicas);
@@ -33,13 +38,19 @@ public final class Readiness {
     } else {
       why = "not deployed";
     }
-    String subject = version == null ? "model '" + m + "'" : "model '" + m + "' version '" + version + "'";
+    String subject =
+        version == null ? "model '" + m + "'" : "model '" + m + "' version '" + version + "'";
     return subject + " has no Ready replica (" + why + ")";
   }
 
   /** Every READY replica of the version sits on a node this gateway cannot reach. */
   public static String allUnreachable(String model, String version, int ready) {
-    return "model '" + model + "' version '" + version + "' has " + ready
+    return "model '"
+        + model
+        + "' version '"
+        + version
+        + "' has "
+        + ready
         + " Ready replica(s), all on nodes this gateway cannot reach";
   }
 }

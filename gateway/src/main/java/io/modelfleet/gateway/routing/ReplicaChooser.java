@@ -10,18 +10,18 @@ import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
 
 /**
- * Picks the replica for one inference by the power of two random choices: draw two READY
- * replicas at random and take the one with fewer requests in flight from this gateway. It needs
- * no coordination between gateways, yet keeps a slow or stuck replica (whose count keeps growing)
- * from receiving much traffic, and avoids the herding that "always the least loaded" causes.
+ * Picks the replica for one inference by the power of two random choices: draw two READY replicas
+ * at random and take the one with fewer requests in flight from this gateway. It needs no
+ * coordination between gateways, yet keeps a slow or stuck replica (whose count keeps growing) from
+ * receiving much traffic, and avoids the herding that "always the least loaded" causes.
  *
  * <p>The counts are this gateway's own: {@link #acquire} before sending, {@link #release} when the
  * reply (or its timeout) arrives.
  *
- * <p>Given the gateway's own node ({@link #preferringLocal}), one of the two candidates is a
- * random eligible replica on that node whenever there is one, and it wins ties. A request then
- * stays on its node unless the local replica has more in flight than the other candidate, which
- * saves the network hop at low load and still evens out the counts under load.
+ * <p>Given the gateway's own node ({@link #preferringLocal}), one of the two candidates is a random
+ * eligible replica on that node whenever there is one, and it wins ties. A request then stays on
+ * its node unless the local replica has more in flight than the other candidate, which saves the
+ * network hop at low load and still evens out the counts under load.
  */
 public final class ReplicaChooser {
 
@@ -110,7 +110,8 @@ public final class ReplicaChooser {
 
   /**
    * Requests this gateway has outstanding at the replica: its own view, not the replica's queue
-   * (other gateways keep their own counts). Read by the chooser and by {@code GET /v1/cluster/replicas}.
+   * (other gateways keep their own counts). Read by the chooser and by {@code GET
+   * /v1/cluster/replicas}.
    */
   public int inFlight(String replicaId) {
     AtomicInteger c = inFlight.get(replicaId);

@@ -12,17 +12,19 @@ import java.util.Set;
  * <p>Two writers feed it: the {@link DirectorySubscriber} with the directory's entries and the
  * {@link ReachabilityWatcher} with the membership. Either change rebuilds the table from both
  * (writers take this object's lock, which is held only while a table is built). Any number of
- * request threads read the latest table through a volatile field, so the hot path never blocks
- * and never sees a half-applied change.
+ * request threads read the latest table through a volatile field, so the hot path never blocks and
+ * never sees a half-applied change.
  */
 public final class ReplicaDirectory {
 
   private volatile RoutingTable table = RoutingTable.EMPTY;
+
   /** Whether the directory's entries have arrived at least once (readiness waits for it). */
   private volatile boolean received;
 
   // Guarded by this; read only by the writers.
   private Collection<ReplicaInfo> entries = List.of();
+
   /** Null until the membership is first known; then nothing is filtered (see RoutingTable.of). */
   private Set<String> memberNodes;
 
@@ -30,7 +32,10 @@ public final class ReplicaDirectory {
     return table;
   }
 
-  /** True once the replica directory has been received; until then the table is empty for want of news. */
+  /**
+   * True once the replica directory has been received; until then the table is empty for want of
+   * news.
+   */
   public boolean received() {
     return received;
   }

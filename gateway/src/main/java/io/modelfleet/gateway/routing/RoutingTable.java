@@ -15,17 +15,17 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * An immutable snapshot of the replica directory, indexed the way requests read it: by model,
- * then version, with the READY replicas and the ready versions precomputed. Built once per
- * directory change, then read by every request without locks or asks.
+ * An immutable snapshot of the replica directory, indexed the way requests read it: by model, then
+ * version, with the READY replicas and the ready versions precomputed. Built once per directory
+ * change, then read by every request without locks or asks.
  *
  * <p>The directory also lists LOADING, FAILED and DRAINING replicas: they are kept (for readiness
  * messages and the management API) but never routed to.
  *
- * <p>Entries of nodes that are no longer cluster members are left out altogether (see
- * {@link #of(Collection, Set)}): a node that crashed cannot remove its replicas' entries, and
- * they linger in the directory until someone does. Kept, they would be routed to (and every
- * request would wait for its deadline) and counted as READY by the readiness endpoints.
+ * <p>Entries of nodes that are no longer cluster members are left out altogether (see {@link
+ * #of(Collection, Set)}): a node that crashed cannot remove its replicas' entries, and they linger
+ * in the directory until someone does. Kept, they would be routed to (and every request would wait
+ * for its deadline) and counted as READY by the readiness endpoints.
  */
 public final class RoutingTable {
 
@@ -40,8 +40,12 @@ public final class RoutingTable {
   private final Map<String, Integer> countByNode;
   private final int leftOut;
 
-  private RoutingTable(Map<String, ModelEntry> models, List<ReplicaInfo> all, Set<String> replicaIds,
-      Map<String, Integer> countByNode, int leftOut) {
+  private RoutingTable(
+      Map<String, ModelEntry> models,
+      List<ReplicaInfo> all,
+      Set<String> replicaIds,
+      Map<String, Integer> countByNode,
+      int leftOut) {
     this.models = models;
     this.all = all;
     this.replicaIds = replicaIds;
@@ -55,29 +59,37 @@ public final class RoutingTable {
   }
 
   /**
-   * The table of the entries whose node is in {@code memberNodes}, the addresses
-   * ({@code Address.toString()}) of the current cluster members that are neither Down nor
-   * Removed. Entries without a node are kept: nothing says their node is gone. {@code null}
-   * means the membership is not known yet and keeps every entry, so that a gateway whose cluster
-   * subscription has not delivered yet is no worse off than without the filter.
+   * The table of the entries whose node is in {@code memberNodes}, the addresses ({@code
+   * Address.toString()}) of the current cluster members that are neither Down nor Removed. Entries
+   * without a node are kept: nothing says their node is gone. {@code null} means the membership is
+   * not known yet and keeps every entry, so that a gateway whose cluster subscription has not
+   * delivered yet is no worse off than without the filter.
    */
   public static RoutingTable of(Collection<ReplicaInfo> entries, Set<String> memberNodes) {
-    List<ReplicaInfo> replicas = memberNodes == null ? List.copyOf(entries) : entries.stream()
-        .filter(r -> r.node() == null || memberNodes.contains(r.node()))
-        .toList();
-    Map<String, List<ReplicaInfo>> byModel = replicas.stream()
-        .collect(Collectors.groupingBy(ReplicaInfo::model));
+    List<ReplicaInfo> replicas =
+        memberNodes == null
+            ? List.copyOf(entries)
+            : entries.stream()
+                .filter(r -> r.node() == null || memberNodes.contains(r.node()))
+                .toList();
+    Map<String, List<ReplicaInfo>> byModel =
+        replicas.stream().collect(Collectors.groupingBy(ReplicaInfo::model));
     Map<String, ModelEntry> models = new HashMap<>();
     byModel.forEach((model, list) -> models.put(model, ModelEntry.of(list)));
-    Set<String> ids = replicas.stream().map(ReplicaInfo::replicaId).collect(Collectors.toUnmodifiableSet());
+    Set<String> ids =
+        replicas.stream().map(ReplicaInfo::replicaId).collect(Collectors.toUnmodifiableSet());
     Map<String, Integer> byNode = new HashMap<>();
     for (ReplicaInfo r : replicas) {
       if (r.node() != null) {
         byNode.merge(r.node(), 1, Integer::sum);
       }
     }
-    return new RoutingTable(Map.copyOf(models), replicas.stream().sorted(BY_ID).toList(), ids,
-        Map.copyOf(byNode), entries.size() - replicas.size());
+    return new RoutingTable(
+        Map.copyOf(models),
+        replicas.stream().sorted(BY_ID).toList(),
+        ids,
+        Map.copyOf(byNode),
+        entries.size() - replicas.size());
   }
 
   /** Every replica in the table, sorted by replica id. */
@@ -132,8 +144,8 @@ public final class RoutingTable {
   }
 
   /**
-   * A short account of why nothing is READY, for 503 messages: "2 LOADING, 1 FAILED: reason",
-   * or "no replicas" when the list is empty.
+   * A short account of why nothing is READY, for 503 messages: "2 LOADING, 1 FAILED: reason", or
+   * "no replicas" when the list is empty.
    */
   public static String summary(List<ReplicaInfo> replicas) {
     if (replicas.isEmpty()) {
@@ -165,8 +177,12 @@ public final class RoutingTable {
     final String highestReadyVersion;
     final int readyCount;
 
-    private ModelEntry(List<ReplicaInfo> all, Map<String, List<ReplicaInfo>> byVersion,
-        Map<String, List<ReplicaInfo>> readyByVersion, String highestReadyVersion, int readyCount) {
+    private ModelEntry(
+        List<ReplicaInfo> all,
+        Map<String, List<ReplicaInfo>> byVersion,
+        Map<String, List<ReplicaInfo>> readyByVersion,
+        String highestReadyVersion,
+        int readyCount) {
       this.all = all;
       this.byVersion = byVersion;
       this.readyByVersion = readyByVersion;

@@ -37,7 +37,11 @@ public final class StatsRoutes extends RouteSupport {
   private final ReplicaDirectory directory;
   private final Duration askTimeout;
 
-  public StatsRoutes(GatewaySettings settings, ActorSystem<?> system, RegistryClient registry, ReplicaDirectory directory) {
+  public StatsRoutes(
+      GatewaySettings settings,
+      ActorSystem<?> system,
+      RegistryClient registry,
+      ReplicaDirectory directory) {
     super(settings.maxJsonBody());
     this.system = system;
     this.registry = registry;
@@ -46,17 +50,40 @@ public final class StatsRoutes extends RouteSupport {
   }
 
   public Route route(Caller caller) {
-    return pathPrefix(segment("v2").slash("models"), () -> concat(
-        path("stats", () -> get(() -> respond(caller, registry.all().thenCompose(this::statsOf)))),
-        path(segment().slash("stats"), model -> get(() ->
-            respond(caller, registry.existing(model).thenCompose(view -> statsOf(List.of(view)))))),
-        path(segment().slash("versions").slash(segment()).slash("stats"), (model, version) -> get(() ->
-            respond(caller, registry.existing(model).thenCompose(view -> {
-              if (!view.versions().containsKey(version)) {
-                throw ApiException.notFound(Readiness.unknownVersion(view, version));
-              }
-              return collect(List.of(version(view, version)));
-            }))))));
+    return pathPrefix(
+        segment("v2").slash("models"),
+        () ->
+            concat(
+                path(
+                    "stats",
+                    () -> get(() -> respond(caller, registry.all().thenCompose(this::statsOf)))),
+                path(
+                    segment().slash("stats"),
+                    model ->
+                        get(
+                            () ->
+                                respond(
+                                    caller,
+                                    registry
+                                        .existing(model)
+                                        .thenCompose(view -> statsOf(List.of(view)))))),
+                path(
+                    segment().slash("versions").slash(segment()).slash("stats"),
+                    (model, version) ->
+                        get(
+                            () ->
+                                respond(
+                                    caller,
+                                    registry
+                                        .existing(model)
+                                        .thenCompose(
+                                            view -> {
+                                              if (!view.versions().containsKey(version)) {
+                                                throw ApiException.notFound(
+                                                    Readiness.unknownVersion(view, version));
+                                              }
+                                              return collect(List.of(version(view, version)));
+                                            }))))));
   }
 
   private CompletionStage<HttpResponse> statsOf(List<ModelView> views) {
@@ -71,16 +98,21 @@ public final class StatsRoutes extends RouteSupport {
 
   private CompletionStage<HttpResponse> collect(List<CompletableFuture<ReplicaStats>> stats) {
     return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new))
-        .thenApply(x -> Json.ok(g -> StatsJson.write(stats.stream().map(CompletableFuture::join).toList(), g)));
+        .thenApply(
+            x ->
+                Json.ok(
+                    g -> StatsJson.write(stats.stream().map(CompletableFuture::join).toList(), g)));
   }
 
   private CompletableFuture<ReplicaStats> version(ModelView view, String version) {
-    CompletableFuture<ReplicaStats> sum = CompletableFuture.completedFuture(ReplicaStats.empty(view.name(), version));
+    CompletableFuture<ReplicaStats> sum =
+        CompletableFuture.completedFuture(ReplicaStats.empty(view.name(), version));
     for (ReplicaInfo r : directory.current().replicas(view.name(), version)) {
-      CompletableFuture<ReplicaStats> one = AskPattern.<ReplicaCommand, ReplicaStats>ask(
-              r.ref(), ReplicaCommand.GetStats::new, askTimeout, system.scheduler())
-          .toCompletableFuture()
-          .exceptionally(e -> ReplicaStats.empty(view.name(), version));
+      CompletableFuture<ReplicaStats> one =
+          AskPattern.<ReplicaCommand, ReplicaStats>ask(
+                  r.ref(), ReplicaCommand.GetStats::new, askTimeout, system.scheduler())
+              .toCompletableFuture()
+              .exceptionally(e -> ReplicaStats.empty(view.name(), version));
       sum = sum.thenCombine(one, ReplicaStats::plus);
     }
     return sum;

@@ -1,6 +1,5 @@
 package io.modelfleet.gateway.cluster;
 
-import java.util.stream.StreamSupport;
 import static io.modelfleet.gateway.routing.Replicas.replica;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +14,7 @@ import io.modelfleet.protocol.replica.ReplicaState;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 class ClusterJsonTest {
@@ -23,23 +23,36 @@ class ClusterJsonTest {
   private static final String B = "pekko://modelfleet@10.0.0.2:25520";
   private static final String GONE = "pekko://modelfleet@10.0.0.9:25520";
 
-  private static final DeviceInfo GPU = new DeviceInfo("gpu:0", "gpu", "NVIDIA H200", "GPU-1234",
-      150_000_000_000L, 140_000_000_000L, 37, false);
+  private static final DeviceInfo GPU =
+      new DeviceInfo(
+          "gpu:0", "gpu", "NVIDIA H200", "GPU-1234", 150_000_000_000L, 140_000_000_000L, 37, false);
   private static final DeviceInfo CPU = new DeviceInfo("cpu", "cpu", "cpu", null, 0, 0, -1, false);
 
-  private static final Map<String, NodeInfo> NODES = Map.of(
-      A, new NodeInfo(A, List.of("gateway", "worker"), List.of(GPU, CPU), 1L));
+  private static final Map<String, NodeInfo> NODES =
+      Map.of(A, new NodeInfo(A, List.of("gateway", "worker"), List.of(GPU, CPU), 1L));
 
-  private static final RoutingTable TABLE = RoutingTable.of(List.of(
-      replica("m", "1", 0, ReplicaState.READY, A),
-      replica("m", "1", 1, ReplicaState.LOADING, A),
-      replica("m", "1", 2, ReplicaState.READY, B),
-      replica("m", "1", 3, ReplicaState.READY, GONE)), Set.of(A, B));
+  private static final RoutingTable TABLE =
+      RoutingTable.of(
+          List.of(
+              replica("m", "1", 0, ReplicaState.READY, A),
+              replica("m", "1", 1, ReplicaState.LOADING, A),
+              replica("m", "1", 2, ReplicaState.READY, B),
+              replica("m", "1", 3, ReplicaState.READY, GONE)),
+          Set.of(A, B));
 
   @Test
   void aMemberShowsItsDevicesDrainingAndReplicaCount() {
-    MemberRow row = ClusterMembers.row(A, Set.of("worker", "dc-default", "gateway"), "Up", true, true, true,
-        NODES, Set.of(A), TABLE);
+    MemberRow row =
+        ClusterMembers.row(
+            A,
+            Set.of("worker", "dc-default", "gateway"),
+            "Up",
+            true,
+            true,
+            true,
+            NODES,
+            Set.of(A),
+            TABLE);
     JsonNode m = members(List.of(row)).get(0);
 
     assertEquals(A, m.get("address").asText());
@@ -66,8 +79,9 @@ class ClusterJsonTest {
 
   @Test
   void aMemberThatHasNotPublishedShowsNoDevicesAndOldestIsLeftOutWhenUnknown() {
-    MemberRow row = ClusterMembers.row(B, Set.of("dc-default"), "Joining", false, false, null,
-        NODES, Set.of(A), TABLE);
+    MemberRow row =
+        ClusterMembers.row(
+            B, Set.of("dc-default"), "Joining", false, false, null, NODES, Set.of(A), TABLE);
     JsonNode m = members(List.of(row)).get(0);
 
     assertEquals(List.of(), texts(m.get("roles")));
@@ -82,16 +96,19 @@ class ClusterJsonTest {
 
   @Test
   void devicesAreFoundByTheAddressInsideTheEntryToo() {
-    Map<String, NodeInfo> keyedOtherwise = Map.of("node-1", new NodeInfo(B, List.of(), List.of(CPU), 1L));
+    Map<String, NodeInfo> keyedOtherwise =
+        Map.of("node-1", new NodeInfo(B, List.of(), List.of(CPU), 1L));
     assertEquals(List.of(CPU), ClusterMembers.devices(B, keyedOtherwise));
     assertEquals(List.of(), ClusterMembers.devices(A, keyedOtherwise));
   }
 
   @Test
   void membersKeepTheirOrder() {
-    JsonNode members = members(List.of(
-        ClusterMembers.row(A, Set.of(), "Up", true, true, true, NODES, Set.of(), TABLE),
-        ClusterMembers.row(B, Set.of(), "Up", true, false, false, NODES, Set.of(), TABLE)));
+    JsonNode members =
+        members(
+            List.of(
+                ClusterMembers.row(A, Set.of(), "Up", true, true, true, NODES, Set.of(), TABLE),
+                ClusterMembers.row(B, Set.of(), "Up", true, false, false, NODES, Set.of(), TABLE)));
     assertEquals(2, members.size());
     assertEquals(B, members.get(1).get("address").asText());
     assertEquals(false, members.get(1).get("oldest").asBoolean());
@@ -102,12 +119,17 @@ class ClusterJsonTest {
     ReplicaChooser chooser = new ReplicaChooser();
     chooser.acquire("m/1/2");
     chooser.acquire("m/1/2");
-    RoutingTable table = RoutingTable.of(List.of(
-        replica("m", "1", 2, ReplicaState.READY, B),
-        replica("m", "1", 1, ReplicaState.FAILED, A),
-        replica("m", "1", 0, ReplicaState.READY, A)), Set.of(A, B));
+    RoutingTable table =
+        RoutingTable.of(
+            List.of(
+                replica("m", "1", 2, ReplicaState.READY, B),
+                replica("m", "1", 1, ReplicaState.FAILED, A),
+                replica("m", "1", 0, ReplicaState.READY, A)),
+            Set.of(A, B));
 
-    JsonNode body = parse(Json.bytes(g -> ClusterJson.replicas(table.all(), chooser::inFlight, g)).utf8String());
+    JsonNode body =
+        parse(
+            Json.bytes(g -> ClusterJson.replicas(table.all(), chooser::inFlight, g)).utf8String());
     JsonNode replicas = body.get("replicas");
     assertEquals(3, replicas.size());
     assertEquals("m/1/0", replicas.get(0).get("id").asText());
@@ -126,10 +148,14 @@ class ClusterJsonTest {
 
   @Test
   void aDrainAnswerSaysWhatHappensNext() {
-    JsonNode body = parse(Json.bytes(g -> ClusterJson.draining(A, ClusterRoutes.DRAIN_MESSAGE, g)).utf8String());
+    JsonNode body =
+        parse(
+            Json.bytes(g -> ClusterJson.draining(A, ClusterRoutes.DRAIN_MESSAGE, g)).utf8String());
     assertEquals(A, body.get("address").asText());
     assertEquals(true, body.get("draining").asBoolean());
-    assertEquals("its replicas move to other workers, then it leaves the cluster", body.get("message").asText());
+    assertEquals(
+        "its replicas move to other workers, then it leaves the cluster",
+        body.get("message").asText());
   }
 
   private static JsonNode members(List<MemberRow> rows) {

@@ -1,6 +1,5 @@
 package io.modelfleet.gateway.cluster;
 
-import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,11 +31,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.ORSet;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
@@ -51,7 +51,8 @@ import org.junit.jupiter.api.Test;
 /** The cluster endpoints of a gateway on a one-node cluster in this JVM. */
 class ClusterRoutesTest {
 
-  private static final String CONFIG = """
+  private static final String CONFIG =
+      """
       pekko.actor.provider = cluster
       pekko.remote.artery.canonical.hostname = "127.0.0.1"
       pekko.remote.artery.canonical.port = 0
@@ -69,26 +70,37 @@ class ClusterRoutesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    system = ActorSystem.create(Behaviors.empty(), "modelfleet",
-        ConfigFactory.parseString(CONFIG).withFallback(ConfigFactory.load()));
+    system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "modelfleet",
+            ConfigFactory.parseString(CONFIG).withFallback(ConfigFactory.load()));
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     self = cluster.selfMember().address().toString();
-    ModelUploads uploads = (m, v, body, meta) -> CompletableFuture.failedFuture(new UnsupportedOperationException());
-    ModelCatalog catalog = new ModelCatalog() {
-      @Override
-      public CompletionStage<List<String>> modelNames() {
-        return CompletableFuture.completedFuture(List.of());
-      }
+    ModelUploads uploads =
+        (m, v, body, meta) -> CompletableFuture.failedFuture(new UnsupportedOperationException());
+    ModelCatalog catalog =
+        new ModelCatalog() {
+          @Override
+          public CompletionStage<List<String>> modelNames() {
+            return CompletableFuture.completedFuture(List.of());
+          }
 
-      @Override
-      public CompletionStage<List<HistoryEntry>> history(String m) {
-        return CompletableFuture.completedFuture(List.of());
-      }
-    };
-    gateway = GatewayServer.start(system, GatewaySettings.fromConfig(system.settings().config()), uploads, catalog,
-            new LocalDrains())
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+          @Override
+          public CompletionStage<List<HistoryEntry>> history(String m) {
+            return CompletableFuture.completedFuture(List.of());
+          }
+        };
+    gateway =
+        GatewayServer.start(
+                system,
+                GatewaySettings.fromConfig(system.settings().config()),
+                uploads,
+                catalog,
+                new LocalDrains())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     await(() -> cluster.selfMember().status().equals(MemberStatus.up()));
   }
 
@@ -107,12 +119,22 @@ class ClusterRoutesTest {
   void membersShowTheNodeWithItsPublishedDevices() throws Exception {
     SelfUniqueAddress node = DistributedData.get(system).selfUniqueAddress();
     DeviceInfo cpu = new DeviceInfo("cpu", "cpu", "cpu", null, 0, 0, -1, false);
-    DistributedData.get(system).replicator().tell(new Replicator.Update<>(ClusterKeys.NODES, LWWMap.empty(),
-        Replicator.writeLocal(), system.ignoreRef(),
-        m -> m.put(node, self, new NodeInfo(self, List.of("worker"), List.of(cpu), 1L))));
+    DistributedData.get(system)
+        .replicator()
+        .tell(
+            new Replicator.Update<>(
+                ClusterKeys.NODES,
+                LWWMap.empty(),
+                Replicator.writeLocal(),
+                system.ignoreRef(),
+                m -> m.put(node, self, new NodeInfo(self, List.of("worker"), List.of(cpu), 1L))));
 
-    JsonNode member = awaitJson("/v1/cluster/members", body -> body.get("members").get(0).get("devices").size() == 1)
-        .get("members").get(0);
+    JsonNode member =
+        awaitJson(
+                "/v1/cluster/members",
+                body -> body.get("members").get(0).get("devices").size() == 1)
+            .get("members")
+            .get(0);
     assertEquals(self, member.get("address").asText());
     assertEquals("Up", member.get("status").asText());
     assertEquals(true, member.get("reachable").asBoolean());
@@ -126,32 +148,46 @@ class ClusterRoutesTest {
   @Test
   void replicasListOnlyThoseOfMembers() throws Exception {
     String gone = "pekko://modelfleet@127.0.0.1:1";
-    publish(new ReplicaInfo("r/1/0", "r", "1", self, "cpu", ReplicaState.LOADING, null, null, 1L, 96L << 20));
-    publish(new ReplicaInfo("r/1/1", "r", "1", gone, "cpu", ReplicaState.READY, null, null, 1L, 0L));
-    JsonNode replicas = awaitJson("/v1/cluster/replicas", body -> body.get("replicas").size() > 0).get("replicas");
+    publish(
+        new ReplicaInfo(
+            "r/1/0", "r", "1", self, "cpu", ReplicaState.LOADING, null, null, 1L, 96L << 20));
+    publish(
+        new ReplicaInfo("r/1/1", "r", "1", gone, "cpu", ReplicaState.READY, null, null, 1L, 0L));
+    JsonNode replicas =
+        awaitJson("/v1/cluster/replicas", body -> body.get("replicas").size() > 0).get("replicas");
     assertEquals(1, replicas.size());
     assertEquals("r/1/0", replicas.get(0).get("id").asText());
     assertEquals("LOADING", replicas.get(0).get("state").asText());
     assertEquals(0, replicas.get(0).get("in_flight").asInt());
     assertEquals(96L << 20, replicas.get(0).get("footprint_bytes").asLong());
-    assertTrue(replicas.get(0).get("footprint").asText().startsWith("estimated"), replicas.toString());
+    assertTrue(
+        replicas.get(0).get("footprint").asText().startsWith("estimated"), replicas.toString());
   }
 
   @Test
   void drainAcceptsTheEncodedAddressAndShowsTheMemberDraining() throws Exception {
-    HttpResponse<String> r = post("/v1/cluster/members/" + URLEncoder.encode(self, StandardCharsets.UTF_8) + "/drain");
+    HttpResponse<String> r =
+        post("/v1/cluster/members/" + URLEncoder.encode(self, StandardCharsets.UTF_8) + "/drain");
     assertEquals(202, r.statusCode(), r.body());
     JsonNode body = Json.MAPPER.readTree(r.body());
     assertEquals(self, body.get("address").asText());
     assertEquals(true, body.get("draining").asBoolean());
-    assertEquals(true, getJson("/v1/cluster/members").get("members").get(0).get("draining").asBoolean());
+    assertEquals(
+        true, getJson("/v1/cluster/members").get("members").get(0).get("draining").asBoolean());
 
-    Replicator.GetResponse<ORSet<String>> stored = AskPattern.<Replicator.Command, Replicator.GetResponse<ORSet<String>>>ask(
-        DistributedData.get(system).replicator(),
-        replyTo -> new Replicator.Get<>(ClusterKeys.DRAINING, Replicator.readLocal(), replyTo),
-        Duration.ofSeconds(3), system.scheduler()).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    assertTrue(stored instanceof Replicator.GetSuccess<ORSet<String>> found
-        && found.get(ClusterKeys.DRAINING).getElements().contains(self), stored.toString());
+    Replicator.GetResponse<ORSet<String>> stored =
+        AskPattern.<Replicator.Command, Replicator.GetResponse<ORSet<String>>>ask(
+                DistributedData.get(system).replicator(),
+                replyTo ->
+                    new Replicator.Get<>(ClusterKeys.DRAINING, Replicator.readLocal(), replyTo),
+                Duration.ofSeconds(3),
+                system.scheduler())
+            .toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
+    assertTrue(
+        stored instanceof Replicator.GetSuccess<ORSet<String>> found
+            && found.get(ClusterKeys.DRAINING).getElements().contains(self),
+        stored.toString());
   }
 
   @Test
@@ -164,26 +200,32 @@ class ClusterRoutesTest {
 
   @Test
   void aDrainCanBeCancelled() throws Exception {
-    String path = "/v1/cluster/members/" + URLEncoder.encode(self, StandardCharsets.UTF_8) + "/drain";
+    String path =
+        "/v1/cluster/members/" + URLEncoder.encode(self, StandardCharsets.UTF_8) + "/drain";
     assertEquals(202, post(path).statusCode());
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).DELETE().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(uri(path)).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     JsonNode body = Json.MAPPER.readTree(r.body());
     assertEquals(self, body.get("address").asText());
     assertEquals(false, body.get("draining").asBoolean());
     assertTrue(body.get("message").asText().startsWith("the drain is cancelled"), r.body());
-    assertEquals(false, getJson("/v1/cluster/members").get("members").get(0).get("draining").asBoolean());
+    assertEquals(
+        false, getJson("/v1/cluster/members").get("members").get(0).get("draining").asBoolean());
   }
 
   @Test
   void aDrainTheControllerDoesNotConfirmIsA503ThatSaysItMayStillHappen() throws Exception {
     LocalDrains.silent = true;
     try {
-      HttpResponse<String> r = post("/v1/cluster/members/" + URLEncoder.encode(self, StandardCharsets.UTF_8) + "/drain");
+      HttpResponse<String> r =
+          post("/v1/cluster/members/" + URLEncoder.encode(self, StandardCharsets.UTF_8) + "/drain");
       assertEquals(503, r.statusCode(), r.body());
       String error = Json.MAPPER.readTree(r.body()).get("error").asText();
-      assertTrue(error.contains("did not confirm") && error.contains("may still take effect"), error);
+      assertTrue(
+          error.contains("did not confirm") && error.contains("may still take effect"), error);
     } finally {
       LocalDrains.silent = false;
     }
@@ -193,13 +235,16 @@ class ClusterRoutesTest {
   void anUnknownMemberIsA404NamingTheMembers() throws Exception {
     HttpResponse<String> r = post("/v1/cluster/members/127.0.0.1:1/leave");
     assertEquals(404, r.statusCode());
-    assertEquals("no member 127.0.0.1:1; members: [" + self + "]",
+    assertEquals(
+        "no member 127.0.0.1:1; members: [" + self + "]",
         Json.MAPPER.readTree(r.body()).get("error").asText());
   }
 
   /** Stands in for the deployment controller, which owns the draining set: writes it locally. */
   private static final class LocalDrains implements MemberDrains {
-    /** When set, the controller is away: every ask ends as the singleton proxy's would, timed out. */
+    /**
+     * When set, the controller is away: every ask ends as the singleton proxy's would, timed out.
+     */
     static volatile boolean silent;
 
     @Override
@@ -219,27 +264,42 @@ class ClusterRoutesTest {
       SelfUniqueAddress node = DistributedData.get(system).selfUniqueAddress();
       return AskPattern.<Replicator.Command, Replicator.UpdateResponse<ORSet<String>>>ask(
               DistributedData.get(system).replicator(),
-              replyTo -> new Replicator.Update<>(ClusterKeys.DRAINING, ORSet.<String>empty(), Replicator.writeLocal(),
-                  replyTo, set -> add ? set.add(node, address) : set.remove(node, address)),
-              Duration.ofSeconds(3), system.scheduler())
+              replyTo ->
+                  new Replicator.Update<>(
+                      ClusterKeys.DRAINING,
+                      ORSet.<String>empty(),
+                      Replicator.writeLocal(),
+                      replyTo,
+                      set -> add ? set.add(node, address) : set.remove(node, address)),
+              Duration.ofSeconds(3),
+              system.scheduler())
           .thenApply(reply -> new DrainReply.Written(address));
     }
   }
 
   private static void publish(ReplicaInfo info) {
     SelfUniqueAddress node = DistributedData.get(system).selfUniqueAddress();
-    DistributedData.get(system).replicator().tell(new Replicator.Update<>(ReplicaDirectoryKey.KEY, LWWMap.empty(),
-        Replicator.writeLocal(), system.ignoreRef(), m -> m.put(node, info.replicaId(), info)));
+    DistributedData.get(system)
+        .replicator()
+        .tell(
+            new Replicator.Update<>(
+                ReplicaDirectoryKey.KEY,
+                LWWMap.empty(),
+                Replicator.writeLocal(),
+                system.ignoreRef(),
+                m -> m.put(node, info.replicaId(), info)));
   }
 
   private static HttpResponse<String> post(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private static JsonNode getJson(String path) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return Json.MAPPER.readTree(r.body());
   }

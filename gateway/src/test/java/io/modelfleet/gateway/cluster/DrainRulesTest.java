@@ -26,12 +26,14 @@ class DrainRulesTest {
   void aWorkerMayBeDrainedWhileAnotherUpWorkerIsNotDraining() {
     assertEquals(Optional.empty(), DrainRules.drainRefusal(A.address(), List.of(A, B), Set.of()));
     // Draining the same member again is harmless while B is still there.
-    assertEquals(Optional.empty(), DrainRules.drainRefusal(A.address(), List.of(A, B), Set.of(A.address())));
+    assertEquals(
+        Optional.empty(), DrainRules.drainRefusal(A.address(), List.of(A, B), Set.of(A.address())));
   }
 
   @Test
   void otherWorkersThatAreDrainingOrNotUpDoNotCount() {
-    String why = DrainRules.drainRefusal(A.address(), List.of(A, B), Set.of(B.address())).orElseThrow();
+    String why =
+        DrainRules.drainRefusal(A.address(), List.of(A, B), Set.of(B.address())).orElseThrow();
     assertTrue(why.contains("(1 other worker(s) draining)"), why);
     Member leaving = new Member(B.address(), true, "Leaving");
     assertTrue(DrainRules.drainRefusal(A.address(), List.of(A, leaving), Set.of()).isPresent());
@@ -39,14 +41,19 @@ class DrainRulesTest {
 
   @Test
   void aMemberWithoutTheWorkerRoleMayAlwaysBeDrained() {
-    assertEquals(Optional.empty(), DrainRules.drainRefusal(GATEWAY.address(), List.of(GATEWAY), Set.of()));
+    assertEquals(
+        Optional.empty(), DrainRules.drainRefusal(GATEWAY.address(), List.of(GATEWAY), Set.of()));
   }
 
   @Test
   void aDrainCanBeCancelledUntilTheMemberWasAskedToLeave() {
     assertEquals(Optional.empty(), DrainRules.cancelRefusal(A.address(), "Up"));
     String why = DrainRules.cancelRefusal(A.address(), "Leaving").orElseThrow();
-    assertEquals("member " + A.address() + " is already Leaving: its drain has finished and it was asked to leave,"
-        + " which cannot be cancelled", why);
+    assertEquals(
+        "member "
+            + A.address()
+            + " is already Leaving: its drain has finished and it was asked to leave,"
+            + " which cannot be cancelled",
+        why);
   }
 }

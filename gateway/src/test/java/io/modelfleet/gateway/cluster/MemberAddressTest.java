@@ -21,13 +21,18 @@ class MemberAddressTest {
 
   @Test
   void theFullAddressMatchesStillEncoded() {
-    assertEquals(Optional.of(A), MemberAddress.find("pekko%3A%2F%2Fmodelfleet%40127.0.0.1%3A25520", MEMBERS));
-    assertEquals(Optional.of(A), MemberAddress.find("pekko%3a%2f%2fmodelfleet%40127.0.0.1%3a25520", MEMBERS));
+    assertEquals(
+        Optional.of(A),
+        MemberAddress.find("pekko%3A%2F%2Fmodelfleet%40127.0.0.1%3A25520", MEMBERS));
+    assertEquals(
+        Optional.of(A),
+        MemberAddress.find("pekko%3a%2f%2fmodelfleet%40127.0.0.1%3a25520", MEMBERS));
   }
 
   @Test
   void aTrailingSlashIsIgnored() {
-    assertEquals(Optional.of(A), MemberAddress.find("pekko://modelfleet@127.0.0.1:25520/", MEMBERS));
+    assertEquals(
+        Optional.of(A), MemberAddress.find("pekko://modelfleet@127.0.0.1:25520/", MEMBERS));
   }
 
   @Test
@@ -49,7 +54,8 @@ class MemberAddressTest {
   void unknownAddressesMatchNothing() {
     assertEquals(Optional.empty(), MemberAddress.find("127.0.0.1:25599", MEMBERS));
     assertEquals(Optional.empty(), MemberAddress.find("10.0.0.1:25520", MEMBERS));
-    assertEquals(Optional.empty(), MemberAddress.find("pekko://modelfleet@127.0.0.1:25599", MEMBERS));
+    assertEquals(
+        Optional.empty(), MemberAddress.find("pekko://modelfleet@127.0.0.1:25599", MEMBERS));
     assertEquals(Optional.empty(), MemberAddress.find("pekko://other@127.0.0.1:25520", MEMBERS));
     assertEquals(Optional.empty(), MemberAddress.find("other@127.0.0.1:25520", MEMBERS));
     assertEquals(Optional.empty(), MemberAddress.find("127.0.0.1", MEMBERS));

@@ -5,22 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.junit.jupiter.api.Test;
 
 class CompressionTest {
-  private static final HttpResponse BIG = HttpResponse.create()
-      .withEntity(ContentTypes.APPLICATION_JSON, "{\"x\":\"" + "a".repeat(4000) + "\"}");
-  private static final HttpResponse SMALL = HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, "{}");
+  private static final HttpResponse BIG =
+      HttpResponse.create()
+          .withEntity(ContentTypes.APPLICATION_JSON, "{\"x\":\"" + "a".repeat(4000) + "\"}");
+  private static final HttpResponse SMALL =
+      HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, "{}");
 
   private static Optional<String> encodingFor(String acceptEncoding, HttpResponse response) {
     HttpRequest request = HttpRequest.create("/");
     if (acceptEncoding != null) {
       request = request.addHeader(HttpHeader.parse("Accept-Encoding", acceptEncoding));
     }
-    return Compression.encode(request, response, 1024).getHeader("Content-Encoding").map(h -> h.value());
+    return Compression.encode(request, response, 1024)
+        .getHeader("Content-Encoding")
+        .map(h -> h.value());
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.modelfleet.gateway.connection;
 
-import org.apache.pekko.NotUsed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -44,19 +44,42 @@ class GatewayBindingTest {
     return bind(maxConnections, handlerDelay, Duration.ofSeconds(5));
   }
 
-  private static GatewayBinding bind(int maxConnections, Duration handlerDelay, Duration timeouts) throws Exception {
-    TransportSettings transport = new TransportSettings(maxConnections, timeouts, timeouts,
-        1024, timeouts, Duration.ofSeconds(30), 1024, Duration.ofSeconds(3));
-    Flow<HttpRequest, HttpResponse, NotUsed> handler = Flow.<HttpRequest>create().mapAsync(1, req -> {
-      req.discardEntityBytes(system);
-      return CompletableFuture.supplyAsync(() -> HttpResponse.create().withEntity("ok"),
-          CompletableFuture.delayedExecutor(handlerDelay.toMillis(), TimeUnit.MILLISECONDS));
-    });
-    return GatewayBinding.bind(system, "127.0.0.1", 0, ServerSettings.create(system.settings().config()), transport, handler)
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+  private static GatewayBinding bind(int maxConnections, Duration handlerDelay, Duration timeouts)
+      throws Exception {
+    TransportSettings transport =
+        new TransportSettings(
+            maxConnections,
+            timeouts,
+            timeouts,
+            1024,
+            timeouts,
+            Duration.ofSeconds(30),
+            1024,
+            Duration.ofSeconds(3));
+    Flow<HttpRequest, HttpResponse, NotUsed> handler =
+        Flow.<HttpRequest>create()
+            .mapAsync(
+                1,
+                req -> {
+                  req.discardEntityBytes(system);
+                  return CompletableFuture.supplyAsync(
+                      () -> HttpResponse.create().withEntity("ok"),
+                      CompletableFuture.delayedExecutor(
+                          handlerDelay.toMillis(), TimeUnit.MILLISECONDS));
+                });
+    return GatewayBinding.bind(
+            system,
+            "127.0.0.1",
+            0,
+            ServerSettings.create(system.settings().config()),
+            transport,
+            handler)
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
-  private static final byte[] GET = "GET / HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] GET =
+      "GET / HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   /** Reads until the response's "ok" body (or the end); returns what came. */
   private static String readResponse(Socket s) throws IOException {
@@ -90,11 +113,14 @@ class GatewayBindingTest {
         fourth.connect(address, 2000); // the kernel's backlog takes it
         fourth.setSoTimeout(1000);
         fourth.getOutputStream().write(GET);
-        assertThrows(SocketTimeoutException.class, () -> fourth.getInputStream().read(),
+        assertThrows(
+            SocketTimeoutException.class,
+            () -> fourth.getInputStream().read(),
             "a fourth connection is not served while three are open");
         held.remove(0).close();
         fourth.setSoTimeout(5000);
-        assertTrue(readResponse(fourth).startsWith("HTTP/1.1 200"), "served once one of the three closed");
+        assertTrue(
+            readResponse(fourth).startsWith("HTTP/1.1 200"), "served once one of the three closed");
       }
     } finally {
       for (Socket s : held) {
@@ -127,7 +153,8 @@ class GatewayBindingTest {
   void terminateClosesIdleConnectionsAtOnceAndLetsABusyOneFinish() throws Exception {
     GatewayBinding binding = bind(100, Duration.ofMillis(800));
     InetSocketAddress address = binding.localAddress();
-    try (Socket idle = new Socket(); Socket busy = new Socket()) {
+    try (Socket idle = new Socket();
+        Socket busy = new Socket()) {
       idle.connect(address, 2000);
       idle.getOutputStream().write(GET);
       assertTrue(readResponse(idle).startsWith("HTTP/1.1 200"));
@@ -136,12 +163,15 @@ class GatewayBindingTest {
       Thread.sleep(200); // the busy request is being served
 
       long t0 = System.nanoTime();
-      CompletableFuture<Void> stopped = binding.terminate(Duration.ofSeconds(3)).toCompletableFuture();
+      CompletableFuture<Void> stopped =
+          binding.terminate(Duration.ofSeconds(3)).toCompletableFuture();
       idle.setSoTimeout(2000);
       assertEquals(-1, idle.getInputStream().read(), "the idle connection is closed");
       busy.setSoTimeout(3000);
       String answer = readResponse(busy);
-      assertTrue(answer.startsWith("HTTP/1.1 200") && answer.toLowerCase().contains("connection: close"), answer);
+      assertTrue(
+          answer.startsWith("HTTP/1.1 200") && answer.toLowerCase().contains("connection: close"),
+          answer);
       stopped.get(5, TimeUnit.SECONDS);
       long tookMs = (System.nanoTime() - t0) / 1_000_000;
       assertTrue(tookMs < 2500, "stopped after " + tookMs + " ms, not at the 3 s deadline");

@@ -1,13 +1,13 @@
 package io.modelfleet.gateway.connection;
 
-import io.modelfleet.gateway.ApiException;
-import java.util.ArrayList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelfleet.gateway.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -50,10 +50,11 @@ class HeadGuardTest {
   @Test
   void aHeadTrickledFasterThanAnyIdleTimeoutStillEndsAtTheHeaderTimeout() throws Exception {
     long start = System.nanoTime();
-    CompletionStage<List<ByteString>> run = Source.tick(Duration.ZERO, Duration.ofMillis(50), bytes("a"))
-        .take(1000)
-        .via(HeadGuard.flow(Duration.ofMillis(600)))
-        .runWith(Sink.seq(), system);
+    CompletionStage<List<ByteString>> run =
+        Source.tick(Duration.ZERO, Duration.ofMillis(50), bytes("a"))
+            .take(1000)
+            .via(HeadGuard.flow(Duration.ofMillis(600)))
+            .runWith(Sink.seq(), system);
     Throwable t = failure(run);
     long tookMs = (System.nanoTime() - start) / 1_000_000;
     assertInstanceOf(HeadGuard.HeadTimeoutException.class, t);
@@ -62,15 +63,20 @@ class HeadGuardTest {
 
   @Test
   void pipelinedRequestsSplitOverManyChunksPassWhole() throws Exception {
-    String requests = "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
-        + "GET /b HTTP/1.1\r\nHost: x\r\n\r\n"
-        + "GET /c HTTP/1.1\r\nHost: x\r\n\r\n";
+    String requests =
+        "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+            + "GET /b HTTP/1.1\r\nHost: x\r\n\r\n"
+            + "GET /c HTTP/1.1\r\nHost: x\r\n\r\n";
     List<ByteString> chunks = new ArrayList<>();
     for (int i = 0; i < requests.length(); i += 4) {
       chunks.add(bytes(requests.substring(i, Math.min(requests.length(), i + 4))));
     }
-    List<ByteString> out = Source.from(chunks).via(HeadGuard.flow(Duration.ofSeconds(5)))
-        .runWith(Sink.seq(), system).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    List<ByteString> out =
+        Source.from(chunks)
+            .via(HeadGuard.flow(Duration.ofSeconds(5)))
+            .runWith(Sink.seq(), system)
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     ByteString all = out.stream().reduce(ByteString.emptyByteString(), ByteString::concat);
     assertEquals(requests, all.decodeString(StandardCharsets.ISO_8859_1));
   }
@@ -78,10 +84,13 @@ class HeadGuardTest {
   @Test
   void aKeptAliveConnectionIsNotTimedBeforeTheNextHeadBegins() throws Exception {
     // One whole request, then silence longer than the header timeout, then the next request.
-    CompletionStage<List<ByteString>> run = Source.single(bytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
-        .concat(Source.single(bytes("GET /again HTTP/1.1\r\nHost: x\r\n\r\n")).initialDelay(Duration.ofMillis(800)))
-        .via(HeadGuard.flow(Duration.ofMillis(300)))
-        .runWith(Sink.seq(), system);
+    CompletionStage<List<ByteString>> run =
+        Source.single(bytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
+            .concat(
+                Source.single(bytes("GET /again HTTP/1.1\r\nHost: x\r\n\r\n"))
+                    .initialDelay(Duration.ofMillis(800)))
+            .via(HeadGuard.flow(Duration.ofMillis(300)))
+            .runWith(Sink.seq(), system);
     assertEquals(2, run.toCompletableFuture().get(10, TimeUnit.SECONDS).size());
   }
 
@@ -89,10 +98,11 @@ class HeadGuardTest {
   void aStalledBodyFailsWith408AfterTheGracePeriod() throws Exception {
     long start = System.nanoTime();
     ApiFailure seen = new ApiFailure();
-    CompletionStage<List<ByteString>> run = Source.tick(Duration.ZERO, Duration.ofMillis(200), bytes("x"))
-        .take(100)
-        .via(BodyRate.flow(1024, Duration.ofMillis(700), seen))
-        .runWith(Sink.seq(), system);
+    CompletionStage<List<ByteString>> run =
+        Source.tick(Duration.ZERO, Duration.ofMillis(200), bytes("x"))
+            .take(100)
+            .via(BodyRate.flow(1024, Duration.ofMillis(700), seen))
+            .runWith(Sink.seq(), system);
     Throwable t = failure(run);
     long tookMs = (System.nanoTime() - start) / 1_000_000;
     assertInstanceOf(ApiException.class, t);
@@ -103,9 +113,13 @@ class HeadGuardTest {
 
   @Test
   void aFastBodyPassesWhateverItsSize() throws Exception {
-    List<ByteString> out = Source.repeat(ByteString.fromArray(new byte[64 * 1024])).take(200)
-        .via(BodyRate.flow(1024, Duration.ofMillis(100), new ApiFailure()))
-        .runWith(Sink.seq(), system).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    List<ByteString> out =
+        Source.repeat(ByteString.fromArray(new byte[64 * 1024]))
+            .take(200)
+            .via(BodyRate.flow(1024, Duration.ofMillis(100), new ApiFailure()))
+            .runWith(Sink.seq(), system)
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     assertEquals(200, out.size());
   }
 

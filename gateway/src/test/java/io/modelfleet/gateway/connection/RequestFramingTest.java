@@ -1,6 +1,5 @@
 package io.modelfleet.gateway.connection;
 
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +42,8 @@ class RequestFramingTest {
 
   @Test
   void aHeadSplitIntoSingleBytesIsFollowedAndPassedUnchanged() {
-    byte[] req = ascii("POST /v2/models/m/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+    byte[] req =
+        ascii("POST /v2/models/m/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
     RequestFraming f = new RequestFraming();
     byte[] out = feedInChunks(f, req, 1);
     assertArrayEquals(req, out);
@@ -52,7 +53,8 @@ class RequestFramingTest {
   @Test
   void pipelinedRequestsWithBodiesEachStartAHead() {
     String one = "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab\r\n";
-    String two = "POST /b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\n\r\n\r\n0\r\nT: v\r\n\r\n";
+    String two =
+        "POST /b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\n\r\n\r\n0\r\nT: v\r\n\r\n";
     String three = "GET /c HTTP/1.1\r\nHost: x\r\n\r\nGET /d HTTP/1.1\r\n";
     byte[] all = ascii(one + two + three);
     for (int size : new int[] {1, 3, 7, all.length}) {
@@ -67,7 +69,8 @@ class RequestFramingTest {
   void bodyBytesThatLookLikeHeadsOrBadUtf8AreNeverTouched() {
     byte[] body = {(byte) 0xE9, '\r', '\n', '\r', '\n', (byte) 0xFF, (byte) 0xC3};
     ByteArrayOutputStream req = new ByteArrayOutputStream();
-    req.writeBytes(ascii("PUT /v1/models/m/versions/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n"));
+    req.writeBytes(
+        ascii("PUT /v1/models/m/versions/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n"));
     req.writeBytes(body);
     RequestFraming f = new RequestFraming();
     assertArrayEquals(req.toByteArray(), feedInChunks(f, req.toByteArray(), 2));
@@ -76,7 +79,8 @@ class RequestFramingTest {
 
   @Test
   void wellFormedUtf8InAHeaderPassesEvenWhenSplitAcrossChunks() {
-    byte[] req = ("GET / HTTP/1.1\r\nX-Request-Id: café-€-😀\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+    byte[] req =
+        ("GET / HTTP/1.1\r\nX-Request-Id: café-€-😀\r\n\r\n").getBytes(StandardCharsets.UTF_8);
     for (int size = 1; size < 6; size++) {
       assertArrayEquals(req, feedInChunks(new RequestFraming(), req, size), "chunk size " + size);
     }
@@ -98,8 +102,18 @@ class RequestFramingTest {
   @Test
   void everyByteOfAMalformedSequenceIsReplaced() {
     // overlong C0 80, a lone continuation 80, a truncated E2 82, a surrogate ED A0 80, F5
-    byte[] value = {(byte) 0xC0, (byte) 0x80, (byte) 0x80, (byte) 0xE2, (byte) 0x82, 'a', (byte) 0xED, (byte) 0xA0,
-        (byte) 0x80, (byte) 0xF5};
+    byte[] value = {
+      (byte) 0xC0,
+      (byte) 0x80,
+      (byte) 0x80,
+      (byte) 0xE2,
+      (byte) 0x82,
+      'a',
+      (byte) 0xED,
+      (byte) 0xA0,
+      (byte) 0x80,
+      (byte) 0xF5
+    };
     byte[] want = {-1, -1, -1, -1, -1, 'a', -1, -1, -1, -1};
     ByteArrayOutputStream req = new ByteArrayOutputStream();
     req.writeBytes(ascii("GET / HTTP/1.1\r\nX: "));
@@ -112,7 +126,8 @@ class RequestFramingTest {
 
   @Test
   void unknowableFramingGivesUpAndPassesEverything() {
-    byte[] req = ascii("POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc\u00e9\r\n\r\n");
+    byte[] req =
+        ascii("POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc\u00e9\r\n\r\n");
     RequestFraming f = new RequestFraming();
     byte[] out = feedInChunks(f, req, 5);
     assertArrayEquals(req, out);

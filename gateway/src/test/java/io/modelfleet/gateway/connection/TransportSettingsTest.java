@@ -25,20 +25,38 @@ class TransportSettingsTest {
 
   @Test
   void aStallTimeoutThatWouldCutALoadIsRefusedNamingBothKeys() {
-    TransportSettings t = TransportSettings.fromConfig(ConfigFactory.parseString(
-        "modelfleet.gateway.stall-timeout = 60s").withFallback(ConfigFactory.load()));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> t.requireStallAbove("load-timeout", Duration.ofSeconds(120)));
-    assertTrue(e.getMessage().contains("stall-timeout") && e.getMessage().contains("load-timeout"), e.getMessage());
+    TransportSettings t =
+        TransportSettings.fromConfig(
+            ConfigFactory.parseString("modelfleet.gateway.stall-timeout = 60s")
+                .withFallback(ConfigFactory.load()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> t.requireStallAbove("load-timeout", Duration.ofSeconds(120)));
+    assertTrue(
+        e.getMessage().contains("stall-timeout") && e.getMessage().contains("load-timeout"),
+        e.getMessage());
   }
 
   @Test
   void nonsenseIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> TransportSettings.fromConfig(ConfigFactory.parseString(
-        "modelfleet.gateway.max-connections = 0").withFallback(ConfigFactory.load())));
-    assertThrows(IllegalArgumentException.class, () -> TransportSettings.fromConfig(ConfigFactory.parseString(
-        "modelfleet.gateway.header-timeout = 0s").withFallback(ConfigFactory.load())));
-    assertThrows(IllegalArgumentException.class, () -> TransportSettings.fromConfig(ConfigFactory.parseString(
-        "modelfleet.gateway.termination-deadline = -1s").withFallback(ConfigFactory.load())));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            TransportSettings.fromConfig(
+                ConfigFactory.parseString("modelfleet.gateway.max-connections = 0")
+                    .withFallback(ConfigFactory.load())));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            TransportSettings.fromConfig(
+                ConfigFactory.parseString("modelfleet.gateway.header-timeout = 0s")
+                    .withFallback(ConfigFactory.load())));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            TransportSettings.fromConfig(
+                ConfigFactory.parseString("modelfleet.gateway.termination-deadline = -1s")
+                    .withFallback(ConfigFactory.load())));
   }
 }

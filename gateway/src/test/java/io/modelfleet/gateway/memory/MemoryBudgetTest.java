@@ -145,9 +145,12 @@ class MemoryBudgetTest {
   @Test
   void aBodyThatCanNeverFitIs413AtOnce() {
     BodyAdmission a = new BodyAdmission(new MemoryBudget(100), Duration.ofSeconds(5));
-    CompletionException e = assertThrows(CompletionException.class, () -> a.admit(101).toCompletableFuture().join());
+    CompletionException e =
+        assertThrows(CompletionException.class, () -> a.admit(101).toCompletableFuture().join());
     assertEquals(413, status(e));
-    assertTrue(e.getCause().getMessage().contains("modelfleet.gateway.max-body-bytes-in-flight"), e.getMessage());
+    assertTrue(
+        e.getCause().getMessage().contains("modelfleet.gateway.max-body-bytes-in-flight"),
+        e.getMessage());
   }
 
   @Test
@@ -157,7 +160,9 @@ class MemoryBudgetTest {
     CompletableFuture<BodyAdmission.Ticket> second = a.admit(30).toCompletableFuture();
     CompletionException e = assertThrows(CompletionException.class, second::join);
     assertEquals(503, status(e));
-    assertTrue(e.getCause().getMessage().contains("modelfleet.gateway.body-admission-wait"), e.getCause().getMessage());
+    assertTrue(
+        e.getCause().getMessage().contains("modelfleet.gateway.body-admission-wait"),
+        e.getCause().getMessage());
     first.release();
     assertEquals(0, a.budget().used());
   }
@@ -198,7 +203,8 @@ class MemoryBudgetTest {
 
   @Test
   void theBudgetIsASizeOrAShareOfTheHeap() {
-    var conf = ConfigFactory.parseString("modelfleet.gateway.max-body-bytes-in-flight = \"64 MiB\"");
+    var conf =
+        ConfigFactory.parseString("modelfleet.gateway.max-body-bytes-in-flight = \"64 MiB\"");
     assertEquals(64L << 20, MemorySettings.budget("64 MiB", conf, 1000));
     assertEquals(250, MemorySettings.budget("25%", conf, 1000));
     assertThrows(IllegalArgumentException.class, () -> MemorySettings.budget("150%", conf, 1000));

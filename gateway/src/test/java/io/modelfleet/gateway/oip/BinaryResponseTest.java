@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Responses whose outputs follow the JSON as binary data, read back as a Triton client would. */
 class BinaryResponseTest {
 
-  private static final String INPUT = "{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}";
+  private static final String INPUT =
+      "{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}";
 
   private static InferCall call(String json) {
     return InferJson.parseRequest(ByteString.fromString(json));
@@ -68,7 +69,12 @@ class BinaryResponseTest {
   @EnumSource(DataType.class)
   void everyDatatypeRoundTripsAsBinary(DataType type) {
     Tensor y = sample("y", type);
-    HttpResponse r = respond("{\"inputs\":[" + INPUT + "],\"outputs\":[{\"name\":\"y\",\"parameters\":{\"binary_data\":true}}]}", y);
+    HttpResponse r =
+        respond(
+            "{\"inputs\":["
+                + INPUT
+                + "],\"outputs\":[{\"name\":\"y\",\"parameters\":{\"binary_data\":true}}]}",
+            y);
     assertEquals(List.of(y), readBack(r));
   }
 
@@ -76,9 +82,16 @@ class BinaryResponseTest {
   @EnumSource(DataType.class)
   void aTensorSurvivesRequestAndResponseInBinary(DataType type) {
     Tensor sent = sample("x", type);
-    Body b = body("{\"parameters\":{\"binary_data_output\":true},\"inputs\":[{\"name\":\"x\",\"datatype\":\""
-        + type + "\",\"shape\":" + BinaryBodies.shapeJson(sent) + ",\"parameters\":{\"binary_data_size\":"
-        + sent.data().length + "}}]}", sent.data());
+    Body b =
+        body(
+            "{\"parameters\":{\"binary_data_output\":true},\"inputs\":[{\"name\":\"x\",\"datatype\":\""
+                + type
+                + "\",\"shape\":"
+                + BinaryBodies.shapeJson(sent)
+                + ",\"parameters\":{\"binary_data_size\":"
+                + sent.data().length
+                + "}}]}",
+            sent.data());
     InferCall c = InferJson.parseRequest(b.header(), b.bytes());
     // An identity model: what came in goes out.
     HttpResponse r = BinaryResponse.of(new InferResult("m", "1", null, c.request().inputs()), c);
@@ -88,10 +101,17 @@ class BinaryResponseTest {
   @Test
   void theHeaderGivesTheJsonLengthAndBinaryDataSizeTheTensorBytes() {
     Tensor y = Tensors.ofFloats("y", new long[] {1, 2}, 0.5f, -1f);
-    HttpResponse r = respond("{\"id\":\"q\",\"parameters\":{\"binary_data_output\":true},\"inputs\":[" + INPUT + "]}", y);
-    String json = "{\"model_name\":\"m\",\"model_version\":\"1\",\"id\":\"q\",\"outputs\":[{\"name\":\"y\",\"datatype\":\"FP32\","
-        + "\"shape\":[1,2],\"parameters\":{\"binary_data_size\":8}}]}";
-    assertEquals(Integer.toString(json.length()), r.getHeader(BinaryRequest.HEADER).orElseThrow().value());
+    HttpResponse r =
+        respond(
+            "{\"id\":\"q\",\"parameters\":{\"binary_data_output\":true},\"inputs\":["
+                + INPUT
+                + "]}",
+            y);
+    String json =
+        "{\"model_name\":\"m\",\"model_version\":\"1\",\"id\":\"q\",\"outputs\":[{\"name\":\"y\",\"datatype\":\"FP32\","
+            + "\"shape\":[1,2],\"parameters\":{\"binary_data_size\":8}}]}";
+    assertEquals(
+        Integer.toString(json.length()), r.getHeader(BinaryRequest.HEADER).orElseThrow().value());
     ByteString body = ((HttpEntity.Strict) r.entity()).getData();
     assertEquals(json, body.take(json.length()).utf8String());
     assertArrayEquals(y.data(), body.drop(json.length()).toArray());
@@ -100,8 +120,14 @@ class BinaryResponseTest {
   @Test
   void idIsEchoedInTheJsonPart() {
     Tensor y = Tensors.ofInts("y", new long[] {1}, 3);
-    Split s = split(BinaryResponse.of(new InferResult("m", "1", "req-9", List.of(y)),
-        call("{\"id\":\"req-9\",\"parameters\":{\"binary_data_output\":true},\"inputs\":[" + INPUT + "]}")));
+    Split s =
+        split(
+            BinaryResponse.of(
+                new InferResult("m", "1", "req-9", List.of(y)),
+                call(
+                    "{\"id\":\"req-9\",\"parameters\":{\"binary_data_output\":true},\"inputs\":["
+                        + INPUT
+                        + "]}")));
     assertEquals("req-9", s.json().get("id").textValue());
   }
 
@@ -110,9 +136,15 @@ class BinaryResponseTest {
     Tensor a = Tensors.ofFloats("a", new long[] {2}, 1f, 2f);
     Tensor b = Tensors.ofLongs("b", new long[] {1}, 7);
     Tensor c = Tensors.ofStrings("c", new long[] {2}, "x", "yz");
-    HttpResponse r = respond("{\"parameters\":{\"binary_data_output\":true},\"inputs\":[" + INPUT + "],"
-        + "\"outputs\":[{\"name\":\"a\"},{\"name\":\"b\",\"parameters\":{\"binary_data\":false}},{\"name\":\"c\"}]}",
-        a, b, c);
+    HttpResponse r =
+        respond(
+            "{\"parameters\":{\"binary_data_output\":true},\"inputs\":["
+                + INPUT
+                + "],"
+                + "\"outputs\":[{\"name\":\"a\"},{\"name\":\"b\",\"parameters\":{\"binary_data\":false}},{\"name\":\"c\"}]}",
+            a,
+            b,
+            c);
     List<Tensor> back = readBack(r);
     assertEquals(a, back.get(0));
     assertNull(back.get(1), "'b' asked for JSON");
@@ -125,16 +157,28 @@ class BinaryResponseTest {
   void binaryDataOutputAppliesWhenNoOutputsAreListed() {
     Tensor a = Tensors.ofFloats("a", new long[] {1}, 1f);
     Tensor b = Tensors.ofBools("b", new long[] {2}, true, false);
-    assertEquals(List.of(a, b), readBack(respond(
-        "{\"parameters\":{\"binary_data_output\":true},\"inputs\":[" + INPUT + "]}", a, b)));
+    assertEquals(
+        List.of(a, b),
+        readBack(
+            respond(
+                "{\"parameters\":{\"binary_data_output\":true},\"inputs\":[" + INPUT + "]}",
+                a,
+                b)));
   }
 
   @Test
   void oneOutputCanAskForBinaryAlone() {
     Tensor a = Tensors.ofFloats("a", new long[] {1}, 1f);
     Tensor b = Tensors.ofFloats("b", new long[] {1}, 2f);
-    List<Tensor> back = readBack(respond("{\"inputs\":[" + INPUT + "],\"outputs\":[{\"name\":\"a\"},"
-        + "{\"name\":\"b\",\"parameters\":{\"binary_data\":true}}]}", a, b));
+    List<Tensor> back =
+        readBack(
+            respond(
+                "{\"inputs\":["
+                    + INPUT
+                    + "],\"outputs\":[{\"name\":\"a\"},"
+                    + "{\"name\":\"b\",\"parameters\":{\"binary_data\":true}}]}",
+                a,
+                b));
     assertNull(back.get(0));
     assertEquals(b, back.get(1));
   }
@@ -142,35 +186,64 @@ class BinaryResponseTest {
   @Test
   void withoutBinaryOutputsTheResponseIsPlainJson() {
     Tensor y = Tensors.ofFloats("y", new long[] {1}, 1.5f);
-    for (String req : List.of("{\"inputs\":[" + INPUT + "]}",
-        "{\"parameters\":{\"binary_data_output\":false},\"inputs\":[" + INPUT + "]}",
-        "{\"parameters\":{\"binary_data_output\":true},\"inputs\":[" + INPUT + "],"
-            + "\"outputs\":[{\"name\":\"y\",\"parameters\":{\"binary_data\":false}}]}")) {
+    for (String req :
+        List.of(
+            "{\"inputs\":[" + INPUT + "]}",
+            "{\"parameters\":{\"binary_data_output\":false},\"inputs\":[" + INPUT + "]}",
+            "{\"parameters\":{\"binary_data_output\":true},\"inputs\":["
+                + INPUT
+                + "],"
+                + "\"outputs\":[{\"name\":\"y\",\"parameters\":{\"binary_data\":false}}]}")) {
       HttpResponse r = respond(req, y);
       assertEquals("application/json", r.entity().getContentType().mediaType().toString(), req);
       assertTrue(r.getHeader(BinaryRequest.HEADER).isEmpty(), req);
-      assertEquals("{\"model_name\":\"m\",\"model_version\":\"1\",\"outputs\":[{\"name\":\"y\",\"datatype\":\"FP32\","
-          + "\"shape\":[1],\"data\":[1.5]}]}", ((HttpEntity.Strict) r.entity()).getData().utf8String(), req);
+      assertEquals(
+          "{\"model_name\":\"m\",\"model_version\":\"1\",\"outputs\":[{\"name\":\"y\",\"datatype\":\"FP32\","
+              + "\"shape\":[1],\"data\":[1.5]}]}",
+          ((HttpEntity.Strict) r.entity()).getData().utf8String(),
+          req);
     }
   }
 
   @Test
   void aMalformedOutputFromTheReplicaIsAServerFault() {
     Tensor bad = new Tensor("y", DataType.FP32, new long[] {2}, new byte[4]);
-    assertThrows(IllegalArgumentException.class,
-        () -> respond("{\"parameters\":{\"binary_data_output\":true},\"inputs\":[" + INPUT + "]}", bad));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            respond(
+                "{\"parameters\":{\"binary_data_output\":true},\"inputs\":[" + INPUT + "]}", bad));
     Tensor badBytes = new Tensor("s", DataType.BYTES, new long[] {1}, new byte[] {9, 0, 0, 0, 'a'});
-    assertThrows(IllegalArgumentException.class,
-        () -> respond("{\"parameters\":{\"binary_data_output\":true},\"inputs\":[" + INPUT + "]}", badBytes));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            respond(
+                "{\"parameters\":{\"binary_data_output\":true},\"inputs\":[" + INPUT + "]}",
+                badBytes));
   }
 
   @Test
   void binaryDataParametersMustBeBooleans() {
-    assertEquals("request parameter 'binary_data_output' must be true or false, got a string",
-        assertThrows(ApiException.class,
-            () -> call("{\"parameters\":{\"binary_data_output\":\"yes\"},\"inputs\":[" + INPUT + "]}")).getMessage());
-    assertEquals("outputs[0] ('y') parameter 'binary_data' must be true or false, got the number 1",
-        assertThrows(ApiException.class, () -> call("{\"inputs\":[" + INPUT + "],"
-            + "\"outputs\":[{\"name\":\"y\",\"parameters\":{\"binary_data\":1}}]}")).getMessage());
+    assertEquals(
+        "request parameter 'binary_data_output' must be true or false, got a string",
+        assertThrows(
+                ApiException.class,
+                () ->
+                    call(
+                        "{\"parameters\":{\"binary_data_output\":\"yes\"},\"inputs\":["
+                            + INPUT
+                            + "]}"))
+            .getMessage());
+    assertEquals(
+        "outputs[0] ('y') parameter 'binary_data' must be true or false, got the number 1",
+        assertThrows(
+                ApiException.class,
+                () ->
+                    call(
+                        "{\"inputs\":["
+                            + INPUT
+                            + "],"
+                            + "\"outputs\":[{\"name\":\"y\",\"parameters\":{\"binary_data\":1}}]}"))
+            .getMessage());
   }
 }

@@ -13,6 +13,8 @@ class MetadataJsonTest {
   void serverMetadataListsTheExtensions() {
     JsonNode meta = Json.parse(((HttpEntity.Strict) MetadataJson.server().entity()).getData());
     assertEquals("modelfleet", meta.get("name").textValue());
-    assertEquals("[\"binary_tensor_data\",\"model_repository\",\"statistics\"]", meta.get("extensions").toString());
+    assertEquals(
+        "[\"binary_tensor_data\",\"model_repository\",\"statistics\"]",
+        meta.get("extensions").toString());
   }
 }

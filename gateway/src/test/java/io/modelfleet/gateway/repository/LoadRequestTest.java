@@ -44,11 +44,17 @@ class LoadRequestTest {
 
   @Test
   void readsFilesInVersionOrderAndTheConfig() {
-    LoadRequest r = parse("{\"parameters\":{"
-        + "\"config\":\"{\\\"instance_group\\\":[{\\\"count\\\":2,\\\"kind\\\":\\\"KIND_CPU\\\"}]}\","
-        + "\"file:10/model.onnx\":\"" + b64("ten") + "\","
-        + "\"file:9/model.onnx\":\"" + b64("nine") + "\","
-        + "\"unrelated_option\":true}}");
+    LoadRequest r =
+        parse(
+            "{\"parameters\":{"
+                + "\"config\":\"{\\\"instance_group\\\":[{\\\"count\\\":2,\\\"kind\\\":\\\"KIND_CPU\\\"}]}\","
+                + "\"file:10/model.onnx\":\""
+                + b64("ten")
+                + "\","
+                + "\"file:9/model.onnx\":\""
+                + b64("nine")
+                + "\","
+                + "\"unrelated_option\":true}}");
     assertEquals(new TritonConfig(2, DeviceKind.CPU), r.config());
     assertEquals(List.of("9", "10"), List.copyOf(r.files().keySet()));
     assertArrayEquals("ten".getBytes(StandardCharsets.UTF_8), r.files().get("10"));
@@ -57,25 +63,33 @@ class LoadRequestTest {
 
   @Test
   void refusesWhatItCannotLoad() {
-    assertEquals("parameter 'file:1/model.onnx' is not valid base64: Illegal base64 character 21",
+    assertEquals(
+        "parameter 'file:1/model.onnx' is not valid base64: Illegal base64 character 21",
         reject("{\"parameters\":{\"file:1/model.onnx\":\"!!!!\"}}"));
-    assertEquals("parameter 'file:1/config.pbtxt' names an unsupported file; only 'file:<version>/model.onnx' can be loaded",
+    assertEquals(
+        "parameter 'file:1/config.pbtxt' names an unsupported file; only 'file:<version>/model.onnx' can be loaded",
         reject("{\"parameters\":{\"file:1/config.pbtxt\":\"" + b64("x") + "\"}}"));
-    assertTrue(reject("{\"parameters\":{\"file:../model.onnx\":\"" + b64("x") + "\"}}")
-        .startsWith("version in parameter 'file:../model.onnx' '..' must match"));
-    assertEquals("parameters.config must be a string holding the model configuration as JSON, got an object",
+    assertTrue(
+        reject("{\"parameters\":{\"file:../model.onnx\":\"" + b64("x") + "\"}}")
+            .startsWith("version in parameter 'file:../model.onnx' '..' must match"));
+    assertEquals(
+        "parameters.config must be a string holding the model configuration as JSON, got an object",
         reject("{\"parameters\":{\"config\":{}}}"));
     assertEquals("'parameters' must be a JSON object, got an array", reject("{\"parameters\":[]}"));
   }
 
   @Test
   void withoutConfigALoadKeepsTheCurrentScale() {
-    ModelView view = new ModelView("m", Map.of(), Map.of("1", new DeploymentSpec("1", 3, DeviceKind.GPU)), Map.of());
+    ModelView view =
+        new ModelView(
+            "m", Map.of(), Map.of("1", new DeploymentSpec("1", 3, DeviceKind.GPU)), Map.of());
     assertEquals(new DeploymentSpec("2", 3, DeviceKind.GPU), ModelLoader.spec(view, "2", null));
-    assertEquals(new DeploymentSpec("2", 2, DeviceKind.CPU),
+    assertEquals(
+        new DeploymentSpec("2", 2, DeviceKind.CPU),
         ModelLoader.spec(view, "2", new TritonConfig(2, DeviceKind.CPU)));
     ModelView undeployed = new ModelView("m", Map.of(), Map.of(), Map.of());
-    assertEquals(new DeploymentSpec("1", 1, DeviceKind.AUTO), ModelLoader.spec(undeployed, "1", null));
+    assertEquals(
+        new DeploymentSpec("1", 1, DeviceKind.AUTO), ModelLoader.spec(undeployed, "1", null));
   }
 
   @Test

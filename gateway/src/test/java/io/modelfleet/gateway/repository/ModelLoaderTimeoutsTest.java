@@ -11,7 +11,9 @@ import io.modelfleet.gateway.connection.TransportSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** A repository load waits silently; the connection's stall timeout must outlast its whole deadline. */
+/**
+ * A repository load waits silently; the connection's stall timeout must outlast its whole deadline.
+ */
 class ModelLoaderTimeoutsTest {
 
   @Test
@@ -26,15 +28,22 @@ class ModelLoaderTimeoutsTest {
 
   @Test
   void aLoadTimeoutTheStallTimeoutWouldCutIsRefusedNamingBothSettings() {
-    var root = ConfigFactory.parseString("modelfleet.gateway { stall-timeout = 120s, load-timeout = 120s }")
-        .withFallback(ConfigFactory.load());
+    var root =
+        ConfigFactory.parseString(
+                "modelfleet.gateway { stall-timeout = 120s, load-timeout = 120s }")
+            .withFallback(ConfigFactory.load());
     GatewaySettings s = GatewaySettings.fromConfig(root);
     assertEquals(Duration.ofSeconds(127), s.loadRequestTimeout());
     TransportSettings t = TransportSettings.fromConfig(root);
-    var e = assertThrows(IllegalArgumentException.class, () -> t.requireStallAbove("load-timeout",
-        s.loadRequestTimeout()));
-    assertTrue(e.getMessage().startsWith("modelfleet.gateway.stall-timeout (120 s)"), e.getMessage());
-    assertTrue(e.getMessage().contains("127 s a request may wait silently under modelfleet.gateway.load-timeout"),
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> t.requireStallAbove("load-timeout", s.loadRequestTimeout()));
+    assertTrue(
+        e.getMessage().startsWith("modelfleet.gateway.stall-timeout (120 s)"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains("127 s a request may wait silently under modelfleet.gateway.load-timeout"),
         e.getMessage());
   }
 }

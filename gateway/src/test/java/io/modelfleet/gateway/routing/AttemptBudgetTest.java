@@ -12,14 +12,21 @@ class AttemptBudgetTest {
 
   @Test
   void aLastAttemptGetsEverythingLeft() {
-    assertEquals(Duration.ofSeconds(30), InferenceDispatcher.attemptBudget(Duration.ofSeconds(30).toNanos(), false, FIRST));
+    assertEquals(
+        Duration.ofSeconds(30),
+        InferenceDispatcher.attemptBudget(Duration.ofSeconds(30).toNanos(), false, FIRST));
   }
 
   @Test
   void aFirstAttemptIsCappedByTheSettingAndByTwoThirdsOfTheDeadline() {
-    assertEquals(FIRST, InferenceDispatcher.attemptBudget(Duration.ofSeconds(30).toNanos(), true, FIRST));
-    assertEquals(Duration.ofSeconds(2), InferenceDispatcher.attemptBudget(Duration.ofSeconds(3).toNanos(), true, FIRST));
-    assertEquals(Duration.ofSeconds(20),
-        InferenceDispatcher.attemptBudget(Duration.ofSeconds(30).toNanos(), true, Duration.ofSeconds(60)));
+    assertEquals(
+        FIRST, InferenceDispatcher.attemptBudget(Duration.ofSeconds(30).toNanos(), true, FIRST));
+    assertEquals(
+        Duration.ofSeconds(2),
+        InferenceDispatcher.attemptBudget(Duration.ofSeconds(3).toNanos(), true, FIRST));
+    assertEquals(
+        Duration.ofSeconds(20),
+        InferenceDispatcher.attemptBudget(
+            Duration.ofSeconds(30).toNanos(), true, Duration.ofSeconds(60)));
   }
 }

@@ -23,11 +23,12 @@ class MemberFilterTest {
   private static final String LIVE = "pekko://modelfleet@10.0.0.1:25520";
   private static final String DEAD = "pekko://modelfleet@10.0.0.2:25520";
 
-  private static final List<ReplicaInfo> ENTRIES = List.of(
-      replica("m", "1", 0, ReplicaState.READY, LIVE),
-      replica("m", "1", 1, ReplicaState.READY, DEAD),
-      replica("m", "2", 0, ReplicaState.READY, DEAD),
-      replica("m", "2", 1, ReplicaState.LOADING, DEAD));
+  private static final List<ReplicaInfo> ENTRIES =
+      List.of(
+          replica("m", "1", 0, ReplicaState.READY, LIVE),
+          replica("m", "1", 1, ReplicaState.READY, DEAD),
+          replica("m", "2", 0, ReplicaState.READY, DEAD),
+          replica("m", "2", 1, ReplicaState.LOADING, DEAD));
 
   @Test
   void replicasOfNodesThatAreNotMembersAreNeitherRoutedNorCounted() {
@@ -45,9 +46,12 @@ class MemberFilterTest {
 
   @Test
   void readinessMessagesDoNotCountReplicasOfDepartedNodes() {
-    ModelView view = new ModelView("m", Map.of(), Map.of("2", new DeploymentSpec("2", 2, DeviceKind.AUTO)), Map.of());
+    ModelView view =
+        new ModelView(
+            "m", Map.of(), Map.of("2", new DeploymentSpec("2", 2, DeviceKind.AUTO)), Map.of());
     RoutingTable table = RoutingTable.of(ENTRIES, Set.of(LIVE));
-    assertEquals("model 'm' version '2' has no Ready replica (deployed, but no replica has started yet)",
+    assertEquals(
+        "model 'm' version '2' has no Ready replica (deployed, but no replica has started yet)",
         Readiness.notReady(view, table, "2"));
   }
 
@@ -68,7 +72,8 @@ class MemberFilterTest {
 
   @Test
   void entriesWithoutANodeAreKept() {
-    RoutingTable table = RoutingTable.of(List.of(replica("m", "1", 0, ReplicaState.READY, null)), Set.of(LIVE));
+    RoutingTable table =
+        RoutingTable.of(List.of(replica("m", "1", 0, ReplicaState.READY, null)), Set.of(LIVE));
     assertEquals(1, table.readyCount("m"));
   }
 
@@ -76,7 +81,8 @@ class MemberFilterTest {
   void aMembershipChangeRefiltersTheDirectory() {
     ReplicaDirectory directory = new ReplicaDirectory();
     directory.replaceEntries(ENTRIES);
-    assertEquals(3, directory.current().readyCount("m"), "membership not known yet: nothing is filtered");
+    assertEquals(
+        3, directory.current().readyCount("m"), "membership not known yet: nothing is filtered");
 
     directory.replaceMembers(Set.of(LIVE, DEAD));
     assertEquals(3, directory.current().readyCount("m"));
@@ -88,10 +94,11 @@ class MemberFilterTest {
     assertEquals(List.of("m/1/0"), ids(directory.current().ready("m", "1")));
 
     // A later directory change is filtered by the membership already known.
-    directory.replaceEntries(List.of(
-        replica("m", "1", 0, ReplicaState.READY, LIVE),
-        replica("m", "1", 1, ReplicaState.READY, DEAD),
-        replica("m", "1", 2, ReplicaState.READY, LIVE)));
+    directory.replaceEntries(
+        List.of(
+            replica("m", "1", 0, ReplicaState.READY, LIVE),
+            replica("m", "1", 1, ReplicaState.READY, DEAD),
+            replica("m", "1", 2, ReplicaState.READY, LIVE)));
     assertEquals(List.of("m/1/0", "m/1/2"), ids(directory.current().ready("m", "1")));
 
     // The node restarts on the same address and joins again: its entries are routable again.
@@ -103,8 +110,13 @@ class MemberFilterTest {
   void downAndRemovedMembersAreNotRoutable() {
     assertFalse(ReachabilityWatcher.routable(MemberStatus.down()));
     assertFalse(ReachabilityWatcher.routable(MemberStatus.removed()));
-    for (MemberStatus s : List.of(MemberStatus.joining(), MemberStatus.weaklyUp(), MemberStatus.up(),
-        MemberStatus.leaving(), MemberStatus.exiting())) {
+    for (MemberStatus s :
+        List.of(
+            MemberStatus.joining(),
+            MemberStatus.weaklyUp(),
+            MemberStatus.up(),
+            MemberStatus.leaving(),
+            MemberStatus.exiting())) {
       assertTrue(ReachabilityWatcher.routable(s), s.toString());
     }
   }

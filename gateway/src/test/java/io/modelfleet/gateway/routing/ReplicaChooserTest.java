@@ -28,11 +28,12 @@ class ReplicaChooserTest {
 
   @Test
   void neverChoosesAReplicaThatIsNotReady() {
-    List<ReplicaInfo> replicas = List.of(
-        replica("m", "1", 0, ReplicaState.LOADING),
-        replica("m", "1", 1, ReplicaState.FAILED),
-        replica("m", "1", 2, ReplicaState.READY),
-        replica("m", "1", 3, ReplicaState.DRAINING));
+    List<ReplicaInfo> replicas =
+        List.of(
+            replica("m", "1", 0, ReplicaState.LOADING),
+            replica("m", "1", 1, ReplicaState.FAILED),
+            replica("m", "1", 2, ReplicaState.READY),
+            replica("m", "1", 3, ReplicaState.DRAINING));
     ReplicaChooser chooser = new ReplicaChooser();
     for (int i = 0; i < 200; i++) {
       assertEquals("m/1/2", chooser.choose(replicas).replicaId());
@@ -44,13 +45,17 @@ class ReplicaChooserTest {
     ReplicaChooser chooser = new ReplicaChooser();
     assertNull(chooser.choose(List.of()));
     assertNull(chooser.choose(List.of(replica("m", "1", 0, ReplicaState.LOADING))));
-    assertNull(chooser.choose(List.of(
-        replica("m", "1", 0, ReplicaState.LOADING), replica("m", "1", 1, ReplicaState.FAILED))));
+    assertNull(
+        chooser.choose(
+            List.of(
+                replica("m", "1", 0, ReplicaState.LOADING),
+                replica("m", "1", 1, ReplicaState.FAILED))));
   }
 
   @Test
   void ofTheTwoDrawnReplicasTakesTheOneWithFewerRequestsInFlight() {
-    List<ReplicaInfo> replicas = List.of(ready("m", "1", 0), ready("m", "1", 1), ready("m", "1", 2));
+    List<ReplicaInfo> replicas =
+        List.of(ready("m", "1", 0), ready("m", "1", 1), ready("m", "1", 2));
     // Draws 0 then 0 of the remaining two: the pair is replicas 0 and 1.
     ReplicaChooser chooser = new ReplicaChooser(draws(0, 0, 0, 0));
     chooser.acquire("m/1/0");
@@ -65,7 +70,8 @@ class ReplicaChooserTest {
 
   @Test
   void spreadsLoadAwayFromABusyReplica() {
-    List<ReplicaInfo> replicas = List.of(ready("m", "1", 0), ready("m", "1", 1), ready("m", "1", 2), ready("m", "1", 3));
+    List<ReplicaInfo> replicas =
+        List.of(ready("m", "1", 0), ready("m", "1", 1), ready("m", "1", 2), ready("m", "1", 3));
     ReplicaChooser chooser = new ReplicaChooser();
     for (int i = 0; i < 50; i++) {
       chooser.acquire("m/1/3");
@@ -81,7 +87,8 @@ class ReplicaChooserTest {
 
   @Test
   void skipsReplicasTheCallerExcludes() {
-    List<ReplicaInfo> replicas = List.of(ready("m", "1", 0), ready("m", "1", 1), ready("m", "1", 2));
+    List<ReplicaInfo> replicas =
+        List.of(ready("m", "1", 0), ready("m", "1", 1), ready("m", "1", 2));
     ReplicaChooser chooser = new ReplicaChooser();
     for (int i = 0; i < 200; i++) {
       ReplicaInfo r = chooser.choose(replicas, x -> !x.replicaId().equals("m/1/1"));
@@ -104,10 +111,11 @@ class ReplicaChooserTest {
 
   @Test
   void preferringLocalTakesTheGatewaysOwnReplicaWhileItIsNoBusier() {
-    List<ReplicaInfo> replicas = List.of(
-        replica("m", "1", 0, ReplicaState.READY, "node-b"),
-        replica("m", "1", 1, ReplicaState.READY, "node-a"),
-        replica("m", "1", 2, ReplicaState.READY, "node-c"));
+    List<ReplicaInfo> replicas =
+        List.of(
+            replica("m", "1", 0, ReplicaState.READY, "node-b"),
+            replica("m", "1", 1, ReplicaState.READY, "node-a"),
+            replica("m", "1", 2, ReplicaState.READY, "node-c"));
     ReplicaChooser chooser = ReplicaChooser.preferringLocal("node-a");
     for (int i = 0; i < 200; i++) {
       assertEquals("m/1/1", chooser.choose(replicas).replicaId());
@@ -118,28 +126,34 @@ class ReplicaChooserTest {
     for (int i = 0; i < 400; i++) {
       picks.merge(chooser.choose(replicas).replicaId(), 1, Integer::sum);
     }
-    assertTrue(picks.getOrDefault("m/1/0", 0) > 50 && picks.getOrDefault("m/1/2", 0) > 50, picks.toString());
+    assertTrue(
+        picks.getOrDefault("m/1/0", 0) > 50 && picks.getOrDefault("m/1/2", 0) > 50,
+        picks.toString());
     // Only when the draw is the local replica itself does it still win.
     assertTrue(picks.getOrDefault("m/1/1", 0) < 200, picks.toString());
   }
 
   @Test
   void preferringLocalIgnoresALocalReplicaThatCannotServe() {
-    List<ReplicaInfo> replicas = List.of(
-        replica("m", "1", 0, ReplicaState.READY, "node-b"),
-        replica("m", "1", 1, ReplicaState.DRAINING, "node-a"),
-        replica("m", "1", 2, ReplicaState.READY, "node-a"));
+    List<ReplicaInfo> replicas =
+        List.of(
+            replica("m", "1", 0, ReplicaState.READY, "node-b"),
+            replica("m", "1", 1, ReplicaState.DRAINING, "node-a"),
+            replica("m", "1", 2, ReplicaState.READY, "node-a"));
     ReplicaChooser chooser = ReplicaChooser.preferringLocal("node-a", draws(0, 1, 0, 1));
     assertEquals("m/1/2", chooser.choose(replicas).replicaId());
-    assertEquals("m/1/0", chooser.choose(replicas, r -> !r.node().equals("node-a")).replicaId(),
+    assertEquals(
+        "m/1/0",
+        chooser.choose(replicas, r -> !r.node().equals("node-a")).replicaId(),
         "a local replica on an unreachable node is not taken");
   }
 
   @Test
   void preferringLocalWithoutALocalReplicaIsPlainTwoChoices() {
-    List<ReplicaInfo> replicas = List.of(
-        replica("m", "1", 0, ReplicaState.READY, "node-b"),
-        replica("m", "1", 1, ReplicaState.READY, "node-c"));
+    List<ReplicaInfo> replicas =
+        List.of(
+            replica("m", "1", 0, ReplicaState.READY, "node-b"),
+            replica("m", "1", 1, ReplicaState.READY, "node-c"));
     ReplicaChooser chooser = ReplicaChooser.preferringLocal("node-a", draws(0, 0));
     chooser.acquire("m/1/0");
     assertEquals("m/1/1", chooser.choose(replicas).replicaId());

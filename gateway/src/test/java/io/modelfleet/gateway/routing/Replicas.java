@@ -12,9 +12,20 @@ public final class Replicas {
     return replica(model, version, index, state, "node-a");
   }
 
-  public static ReplicaInfo replica(String model, String version, int index, ReplicaState state, String node) {
+  public static ReplicaInfo replica(
+      String model, String version, int index, ReplicaState state, String node) {
     String reason = state == ReplicaState.FAILED ? "artifact digest mismatch" : null;
-    return new ReplicaInfo(model + "/" + version + "/" + index, model, version, node, "cpu", state, reason, null, 0L, 0L);
+    return new ReplicaInfo(
+        model + "/" + version + "/" + index,
+        model,
+        version,
+        node,
+        "cpu",
+        state,
+        reason,
+        null,
+        0L,
+        0L);
   }
 
   public static ReplicaInfo ready(String model, String version, int index) {

@@ -25,7 +25,10 @@ final class ArtifactFiles {
 
   private ArtifactFiles() {}
 
-  /** Whether {@code file} has {@code size} bytes that hash to {@code digest}; an unreadable file does not. */
+  /**
+   * Whether {@code file} has {@code size} bytes that hash to {@code digest}; an unreadable file
+   * does not.
+   */
   static boolean matches(Path file, long size, String digest) {
     try {
       return Files.size(file) == size && digest.equals(hash(file));

@@ -3,20 +3,14 @@ package io.modelfleet.persistence.artifact;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * Files are immutable once committed, so identical uploads share one file; a stored file that no
  * longer verifies is replaced by the next upload of the right bytes. Refused uploads delete what
  * they created unless something else needs it, and {@link #sweep} removes what nothing references
- * (see {@link DigestLeases} for who may delete what, and when). Copies fetched from
- * the registry database ({@link DatabaseArtifacts}) take the same path through
- * {@link #storeVerified}, which also refuses bytes that do not hash to the expected digest.
+ * (see {@link DigestLeases} for who may delete what, and when). Copies fetched from the registry
+ * database ({@link DatabaseArtifacts}) take the same path through {@link #storeVerified}, which
+ * also refuses bytes that do not hash to the expected digest.
  */
 public final class ArtifactStore {
   public static final String DIGEST_PREFIX = "sha256:";
@@ -77,7 +71,8 @@ public final class ArtifactStore {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the artifact store at " + root + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot open the artifact store at " + root + ": " + e.getMessage(), e);
     }
     return store;
   }
@@ -87,24 +82,26 @@ public final class ArtifactStore {
   }
 
   /**
-   * Streams {@code body} into the store and keeps the file for good (as {@link Received#keep}).
-   * See {@link #receive}, which lets the caller refuse the upload afterwards.
+   * Streams {@code body} into the store and keeps the file for good (as {@link Received#keep}). See
+   * {@link #receive}, which lets the caller refuse the upload afterwards.
    */
   public CompletionStage<StoredArtifact> store(
       Source<ByteString, ?> body, Materializer mat, String blockingDispatcher, Executor blocking) {
-    return receive(body, mat, blockingDispatcher, blocking).thenApply(r -> {
-      r.keep();
-      return r.artifact();
-    });
+    return receive(body, mat, blockingDispatcher, blocking)
+        .thenApply(
+            r -> {
+              r.keep();
+              return r.artifact();
+            });
   }
 
   /**
    * Streams {@code body} into the store. The write stage runs on {@code blockingDispatcher} (a
-   * Pekko dispatcher name); the final fsync and rename run on {@code blocking}. Fails with
-   * {@link ArtifactTooLargeException} past the size limit, leaving nothing behind.
+   * Pekko dispatcher name); the final fsync and rename run on {@code blocking}. Fails with {@link
+   * ArtifactTooLargeException} past the size limit, leaving nothing behind.
    *
-   * <p>When a file with the same digest is already stored it is verified first (size, then hash):
-   * a good one is kept and the new copy dropped; a corrupt one is replaced atomically by the new
+   * <p>When a file with the same digest is already stored it is verified first (size, then hash): a
+   * good one is kept and the new copy dropped; a corrupt one is replaced atomically by the new
    * bytes, which are known to hash to the digest. So uploading the original file again repairs a
    * damaged store. The caller ends the returned {@link Received} with keep or discard.
    */
@@ -129,11 +126,12 @@ public final class ArtifactStore {
               }
             },
             blocking)
-        .whenComplete((ok, err) -> {
-          if (err != null) {
-            writer.abort();
-          }
-        });
+        .whenComplete(
+            (ok, err) -> {
+              if (err != null) {
+                writer.abort();
+              }
+            });
   }
 
   /**
@@ -141,11 +139,11 @@ public final class ArtifactStore {
    * registry database) rather than from a client upload. Blocking: run it on a blocking executor.
    *
    * <p>The bytes take the upload path (temporary file, fsync, atomic rename) and are hashed on the
-   * way; when they do not hash to {@code digest} the temporary file is deleted and
-   * {@link ArtifactCorruptException} is thrown, so nothing is ever stored under a wrong name. The
-   * upload size limit does not apply: the artifact was already accepted by the node that took the
-   * upload, and the digest bounds what is accepted. Returns the existing file without reading
-   * {@code in} when the store already holds the digest. Does not close {@code in}.
+   * way; when they do not hash to {@code digest} the temporary file is deleted and {@link
+   * ArtifactCorruptException} is thrown, so nothing is ever stored under a wrong name. The upload
+   * size limit does not apply: the artifact was already accepted by the node that took the upload,
+   * and the digest bounds what is accepted. Returns the existing file without reading {@code in}
+   * when the store already holds the digest. Does not close {@code in}.
    */
   public StoredArtifact storeVerified(String digest, InputStream in) {
     Optional<StoredArtifact> existing = find(digest);
@@ -178,7 +176,8 @@ public final class ArtifactStore {
       committed = true;
       return stored;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot store artifact " + digest + ": " + redact(String.valueOf(e.getMessage())), e);
+      throw new UncheckedIOException(
+          "cannot store artifact " + digest + ": " + redact(String.valueOf(e.getMessage())), e);
     } finally {
       if (!committed) {
         writer.abort();
@@ -213,11 +212,15 @@ public final class ArtifactStore {
         ArtifactFiles.touch(target);
         placement = Received.Placement.EXISTED;
       } else {
-        // rename(2) replaces the target atomically: readers see the old or the new file, never a mix.
+        // rename(2) replaces the target atomically: readers see the old or the new file, never a
+        // mix.
         Files.move(w.tmpFile(), target, StandardCopyOption.ATOMIC_MOVE);
         ArtifactFiles.forceDirectory(blobs);
         placement = Received.Placement.REPAIRED;
-        log.warn("Artifact {} was corrupt in the local store and was replaced by {} verified bytes", w.digest(), w.size());
+        log.warn(
+            "Artifact {} was corrupt in the local store and was replaced by {} verified bytes",
+            w.digest(),
+            w.size());
       }
       if (lease) {
         leases.acquire(hex);
@@ -257,11 +260,11 @@ public final class ArtifactStore {
   }
 
   /**
-   * Deletes every stored file that nothing references: not in {@code referenced} (digests of
-   * every registered version, from the registry), not held by an upload in flight, not pinned by
-   * a registration through this node, and last modified before {@code olderThan} (the grace
-   * period, which also covers uploads of other nodes sharing this directory). Files whose name is
-   * not a digest are left alone. Blocking. Returns the digests deleted.
+   * Deletes every stored file that nothing references: not in {@code referenced} (digests of every
+   * registered version, from the registry), not held by an upload in flight, not pinned by a
+   * registration through this node, and last modified before {@code olderThan} (the grace period,
+   * which also covers uploads of other nodes sharing this directory). Files whose name is not a
+   * digest are left alone. Blocking. Returns the digests deleted.
    */
   public List<String> sweep(Set<String> referenced, Instant olderThan) {
     List<String> removed = new ArrayList<>();
@@ -277,7 +280,9 @@ public final class ArtifactStore {
             continue;
           }
           try {
-            if (Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(olderThan)) {
+            if (Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS)
+                .toInstant()
+                .isBefore(olderThan)) {
               Files.deleteIfExists(file);
               removed.add(digest);
             }
@@ -287,12 +292,16 @@ public final class ArtifactStore {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot sweep the artifact store: " + redact(String.valueOf(e.getMessage())), e);
+      throw new UncheckedIOException(
+          "cannot sweep the artifact store: " + redact(String.valueOf(e.getMessage())), e);
     }
     return removed;
   }
 
-  /** The committed artifact under {@code digest}, if the store holds it (not re-hashed: see {@link #verified}). */
+  /**
+   * The committed artifact under {@code digest}, if the store holds it (not re-hashed: see {@link
+   * #verified}).
+   */
   public Optional<StoredArtifact> find(String digest) {
     Path file = path(digest);
     try {
@@ -321,32 +330,47 @@ public final class ArtifactStore {
 
   /**
    * Re-hashes the stored file (blocking); throws {@link ArtifactCorruptException} when it is
-   * missing or does not match its digest. The messages name the digest, never the file's path:
-   * they reach clients as a replica's FAILED reason.
+   * missing or does not match its digest. The messages name the digest, never the file's path: they
+   * reach clients as a replica's FAILED reason.
    */
   public Path verified(String digest) {
     Path p = path(digest);
     if (!Files.isRegularFile(p)) {
-      throw new ArtifactCorruptException("artifact " + digest + " is missing from this node's store; "
-          + "upload the original file again to restore it");
+      throw new ArtifactCorruptException(
+          "artifact "
+              + digest
+              + " is missing from this node's store; "
+              + "upload the original file again to restore it");
     }
     try {
       String actual = ArtifactFiles.hash(p);
       if (!actual.equals(digest)) {
-        throw new ArtifactCorruptException("artifact " + digest + " is corrupt: the stored file ("
-            + Files.size(p) + " bytes) hashes to " + actual + ", expected " + digest
-            + "; upload the original file again to repair it");
+        throw new ArtifactCorruptException(
+            "artifact "
+                + digest
+                + " is corrupt: the stored file ("
+                + Files.size(p)
+                + " bytes) hashes to "
+                + actual
+                + ", expected "
+                + digest
+                + "; upload the original file again to repair it");
       }
       return p;
     } catch (IOException e) {
-      throw new ArtifactCorruptException("artifact " + digest + " cannot be read from this node's store ("
-          + e.getClass().getSimpleName() + ")", e);
+      throw new ArtifactCorruptException(
+          "artifact "
+              + digest
+              + " cannot be read from this node's store ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
   }
 
   /**
-   * {@code message} with this store's file paths replaced by what a client may see: a stored
-   * file becomes its digest, other paths under the store lose the store's location, and any other
+   * {@code message} with this store's file paths replaced by what a client may see: a stored file
+   * becomes its digest, other paths under the store lose the store's location, and any other
    * absolute path is cut to its file name (see {@link Redaction}).
    */
   public String redact(String message) {

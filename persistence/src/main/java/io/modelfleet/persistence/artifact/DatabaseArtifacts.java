@@ -29,11 +29,12 @@ import java.util.Optional;
  * seconds to minutes for a large model. Callers run it on a blocking dispatcher, never on an
  * actor's thread or the default dispatcher.
  *
- * <p><b>Layout.</b> An artifact is split into chunks of {@code modelfleet.artifacts.database-chunk-size}
- * ({@code modelfleet_artifact_chunk}, key digest + seq), so neither side ever holds more than one
- * chunk of a multi-GiB file. Its row in {@code modelfleet_artifact} (size, chunk count) is written
- * last, in the same transaction: a reader that finds the row finds every chunk. Each artifact
- * records its own chunk count, so the chunk size may change between publishes.
+ * <p><b>Layout.</b> An artifact is split into chunks of {@code
+ * modelfleet.artifacts.database-chunk-size} ({@code modelfleet_artifact_chunk}, key digest + seq),
+ * so neither side ever holds more than one chunk of a multi-GiB file. Its row in {@code
+ * modelfleet_artifact} (size, chunk count) is written last, in the same transaction: a reader that
+ * finds the row finds every chunk. Each artifact records its own chunk count, so the chunk size may
+ * change between publishes.
  *
  * <p><b>Publishing</b> the same digest from several nodes at once is safe:
  *
@@ -51,10 +52,10 @@ import java.util.Optional;
  *                                          in the database would be served to every node)
  * </pre>
  *
- * <p><b>Errors.</b> {@link ArtifactNotFoundException}: the database has no committed copy.
- * {@link ArtifactCorruptException}: bytes do not match their digest (nothing is stored).
- * {@link ArtifactDatabaseException}: a statement failed; the same call may succeed later.
- * {@link UncheckedIOException}: the local disk failed.
+ * <p><b>Errors.</b> {@link ArtifactNotFoundException}: the database has no committed copy. {@link
+ * ArtifactCorruptException}: bytes do not match their digest (nothing is stored). {@link
+ * ArtifactDatabaseException}: a statement failed; the same call may succeed later. {@link
+ * UncheckedIOException}: the local disk failed.
  *
  * <p><b>Connections.</b> One {@link DriverManager} connection per call: calls are rare (a publish
  * after an upload, a fetch before a node first loads a version) and each moves MiBs to GiBs, so
@@ -90,7 +91,10 @@ public final class DatabaseArtifacts {
     return settings.chunkSize();
   }
 
-  /** Whether the database holds a committed copy of {@code digest}; false for anything that is not a digest. */
+  /**
+   * Whether the database holds a committed copy of {@code digest}; false for anything that is not a
+   * digest.
+   */
   public boolean contains(String digest) {
     if (!ArtifactStore.isDigest(digest)) {
       return false;
@@ -104,9 +108,9 @@ public final class DatabaseArtifacts {
 
   /**
    * Copies a locally stored artifact into the database, chunk by chunk in one transaction, hashing
-   * the file on the way and refusing to commit bytes that do not match its digest. A no-op when
-   * the database already holds it, including when another node commits it first (see the table
-   * in the class comment).
+   * the file on the way and refusing to commit bytes that do not match its digest. A no-op when the
+   * database already holds it, including when another node commits it first (see the table in the
+   * class comment).
    */
   public void publish(StoredArtifact artifact) {
     requireDigest(artifact.digest());
@@ -126,8 +130,11 @@ public final class DatabaseArtifacts {
     }
   }
 
-  /** True when published (by us or a rival); false to try again; throws when retrying cannot help. */
-  private boolean tryPublish(Connection c, StoredArtifact artifact, int attempt) throws SQLException {
+  /**
+   * True when published (by us or a rival); false to try again; throws when retrying cannot help.
+   */
+  private boolean tryPublish(Connection c, StoredArtifact artifact, int attempt)
+      throws SQLException {
     String digest = artifact.digest();
     if (artifactRow(c, digest).isPresent()) {
       return true;
@@ -135,8 +142,9 @@ public final class DatabaseArtifacts {
     c.setAutoCommit(false);
     try {
       ChunksWritten written = insertChunks(c, artifact);
-      try (PreparedStatement insert = c.prepareStatement(
-          "INSERT INTO modelfleet_artifact (digest, size, chunks, created_at) VALUES (?, ?, ?, ?)")) {
+      try (PreparedStatement insert =
+          c.prepareStatement(
+              "INSERT INTO modelfleet_artifact (digest, size, chunks, created_at) VALUES (?, ?, ?, ?)")) {
         insert.setString(1, digest);
         insert.setLong(2, written.size());
         insert.setInt(3, written.chunks());
@@ -154,7 +162,8 @@ public final class DatabaseArtifacts {
       if (isContention(e) && attempt < settings.publishAttempts()) {
         return false;
       }
-      throw new ArtifactDatabaseException("cannot publish artifact " + digest + " (attempt " + attempt + ")", e);
+      throw new ArtifactDatabaseException(
+          "cannot publish artifact " + digest + " (attempt " + attempt + ")", e);
     } catch (RuntimeException e) {
       rollback(c, e);
       throw e;
@@ -170,8 +179,9 @@ public final class DatabaseArtifacts {
     long size = 0;
     int seq = 0;
     try (InputStream in = Files.newInputStream(artifact.path());
-        PreparedStatement insert = c.prepareStatement(
-            "INSERT INTO modelfleet_artifact_chunk (digest, seq, data) VALUES (?, ?, ?)")) {
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO modelfleet_artifact_chunk (digest, seq, data) VALUES (?, ?, ?)")) {
       for (int n; (n = in.readNBytes(buf, 0, chunkSize)) > 0; seq++) {
         sha.update(buf, 0, n);
         insert.setString(1, artifact.digest());
@@ -182,13 +192,24 @@ public final class DatabaseArtifacts {
         size += n;
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the local copy of " + artifact.digest() + " to publish it ("
-          + e.getClass().getSimpleName() + ")", e);
+      throw new UncheckedIOException(
+          "cannot read the local copy of "
+              + artifact.digest()
+              + " to publish it ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
     String actual = ArtifactStore.DIGEST_PREFIX + HexFormat.of().formatHex(sha.digest());
     if (!actual.equals(artifact.digest())) {
-      throw new ArtifactCorruptException("the local copy of " + artifact.digest() + " hashes to " + actual
-          + ", not " + artifact.digest() + "; it was not published");
+      throw new ArtifactCorruptException(
+          "the local copy of "
+              + artifact.digest()
+              + " hashes to "
+              + actual
+              + ", not "
+              + artifact.digest()
+              + "; it was not published");
     }
     return new ChunksWritten(size, seq);
   }
@@ -212,8 +233,8 @@ public final class DatabaseArtifacts {
 
   /**
    * Replaces a local copy that does not verify with the database's copy (the stored file is
-   * replaced atomically, and only by bytes that hash to {@code digest}). Same exceptions as
-   * {@link #fetchInto}.
+   * replaced atomically, and only by bytes that hash to {@code digest}). Same exceptions as {@link
+   * #fetchInto}.
    */
   public StoredArtifact repairInto(String digest, ArtifactStore local) {
     requireDigest(digest);
@@ -222,15 +243,26 @@ public final class DatabaseArtifacts {
 
   private StoredArtifact copyInto(String digest, ArtifactStore local, boolean replace) {
     try (Connection c = connect()) {
-      ArtifactRow row = artifactRow(c, digest).orElseThrow(() -> new ArtifactNotFoundException(
-          "artifact " + digest + " is not in the registry database: it was never published, "
-              + "or the node that holds it has not finished publishing it"));
+      ArtifactRow row =
+          artifactRow(c, digest)
+              .orElseThrow(
+                  () ->
+                      new ArtifactNotFoundException(
+                          "artifact "
+                              + digest
+                              + " is not in the registry database: it was never published, "
+                              + "or the node that holds it has not finished publishing it"));
       try (DatabaseChunkStream in = new DatabaseChunkStream(c, digest, row.size(), row.chunks())) {
         return replace ? local.replaceVerified(digest, in) : local.storeVerified(digest, in);
       } catch (ArtifactCorruptException e) {
-        throw new ArtifactCorruptException("the registry database's copy of artifact " + digest
-            + " is damaged (" + e.getMessage() + "); nothing was stored locally. Delete its rows from "
-            + "modelfleet_artifact and modelfleet_artifact_chunk and publish it again from a node whose copy verifies", e);
+        throw new ArtifactCorruptException(
+            "the registry database's copy of artifact "
+                + digest
+                + " is damaged ("
+                + e.getMessage()
+                + "); nothing was stored locally. Delete its rows from "
+                + "modelfleet_artifact and modelfleet_artifact_chunk and publish it again from a node whose copy verifies",
+            e);
       }
     } catch (SQLException e) {
       throw new ArtifactDatabaseException("cannot fetch artifact " + digest, e);
@@ -239,11 +271,15 @@ public final class DatabaseArtifacts {
 
   private record ArtifactRow(long size, int chunks) {}
 
-  private static Optional<ArtifactRow> artifactRow(Connection c, String digest) throws SQLException {
-    try (PreparedStatement select = c.prepareStatement("SELECT size, chunks FROM modelfleet_artifact WHERE digest = ?")) {
+  private static Optional<ArtifactRow> artifactRow(Connection c, String digest)
+      throws SQLException {
+    try (PreparedStatement select =
+        c.prepareStatement("SELECT size, chunks FROM modelfleet_artifact WHERE digest = ?")) {
       select.setString(1, digest);
       try (ResultSet rs = select.executeQuery()) {
-        return rs.next() ? Optional.of(new ArtifactRow(rs.getLong(1), rs.getInt(2))) : Optional.empty();
+        return rs.next()
+            ? Optional.of(new ArtifactRow(rs.getLong(1), rs.getInt(2)))
+            : Optional.empty();
       }
     }
   }
@@ -254,7 +290,10 @@ public final class DatabaseArtifacts {
    */
   private static boolean isContention(SQLException e) {
     String state = e.getSQLState();
-    return "23505".equals(state) || "40001".equals(state) || "40P01".equals(state) || "HYT00".equals(state);
+    return "23505".equals(state)
+        || "40001".equals(state)
+        || "40P01".equals(state)
+        || "HYT00".equals(state);
   }
 
   private static void rollback(Connection c, Exception cause) {
@@ -267,30 +306,36 @@ public final class DatabaseArtifacts {
 
   /**
    * Runs {@code modelfleet/schema/<dialect>/artifacts-create-schema.sql}. Tried twice: two
-   * PostgreSQL nodes creating the same table at the same moment can fail one of them even with
-   * IF NOT EXISTS, and the second try then finds the table.
+   * PostgreSQL nodes creating the same table at the same moment can fail one of them even with IF
+   * NOT EXISTS, and the second try then finds the table.
    */
   private void createSchema() {
-    String dialect = switch (db.dialect()) {
-      case H2 -> "h2";
-      case POSTGRES -> "postgres";
-    };
+    String dialect =
+        switch (db.dialect()) {
+          case H2 -> "h2";
+          case POSTGRES -> "postgres";
+        };
     String resource = "modelfleet/schema/" + dialect + "/artifacts-create-schema.sql";
     for (int attempt = 1; ; attempt++) {
-      try (Connection c = connect(); Statement st = c.createStatement()) {
+      try (Connection c = connect();
+          Statement st = c.createStatement()) {
         for (String sql : statements(resource)) {
           st.execute(sql);
         }
         return;
       } catch (SQLException e) {
         if (attempt == 2) {
-          throw new ArtifactDatabaseException("cannot create the artifact tables at " + db.url(), e);
+          throw new ArtifactDatabaseException(
+              "cannot create the artifact tables at " + db.url(), e);
         }
       }
     }
   }
 
-  /** The script's statements: comment lines dropped, split at semicolons (the scripts keep them out of comments). */
+  /**
+   * The script's statements: comment lines dropped, split at semicolons (the scripts keep them out
+   * of comments).
+   */
   static String[] statements(String resource) {
     String script;
     try (InputStream in = DatabaseArtifacts.class.getClassLoader().getResourceAsStream(resource)) {

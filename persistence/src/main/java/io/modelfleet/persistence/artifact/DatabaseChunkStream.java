@@ -7,13 +7,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Reads one artifact's chunks from the registry database in order, one chunk (one query) at a
- * time, so at most one chunk is in memory however large the artifact is.
+ * Reads one artifact's chunks from the registry database in order, one chunk (one query) at a time,
+ * so at most one chunk is in memory however large the artifact is.
  *
  * <p>It checks the shape the artifact row promises: every chunk {@code 0..chunks-1} present and
- * exactly {@code size} bytes in all. A missing chunk or a wrong length throws
- * {@link ArtifactCorruptException} at once (before more bytes reach the disk); bytes that are
- * merely different are caught by the digest check of {@link ArtifactStore#storeVerified}. Database
+ * exactly {@code size} bytes in all. A missing chunk or a wrong length throws {@link
+ * ArtifactCorruptException} at once (before more bytes reach the disk); bytes that are merely
+ * different are caught by the digest check of {@link ArtifactStore#storeVerified}. Database
  * failures throw {@link ArtifactDatabaseException}. Not thread-safe; does not own the connection.
  */
 final class DatabaseChunkStream extends InputStream {
@@ -27,7 +27,9 @@ final class DatabaseChunkStream extends InputStream {
   private int pos;
 
   DatabaseChunkStream(Connection c, String digest, long size, int chunks) throws SQLException {
-    this.select = c.prepareStatement("SELECT data FROM modelfleet_artifact_chunk WHERE digest = ? AND seq = ?");
+    this.select =
+        c.prepareStatement(
+            "SELECT data FROM modelfleet_artifact_chunk WHERE digest = ? AND seq = ?");
     this.digest = digest;
     this.size = size;
     this.chunks = chunks;
@@ -60,7 +62,13 @@ final class DatabaseChunkStream extends InputStream {
     while (pos == chunk.length) {
       if (nextSeq == chunks) {
         if (received != size) {
-          throw corrupt("the " + chunks + " chunks hold " + received + " bytes, its artifact row says " + size);
+          throw corrupt(
+              "the "
+                  + chunks
+                  + " chunks hold "
+                  + received
+                  + " bytes, its artifact row says "
+                  + size);
         }
         return false;
       }
@@ -68,7 +76,13 @@ final class DatabaseChunkStream extends InputStream {
       pos = 0;
       received += chunk.length;
       if (received > size) {
-        throw corrupt("chunks 0.." + nextSeq + " already hold " + received + " bytes, its artifact row says " + size);
+        throw corrupt(
+            "chunks 0.."
+                + nextSeq
+                + " already hold "
+                + received
+                + " bytes, its artifact row says "
+                + size);
       }
       nextSeq++;
     }
@@ -86,7 +100,8 @@ final class DatabaseChunkStream extends InputStream {
         return rs.getBytes(1);
       }
     } catch (SQLException e) {
-      throw new ArtifactDatabaseException("cannot read chunk " + seq + " of " + chunks + " of artifact " + digest, e);
+      throw new ArtifactDatabaseException(
+          "cannot read chunk " + seq + " of " + chunks + " of artifact " + digest, e);
     }
   }
 

@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Which digests of the local store must not be deleted right now, and the per-digest locks that
  * make "place a file" and "delete a file" of one digest take turns.
  *
- * <p>Content addressing means two uploads of the same bytes share one file, so a refused upload
- * may only delete its file when nothing else needs it:
+ * <p>Content addressing means two uploads of the same bytes share one file, so a refused upload may
+ * only delete its file when nothing else needs it:
  *
  * <pre>
  * holder                         added                          removed
@@ -31,8 +31,10 @@ final class DigestLeases {
   static final int STRIPES = 256;
 
   private final Object[] stripes = new Object[STRIPES];
+
   /** Guarded by the digest's stripe. */
   private final Map<String, Integer> leases = new HashMap<>();
+
   private final Set<String> pinned = ConcurrentHashMap.newKeySet();
 
   DigestLeases() {

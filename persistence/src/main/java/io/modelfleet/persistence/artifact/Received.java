@@ -3,8 +3,8 @@ package io.modelfleet.persistence.artifact;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * An upload whose bytes are in the store, while the caller decides whether to keep them. It holds
- * a lease on its digest (see {@link DigestLeases}) until {@link #keep} or {@link #discard}, so the
+ * An upload whose bytes are in the store, while the caller decides whether to keep them. It holds a
+ * lease on its digest (see {@link DigestLeases}) until {@link #keep} or {@link #discard}, so the
  * orphan collector and other refused uploads of the same bytes leave the file alone meanwhile.
  * Exactly one of the two must be called; the second call of either is ignored.
  */
@@ -14,7 +14,9 @@ public final class Received {
   public enum Placement {
     /** No file had the digest: this upload's bytes are the file now. */
     CREATED,
-    /** A file with the digest was there and verified (size and hash): the upload's copy was dropped. */
+    /**
+     * A file with the digest was there and verified (size and hash): the upload's copy was dropped.
+     */
     EXISTED,
     /** A file with the digest was there but did not verify: the upload's bytes replaced it. */
     REPAIRED
@@ -58,10 +60,10 @@ public final class Received {
   }
 
   /**
-   * Whether the upload was registered is unknown (the registration was sent, but its answer did
-   * not arrive: an ask timeout, an entity moving). The registry may well have persisted it, so
-   * the file must not be deleted now: the lease ends and the orphan collector, which reads the
-   * journal, decides later.
+   * Whether the upload was registered is unknown (the registration was sent, but its answer did not
+   * arrive: an ask timeout, an entity moving). The registry may well have persisted it, so the file
+   * must not be deleted now: the lease ends and the orphan collector, which reads the journal,
+   * decides later.
    */
   public void abandon() {
     if (ended.compareAndSet(false, true)) {

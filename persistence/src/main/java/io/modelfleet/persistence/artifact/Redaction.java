@@ -19,19 +19,25 @@ import java.util.regex.Pattern;
  */
 public final class Redaction {
   /** An absolute Unix path of two or more segments, not part of a URL or a longer word. */
-  private static final Pattern ABSOLUTE = Pattern.compile("(?<![\\w./-])/(?:[^\\s/'\"(),;:\\[\\]]+/)+[^\\s/'\"(),;:\\[\\]]*");
+  private static final Pattern ABSOLUTE =
+      Pattern.compile("(?<![\\w./-])/(?:[^\\s/'\"(),;:\\[\\]]+/)+[^\\s/'\"(),;:\\[\\]]*");
 
   private Redaction() {}
 
-  /** {@code text} with {@code blobs}/hex turned into digests and paths under {@code root} made relative to it. */
+  /**
+   * {@code text} with {@code blobs}/hex turned into digests and paths under {@code root} made
+   * relative to it.
+   */
   public static String redact(String text, Path blobs, Path root) {
     if (text == null) {
       return null;
     }
     String out = text;
     String blobsPrefix = blobs.toAbsolutePath().normalize() + "/";
-    out = Pattern.compile(Pattern.quote(blobsPrefix) + "([0-9a-f]{64})").matcher(out)
-        .replaceAll(ArtifactStore.DIGEST_PREFIX + "$1");
+    out =
+        Pattern.compile(Pattern.quote(blobsPrefix) + "([0-9a-f]{64})")
+            .matcher(out)
+            .replaceAll(ArtifactStore.DIGEST_PREFIX + "$1");
     out = out.replace(root.toAbsolutePath().normalize() + "/", "");
     return redact(out);
   }

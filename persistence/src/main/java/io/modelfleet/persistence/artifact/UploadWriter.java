@@ -17,8 +17,8 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>Crash safety: the bytes go to {@code tmp/} first; {@link #finish} forces them to disk, and the
  * store then renames the file atomically into {@code sha256/} (same filesystem) and forces the
- * directory, so a reader sees either no file or the whole file, never a part. Not thread-safe:
- * one stream stage owns it.
+ * directory, so a reader sees either no file or the whole file, never a part. Not thread-safe: one
+ * stream stage owns it.
  */
 final class UploadWriter {
   private final Path tmpFile;
@@ -53,7 +53,10 @@ final class UploadWriter {
     }
   }
 
-  /** The bytes written, forced to disk and hashed: ready for {@link ArtifactStore} to place under their digest. */
+  /**
+   * The bytes written, forced to disk and hashed: ready for {@link ArtifactStore} to place under
+   * their digest.
+   */
   record Written(Path tmpFile, String hex, long size) {
     String digest() {
       return ArtifactStore.DIGEST_PREFIX + hex;
@@ -70,8 +73,15 @@ final class UploadWriter {
     String hex = HexFormat.of().formatHex(sha.digest());
     if (expected != null && !expected.equals(ArtifactStore.DIGEST_PREFIX + hex)) {
       abort();
-      throw new ArtifactCorruptException("the " + size + " bytes received for " + expected
-          + " hash to " + ArtifactStore.DIGEST_PREFIX + hex + "; nothing was stored");
+      throw new ArtifactCorruptException(
+          "the "
+              + size
+              + " bytes received for "
+              + expected
+              + " hash to "
+              + ArtifactStore.DIGEST_PREFIX
+              + hex
+              + "; nothing was stored");
     }
     channel.force(true);
     channel.close();

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Creates the journal schema at start from the DDL that ships in the pekko-persistence-jdbc jar
- * ({@code schema/<dialect>/<dialect>-create-schema.sql}). The shipped scripts create tables with
- * IF NOT EXISTS but their indexes without it, so index statements are rewritten to IF NOT EXISTS:
+ * ({@code schema/<dialect>/<dialect>-create-schema.sql}). The shipped scripts create tables with IF
+ * NOT EXISTS but their indexes without it, so index statements are rewritten to IF NOT EXISTS:
  * running this on every start is then harmless on H2 and PostgreSQL alike.
  */
 public final class DatabaseSchema {
@@ -23,7 +23,8 @@ public final class DatabaseSchema {
   private DatabaseSchema() {}
 
   public static void ensure(DatabaseSettings db) {
-    String resource = "schema/" + db.dialect().schemaDir + "/" + db.dialect().schemaDir + "-create-schema.sql";
+    String resource =
+        "schema/" + db.dialect().schemaDir + "/" + db.dialect().schemaDir + "-create-schema.sql";
     List<String> statements = statements(read(resource));
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
         Statement st = c.createStatement()) {
@@ -43,7 +44,8 @@ public final class DatabaseSchema {
         }
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create the registry schema at " + db.url() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create the registry schema at " + db.url() + ": " + e.getMessage(), e);
     }
   }
 
@@ -56,7 +58,10 @@ public final class DatabaseSchema {
       }
       // CONCURRENTLY goes: it waits for every open transaction, including a node waiting on the
       // schema lock below, which deadlocks nodes that start together; the tables are new or small.
-      sql = sql.replaceFirst("(?i)^CREATE (UNIQUE )?INDEX (CONCURRENTLY )?(?!IF NOT EXISTS)", "CREATE $1INDEX IF NOT EXISTS ");
+      sql =
+          sql.replaceFirst(
+              "(?i)^CREATE (UNIQUE )?INDEX (CONCURRENTLY )?(?!IF NOT EXISTS)",
+              "CREATE $1INDEX IF NOT EXISTS ");
       out.add(sql);
     }
     return out;
@@ -65,7 +70,8 @@ public final class DatabaseSchema {
   private static String read(String resource) {
     try (InputStream in = DatabaseSchema.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("pekko-persistence-jdbc DDL " + resource + " is not on the classpath");
+        throw new IllegalStateException(
+            "pekko-persistence-jdbc DDL " + resource + " is not on the classpath");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

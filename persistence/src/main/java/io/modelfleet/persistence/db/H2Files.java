@@ -21,7 +21,8 @@ final class H2Files {
 
   static boolean hasHeader(Path f) {
     try (InputStream in = Files.newInputStream(f)) {
-      // The MVStore file header is written twice, in the first two 4 KiB blocks; one good copy opens.
+      // The MVStore file header is written twice, in the first two 4 KiB blocks; one good copy
+      // opens.
       byte[] first = in.readNBytes(BLOCK);
       byte[] second = in.readNBytes(HEADER.length);
       return startsWith(first, HEADER) || startsWith(second, HEADER);
@@ -42,7 +43,10 @@ final class H2Files {
     return true;
   }
 
-  /** The file of an embedded H2 database ({@code jdbc:h2:file:<path>} or {@code jdbc:h2:<path>}); empty for anything else. */
+  /**
+   * The file of an embedded H2 database ({@code jdbc:h2:file:<path>} or {@code jdbc:h2:<path>});
+   * empty for anything else.
+   */
   static Optional<Path> databaseFile(String url) {
     if (!url.startsWith("jdbc:h2:")) {
       return Optional.empty();
@@ -52,8 +56,12 @@ final class H2Files {
     String target = semi < 0 ? rest : rest.substring(0, semi);
     if (target.startsWith("file:")) {
       target = target.substring("file:".length());
-    } else if (target.startsWith("mem:") || target.startsWith("tcp:") || target.startsWith("ssl:")
-        || target.startsWith("zip:") || target.startsWith("nio") || target.startsWith("split:")) {
+    } else if (target.startsWith("mem:")
+        || target.startsWith("tcp:")
+        || target.startsWith("ssl:")
+        || target.startsWith("zip:")
+        || target.startsWith("nio")
+        || target.startsWith("split:")) {
       return Optional.empty();
     }
     if (target.startsWith("~")) {

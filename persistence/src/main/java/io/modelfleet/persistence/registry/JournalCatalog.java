@@ -11,8 +11,8 @@ import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.javadsl.Sink;
 
 /**
- * The registry's read side, straight from the journal through pekko-persistence-query: the list
- * of models is the set of model persistence ids, and a model's history is its event stream.
+ * The registry's read side, straight from the journal through pekko-persistence-query: the list of
+ * models is the set of model persistence ids, and a model's history is its event stream.
  */
 public final class JournalCatalog implements ModelCatalog {
   private static final String PREFIX = ModelCommand.TYPE_KEY.name() + "|";
@@ -22,7 +22,9 @@ public final class JournalCatalog implements ModelCatalog {
 
   public JournalCatalog(ActorSystem<?> system) {
     this.system = system;
-    this.journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    this.journal =
+        PersistenceQuery.get(system)
+            .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
   }
 
   public JdbcReadJournal journal() {

@@ -38,13 +38,13 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  *
  * <p>Owns the model's versions (artifact digest and signature), the desired deployment of each
  * version, and the last placement of each replica. Talked to by the gateway (register, deploy,
- * undeploy, read), by replica entities (placement reports) and by the deployment controller
- * (read). Every command answers; a command that changes nothing writes no event, so replaying the
- * same request is harmless and the history only holds real changes.
+ * undeploy, read), by replica entities (placement reports) and by the deployment controller (read).
+ * Every command answers; a command that changes nothing writes no event, so replaying the same
+ * request is harmless and the history only holds real changes.
  *
  * <p>Its state is snapshotted every {@code modelfleet.registry.snapshot-every} events so that
- * recovery reads one snapshot and the events after it, not the whole journal of a long-lived
- * model. Events are never deleted: the history endpoint reads every one of them.
+ * recovery reads one snapshot and the events after it, not the whole journal of a long-lived model.
+ * Events are never deleted: the history endpoint reads every one of them.
  */
 public final class ModelEntity
     extends EventSourcedBehaviorWithEnforcedReplies<ModelCommand, ModelEvent, ModelState> {
@@ -57,14 +57,16 @@ public final class ModelEntity
   }
 
   /**
-   * Starts this entity's sharding on {@code system}: entities on members with {@code role}, a
-   * proxy on the others. The registry is read on demand, so nothing is remembered.
+   * Starts this entity's sharding on {@code system}: entities on members with {@code role}, a proxy
+   * on the others. The registry is read on demand, so nothing is remembered.
    */
   public static void initSharding(ActorSystem<?> system, String role) {
     RegistrySettings settings = RegistrySettings.fromConfig(system.settings().config());
-    ClusterSharding.get(system).init(Entity.of(ModelCommand.TYPE_KEY, ec -> create(ec.getEntityId(), settings))
-        .withRole(role)
-        .withSettings(ClusterShardingSettings.create(system).withRememberEntities(false)));
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(ModelCommand.TYPE_KEY, ec -> create(ec.getEntityId(), settings))
+                .withRole(role)
+                .withSettings(ClusterShardingSettings.create(system).withRememberEntities(false)));
   }
 
   public static PersistenceId persistenceId(String modelName) {
@@ -100,7 +102,8 @@ public final class ModelEntity
         .onCommand(Deploy.class, this::onDeploy)
         .onCommand(Undeploy.class, this::onUndeploy)
         .onCommand(RecordPlacement.class, this::onRecordPlacement)
-        .onCommand(GetModel.class, (s, c) -> Effect().reply(c.replyTo(), new ModelReply.Current(s.view())))
+        .onCommand(
+            GetModel.class, (s, c) -> Effect().reply(c.replyTo(), new ModelReply.Current(s.view())))
         .build();
   }
 
@@ -119,11 +122,23 @@ public final class ModelEntity
               c.replyTo(),
               new Rejected(
                   Rejected.Kind.CONFLICT,
-                  "version '" + c.version() + "' of model '" + name + "' already exists with digest "
-                      + existing.digest() + "; versions are immutable, upload under a new version"));
+                  "version '"
+                      + c.version()
+                      + "' of model '"
+                      + name
+                      + "' already exists with digest "
+                      + existing.digest()
+                      + "; versions are immutable, upload under a new version"));
     }
     VersionInfo info =
-        new VersionInfo(c.version(), c.digest(), c.size(), c.inputs(), c.outputs(), Instant.now(), c.meta().principal());
+        new VersionInfo(
+            c.version(),
+            c.digest(),
+            c.size(),
+            c.inputs(),
+            c.outputs(),
+            Instant.now(),
+            c.meta().principal());
     return Effect()
         .persist(new VersionRegistered(info, EventMeta.of(c.meta())))
         .thenReply(c.replyTo(), st -> new ModelReply.Registered(true, name, info));
@@ -136,8 +151,14 @@ public final class ModelEntity
     }
     if (spec.replicas() < 0 || spec.replicas() > DeploymentSpec.MAX_REPLICAS) {
       return Effect()
-          .reply(c.replyTo(), new Rejected(Rejected.Kind.INVALID,
-              "replicas must be between 0 and " + DeploymentSpec.MAX_REPLICAS + ", got " + spec.replicas()));
+          .reply(
+              c.replyTo(),
+              new Rejected(
+                  Rejected.Kind.INVALID,
+                  "replicas must be between 0 and "
+                      + DeploymentSpec.MAX_REPLICAS
+                      + ", got "
+                      + spec.replicas()));
     }
     if (spec.replicas() == 0) {
       return undeploy(s, List.of(spec.version()), c.meta(), c.replyTo());
@@ -157,7 +178,8 @@ public final class ModelEntity
     if (c.version() != null && !s.versions().containsKey(c.version())) {
       return Effect().reply(c.replyTo(), notFound(s, c.version()));
     }
-    List<String> versions = c.version() == null ? List.copyOf(s.deployments().keySet()) : List.of(c.version());
+    List<String> versions =
+        c.version() == null ? List.copyOf(s.deployments().keySet()) : List.of(c.version());
     return undeploy(s, versions, c.meta(), c.replyTo());
   }
 
@@ -189,8 +211,14 @@ public final class ModelEntity
     if (!s.view().exists()) {
       return new Rejected(Rejected.Kind.NOT_FOUND, "model '" + name + "' is not registered");
     }
-    return new Rejected(Rejected.Kind.NOT_FOUND,
-        "model '" + name + "' has no version '" + version + "'; versions: " + s.view().versionNames());
+    return new Rejected(
+        Rejected.Kind.NOT_FOUND,
+        "model '"
+            + name
+            + "' has no version '"
+            + version
+            + "'; versions: "
+            + s.view().versionNames());
   }
 
   @Override

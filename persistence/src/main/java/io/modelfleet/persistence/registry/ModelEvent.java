@@ -54,6 +54,7 @@ public sealed interface ModelEvent extends FleetSerializable {
       details.put("device", e.placement().device());
     }
     EventMeta m = meta();
-    return new HistoryEntry(sequenceNr, m.at(), name, m.principal(), m.requestId(), m.reason(), details);
+    return new HistoryEntry(
+        sequenceNr, m.at(), name, m.principal(), m.requestId(), m.reason(), details);
   }
 }

@@ -16,11 +16,10 @@ import java.util.TreeMap;
  * State of one model, rebuilt from its events. Immutable: every event yields a new state, so a
  * reply built from a state can never see a later change.
  *
- * <p>Also the registry's snapshot (Jackson, as every {@link FleetSerializable}). A state read
- * back from a snapshot must behave exactly as the one that was saved, so the constructor gives
- * every map its order and makes it unmodifiable whatever map it is handed (Jackson hands it
- * mutable insertion-ordered ones); the maps this class builds itself already are, and pass as
- * they are.
+ * <p>Also the registry's snapshot (Jackson, as every {@link FleetSerializable}). A state read back
+ * from a snapshot must behave exactly as the one that was saved, so the constructor gives every map
+ * its order and makes it unmodifiable whatever map it is handed (Jackson hands it mutable
+ * insertion-ordered ones); the maps this class builds itself already are, and pass as they are.
  */
 public record ModelState(
     String name,
@@ -28,7 +27,8 @@ public record ModelState(
     Map<String, DeploymentSpec> deployments,
     Map<String, ReplicaPlacement> placements)
     implements FleetSerializable {
-  private static final Class<?> UNMODIFIABLE_SORTED = Collections.unmodifiableSortedMap(new TreeMap<>()).getClass();
+  private static final Class<?> UNMODIFIABLE_SORTED =
+      Collections.unmodifiableSortedMap(new TreeMap<>()).getClass();
 
   public ModelState {
     versions = sorted(versions, VersionOrder.INSTANCE);
@@ -42,11 +42,13 @@ public record ModelState(
 
   ModelState apply(ModelEvent event) {
     if (event instanceof ModelEvent.VersionRegistered e) {
-      return new ModelState(name, put(versions, e.version().version(), e.version()), deployments, placements);
+      return new ModelState(
+          name, put(versions, e.version().version(), e.version()), deployments, placements);
     }
     if (event instanceof ModelEvent.DeploymentSet e) {
       String version = registered(e.spec().version());
-      DeploymentSpec spec = version.equals(e.spec().version()) ? e.spec() : e.spec().withVersion(version);
+      DeploymentSpec spec =
+          version.equals(e.spec().version()) ? e.spec() : e.spec().withVersion(version);
       return new ModelState(name, versions, put(deployments, version, spec), placements);
     }
     if (event instanceof ModelEvent.DeploymentRemoved e) {
@@ -56,7 +58,11 @@ public record ModelState(
       d.remove(version);
       TreeMap<String, ReplicaPlacement> p = new TreeMap<>(placements);
       p.keySet().removeIf(id -> id.startsWith(name + "/" + version + "/"));
-      return new ModelState(name, versions, Collections.unmodifiableSortedMap(d), Collections.unmodifiableSortedMap(p));
+      return new ModelState(
+          name,
+          versions,
+          Collections.unmodifiableSortedMap(d),
+          Collections.unmodifiableSortedMap(p));
     }
     ModelEvent.ReplicaPlaced e = (ModelEvent.ReplicaPlaced) event;
     TreeMap<String, ReplicaPlacement> p = new TreeMap<>(placements);
@@ -66,10 +72,10 @@ public record ModelState(
 
   /**
    * The registered name a deployment event means. Versions are exact strings (see {@code Names}),
-   * but before that rule a journal could record a deployment of "01" for the registered version
-   * "1" (the registry's version order called them equal). Such an event is read as meaning the
-   * registered version, so that old journals replay into deployments the controller can place.
-   * New events always name a registered version exactly, so this changes nothing for them.
+   * but before that rule a journal could record a deployment of "01" for the registered version "1"
+   * (the registry's version order called them equal). Such an event is read as meaning the
+   * registered version, so that old journals replay into deployments the controller can place. New
+   * events always name a registered version exactly, so this changes nothing for them.
    */
   private String registered(String version) {
     if (versions.containsKey(version) || !isNumeric(version)) {
@@ -104,8 +110,8 @@ public record ModelState(
   }
 
   /**
-   * {@code m} as an unmodifiable map sorted by {@code order} (null: natural order). The class's
-   * own maps are unmodifiable sorted views already and are kept; anything else is copied.
+   * {@code m} as an unmodifiable map sorted by {@code order} (null: natural order). The class's own
+   * maps are unmodifiable sorted views already and are kept; anything else is copied.
    */
   private static <V> Map<String, V> sorted(Map<String, V> m, Comparator<String> order) {
     if (m.getClass() == UNMODIFIABLE_SORTED && ((SortedMap<String, V>) m).comparator() == order) {

@@ -1,10 +1,5 @@
 package io.modelfleet.persistence.artifact;
 
-import java.nio.file.attribute.FileTime;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,10 +14,15 @@ import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -49,9 +49,13 @@ class ArtifactStoreTest {
   }
 
   private static Source<ByteString, ?> chunks(byte[] bytes, int chunk) {
-    List<ByteString> parts = IntStream.range(0, (bytes.length + chunk - 1) / chunk)
-        .mapToObj(i -> ByteString.fromArray(bytes, i * chunk, Math.min(chunk, bytes.length - i * chunk)))
-        .toList();
+    List<ByteString> parts =
+        IntStream.range(0, (bytes.length + chunk - 1) / chunk)
+            .mapToObj(
+                i ->
+                    ByteString.fromArray(
+                        bytes, i * chunk, Math.min(chunk, bytes.length - i * chunk)))
+            .toList();
     return Source.from(parts);
   }
 
@@ -64,7 +68,8 @@ class ArtifactStoreTest {
     ArtifactStore store = ArtifactStore.open(dir, 10_000_000);
     byte[] bytes = new byte[3_000_001];
     new Random(7).nextBytes(bytes);
-    StoredArtifact a = store.store(chunks(bytes, 8192), mat, DISPATCHER, blocking).toCompletableFuture().get();
+    StoredArtifact a =
+        store.store(chunks(bytes, 8192), mat, DISPATCHER, blocking).toCompletableFuture().get();
     assertEquals(sha256(bytes), a.digest());
     assertEquals(bytes.length, a.size());
     assertArrayEquals(bytes, Files.readAllBytes(store.path(a.digest())));
@@ -89,8 +94,14 @@ class ArtifactStoreTest {
   @Test
   void tooLargeUploadFailsAndLeavesNothing() {
     ArtifactStore store = ArtifactStore.open(dir, 100);
-    var err = assertThrows(ExecutionException.class,
-        () -> store.store(chunks(new byte[250], 50), mat, DISPATCHER, blocking).toCompletableFuture().get());
+    var err =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                store
+                    .store(chunks(new byte[250], 50), mat, DISPATCHER, blocking)
+                    .toCompletableFuture()
+                    .get());
     assertInstanceOf(ArtifactTooLargeException.class, err.getCause());
     assertTrue(err.getCause().getMessage().contains("100 bytes"));
     assertTrue(dir.resolve("tmp").toFile().list().length == 0);
@@ -100,14 +111,18 @@ class ArtifactStoreTest {
   @Test
   void failedStreamLeavesNoPartialFile() {
     ArtifactStore store = ArtifactStore.open(dir, 1000);
-    Source<ByteString, ?> broken = Source.from(List.of(ByteString.fromString("abc"), ByteString.fromString("def")))
-        .map(b -> {
-          if (b.utf8String().equals("def")) {
-            throw new IllegalStateException("client went away");
-          }
-          return b;
-        });
-    assertThrows(ExecutionException.class, () -> store.store(broken, mat, DISPATCHER, blocking).toCompletableFuture().get());
+    Source<ByteString, ?> broken =
+        Source.from(List.of(ByteString.fromString("abc"), ByteString.fromString("def")))
+            .map(
+                b -> {
+                  if (b.utf8String().equals("def")) {
+                    throw new IllegalStateException("client went away");
+                  }
+                  return b;
+                });
+    assertThrows(
+        ExecutionException.class,
+        () -> store.store(broken, mat, DISPATCHER, blocking).toCompletableFuture().get());
     assertEquals(0, dir.resolve("tmp").toFile().list().length);
     assertEquals(0, dir.resolve("sha256").toFile().list().length);
   }
@@ -123,15 +138,21 @@ class ArtifactStoreTest {
   @Test
   void verifyDetectsACorruptedFile() throws Exception {
     ArtifactStore store = ArtifactStore.open(dir, 1000);
-    var a = store.store(chunks("model bytes".getBytes(), 4), mat, DISPATCHER, blocking).toCompletableFuture().get();
+    var a =
+        store
+            .store(chunks("model bytes".getBytes(), 4), mat, DISPATCHER, blocking)
+            .toCompletableFuture()
+            .get();
     Files.write(store.path(a.digest()), "tampered".getBytes());
     var e = assertThrows(ArtifactCorruptException.class, () -> store.verified(a.digest()));
     assertTrue(e.getMessage().contains(a.digest()));
     assertFalse(store.contains("sha256:" + "0".repeat(64)));
   }
+
   @Test
   void storeVerifiedCommitsAStreamUnderItsDigest() throws Exception {
-    ArtifactStore store = ArtifactStore.open(dir, 100); // the upload limit does not apply to verified copies
+    ArtifactStore store =
+        ArtifactStore.open(dir, 100); // the upload limit does not apply to verified copies
     byte[] bytes = new byte[200_001];
     new Random(11).nextBytes(bytes);
     String digest = sha256(bytes);
@@ -147,8 +168,12 @@ class ArtifactStoreTest {
   void storeVerifiedRefusesBytesThatDoNotMatchAndLeavesNothing() throws Exception {
     ArtifactStore store = ArtifactStore.open(dir, 1000);
     String expected = sha256("the real model".getBytes());
-    var e = assertThrows(ArtifactCorruptException.class,
-        () -> store.storeVerified(expected, new ByteArrayInputStream("a tampered model".getBytes())));
+    var e =
+        assertThrows(
+            ArtifactCorruptException.class,
+            () ->
+                store.storeVerified(
+                    expected, new ByteArrayInputStream("a tampered model".getBytes())));
     assertTrue(e.getMessage().contains(expected), e.getMessage());
     assertTrue(e.getMessage().contains(sha256("a tampered model".getBytes())), e.getMessage());
     assertFalse(store.contains(expected));
@@ -161,25 +186,31 @@ class ArtifactStoreTest {
     ArtifactStore store = ArtifactStore.open(dir, 1000);
     byte[] bytes = "model".getBytes();
     StoredArtifact first = store.storeVerified(sha256(bytes), new ByteArrayInputStream(bytes));
-    InputStream unreadable = new InputStream() {
-      @Override
-      public int read() throws IOException {
-        throw new IOException("must not be read");
-      }
-    };
+    InputStream unreadable =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new IOException("must not be read");
+          }
+        };
     assertEquals(first, store.storeVerified(first.digest(), unreadable));
   }
 
   @Test
   void storeVerifiedLeavesNothingWhenTheStreamFails() throws Exception {
     ArtifactStore store = ArtifactStore.open(dir, 1000);
-    InputStream failing = new SequenceInputStream(new ByteArrayInputStream(new byte[100]), new InputStream() {
-      @Override
-      public int read() throws IOException {
-        throw new IOException("connection reset");
-      }
-    });
-    var e = assertThrows(UncheckedIOException.class, () -> store.storeVerified(sha256(new byte[100]), failing));
+    InputStream failing =
+        new SequenceInputStream(
+            new ByteArrayInputStream(new byte[100]),
+            new InputStream() {
+              @Override
+              public int read() throws IOException {
+                throw new IOException("connection reset");
+              }
+            });
+    var e =
+        assertThrows(
+            UncheckedIOException.class, () -> store.storeVerified(sha256(new byte[100]), failing));
     assertTrue(e.getMessage().contains("connection reset"), e.getMessage());
     assertEquals(0, dir.resolve("tmp").toFile().list().length);
     assertEquals(0, dir.resolve("sha256").toFile().list().length);
@@ -189,8 +220,10 @@ class ArtifactStoreTest {
   void findAndStoreVerifiedRejectWhatIsNotADigest() {
     ArtifactStore store = ArtifactStore.open(dir, 1000);
     assertTrue(store.find("sha256:" + "0".repeat(64)).isEmpty());
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> store.storeVerified("../../etc/passwd", new ByteArrayInputStream(new byte[1])));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> store.storeVerified("../../etc/passwd", new ByteArrayInputStream(new byte[1])));
     assertTrue(e.getMessage().contains("not a sha256 digest"));
   }
 
@@ -206,13 +239,17 @@ class ArtifactStoreTest {
   void reuploadOfTheOriginalBytesRepairsACorruptFile() throws Exception {
     ArtifactStore store = ArtifactStore.open(dir, 1000);
     byte[] bytes = "the original model bytes".getBytes();
-    StoredArtifact a = store.store(chunks(bytes, 4), mat, DISPATCHER, blocking).toCompletableFuture().get();
+    StoredArtifact a =
+        store.store(chunks(bytes, 4), mat, DISPATCHER, blocking).toCompletableFuture().get();
     byte[] flipped = bytes.clone();
     flipped[3] ^= 0x40; // same size: only the hash tells
     Files.write(store.path(a.digest()), flipped);
     var corrupt = assertThrows(ArtifactCorruptException.class, () -> store.verified(a.digest()));
-    assertTrue(corrupt.getMessage().contains(a.digest()) && corrupt.getMessage().contains(sha256(flipped)), corrupt.getMessage());
-    assertFalse(corrupt.getMessage().contains(dir.toString()), "no server path in " + corrupt.getMessage());
+    assertTrue(
+        corrupt.getMessage().contains(a.digest()) && corrupt.getMessage().contains(sha256(flipped)),
+        corrupt.getMessage());
+    assertFalse(
+        corrupt.getMessage().contains(dir.toString()), "no server path in " + corrupt.getMessage());
 
     Received again = receive(store, bytes);
     assertEquals(Received.Placement.REPAIRED, again.placement());
@@ -256,13 +293,15 @@ class ArtifactStoreTest {
     winner.keep();
     assertArrayEquals(bytes, Files.readAllBytes(store.verified(winner.artifact().digest())));
 
-    // The other order: the winner registers first, then the upload that created the file is refused.
+    // The other order: the winner registers first, then the upload that created the file is
+    // refused.
     byte[] other = "other shared bytes".getBytes();
     Received creator = receive(store, other);
     Received registered = receive(store, other);
     registered.keep();
     creator.discard();
-    assertTrue(store.contains(creator.artifact().digest()), "a digest registered through this node stays");
+    assertTrue(
+        store.contains(creator.artifact().digest()), "a digest registered through this node stays");
   }
 
   @Test
@@ -284,15 +323,17 @@ class ArtifactStoreTest {
         Files.setLastModifiedTime(dir.resolve("sha256").resolve(name), FileTime.from(old));
       }
     }
-    List<String> removed = store.sweep(Set.of(sha256("registered".getBytes())),
-        Instant.now().minusSeconds(3600));
+    List<String> removed =
+        store.sweep(Set.of(sha256("registered".getBytes())), Instant.now().minusSeconds(3600));
     assertEquals(List.of(sha256("loose".getBytes())), removed);
     assertFalse(Files.exists(loose));
     assertTrue(Files.exists(young), "younger than the grace period");
     assertTrue(Files.exists(registeredFile), "referenced by the registry");
     assertTrue(store.contains(orphan), "an upload still in flight holds it");
     assertTrue(store.contains(pinned.artifact().digest()), "registered through this node");
-    assertTrue(Files.exists(dir.resolve("sha256").resolve("README")), "files that are not digests are left alone");
+    assertTrue(
+        Files.exists(dir.resolve("sha256").resolve("README")),
+        "files that are not digests are left alone");
   }
 
   @Test
@@ -300,9 +341,15 @@ class ArtifactStoreTest {
     Path blobs = dir.resolve("sha256");
     String hex = "ab".repeat(32);
     String ort = "Load model from " + blobs.resolve(hex) + " failed: Protobuf parsing failed.";
-    assertEquals("Load model from sha256:" + hex + " failed: Protobuf parsing failed.", Redaction.redact(ort, blobs, dir));
-    assertEquals("cannot open registry.mv.db: locked", Redaction.redact("cannot open /srv/data/registry.mv.db: locked"));
-    assertEquals("upload again with PUT /v1/models/m/versions/1", Redaction.redact("upload again with PUT /v1/models/m/versions/1"));
+    assertEquals(
+        "Load model from sha256:" + hex + " failed: Protobuf parsing failed.",
+        Redaction.redact(ort, blobs, dir));
+    assertEquals(
+        "cannot open registry.mv.db: locked",
+        Redaction.redact("cannot open /srv/data/registry.mv.db: locked"));
+    assertEquals(
+        "upload again with PUT /v1/models/m/versions/1",
+        Redaction.redact("upload again with PUT /v1/models/m/versions/1"));
     assertEquals("see http://example.com/a/b", Redaction.redact("see http://example.com/a/b"));
   }
 
@@ -312,15 +359,23 @@ class ArtifactStoreTest {
     Path orphan = store.path(sha256("orphan".getBytes()));
     Files.write(orphan, "orphan".getBytes());
     Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minusSeconds(7200)));
-    OrphanCollector failing = new OrphanCollector(store,
-        () -> CompletableFuture.failedFuture(new IllegalStateException("registry unreachable")),
-        Duration.ofHours(1), blocking);
+    OrphanCollector failing =
+        new OrphanCollector(
+            store,
+            () -> CompletableFuture.failedFuture(new IllegalStateException("registry unreachable")),
+            Duration.ofHours(1),
+            blocking);
     assertThrows(ExecutionException.class, () -> failing.collect().toCompletableFuture().get());
     assertTrue(Files.exists(orphan));
 
-    OrphanCollector working = new OrphanCollector(store,
-        () -> CompletableFuture.completedFuture(Set.of()), Duration.ofHours(1), blocking);
-    assertEquals(List.of(sha256("orphan".getBytes())), working.collect().toCompletableFuture().get());
+    OrphanCollector working =
+        new OrphanCollector(
+            store,
+            () -> CompletableFuture.completedFuture(Set.of()),
+            Duration.ofHours(1),
+            blocking);
+    assertEquals(
+        List.of(sha256("orphan".getBytes())), working.collect().toCompletableFuture().get());
     assertFalse(Files.exists(orphan));
   }
 }

@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DatabaseArtifactsIT {
   private static final int MIB = 1 << 20;
-  private static final SharedStoreSettings ONE_MIB_CHUNKS = SharedStoreSettings.fromConfig(ConfigFactory.load()).withChunkSize(MIB);
+  private static final SharedStoreSettings ONE_MIB_CHUNKS =
+      SharedStoreSettings.fromConfig(ConfigFactory.load()).withChunkSize(MIB);
 
   @TempDir static Path h2Dir;
   private static EmbeddedPostgres pg;
@@ -66,10 +67,14 @@ class DatabaseArtifactsIT {
   }
 
   static Stream<Database> databases() {
-    var pgConfig = ConfigFactory.parseMap(Map.of(
-            "modelfleet.database.url", pg.getJdbcUrl("postgres", "postgres"),
-            "modelfleet.database.user", "postgres"))
-        .withFallback(ConfigFactory.load());
+    var pgConfig =
+        ConfigFactory.parseMap(
+                Map.of(
+                    "modelfleet.database.url",
+                    pg.getJdbcUrl("postgres", "postgres"),
+                    "modelfleet.database.user",
+                    "postgres"))
+            .withFallback(ConfigFactory.load());
     return Stream.of(
         new Database("H2 file", DatabaseSettings.fromConfig(ConfigFactory.load(), h2Dir)),
         new Database("PostgreSQL", DatabaseSettings.fromConfig(pgConfig, h2Dir)));
@@ -86,7 +91,8 @@ class DatabaseArtifactsIT {
   }
 
   private static StoredArtifact put(ArtifactStore store, byte[] bytes) throws Exception {
-    String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    String digest =
+        "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     return store.storeVerified(digest, new ByteArrayInputStream(bytes));
   }
 
@@ -116,7 +122,12 @@ class DatabaseArtifactsIT {
     assertEquals(b.path(published.digest()), fetched.path());
     assertArrayEquals(bytes, Files.readAllBytes(fetched.path()));
     assertEquals(fetched.path(), b.verified(published.digest()));
-    assertEquals(1, count(db, "SELECT COUNT(*) FROM modelfleet_artifact_chunk WHERE digest = ?", published.digest()));
+    assertEquals(
+        1,
+        count(
+            db,
+            "SELECT COUNT(*) FROM modelfleet_artifact_chunk WHERE digest = ?",
+            published.digest()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -126,9 +137,18 @@ class DatabaseArtifactsIT {
     byte[] bytes = randomBytes(10 * MIB + 12_345);
     StoredArtifact published = put(store("a"), bytes);
     shared.publish(published);
-    assertEquals(11, count(db, "SELECT COUNT(*) FROM modelfleet_artifact_chunk WHERE digest = ?", published.digest()));
-    assertEquals(11, count(db, "SELECT chunks FROM modelfleet_artifact WHERE digest = ?", published.digest()));
-    assertEquals(bytes.length, count(db, "SELECT size FROM modelfleet_artifact WHERE digest = ?", published.digest()));
+    assertEquals(
+        11,
+        count(
+            db,
+            "SELECT COUNT(*) FROM modelfleet_artifact_chunk WHERE digest = ?",
+            published.digest()));
+    assertEquals(
+        11,
+        count(db, "SELECT chunks FROM modelfleet_artifact WHERE digest = ?", published.digest()));
+    assertEquals(
+        bytes.length,
+        count(db, "SELECT size FROM modelfleet_artifact WHERE digest = ?", published.digest()));
 
     ArtifactStore b = store("b");
     StoredArtifact fetched = shared.fetchInto(published.digest(), b);
@@ -144,14 +164,27 @@ class DatabaseArtifactsIT {
     DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), ONE_MIB_CHUNKS);
     StoredArtifact published = put(store("a"), randomBytes(2 * MIB + 1));
     shared.publish(published);
-    long createdAt = count(db, "SELECT created_at FROM modelfleet_artifact WHERE digest = ?", published.digest());
+    long createdAt =
+        count(
+            db, "SELECT created_at FROM modelfleet_artifact WHERE digest = ?", published.digest());
 
-    DatabaseArtifacts.open(db.settings(), ONE_MIB_CHUNKS).publish(published); // the schema is created again, harmlessly
+    DatabaseArtifacts.open(db.settings(), ONE_MIB_CHUNKS)
+        .publish(published); // the schema is created again, harmlessly
     shared.publish(published);
 
-    assertEquals(1, count(db, "SELECT COUNT(*) FROM modelfleet_artifact WHERE digest = ?", published.digest()));
-    assertEquals(3, count(db, "SELECT COUNT(*) FROM modelfleet_artifact_chunk WHERE digest = ?", published.digest()));
-    assertEquals(createdAt, count(db, "SELECT created_at FROM modelfleet_artifact WHERE digest = ?", published.digest()));
+    assertEquals(
+        1,
+        count(db, "SELECT COUNT(*) FROM modelfleet_artifact WHERE digest = ?", published.digest()));
+    assertEquals(
+        3,
+        count(
+            db,
+            "SELECT COUNT(*) FROM modelfleet_artifact_chunk WHERE digest = ?",
+            published.digest()));
+    assertEquals(
+        createdAt,
+        count(
+            db, "SELECT created_at FROM modelfleet_artifact WHERE digest = ?", published.digest()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -164,18 +197,31 @@ class DatabaseArtifactsIT {
     for (int round = 0; round < 4; round++) {
       StoredArtifact artifact = put(store("a" + round), randomBytes(8 * MIB));
       CyclicBarrier start = new CyclicBarrier(2);
-      List<CompletableFuture<Void>> publishes = Stream.of(node1, node2)
-          .map(node -> CompletableFuture.runAsync(() -> {
-            await(start);
-            node.publish(artifact);
-          }))
-          .toList();
+      List<CompletableFuture<Void>> publishes =
+          Stream.of(node1, node2)
+              .map(
+                  node ->
+                      CompletableFuture.runAsync(
+                          () -> {
+                            await(start);
+                            node.publish(artifact);
+                          }))
+              .toList();
       for (CompletableFuture<Void> p : publishes) {
         p.get(60, TimeUnit.SECONDS); // throws if either publish failed
       }
-      assertEquals(1, count(db, "SELECT COUNT(*) FROM modelfleet_artifact WHERE digest = ?", artifact.digest()));
-      assertEquals(8, count(db, "SELECT COUNT(*) FROM modelfleet_artifact_chunk WHERE digest = ?", artifact.digest()));
-      assertArrayEquals(Files.readAllBytes(artifact.path()),
+      assertEquals(
+          1,
+          count(
+              db, "SELECT COUNT(*) FROM modelfleet_artifact WHERE digest = ?", artifact.digest()));
+      assertEquals(
+          8,
+          count(
+              db,
+              "SELECT COUNT(*) FROM modelfleet_artifact_chunk WHERE digest = ?",
+              artifact.digest()));
+      assertArrayEquals(
+          Files.readAllBytes(artifact.path()),
           Files.readAllBytes(node1.fetchInto(artifact.digest(), store("b" + round)).path()));
     }
   }
@@ -185,11 +231,14 @@ class DatabaseArtifactsIT {
   void fetchingAnUnpublishedDigestSaysSo(Database db) {
     DatabaseArtifacts shared = DatabaseArtifacts.open(db.settings(), ONE_MIB_CHUNKS);
     String unknown = "sha256:" + HexFormat.of().formatHex(randomBytes(32));
-    var e = assertThrows(ArtifactNotFoundException.class, () -> shared.fetchInto(unknown, store("b")));
+    var e =
+        assertThrows(ArtifactNotFoundException.class, () -> shared.fetchInto(unknown, store("b")));
     assertTrue(e.getMessage().contains(unknown), e.getMessage());
     assertTrue(e.getMessage().contains("never published"), e.getMessage());
     assertEmpty(dir.resolve("b"));
-    var bad = assertThrows(IllegalArgumentException.class, () -> shared.fetchInto("model.onnx", store("b")));
+    var bad =
+        assertThrows(
+            IllegalArgumentException.class, () -> shared.fetchInto("model.onnx", store("b")));
     assertTrue(bad.getMessage().contains("not a sha256 digest"), bad.getMessage());
   }
 
@@ -200,16 +249,20 @@ class DatabaseArtifactsIT {
     StoredArtifact published = put(store("a"), randomBytes(3 * MIB));
     shared.publish(published);
     try (Connection c = connect(db);
-        PreparedStatement update = c.prepareStatement(
-            "UPDATE modelfleet_artifact_chunk SET data = ? WHERE digest = ? AND seq = 1")) {
+        PreparedStatement update =
+            c.prepareStatement(
+                "UPDATE modelfleet_artifact_chunk SET data = ? WHERE digest = ? AND seq = 1")) {
       update.setBytes(1, randomBytes(MIB)); // same length: only the digest can tell
       update.setString(2, published.digest());
       assertEquals(1, update.executeUpdate());
     }
 
     ArtifactStore b = store("b");
-    var e = assertThrows(ArtifactCorruptException.class, () -> shared.fetchInto(published.digest(), b));
-    assertTrue(e.getMessage().contains("registry database's copy of artifact " + published.digest()), e.getMessage());
+    var e =
+        assertThrows(ArtifactCorruptException.class, () -> shared.fetchInto(published.digest(), b));
+    assertTrue(
+        e.getMessage().contains("registry database's copy of artifact " + published.digest()),
+        e.getMessage());
     assertFalse(b.contains(published.digest()));
     assertEmpty(dir.resolve("b"));
   }
@@ -221,13 +274,16 @@ class DatabaseArtifactsIT {
     StoredArtifact published = put(store("a"), randomBytes(3 * MIB));
     shared.publish(published);
     try (Connection c = connect(db);
-        PreparedStatement delete = c.prepareStatement(
-            "DELETE FROM modelfleet_artifact_chunk WHERE digest = ? AND seq = 1")) {
+        PreparedStatement delete =
+            c.prepareStatement(
+                "DELETE FROM modelfleet_artifact_chunk WHERE digest = ? AND seq = 1")) {
       delete.setString(1, published.digest());
       assertEquals(1, delete.executeUpdate());
     }
 
-    var e = assertThrows(ArtifactCorruptException.class, () -> shared.fetchInto(published.digest(), store("b")));
+    var e =
+        assertThrows(
+            ArtifactCorruptException.class, () -> shared.fetchInto(published.digest(), store("b")));
     assertTrue(e.getMessage().contains("chunk 1 of 3 is missing"), e.getMessage());
     assertEmpty(dir.resolve("b"));
   }
@@ -242,7 +298,10 @@ class DatabaseArtifactsIT {
     var e = assertThrows(ArtifactCorruptException.class, () -> shared.publish(local));
     assertTrue(e.getMessage().contains("not published"), e.getMessage());
     assertFalse(shared.contains(local.digest()));
-    assertEquals(0, count(db, "SELECT COUNT(*) FROM modelfleet_artifact_chunk WHERE digest = ?", local.digest()),
+    assertEquals(
+        0,
+        count(
+            db, "SELECT COUNT(*) FROM modelfleet_artifact_chunk WHERE digest = ?", local.digest()),
         "the chunks were rolled back with the artifact row");
   }
 
@@ -256,11 +315,13 @@ class DatabaseArtifactsIT {
   }
 
   private static Connection connect(Database db) throws Exception {
-    return DriverManager.getConnection(db.settings().url(), db.settings().user(), db.settings().password());
+    return DriverManager.getConnection(
+        db.settings().url(), db.settings().user(), db.settings().password());
   }
 
   private static long count(Database db, String sql, String digest) throws Exception {
-    try (Connection c = connect(db); PreparedStatement st = c.prepareStatement(sql)) {
+    try (Connection c = connect(db);
+        PreparedStatement st = c.prepareStatement(sql)) {
       st.setString(1, digest);
       try (ResultSet rs = st.executeQuery()) {
         assertTrue(rs.next(), "no row for " + sql);
@@ -289,7 +350,10 @@ class DatabaseArtifactsIT {
     flipped[500] ^= 1;
     Files.write(published.path(), flipped);
     assertThrows(ArtifactCorruptException.class, () -> local.verified(published.digest()));
-    assertEquals(published.path(), shared.fetchInto(published.digest(), local).path(), "fetchInto trusts the cache");
+    assertEquals(
+        published.path(),
+        shared.fetchInto(published.digest(), local).path(),
+        "fetchInto trusts the cache");
 
     shared.repairInto(published.digest(), local);
 

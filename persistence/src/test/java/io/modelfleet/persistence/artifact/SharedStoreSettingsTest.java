@@ -10,11 +10,16 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The shared store's settings: reference.conf defaults, and out-of-range values refused with the key's name. */
+/**
+ * The shared store's settings: reference.conf defaults, and out-of-range values refused with the
+ * key's name.
+ */
 class SharedStoreSettingsTest {
 
   private static SharedStoreSettings with(String key, Object value) {
-    Config c = ConfigFactory.parseMap(Map.of("modelfleet.artifacts." + key, value)).withFallback(ConfigFactory.load());
+    Config c =
+        ConfigFactory.parseMap(Map.of("modelfleet.artifacts." + key, value))
+            .withFallback(ConfigFactory.load());
     return SharedStoreSettings.fromConfig(c);
   }
 
@@ -26,11 +31,14 @@ class SharedStoreSettingsTest {
 
   @Test
   void outOfRangeValuesNameTheirKey() {
-    var big = assertThrows(IllegalArgumentException.class, () -> with("database-chunk-size", "257 MiB"));
+    var big =
+        assertThrows(IllegalArgumentException.class, () -> with("database-chunk-size", "257 MiB"));
     assertTrue(big.getMessage().contains("database-chunk-size"), big.getMessage());
-    var none = assertThrows(IllegalArgumentException.class, () -> with("database-publish-attempts", 0));
+    var none =
+        assertThrows(IllegalArgumentException.class, () -> with("database-publish-attempts", 0));
     assertTrue(none.getMessage().contains("database-publish-attempts"), none.getMessage());
-    var negative = assertThrows(IllegalArgumentException.class, () -> with("h2-publish-lock-timeout", "-1s"));
+    var negative =
+        assertThrows(IllegalArgumentException.class, () -> with("h2-publish-lock-timeout", "-1s"));
     assertTrue(negative.getMessage().contains("h2-publish-lock-timeout"), negative.getMessage());
     assertEquals(1, with("database-chunk-size", 1).withChunkSize(1).chunkSize());
   }

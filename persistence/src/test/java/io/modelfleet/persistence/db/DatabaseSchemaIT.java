@@ -13,7 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The journal schema is created at start on a real H2 file and a real PostgreSQL, and again harmlessly. */
+/**
+ * The journal schema is created at start on a real H2 file and a real PostgreSQL, and again
+ * harmlessly.
+ */
 class DatabaseSchemaIT {
   @TempDir Path dir;
 
@@ -28,15 +31,18 @@ class DatabaseSchemaIT {
       assertTrue(tableExists(c, "event_tag"));
       assertTrue(tableExists(c, "snapshot"));
     }
-    assertTrue(dir.resolve("registry.mv.db").toFile().exists(), "H2 stores a file under the data dir");
+    assertTrue(
+        dir.resolve("registry.mv.db").toFile().exists(), "H2 stores a file under the data dir");
   }
 
   @Test
   void postgresSchemaIsCreatedIdempotently() throws Exception {
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
       String url = pg.getJdbcUrl("postgres", "postgres");
-      var config = ConfigFactory.parseMap(Map.of("modelfleet.database.url", url, "modelfleet.database.user", "postgres"))
-          .withFallback(ConfigFactory.load());
+      var config =
+          ConfigFactory.parseMap(
+                  Map.of("modelfleet.database.url", url, "modelfleet.database.user", "postgres"))
+              .withFallback(ConfigFactory.load());
       DatabaseSettings db = DatabaseSettings.fromConfig(config, dir);
       assertEquals(DatabaseSettings.Dialect.POSTGRES, db.dialect());
       DatabaseSchema.ensure(db);
@@ -46,7 +52,8 @@ class DatabaseSchemaIT {
         assertTrue(tableExists(c, "event_tag"));
         assertTrue(tableExists(c, "snapshot"));
       }
-      assertEquals("slick.jdbc.PostgresProfile$",
+      assertEquals(
+          "slick.jdbc.PostgresProfile$",
           db.pekkoOverrides().getString("pekko-persistence-jdbc.shared-databases.slick.profile"));
     }
   }

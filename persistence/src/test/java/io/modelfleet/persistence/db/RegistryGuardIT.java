@@ -20,15 +20,20 @@ class RegistryGuardIT {
   @TempDir Path dir;
 
   private static DatabaseSettings settings(EmbeddedPostgres pg, String database, Path dataDir) {
-    var config = ConfigFactory.parseMap(Map.of(
-            "modelfleet.database.url", pg.getJdbcUrl("postgres", database),
-            "modelfleet.database.user", "postgres"))
-        .withFallback(ConfigFactory.load());
+    var config =
+        ConfigFactory.parseMap(
+                Map.of(
+                    "modelfleet.database.url",
+                    pg.getJdbcUrl("postgres", database),
+                    "modelfleet.database.user",
+                    "postgres"))
+            .withFallback(ConfigFactory.load());
     return DatabaseSettings.fromConfig(config, dataDir);
   }
 
   private static void start(DatabaseSettings db, Path dataDir) {
-    RegistryGuard guard = new RegistryGuard(db, dataDir, dataDir.resolve("artifacts"), "event_journal");
+    RegistryGuard guard =
+        new RegistryGuard(db, dataDir, dataDir.resolve("artifacts"), "event_journal");
     guard.checkBeforeOpen();
     if (db.createSchema()) {
       try {
@@ -49,13 +54,19 @@ class RegistryGuardIT {
       start(db, node1);
       start(db, node2);
       String id = Files.readString(node1.resolve(RegistryGuard.MARKER));
-      assertEquals(id, Files.readString(node2.resolve(RegistryGuard.MARKER)), "a node joining adopts the registry's id");
+      assertEquals(
+          id,
+          Files.readString(node2.resolve(RegistryGuard.MARKER)),
+          "a node joining adopts the registry's id");
       start(db, node1);
 
-      try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"), "postgres", "")) {
+      try (Connection c =
+          DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"), "postgres", "")) {
         c.createStatement().execute("CREATE DATABASE other");
       }
-      var wrong = assertThrows(RegistryRefusedException.class, () -> start(settings(pg, "other", node1), node1));
+      var wrong =
+          assertThrows(
+              RegistryRefusedException.class, () -> start(settings(pg, "other", node1), node1));
       assertTrue(wrong.getMessage().contains("holds no ModelFleet registry"), wrong.getMessage());
 
       try (Connection c = DriverManager.getConnection(db.url(), "postgres", "")) {
@@ -63,9 +74,17 @@ class RegistryGuardIT {
         c.createStatement().execute("CREATE ROLE reader LOGIN");
       }
       String withoutUser = db.url().substring(0, db.url().indexOf('?'));
-      var unreadable = assertThrows(RegistryRefusedException.class, () -> start(new DatabaseSettings(db.dialect(), withoutUser,
-          "reader", "", db.poolSize(), false), node1));
-      assertTrue(unreadable.getMessage().contains("journal table event_journal cannot be read"), unreadable.getMessage());
+      var unreadable =
+          assertThrows(
+              RegistryRefusedException.class,
+              () ->
+                  start(
+                      new DatabaseSettings(
+                          db.dialect(), withoutUser, "reader", "", db.poolSize(), false),
+                      node1));
+      assertTrue(
+          unreadable.getMessage().contains("journal table event_journal cannot be read"),
+          unreadable.getMessage());
     }
   }
 }

@@ -1,7 +1,5 @@
 package io.modelfleet.persistence.db;
 
-import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +8,10 @@ import com.typesafe.config.ConfigFactory;
 import io.modelfleet.persistence.db.RegistryGuard.RegistryRefusedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,8 +59,10 @@ class RegistryGuardTest {
     var e = assertThrows(RegistryRefusedException.class, this::start);
     assertTrue(e.getMessage().contains("is empty (0 bytes)"), e.getMessage());
     assertTrue(e.getMessage().contains("restore registry.mv.db from a backup"), e.getMessage());
-    assertTrue(e.getMessage().contains("move registry.mv.db, registry-id and artifacts/"), e.getMessage());
-    assertEquals(0, Files.size(dir.resolve("registry.mv.db")), "nothing opened (and re-created) the file");
+    assertTrue(
+        e.getMessage().contains("move registry.mv.db, registry-id and artifacts/"), e.getMessage());
+    assertEquals(
+        0, Files.size(dir.resolve("registry.mv.db")), "nothing opened (and re-created) the file");
   }
 
   @Test
@@ -105,11 +107,18 @@ class RegistryGuardTest {
     // Another registry's database put in its place: a valid H2 file with another id.
     Path other = dir.resolve("other");
     Files.createDirectories(other);
-    RegistryGuard otherGuard = new RegistryGuard(DatabaseSettings.fromConfig(ConfigFactory.load(), other), other,
-        other.resolve("artifacts"), "event_journal");
+    RegistryGuard otherGuard =
+        new RegistryGuard(
+            DatabaseSettings.fromConfig(ConfigFactory.load(), other),
+            other,
+            other.resolve("artifacts"),
+            "event_journal");
     DatabaseSchema.ensure(DatabaseSettings.fromConfig(ConfigFactory.load(), other));
     otherGuard.checkAndRecord();
-    Files.copy(other.resolve("registry.mv.db"), dir.resolve("registry.mv.db"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        other.resolve("registry.mv.db"),
+        dir.resolve("registry.mv.db"),
+        StandardCopyOption.REPLACE_EXISTING);
     var e = assertThrows(RegistryRefusedException.class, this::start);
     assertTrue(e.getMessage().contains("holds registry"), e.getMessage());
   }
@@ -118,9 +127,11 @@ class RegistryGuardTest {
   void aRegistryOfAnOlderReleaseIsAdopted() throws Exception {
     DatabaseSchema.ensure(db());
     try (Connection c = DriverManager.getConnection(db().url(), db().user(), db().password())) {
-      c.createStatement().execute("INSERT INTO \"event_journal\" (\"deleted\", \"persistence_id\", \"sequence_number\", "
-          + "\"writer\", \"write_timestamp\", \"adapter_manifest\", \"event_payload\", \"event_ser_id\", \"event_ser_manifest\") "
-          + "VALUES (false, 'Model|m', 1, 'w', 0, '', X'00', 1, '')");
+      c.createStatement()
+          .execute(
+              "INSERT INTO \"event_journal\" (\"deleted\", \"persistence_id\", \"sequence_number\", "
+                  + "\"writer\", \"write_timestamp\", \"adapter_manifest\", \"event_payload\", \"event_ser_id\", \"event_ser_manifest\") "
+                  + "VALUES (false, 'Model|m', 1, 'w', 0, '', X'00', 1, '')");
     }
     Files.createDirectories(dir.resolve("artifacts/sha256"));
     Files.write(dir.resolve("artifacts/sha256").resolve("ab".repeat(32)), new byte[] {1});
@@ -130,8 +141,10 @@ class RegistryGuardTest {
 
   @Test
   void h2FileNamesComeFromTheUrl() {
-    assertEquals(Path.of("/srv/data/registry.mv.db"),
-        H2Files.databaseFile("jdbc:h2:file:/srv/data/registry;DATABASE_TO_UPPER=false").orElseThrow());
+    assertEquals(
+        Path.of("/srv/data/registry.mv.db"),
+        H2Files.databaseFile("jdbc:h2:file:/srv/data/registry;DATABASE_TO_UPPER=false")
+            .orElseThrow());
     assertTrue(H2Files.databaseFile("jdbc:h2:mem:test").isEmpty());
     assertTrue(H2Files.databaseFile("jdbc:postgresql://db/modelfleet").isEmpty());
   }
@@ -146,9 +159,12 @@ class RegistryGuardTest {
     }
     Files.write(file, bytes);
     var e = assertThrows(RegistryRefusedException.class, this::start);
-    assertTrue(e.getMessage().contains("cannot be opened") || e.getMessage().contains("holds no ModelFleet registry"),
+    assertTrue(
+        e.getMessage().contains("cannot be opened")
+            || e.getMessage().contains("holds no ModelFleet registry"),
         e.getMessage());
     assertTrue(e.getMessage().contains("restore registry.mv.db from a backup"), e.getMessage());
-    assertTrue(Arrays.equals(bytes, Files.readAllBytes(file)), "the damaged file was not written to");
+    assertTrue(
+        Arrays.equals(bytes, Files.readAllBytes(file)), "the damaged file was not written to");
   }
 }

@@ -29,8 +29,10 @@ import org.junit.jupiter.api.Test;
  */
 class DeploymentSetSerializationTest {
   private static final ActorTestKit kit = ActorTestKit.create();
-  private static final Serialization serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
-  private static final EventMeta META = new EventMeta(Instant.parse("2026-01-01T00:00:00Z"), "ops", "r-1", "test");
+  private static final Serialization serialization =
+      SerializationExtension.get(Adapter.toClassic(kit.system()));
+  private static final EventMeta META =
+      new EventMeta(Instant.parse("2026-01-01T00:00:00Z"), "ops", "r-1", "test");
 
   @AfterAll
   static void stop() {
@@ -43,21 +45,47 @@ class DeploymentSetSerializationTest {
 
   @Test
   void warmupSamplesRoundTrip() {
-    DeploymentSpec spec = new DeploymentSpec("1", 2, DeviceKind.CPU, new BatchingSpec(8, true, List.of(4), 100, 64),
-        new SessionSpec(2, 1, "all", null), List.of(
-            new WarmupSample("given", 2, 3, List.of(new WarmupSample.Input("x", DataType.FP32, new long[] {2, 1},
-                WarmupSample.Fill.DATA, new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0, 0x40}))),
-            new WarmupSample("noise", 1, 0, List.of(new WarmupSample.Input("s", DataType.BYTES, new long[] {1},
-                WarmupSample.Fill.RANDOM, null)))));
+    DeploymentSpec spec =
+        new DeploymentSpec(
+            "1",
+            2,
+            DeviceKind.CPU,
+            new BatchingSpec(8, true, List.of(4), 100, 64),
+            new SessionSpec(2, 1, "all", null),
+            List.of(
+                new WarmupSample(
+                    "given",
+                    2,
+                    3,
+                    List.of(
+                        new WarmupSample.Input(
+                            "x",
+                            DataType.FP32,
+                            new long[] {2, 1},
+                            WarmupSample.Fill.DATA,
+                            new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0, 0x40}))),
+                new WarmupSample(
+                    "noise",
+                    1,
+                    0,
+                    List.of(
+                        new WarmupSample.Input(
+                            "s",
+                            DataType.BYTES,
+                            new long[] {1},
+                            WarmupSample.Fill.RANDOM,
+                            null)))));
     ModelEvent.DeploymentSet event = new ModelEvent.DeploymentSet(spec, META);
     Serializer serializer = serialization.findSerializerFor(event);
-    Object back = read(serializer, serializer.toBinary(event), Serializers.manifestFor(serializer, event));
+    Object back =
+        read(serializer, serializer.toBinary(event), Serializers.manifestFor(serializer, event));
     assertEquals(event, back);
   }
 
   @Test
   void eventsWrittenBeforeWarmupSamplesStillReplay() throws Exception {
-    ModelEvent.DeploymentSet event = new ModelEvent.DeploymentSet(new DeploymentSpec("3", 1, DeviceKind.AUTO), META);
+    ModelEvent.DeploymentSet event =
+        new ModelEvent.DeploymentSet(new DeploymentSpec("3", 1, DeviceKind.AUTO), META);
     Serializer serializer = serialization.findSerializerFor(event);
     String manifest = Serializers.manifestFor(serializer, event);
     ObjectMapper json = new ObjectMapper();

@@ -1,8 +1,5 @@
 package io.modelfleet.persistence.registry;
 
-import io.modelfleet.protocol.model.VersionInfo;
-import java.time.Instant;
-import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,9 +12,12 @@ import io.modelfleet.protocol.model.ModelCommand;
 import io.modelfleet.protocol.model.ModelReply;
 import io.modelfleet.protocol.model.ReplicaPlacement;
 import io.modelfleet.protocol.model.RequestMeta;
+import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.tensor.DataType;
 import io.modelfleet.protocol.tensor.TensorSpec;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
@@ -30,14 +30,19 @@ class ModelEntityTest {
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
   private static final String DIGEST = "sha256:" + "a".repeat(64);
   private static final RequestMeta META = new RequestMeta("alice", "req-1", null);
-  private static final List<TensorSpec> IN = List.of(new TensorSpec("x", DataType.FP32, List.of(-1L, 4L)));
-  private static final List<TensorSpec> OUT = List.of(new TensorSpec("y", DataType.FP32, List.of(-1L, 2L)));
+  private static final List<TensorSpec> IN =
+      List.of(new TensorSpec("x", DataType.FP32, List.of(-1L, 4L)));
+  private static final List<TensorSpec> OUT =
+      List.of(new TensorSpec("y", DataType.FP32, List.of(-1L, 2L)));
 
   private EventSourcedBehaviorTestKit<ModelCommand, ModelEvent, ModelState> kit;
 
   @BeforeEach
   void setUp() {
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), ModelEntity.create("iris", RegistrySettings.fromConfig(ConfigFactory.load())));
+    kit =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            ModelEntity.create("iris", RegistrySettings.fromConfig(ConfigFactory.load())));
   }
 
   @AfterAll
@@ -45,8 +50,10 @@ class ModelEntityTest {
     testKit.shutdownTestKit();
   }
 
-  private CommandResultWithReply<ModelCommand, ModelEvent, ModelState, ModelReply> register(String version, String digest) {
-    return kit.<ModelReply>runCommand(r -> new ModelCommand.RegisterVersion(version, digest, 42, IN, OUT, META, r));
+  private CommandResultWithReply<ModelCommand, ModelEvent, ModelState, ModelReply> register(
+      String version, String digest) {
+    return kit.<ModelReply>runCommand(
+        r -> new ModelCommand.RegisterVersion(version, digest, 42, IN, OUT, META, r));
   }
 
   @Test
@@ -79,21 +86,31 @@ class ModelEntityTest {
 
   @Test
   void deployRequiresAKnownVersionAndSaneReplicaCount() {
-    var unknown = kit.<ModelReply>runCommand(r -> new ModelCommand.Deploy(new DeploymentSpec("1", 2, DeviceKind.AUTO), META, r));
-    assertEquals(ModelReply.Rejected.Kind.NOT_FOUND, assertInstanceOf(ModelReply.Rejected.class, unknown.reply()).kind());
+    var unknown =
+        kit.<ModelReply>runCommand(
+            r -> new ModelCommand.Deploy(new DeploymentSpec("1", 2, DeviceKind.AUTO), META, r));
+    assertEquals(
+        ModelReply.Rejected.Kind.NOT_FOUND,
+        assertInstanceOf(ModelReply.Rejected.class, unknown.reply()).kind());
 
     register("1", DIGEST);
-    var tooMany = kit.<ModelReply>runCommand(r -> new ModelCommand.Deploy(new DeploymentSpec("1", 1000, DeviceKind.AUTO), META, r));
+    var tooMany =
+        kit.<ModelReply>runCommand(
+            r -> new ModelCommand.Deploy(new DeploymentSpec("1", 1000, DeviceKind.AUTO), META, r));
     var rejected = assertInstanceOf(ModelReply.Rejected.class, tooMany.reply());
     assertEquals(ModelReply.Rejected.Kind.INVALID, rejected.kind());
     assertTrue(rejected.error().contains("replicas"), rejected.error());
 
-    var ok = kit.<ModelReply>runCommand(r -> new ModelCommand.Deploy(new DeploymentSpec("1", 2, DeviceKind.AUTO), META, r));
+    var ok =
+        kit.<ModelReply>runCommand(
+            r -> new ModelCommand.Deploy(new DeploymentSpec("1", 2, DeviceKind.AUTO), META, r));
     var current = assertInstanceOf(ModelReply.Current.class, ok.reply());
     assertEquals(2, current.model().deployments().get("1").replicas());
     assertEquals(2, ok.eventOfType(ModelEvent.DeploymentSet.class).spec().replicas());
 
-    var same = kit.<ModelReply>runCommand(r -> new ModelCommand.Deploy(new DeploymentSpec("1", 2, DeviceKind.AUTO), META, r));
+    var same =
+        kit.<ModelReply>runCommand(
+            r -> new ModelCommand.Deploy(new DeploymentSpec("1", 2, DeviceKind.AUTO), META, r));
     assertTrue(same.hasNoEvents());
   }
 
@@ -101,11 +118,21 @@ class ModelEntityTest {
   void undeployRemovesEveryDeploymentAndTheirPlacements() {
     register("1", DIGEST);
     register("2", "sha256:" + "c".repeat(64));
-    kit.<ModelReply>runCommand(r -> new ModelCommand.Deploy(new DeploymentSpec("1", 1, DeviceKind.CPU), META, r));
-    kit.<ModelReply>runCommand(r -> new ModelCommand.Deploy(new DeploymentSpec("2", 1, DeviceKind.CPU), META, r));
-    var placed = kit.<ModelReply>runCommand(r -> new ModelCommand.RecordPlacement(new ReplicaPlacement("iris/1/0", "node-a", "cpu"), r));
+    kit.<ModelReply>runCommand(
+        r -> new ModelCommand.Deploy(new DeploymentSpec("1", 1, DeviceKind.CPU), META, r));
+    kit.<ModelReply>runCommand(
+        r -> new ModelCommand.Deploy(new DeploymentSpec("2", 1, DeviceKind.CPU), META, r));
+    var placed =
+        kit.<ModelReply>runCommand(
+            r ->
+                new ModelCommand.RecordPlacement(
+                    new ReplicaPlacement("iris/1/0", "node-a", "cpu"), r));
     assertEquals("node-a", placed.eventOfType(ModelEvent.ReplicaPlaced.class).placement().node());
-    var samePlace = kit.<ModelReply>runCommand(r -> new ModelCommand.RecordPlacement(new ReplicaPlacement("iris/1/0", "node-a", "cpu"), r));
+    var samePlace =
+        kit.<ModelReply>runCommand(
+            r ->
+                new ModelCommand.RecordPlacement(
+                    new ReplicaPlacement("iris/1/0", "node-a", "cpu"), r));
     assertTrue(samePlace.hasNoEvents());
 
     var all = kit.<ModelReply>runCommand(r -> new ModelCommand.Undeploy(null, META, r));
@@ -130,27 +157,34 @@ class ModelEntityTest {
     var zero = register("01", DIGEST);
     var refused = assertInstanceOf(ModelReply.Rejected.class, zero.reply());
     assertEquals(ModelReply.Rejected.Kind.INVALID, refused.kind());
-    assertTrue(refused.error().contains("'01'") && refused.error().contains("'1'"), refused.error());
+    assertTrue(
+        refused.error().contains("'01'") && refused.error().contains("'1'"), refused.error());
     assertTrue(zero.hasNoEvents());
 
     // A reference to "01" is looked up exactly: it is not version "1".
-    var deploy = kit.<ModelReply>runCommand(r -> new ModelCommand.Deploy(new DeploymentSpec("01", 1, DeviceKind.CPU), META, r));
-    assertEquals(ModelReply.Rejected.Kind.NOT_FOUND, assertInstanceOf(ModelReply.Rejected.class, deploy.reply()).kind());
+    var deploy =
+        kit.<ModelReply>runCommand(
+            r -> new ModelCommand.Deploy(new DeploymentSpec("01", 1, DeviceKind.CPU), META, r));
+    assertEquals(
+        ModelReply.Rejected.Kind.NOT_FOUND,
+        assertInstanceOf(ModelReply.Rejected.class, deploy.reply()).kind());
     assertTrue(deploy.state().deployments().isEmpty());
 
     register("10", "sha256:" + "d".repeat(64));
     register("9", "sha256:" + "e".repeat(64));
-    assertEquals(List.of("1", "9", "10"), register("v2", "sha256:" + "f".repeat(64)).state().view().versionNames()
-        .subList(0, 3));
+    assertEquals(
+        List.of("1", "9", "10"),
+        register("v2", "sha256:" + "f".repeat(64)).state().view().versionNames().subList(0, 3));
   }
 
   @Test
   void anOldJournalsDeploymentOfZeroPaddedVersionReplaysAsTheRegisteredVersion() {
     var info = new VersionInfo("1", DIGEST, 42, IN, OUT, Instant.EPOCH, "alice");
     EventMeta meta = EventMeta.of(META);
-    ModelState s = ModelState.empty("iris")
-        .apply(new ModelEvent.VersionRegistered(info, meta))
-        .apply(new ModelEvent.DeploymentSet(new DeploymentSpec("01", 2, DeviceKind.CPU), meta));
+    ModelState s =
+        ModelState.empty("iris")
+            .apply(new ModelEvent.VersionRegistered(info, meta))
+            .apply(new ModelEvent.DeploymentSet(new DeploymentSpec("01", 2, DeviceKind.CPU), meta));
     assertEquals(Set.of("1"), s.deployments().keySet());
     assertEquals("1", s.deployments().get("1").version());
     assertEquals(2, s.deployments().get("1").replicas());

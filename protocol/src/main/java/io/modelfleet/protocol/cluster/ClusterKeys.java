@@ -28,6 +28,7 @@ public final class ClusterKeys {
 
   /** Node roles. A node has both unless configured otherwise. */
   public static final String ROLE_GATEWAY = "gateway";
+
   public static final String ROLE_WORKER = "worker";
 
   private ClusterKeys() {}

@@ -8,5 +8,6 @@ import java.util.List;
  * devices, refreshed periodically so memory and utilisation stay current. The placement controller
  * and the cluster endpoints read it.
  */
-public record NodeInfo(String address, List<String> roles, List<DeviceInfo> devices, long updatedAtMillis)
+public record NodeInfo(
+    String address, List<String> roles, List<DeviceInfo> devices, long updatedAtMillis)
     implements FleetSerializable {}

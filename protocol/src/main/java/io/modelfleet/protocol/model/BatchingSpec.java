@@ -15,12 +15,19 @@ import java.util.List;
  * </ul>
  */
 public record BatchingSpec(
-    int maxBatchSize, boolean dynamic, List<Integer> preferredBatchSizes, long maxQueueDelayMicros, int maxQueueSize) {
+    int maxBatchSize,
+    boolean dynamic,
+    List<Integer> preferredBatchSizes,
+    long maxQueueDelayMicros,
+    int maxQueueSize) {
 
-  /** Bounded by default: an overloaded replica should say so (503) rather than queue without end. */
+  /**
+   * Bounded by default: an overloaded replica should say so (503) rather than queue without end.
+   */
   public static final int DEFAULT_MAX_QUEUE_SIZE = 1024;
 
-  public static final BatchingSpec NONE = new BatchingSpec(0, false, List.of(), 0, DEFAULT_MAX_QUEUE_SIZE);
+  public static final BatchingSpec NONE =
+      new BatchingSpec(0, false, List.of(), 0, DEFAULT_MAX_QUEUE_SIZE);
 
   public boolean batches() {
     return dynamic && maxBatchSize > 1;

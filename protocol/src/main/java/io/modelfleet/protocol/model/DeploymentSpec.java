@@ -7,12 +7,16 @@ import java.util.List;
  * are batched, how ONNX Runtime sessions are set up, and the warm-up requests a replica must pass
  * before it is READY (none: one synthetic request whose failure is only logged).
  *
- * <p>Serialized with Jackson into the journal. Fields added later ({@code batching},
- * {@code session}, {@code warmup}) are absent from older events and read back as null, which the
+ * <p>Serialized with Jackson into the journal. Fields added later ({@code batching}, {@code
+ * session}, {@code warmup}) are absent from older events and read back as null, which the
  * constructor turns into the defaults, so old journals still replay.
  */
 public record DeploymentSpec(
-    String version, int replicas, DeviceKind device, BatchingSpec batching, SessionSpec session,
+    String version,
+    int replicas,
+    DeviceKind device,
+    BatchingSpec batching,
+    SessionSpec session,
     List<WarmupSample> warmup) {
 
   /** Upper bound on replicas per version; a typo like 1000 should be refused, not scheduled. */
@@ -25,7 +29,8 @@ public record DeploymentSpec(
   }
 
   /** Without warm-up samples of its own. */
-  public DeploymentSpec(String version, int replicas, DeviceKind device, BatchingSpec batching, SessionSpec session) {
+  public DeploymentSpec(
+      String version, int replicas, DeviceKind device, BatchingSpec batching, SessionSpec session) {
     this(version, replicas, device, batching, session, List.of());
   }
 

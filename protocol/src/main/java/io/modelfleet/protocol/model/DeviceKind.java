@@ -2,7 +2,10 @@ package io.modelfleet.protocol.model;
 
 import java.util.Locale;
 
-/** Where a deployment asks its replicas to run. AUTO takes a GPU when the node has one, else the CPU. */
+/**
+ * Where a deployment asks its replicas to run. AUTO takes a GPU when the node has one, else the
+ * CPU.
+ */
 public enum DeviceKind {
   AUTO,
   CPU,

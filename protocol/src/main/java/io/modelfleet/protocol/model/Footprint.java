@@ -1,8 +1,8 @@
 package io.modelfleet.protocol.model;
 
 /**
- * The device memory a replica is expected to take, which placement reserves on its GPU and the
- * API shows next to each version and replica. It is an estimate from the artifact's size:
+ * The device memory a replica is expected to take, which placement reserves on its GPU and the API
+ * shows next to each version and replica. It is an estimate from the artifact's size:
  *
  * <ul>
  *   <li>weights (1×): the initializers are nearly all of an ONNX file, and the session keeps one
@@ -14,8 +14,8 @@ package io.modelfleet.protocol.model;
  *       workspace per session, so even a model of a few kilobytes holds tens of MiB.
  * </ul>
  *
- * A large batch of a model with big activations can exceed it, which is why placement also
- * watches the free memory that nodes report.
+ * A large batch of a model with big activations can exceed it, which is why placement also watches
+ * the free memory that nodes report.
  */
 public final class Footprint {
   public static final long MIN_BYTES = 64L << 20;
@@ -29,7 +29,8 @@ public final class Footprint {
     if (artifactBytes < 0) {
       throw new IllegalArgumentException("artifactBytes must be >= 0, got " + artifactBytes);
     }
-    long scaled = artifactBytes > Long.MAX_VALUE / 3 * 2 ? Long.MAX_VALUE : artifactBytes + artifactBytes / 2;
+    long scaled =
+        artifactBytes > Long.MAX_VALUE / 3 * 2 ? Long.MAX_VALUE : artifactBytes + artifactBytes / 2;
     return Math.max(MIN_BYTES, scaled);
   }
 }

@@ -7,8 +7,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
- * Commands of the model registry entity: one event-sourced entity per model name, whose journal
- * is both the version history and the audit trail. Every command answers.
+ * Commands of the model registry entity: one event-sourced entity per model name, whose journal is
+ * both the version history and the audit trail. Every command answers.
  */
 public sealed interface ModelCommand extends FleetSerializable {
 

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The registry's view of one model: versions, desired deployments and last placements.
- * Maps are sorted by {@link VersionOrder} so callers can rely on iteration order.
+ * The registry's view of one model: versions, desired deployments and last placements. Maps are
+ * sorted by {@link VersionOrder} so callers can rely on iteration order.
  */
 public record ModelView(
     String name,

@@ -32,8 +32,13 @@ public final class Names {
     }
     if (value.length() > 1 && value.charAt(0) == '0' && NUMERIC.matcher(value).matches()) {
       String canonical = value.replaceFirst("^0+(?=.)", "");
-      return field + " '" + value + "' has a leading zero; numeric versions are compared as integers by"
-          + " Triton clients, so write it as '" + canonical + "'";
+      return field
+          + " '"
+          + value
+          + "' has a leading zero; numeric versions are compared as integers by"
+          + " Triton clients, so write it as '"
+          + canonical
+          + "'";
     }
     return null;
   }

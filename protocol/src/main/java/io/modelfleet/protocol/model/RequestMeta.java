@@ -1,9 +1,9 @@
 package io.modelfleet.protocol.model;
 
 /**
- * Who asked for a change and under which request id. Every registry command carries it so that
- * the journal, which is the audit trail, can say who changed what. The principal is "anonymous"
- * until authentication exists.
+ * Who asked for a change and under which request id. Every registry command carries it so that the
+ * journal, which is the audit trail, can say who changed what. The principal is "anonymous" until
+ * authentication exists.
  */
 public record RequestMeta(String principal, String requestId, String reason) {
 

@@ -11,7 +11,8 @@ import java.util.List;
  * timeoutMicros} is the time the request may spend queued before it runs, counted from its arrival
  * at the replica (a relative time, so node clocks need not agree); 0 means no limit.
  */
-public record InferRequest(String id, List<Tensor> inputs, List<String> outputs, int priority, long timeoutMicros) {
+public record InferRequest(
+    String id, List<Tensor> inputs, List<String> outputs, int priority, long timeoutMicros) {
 
   public InferRequest(String id, List<Tensor> inputs, List<String> outputs) {
     this(id, inputs, outputs, 0, 0);

@@ -14,10 +14,10 @@ public sealed interface ReplicaCommand extends FleetSerializable {
   EntityTypeKey<ReplicaCommand> TYPE_KEY = EntityTypeKey.create(ReplicaCommand.class, "Replica");
 
   /**
-   * Starts the entity if it is not running; sent by the deployment controller. {@code placement}
-   * is where the controller wants it (node and device), carried with the start so that a new
-   * replica opens its session on the planned device without waiting for the placement map to
-   * reach its node by gossip; null leaves the choice to the node.
+   * Starts the entity if it is not running; sent by the deployment controller. {@code placement} is
+   * where the controller wants it (node and device), carried with the start so that a new replica
+   * opens its session on the planned device without waiting for the placement map to reach its node
+   * by gossip; null leaves the choice to the node.
    */
   record EnsureStarted(ReplicaPlacement placement) implements ReplicaCommand {}
 
@@ -26,17 +26,22 @@ public sealed interface ReplicaCommand extends FleetSerializable {
   /** This replica's statistics since it started. */
   record GetStats(ActorRef<ReplicaStats> replyTo) implements ReplicaCommand {}
 
-  /** Drains in-flight requests, closes the session and stops for good (the version is undeployed). */
+  /**
+   * Drains in-flight requests, closes the session and stops for good (the version is undeployed).
+   */
   record Retire(String reason) implements ReplicaCommand {}
 
-  /** Sharding's stop message on rebalance or node shutdown: drain, then stop (it will start elsewhere). */
+  /**
+   * Sharding's stop message on rebalance or node shutdown: drain, then stop (it will start
+   * elsewhere).
+   */
   record Shutdown() implements ReplicaCommand {}
 
   /**
    * The messages the replica actor sends itself (results of its own futures, timers). They live
    * with the actor in cluster-node, which a sealed {@code permits} list here cannot name (another
-   * module and package), so this one opening lets the actor be typed by this protocol alone.
-   * Never sent between nodes: nothing outside the replica's own package implements it.
+   * module and package), so this one opening lets the actor be typed by this protocol alone. Never
+   * sent between nodes: nothing outside the replica's own package implements it.
    */
   non-sealed interface Internal extends ReplicaCommand {}
 }

@@ -51,13 +51,15 @@ public record ReplicaId(String model, String version, int index) {
     public static Incarnation parse(String entityId) {
       String[] parts = entityId.split("/");
       if (parts.length != 3 && parts.length != 4) {
-        throw new IllegalArgumentException("replica id '" + entityId + "' is not model/version/index[/generation]");
+        throw new IllegalArgumentException(
+            "replica id '" + entityId + "' is not model/version/index[/generation]");
       }
       try {
         ReplicaId slot = new ReplicaId(parts[0], parts[1], Integer.parseInt(parts[2]));
         return new Incarnation(slot, parts.length == 4 ? Integer.parseInt(parts[3]) : 0);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("replica id '" + entityId + "' has a non-numeric index or generation");
+        throw new IllegalArgumentException(
+            "replica id '" + entityId + "' has a non-numeric index or generation");
       }
     }
 

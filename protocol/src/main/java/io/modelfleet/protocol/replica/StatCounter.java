@@ -1,6 +1,9 @@
 package io.modelfleet.protocol.replica;
 
-/** Triton's statistic duration: how many times something happened and the nanoseconds it took in all. */
+/**
+ * Triton's statistic duration: how many times something happened and the nanoseconds it took in
+ * all.
+ */
 public record StatCounter(long count, long ns) {
   public static final StatCounter ZERO = new StatCounter(0, 0);
 

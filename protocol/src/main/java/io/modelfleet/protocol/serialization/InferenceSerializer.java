@@ -18,10 +18,10 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
- * Binary serializer for the messages that carry tensors between gateway and replica nodes:
- * {@link ReplicaCommand.Infer} and the two {@link InferReply} records. Tensor bytes are copied as
- * they are (one array copy per tensor); nothing is re-encoded as numbers, which is what Jackson
- * would do to a {@code byte[]} (base64) or a float list. Little-endian, length-prefixed:
+ * Binary serializer for the messages that carry tensors between gateway and replica nodes: {@link
+ * ReplicaCommand.Infer} and the two {@link InferReply} records. Tensor bytes are copied as they are
+ * (one array copy per tensor); nothing is re-encoded as numbers, which is what Jackson would do to
+ * a {@code byte[]} (base64) or a float list. Little-endian, length-prefixed:
  *
  * <pre>
  * string  := int32 length (-1 for null), UTF-8 bytes
@@ -35,6 +35,7 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
 public final class InferenceSerializer extends SerializerWithStringManifest {
   /** Unique among the serializers of the system; Pekko reserves 0 to 40. */
   public static final int IDENTIFIER = 7301;
+
   private static final String INFER = "I";
   private static final String RESULT = "R";
   private static final String FAILURE = "F";
@@ -99,7 +100,8 @@ public final class InferenceSerializer extends SerializerWithStringManifest {
           outputs.add(string(b));
         }
         ActorRef<InferReply> replyTo = resolver.resolveActorRef(string(b));
-        return new ReplicaCommand.Infer(new InferRequest(id, inputs, List.copyOf(outputs), priority, timeout), replyTo);
+        return new ReplicaCommand.Infer(
+            new InferRequest(id, inputs, List.copyOf(outputs), priority, timeout), replyTo);
       }
       case RESULT -> {
         return new InferReply.InferResult(string(b), string(b), string(b), tensors(b));
@@ -107,7 +109,9 @@ public final class InferenceSerializer extends SerializerWithStringManifest {
       case FAILURE -> {
         return new InferReply.InferFailure(b.getInt(), string(b));
       }
-      default -> throw new NotSerializableException("unknown manifest '" + manifest + "' for InferenceSerializer");
+      default ->
+          throw new NotSerializableException(
+              "unknown manifest '" + manifest + "' for InferenceSerializer");
     }
   }
 
@@ -144,7 +148,9 @@ public final class InferenceSerializer extends SerializerWithStringManifest {
 
     private void ensure(int n) {
       if (buf.remaining() < n) {
-        ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + n)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bigger =
+            ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + n))
+                .order(ByteOrder.LITTLE_ENDIAN);
         buf.flip();
         bigger.put(buf);
         buf = bigger;

@@ -5,9 +5,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Starts and cancels member drains. Implemented where the deployment controller lives
- * (cluster-node), which owns the draining set, and handed to the gateway, which must not depend
- * on it. A stage fails with a {@link java.util.concurrent.TimeoutException} when the controller
- * did not answer in time.
+ * (cluster-node), which owns the draining set, and handed to the gateway, which must not depend on
+ * it. A stage fails with a {@link java.util.concurrent.TimeoutException} when the controller did
+ * not answer in time.
  */
 public interface MemberDrains {
 

@@ -5,7 +5,9 @@ import io.modelfleet.protocol.model.VersionInfo;
 /** What became of an upload of a model version. */
 public sealed interface UploadOutcome {
 
-  /** Stored and registered; {@code created} is false when the same bytes were already that version. */
+  /**
+   * Stored and registered; {@code created} is false when the same bytes were already that version.
+   */
   record Stored(boolean created, String model, VersionInfo version) implements UploadOutcome {}
 
   /** Other bytes are already registered under this version. */

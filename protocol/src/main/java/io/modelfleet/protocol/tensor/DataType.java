@@ -6,8 +6,8 @@ import java.util.Locale;
 /**
  * Every tensor datatype of the Open Inference Protocol, with its element width in bytes and the
  * range of values it holds. BYTES has no fixed width: its elements are framed as a 4-byte
- * little-endian length and the bytes. The ranges live here, beside the widths, because every
- * reader of client values (JSON today, any other encoding tomorrow) must refuse the same values.
+ * little-endian length and the bytes. The ranges live here, beside the widths, because every reader
+ * of client values (JSON today, any other encoding tomorrow) must refuse the same values.
  */
 public enum DataType {
   BOOL(1),
@@ -27,9 +27,9 @@ public enum DataType {
 
   /**
    * Heap bytes a BYTES element costs beyond its own bytes while it is served: ONNX Runtime's Java
-   * API takes strings, so each element becomes a {@code String} and its array (about 56 bytes
-   * for a short one) on the way in, and again on the way out. Counting it keeps a body of
-   * millions of one-character strings from passing as a small request.
+   * API takes strings, so each element becomes a {@code String} and its array (about 56 bytes for a
+   * short one) on the way in, and again on the way out. Counting it keeps a body of millions of
+   * one-character strings from passing as a small request.
    */
   public static final int BYTES_ELEMENT_OVERHEAD = 64;
 
@@ -66,9 +66,9 @@ public enum DataType {
   }
 
   /**
-   * The largest value of an integer datatype that a {@code long} holds: for UINT64 that is
-   * {@link Long#MAX_VALUE}, and larger values are compared with {@link #UINT64_MAX}. Meaningless
-   * for the floating-point types and BYTES.
+   * The largest value of an integer datatype that a {@code long} holds: for UINT64 that is {@link
+   * Long#MAX_VALUE}, and larger values are compared with {@link #UINT64_MAX}. Meaningless for the
+   * floating-point types and BYTES.
    */
   public long maxValue() {
     return switch (this) {

@@ -63,7 +63,8 @@ public final class Half {
   public static short toBf16(float f) {
     int bits = Float.floatToRawIntBits(f);
     if ((bits & 0x7fffffff) > 0x7f800000) {
-      // Truncating a NaN whose payload sits in the low half would yield infinity; keep it quiet NaN.
+      // Truncating a NaN whose payload sits in the low half would yield infinity; keep it quiet
+      // NaN.
       return (short) ((bits >>> 16) | 0x0040);
     }
     int rounded = bits + 0x7fff + ((bits >>> 16) & 1);

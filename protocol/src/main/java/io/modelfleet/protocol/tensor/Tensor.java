@@ -8,10 +8,10 @@ import java.util.stream.Collectors;
 /**
  * A named tensor as it travels between gateway and replica: raw bytes, never re-encoded numbers.
  *
- * <p>{@code data} is little-endian, row-major. Fixed-width types hold exactly
- * {@code elementCount() * datatype.byteSize()} bytes (BOOL is one byte per element, 0 or 1).
- * BYTES holds each element as a 4-byte little-endian length followed by that many bytes,
- * which is also the framing of Triton's binary tensor extension.
+ * <p>{@code data} is little-endian, row-major. Fixed-width types hold exactly {@code elementCount()
+ * * datatype.byteSize()} bytes (BOOL is one byte per element, 0 or 1). BYTES holds each element as
+ * a 4-byte little-endian length followed by that many bytes, which is also the framing of Triton's
+ * binary tensor extension.
  */
 public record Tensor(String name, DataType datatype, long[] shape, byte[] data) {
 
@@ -54,13 +54,25 @@ public record Tensor(String name, DataType datatype, long[] shape, byte[] data) 
     int n = 0;
     while (buf.hasRemaining()) {
       if (buf.remaining() < 4) {
-        throw new TensorFormatException(prefix + "BYTES element " + n + " is truncated: "
-            + buf.remaining() + " bytes left where a 4-byte length was expected");
+        throw new TensorFormatException(
+            prefix
+                + "BYTES element "
+                + n
+                + " is truncated: "
+                + buf.remaining()
+                + " bytes left where a 4-byte length was expected");
       }
       long len = buf.getInt() & 0xffffffffL;
       if (len > buf.remaining()) {
-        throw new TensorFormatException(prefix + "BYTES element " + n + " is truncated: length "
-            + len + " but only " + buf.remaining() + " bytes left");
+        throw new TensorFormatException(
+            prefix
+                + "BYTES element "
+                + n
+                + " is truncated: length "
+                + len
+                + " but only "
+                + buf.remaining()
+                + " bytes left");
       }
       buf.position(buf.position() + (int) len);
       n++;
@@ -84,6 +96,14 @@ public record Tensor(String name, DataType datatype, long[] shape, byte[] data) 
 
   @Override
   public String toString() {
-    return "Tensor[" + name + " " + datatype + " " + Arrays.toString(shape) + " " + data.length + "B]";
+    return "Tensor["
+        + name
+        + " "
+        + datatype
+        + " "
+        + Arrays.toString(shape)
+        + " "
+        + data.length
+        + "B]";
   }
 }

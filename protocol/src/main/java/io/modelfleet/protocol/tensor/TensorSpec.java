@@ -3,8 +3,8 @@ package io.modelfleet.protocol.tensor;
 import java.util.List;
 
 /**
- * The declared name, datatype and shape of a model input or output, read from the ONNX file.
- * A dimension of -1 is dynamic (a symbolic or missing dimension in the model).
+ * The declared name, datatype and shape of a model input or output, read from the ONNX file. A
+ * dimension of -1 is dynamic (a symbolic or missing dimension in the model).
  */
 public record TensorSpec(String name, DataType datatype, List<Long> shape) {
 

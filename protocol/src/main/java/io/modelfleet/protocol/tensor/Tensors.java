@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Builds tensors from Java arrays and reads them back, for callers and tests that want values
- * rather than raw little-endian bytes. Misuse (a value count that does not fit the shape, reading
- * a tensor as the wrong type) is a programming error and throws {@link IllegalArgumentException}.
+ * rather than raw little-endian bytes. Misuse (a value count that does not fit the shape, reading a
+ * tensor as the wrong type) is a programming error and throws {@link IllegalArgumentException}.
  */
 public final class Tensors {
 
@@ -64,7 +64,8 @@ public final class Tensors {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (String s : v) {
       byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-      out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length).array());
+      out.writeBytes(
+          ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length).array());
       out.writeBytes(utf8);
     }
     return new Tensor(name, DataType.BYTES, shape.clone(), out.toByteArray());
@@ -79,11 +80,12 @@ public final class Tensors {
     ByteBuffer b = read(t);
     float[] v = new float[b.remaining() / type.byteSize()];
     for (int i = 0; i < v.length; i++) {
-      v[i] = switch (type) {
-        case FP16 -> Half.fromFp16(b.getShort());
-        case BF16 -> Half.fromBf16(b.getShort());
-        default -> b.getFloat();
-      };
+      v[i] =
+          switch (type) {
+            case FP16 -> Half.fromFp16(b.getShort());
+            case BF16 -> Half.fromBf16(b.getShort());
+            default -> b.getFloat();
+          };
     }
     return v;
   }
@@ -157,8 +159,15 @@ public final class Tensors {
   private static void checkCount(String name, long[] shape, int count) {
     long needed = Tensor.elementCount(shape);
     if (needed != count) {
-      throw new IllegalArgumentException("tensor '" + name + "': " + count + " values but shape "
-          + Tensor.shapeText(shape) + " needs " + needed);
+      throw new IllegalArgumentException(
+          "tensor '"
+              + name
+              + "': "
+              + count
+              + " values but shape "
+              + Tensor.shapeText(shape)
+              + " needs "
+              + needed);
     }
   }
 

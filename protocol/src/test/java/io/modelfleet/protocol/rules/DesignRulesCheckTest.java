@@ -31,25 +31,35 @@ class DesignRulesCheckTest {
   void objectTypedActorsAreRefused() throws IOException {
     write("A.java", List.of("class A extends AbstractBehavior<Object> {}"));
     write("B.java", List.of("  static Behavior< Object > create() { return null; }"));
-    write("C.java", List.of("  static Behavior<Command> create() { return null; }",
-        "  Behavior<ObjectCommand> other;"));
+    write(
+        "C.java",
+        List.of(
+            "  static Behavior<Command> create() { return null; }",
+            "  Behavior<ObjectCommand> other;"));
     List<String> found = DesignRules.violations(root, Set.of("protocol"));
-    assertEquals(List.of("A.java:1: an Object-typed actor; give it a sealed command interface",
-        "B.java:1: an Object-typed actor; give it a sealed command interface"), found);
+    assertEquals(
+        List.of(
+            "A.java:1: an Object-typed actor; give it a sealed command interface",
+            "B.java:1: an Object-typed actor; give it a sealed command interface"),
+        found);
   }
 
   @Test
   void importsAgainstTheModuleDirectionAreRefused() throws IOException {
-    write("G.java", List.of(
-        "package io.modelfleet.gateway;",
-        "import io.modelfleet.protocol.tensor.Tensor;",
-        "import io.modelfleet.gateway.Json;",
-        "import io.modelfleet.node.replica.ReplicaEntity;",
-        "import static io.modelfleet.persistence.db.DatabaseSettings.X;"));
-    List<String> found = new ArrayList<>(DesignRules.violations(root, Set.of("protocol", "gateway")));
+    write(
+        "G.java",
+        List.of(
+            "package io.modelfleet.gateway;",
+            "import io.modelfleet.protocol.tensor.Tensor;",
+            "import io.modelfleet.gateway.Json;",
+            "import io.modelfleet.node.replica.ReplicaEntity;",
+            "import static io.modelfleet.persistence.db.DatabaseSettings.X;"));
+    List<String> found =
+        new ArrayList<>(DesignRules.violations(root, Set.of("protocol", "gateway")));
     assertEquals(2, found.size(), found.toString());
     assertTrue(found.get(0).startsWith("G.java:4: imports io.modelfleet.node"), found.get(0));
-    assertTrue(found.get(1).startsWith("G.java:5: imports io.modelfleet.persistence"), found.get(1));
+    assertTrue(
+        found.get(1).startsWith("G.java:5: imports io.modelfleet.persistence"), found.get(1));
   }
 
   @Test

@@ -1,10 +1,10 @@
 package io.modelfleet.protocol.serialization;
 
-import io.modelfleet.protocol.model.ReplicaPlacement;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.modelfleet.protocol.model.ReplicaPlacement;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferRequest;
 import io.modelfleet.protocol.replica.ReplicaCommand;
@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 class InferenceSerializerTest {
   private static final ActorTestKit kit = ActorTestKit.create();
-  private static final Serialization serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
+  private static final Serialization serialization =
+      SerializationExtension.get(Adapter.toClassic(kit.system()));
 
   @AfterAll
   static void stop() {
@@ -32,9 +33,12 @@ class InferenceSerializerTest {
 
   private static Object roundTrip(Object o) {
     var serializer = serialization.findSerializerFor(o);
-    assertInstanceOf(InferenceSerializer.class, serializer, "the binary serializer is bound, not Jackson");
+    assertInstanceOf(
+        InferenceSerializer.class, serializer, "the binary serializer is bound, not Jackson");
     byte[] bytes = serializer.toBinary(o);
-    return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, o)).get();
+    return serialization
+        .deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, o))
+        .get();
   }
 
   @Test
@@ -43,7 +47,9 @@ class InferenceSerializerTest {
     Tensor x = Tensors.ofFloats("x", new long[] {2, 2}, 1f, -2f, 3.5f, 0f);
     Tensor s = Tensors.ofStrings("s", new long[] {2}, "héllo", "");
     Tensor h = new Tensor("h", DataType.FP16, new long[] {1}, new byte[] {0x00, 0x3C});
-    var msg = new ReplicaCommand.Infer(new InferRequest("req-1", List.of(x, s, h), List.of("y"), 3, 1500), probe.getRef());
+    var msg =
+        new ReplicaCommand.Infer(
+            new InferRequest("req-1", List.of(x, s, h), List.of("y"), 3, 1500), probe.getRef());
     var back = (ReplicaCommand.Infer) roundTrip(msg);
     assertEquals(msg.request(), back.request());
     assertEquals(List.of(x, s, h), back.request().inputs());
@@ -54,19 +60,31 @@ class InferenceSerializerTest {
 
   @Test
   void startsCarryTheirPlacementThroughJackson() {
-    var start = new ReplicaCommand.EnsureStarted(
-        new ReplicaPlacement("m/1/0/2", "pekko://modelfleet@10.0.0.2:25520", "gpu:1"));
+    var start =
+        new ReplicaCommand.EnsureStarted(
+            new ReplicaPlacement("m/1/0/2", "pekko://modelfleet@10.0.0.2:25520", "gpu:1"));
     var serializer = serialization.findSerializerFor(start);
     byte[] bytes = serializer.toBinary(start);
-    assertEquals(start, serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, start)).get());
+    assertEquals(
+        start,
+        serialization
+            .deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, start))
+            .get());
     var bare = new ReplicaCommand.EnsureStarted(null);
     byte[] bareBytes = serialization.findSerializerFor(bare).toBinary(bare);
-    assertEquals(bare, serialization.deserialize(bareBytes, serializer.identifier(), Serializers.manifestFor(serializer, bare)).get());
+    assertEquals(
+        bare,
+        serialization
+            .deserialize(
+                bareBytes, serializer.identifier(), Serializers.manifestFor(serializer, bare))
+            .get());
   }
 
   @Test
   void repliesRoundTrip() {
-    var ok = new InferReply.InferResult("m", "1", null, List.of(Tensors.ofLongs("y", new long[] {3}, 1L, Long.MIN_VALUE, 7L)));
+    var ok =
+        new InferReply.InferResult(
+            "m", "1", null, List.of(Tensors.ofLongs("y", new long[] {3}, 1L, Long.MIN_VALUE, 7L)));
     assertEquals(ok, roundTrip(ok));
     var fail = new InferReply.InferFailure(400, "input 'x' has shape [1]");
     assertEquals(fail, roundTrip(fail));

@@ -20,17 +20,26 @@ class TensorTest {
   void bytesFramingIsValidated() {
     assertEquals(0, Tensor.elementCountOfBytes(new byte[0]));
     assertEquals(2, Tensor.elementCountOfBytes(bytes(1, 0, 0, 0, 'a', 0, 0, 0, 0)));
-    TensorFormatException shortBody = assertThrows(TensorFormatException.class,
-        () -> Tensor.elementCountOfBytes("input 'x'", bytes(1, 0, 0, 0, 'a', 3, 0, 0, 0, 'b')));
-    assertEquals("input 'x': BYTES element 1 is truncated: length 3 but only 1 bytes left",
+    TensorFormatException shortBody =
+        assertThrows(
+            TensorFormatException.class,
+            () -> Tensor.elementCountOfBytes("input 'x'", bytes(1, 0, 0, 0, 'a', 3, 0, 0, 0, 'b')));
+    assertEquals(
+        "input 'x': BYTES element 1 is truncated: length 3 but only 1 bytes left",
         shortBody.getMessage());
-    TensorFormatException shortLength = assertThrows(TensorFormatException.class,
-        () -> Tensor.elementCountOfBytes("input 'x'", bytes(0, 0, 0, 0, 7, 0)));
-    assertEquals("input 'x': BYTES element 1 is truncated: 2 bytes left where a 4-byte length was expected",
+    TensorFormatException shortLength =
+        assertThrows(
+            TensorFormatException.class,
+            () -> Tensor.elementCountOfBytes("input 'x'", bytes(0, 0, 0, 0, 7, 0)));
+    assertEquals(
+        "input 'x': BYTES element 1 is truncated: 2 bytes left where a 4-byte length was expected",
         shortLength.getMessage());
-    TensorFormatException huge = assertThrows(TensorFormatException.class,
-        () -> Tensor.elementCountOfBytes(bytes(0xFF, 0xFF, 0xFF, 0xFF, 'a')));
-    assertEquals("BYTES element 0 is truncated: length 4294967295 but only 1 bytes left", huge.getMessage());
+    TensorFormatException huge =
+        assertThrows(
+            TensorFormatException.class,
+            () -> Tensor.elementCountOfBytes(bytes(0xFF, 0xFF, 0xFF, 0xFF, 'a')));
+    assertEquals(
+        "BYTES element 0 is truncated: length 4294967295 but only 1 bytes left", huge.getMessage());
   }
 
   @Test
@@ -41,11 +50,15 @@ class TensorTest {
 
   @Test
   void factoryAndReaderMisuse() {
-    IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
-        () -> Tensors.ofFloats("x", new long[] {2, 2}, 1f, 2f));
+    IllegalArgumentException count =
+        assertThrows(
+            IllegalArgumentException.class, () -> Tensors.ofFloats("x", new long[] {2, 2}, 1f, 2f));
     assertEquals("tensor 'x': 2 values but shape [2,2] needs 4", count.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Tensors.ints(Tensors.ofLongs("x", new long[] {1}, 1)));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Tensors.ints(Tensors.ofLongs("x", new long[] {1}, 1)));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Tensors.floats(Tensors.ofDoubles("x", new long[] {1}, 1)));
     Tensor badFrame = new Tensor("s", DataType.BYTES, new long[] {1}, bytes(9, 0, 0, 0));
     assertThrows(IllegalArgumentException.class, () -> Tensors.strings(badFrame));

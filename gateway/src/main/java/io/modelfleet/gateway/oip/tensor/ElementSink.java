@@ -33,20 +33,39 @@ abstract class ElementSink {
   abstract byte[] finish();
 
   TensorFormatException wrongKind(JsonParser p, String wanted) throws IOException {
-    return new TensorFormatException(h.who() + ": data element " + index + " is " + JsonValueText.describe(p) + ", but "
-        + type + " needs " + wanted);
+    return new TensorFormatException(
+        h.who()
+            + ": data element "
+            + index
+            + " is "
+            + JsonValueText.describe(p)
+            + ", but "
+            + type
+            + " needs "
+            + wanted);
   }
 
   TensorFormatException outOfRange(JsonParser p) throws IOException {
-    return new TensorFormatException(h.who() + ": data element " + index + " is " + JsonValueText.describe(p)
-        + ", outside the " + type + " range " + type.rangeText());
+    return new TensorFormatException(
+        h.who()
+            + ": data element "
+            + index
+            + " is "
+            + JsonValueText.describe(p)
+            + ", outside the "
+            + type
+            + " range "
+            + type.rangeText());
   }
 
   static ElementSink of(TensorHeader h, MemoryReservation budget) {
     return h.datatype() == DataType.BYTES ? new StringSink(h, budget) : new FixedSink(h, budget);
   }
 
-  /** Fixed-width datatypes: one array of exactly count × width bytes, allocated at the first good element. */
+  /**
+   * Fixed-width datatypes: one array of exactly count × width bytes, allocated at the first good
+   * element.
+   */
   private static final class FixedSink extends ElementSink {
     private byte[] buf;
     private int pos;
@@ -123,9 +142,12 @@ abstract class ElementSink {
       } else {
         throw wrongKind(p, "an integer");
       }
-      boolean inRange = type == DataType.UINT64
-          ? big.signum() >= 0 && big.compareTo(DataType.UINT64_MAX) <= 0
-          : big.bitLength() < 64 && big.longValue() >= type.minValue() && big.longValue() <= type.maxValue();
+      boolean inRange =
+          type == DataType.UINT64
+              ? big.signum() >= 0 && big.compareTo(DataType.UINT64_MAX) <= 0
+              : big.bitLength() < 64
+                  && big.longValue() >= type.minValue()
+                  && big.longValue() <= type.maxValue();
       if (!inRange) {
         throw outOfRange(p);
       }
@@ -133,7 +155,10 @@ abstract class ElementSink {
       return big.longValue();
     }
 
-    /** A JSON number written with a fraction or exponent whose value is integral ({@code 3.0}, {@code 1e2}). */
+    /**
+     * A JSON number written with a fraction or exponent whose value is integral ({@code 3.0},
+     * {@code 1e2}).
+     */
     private BigInteger exactInteger(JsonParser p) throws IOException {
       BigDecimal d = p.getDecimalValue();
       if (d.signum() == 0) {
@@ -150,13 +175,18 @@ abstract class ElementSink {
       return d.toBigIntegerExact();
     }
 
-    /** An FP16/BF16/FP32 value: finite values that overflow the type are refused, explicit infinities kept. */
+    /**
+     * An FP16/BF16/FP32 value: finite values that overflow the type are refused, explicit
+     * infinities kept.
+     */
     private float narrow(JsonParser p, JsonToken t) throws IOException {
       Real r = real(p, t);
       float f = (float) r.value;
       if (!r.explicit) {
-        float back = type == DataType.FP16 ? Half.fromFp16(Half.toFp16(f))
-            : type == DataType.BF16 ? Half.fromBf16(Half.toBf16(f)) : f;
+        float back =
+            type == DataType.FP16
+                ? Half.fromFp16(Half.toFp16(f))
+                : type == DataType.BF16 ? Half.fromBf16(Half.toBf16(f)) : f;
         if (Float.isInfinite(back)) {
           throw outOfRange(p);
         }
@@ -197,8 +227,8 @@ abstract class ElementSink {
 
   /**
    * BYTES: each element framed as a 4-byte little-endian length and its UTF-8 bytes. Before the
-   * first element, count × (4 + {@link DataType#BYTES_ELEMENT_OVERHEAD}) is reserved, so millions of tiny
-   * strings are refused at once instead of after they were read.
+   * first element, count × (4 + {@link DataType#BYTES_ELEMENT_OVERHEAD}) is reserved, so millions
+   * of tiny strings are refused at once instead of after they were read.
    */
   private static final class StringSink extends ElementSink {
     private byte[] buf = new byte[0];
@@ -241,7 +271,9 @@ abstract class ElementSink {
         throw new TensorFormatException(h.who() + ": BYTES data is too large");
       }
       if (need > buf.length) {
-        long grown = Math.max(need, Math.min(Integer.MAX_VALUE - 16L, buf.length + (long) (buf.length >> 1)));
+        long grown =
+            Math.max(
+                need, Math.min(Integer.MAX_VALUE - 16L, buf.length + (long) (buf.length >> 1)));
         buf = Arrays.copyOf(buf, (int) grown);
       }
     }
@@ -255,7 +287,9 @@ abstract class ElementSink {
         } else if (c < 0x800) {
           buf[pos++] = (byte) (0xC0 | (c >> 6));
           buf[pos++] = (byte) (0x80 | (c & 0x3F));
-        } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+        } else if (Character.isHighSurrogate(c)
+            && i + 1 < end
+            && Character.isLowSurrogate(chars[i + 1])) {
           int cp = Character.toCodePoint(c, chars[++i]);
           buf[pos++] = (byte) (0xF0 | (cp >> 18));
           buf[pos++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
@@ -281,8 +315,8 @@ abstract class ElementSink {
   }
 
   /**
-   * True for the token of a bare {@code NaN}, {@code Infinity} or {@code -Infinity} (a number
-   * never ends in a letter). A tree has lost the text: its non-finite numbers count as overflow.
+   * True for the token of a bare {@code NaN}, {@code Infinity} or {@code -Infinity} (a number never
+   * ends in a letter). A tree has lost the text: its non-finite numbers count as overflow.
    */
   static boolean nonNumericLiteral(JsonParser p) throws IOException {
     if (p instanceof TreeTraversingParser) {

@@ -5,16 +5,16 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /**
- * How the gateway names a JSON value it refuses, so that every 400 about a request body words
- * the offending value the same way, whether the tensor reader or the request reader found it.
+ * How the gateway names a JSON value it refuses, so that every 400 about a request body words the
+ * offending value the same way, whether the tensor reader or the request reader found it.
  */
 public final class JsonValueText {
 
   private JsonValueText() {}
 
   /**
-   * A short description of the current value for error messages ({@code the string "abc"},
-   * {@code an object}, {@code 2.5}); skips a container's contents.
+   * A short description of the current value for error messages ({@code the string "abc"}, {@code
+   * an object}, {@code 2.5}); skips a container's contents.
    */
   public static String describe(JsonParser p) throws IOException {
     JsonToken t = p.currentToken();
@@ -40,8 +40,8 @@ public final class JsonValueText {
   }
 
   /**
-   * The kind of the current value in the gateway's words ({@code a string}, {@code the number
-   * -4}, {@code an array}); skips a container's contents.
+   * The kind of the current value in the gateway's words ({@code a string}, {@code the number -4},
+   * {@code an array}); skips a container's contents.
    */
   public static String kind(JsonParser p) throws IOException {
     JsonToken t = p.currentToken();

@@ -5,9 +5,9 @@ import io.modelfleet.protocol.tensor.Tensor;
 import io.modelfleet.protocol.tensor.TensorFormatException;
 
 /**
- * The name, datatype and shape of an input tensor object, validated, with its element count.
- * Shared by JSON inputs and Triton's binary extension, whose inputs carry their values outside
- * the JSON, so that both are bounded by the same element count check.
+ * The name, datatype and shape of an input tensor object, validated, with its element count. Shared
+ * by JSON inputs and Triton's binary extension, whose inputs carry their values outside the JSON,
+ * so that both are bounded by the same element count check.
  */
 public record TensorHeader(String name, DataType datatype, long[] shape, long elementCount) {
 
@@ -36,7 +36,8 @@ public record TensorHeader(String name, DataType datatype, long[] shape, long el
     }
     // Leaves room for the widest element so the byte array size cannot overflow an int.
     if (n > Integer.MAX_VALUE / 8) {
-      throw new TensorFormatException(who + ": shape " + Tensor.shapeText(shape) + " has too many elements");
+      throw new TensorFormatException(
+          who + ": shape " + Tensor.shapeText(shape) + " has too many elements");
     }
     return n;
   }

@@ -12,10 +12,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes output tensors in the JSON form of the Open Inference Protocol (KServe v2):
- * {@code {"name": ..., "datatype": ..., "shape": [...], "data": [...]}}, the counterpart of
- * {@link TensorReader}. It lives apart from the reader because writing trusts the tensor (a
- * mismatch is a server bug) while reading trusts nothing the client sends.
+ * Writes output tensors in the JSON form of the Open Inference Protocol (KServe v2): {@code
+ * {"name": ..., "datatype": ..., "shape": [...], "data": [...]}}, the counterpart of {@link
+ * TensorReader}. It lives apart from the reader because writing trusts the tensor (a mismatch is a
+ * server bug) while reading trusts nothing the client sends.
  */
 public final class TensorWriter {
 
@@ -37,9 +37,17 @@ public final class TensorWriter {
     byte[] data = t.data();
     DataType type = t.datatype();
     if (type.fixedWidth() && data.length != count * type.byteSize()) {
-      throw new IllegalArgumentException("output '" + t.name() + "': " + data.length
-          + " data bytes but " + type + " shape " + Tensor.shapeText(t.shape()) + " needs "
-          + count * type.byteSize());
+      throw new IllegalArgumentException(
+          "output '"
+              + t.name()
+              + "': "
+              + data.length
+              + " data bytes but "
+              + type
+              + " shape "
+              + Tensor.shapeText(t.shape())
+              + " needs "
+              + count * type.byteSize());
     }
     if (type == DataType.BYTES) {
       int framed;
@@ -49,8 +57,15 @@ public final class TensorWriter {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
       if (framed != count) {
-        throw new IllegalArgumentException("output '" + t.name() + "': " + framed
-            + " BYTES elements but shape " + Tensor.shapeText(t.shape()) + " needs " + count);
+        throw new IllegalArgumentException(
+            "output '"
+                + t.name()
+                + "': "
+                + framed
+                + " BYTES elements but shape "
+                + Tensor.shapeText(t.shape())
+                + " needs "
+                + count);
       }
     }
 
@@ -69,26 +84,27 @@ public final class TensorWriter {
   }
 
   /**
-   * An upper bound on the bytes {@link #writeOutput} writes for {@code t}: the longest text of
-   * each element (a float can take 16 characters with its comma, a BYTES byte 6 as an escape),
-   * so a server can refuse an output before building it. A bound, not a guess, so that the
-   * memory it protects is never exceeded.
+   * An upper bound on the bytes {@link #writeOutput} writes for {@code t}: the longest text of each
+   * element (a float can take 16 characters with its comma, a BYTES byte 6 as an escape), so a
+   * server can refuse an output before building it. A bound, not a guess, so that the memory it
+   * protects is never exceeded.
    */
   public static long jsonSizeEstimate(Tensor t) {
     long count = t.elementCount();
-    long perElement = switch (t.datatype()) {
-      case BOOL -> 6;
-      case UINT8 -> 4;
-      case INT8 -> 5;
-      case UINT16 -> 6;
-      case INT16 -> 7;
-      case UINT32 -> 11;
-      case INT32 -> 12;
-      case UINT64, INT64 -> 21;
-      case FP16, BF16, FP32 -> 16;
-      case FP64 -> 25;
-      case BYTES -> 3;
-    };
+    long perElement =
+        switch (t.datatype()) {
+          case BOOL -> 6;
+          case UINT8 -> 4;
+          case INT8 -> 5;
+          case UINT16 -> 6;
+          case INT16 -> 7;
+          case UINT32 -> 11;
+          case INT32 -> 12;
+          case UINT64, INT64 -> 21;
+          case FP16, BF16, FP32 -> 16;
+          case FP64 -> 25;
+          case BYTES -> 3;
+        };
     long text = t.datatype() == DataType.BYTES ? 6L * Math.max(0, t.data().length - 4L * count) : 0;
     return 128 + t.name().length() * 6L + 21L * t.shape().length + count * perElement + text;
   }

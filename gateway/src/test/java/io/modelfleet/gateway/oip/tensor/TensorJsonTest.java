@@ -37,7 +37,13 @@ class TensorJsonTest {
   }
 
   private static String input(String datatype, String shape, String data) {
-    return "{\"name\":\"x\",\"datatype\":\"" + datatype + "\",\"shape\":" + shape + ",\"data\":" + data + "}";
+    return "{\"name\":\"x\",\"datatype\":\""
+        + datatype
+        + "\",\"shape\":"
+        + shape
+        + ",\"data\":"
+        + data
+        + "}";
   }
 
   private static Tensor parse(String text) {
@@ -113,9 +119,11 @@ class TensorJsonTest {
   @Test
   void uint64WrittenUnsigned() throws IOException {
     Tensor t = roundTrip("UINT64", "[3]", "[0,18446744073709551615,9223372036854775808]");
-    assertArrayEquals(bytes(0, 0, 0, 0, 0, 0, 0, 0,
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0, 0, 0, 0, 0, 0, 0, 0x80), t.data());
+    assertArrayEquals(
+        bytes(
+            0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0,
+            0, 0, 0x80),
+        t.data());
     assertTrue(writeText(t).contains("18446744073709551615,9223372036854775808"));
   }
 
@@ -133,8 +141,9 @@ class TensorJsonTest {
 
   @Test
   void int32() throws IOException {
-    Tensor t = roundTrip("INT32", "[2,2]",
-        "[[1,-2],[-2147483648,2147483647]]", "[1,-2,-2147483648,2147483647]");
+    Tensor t =
+        roundTrip(
+            "INT32", "[2,2]", "[[1,-2],[-2147483648,2147483647]]", "[1,-2,-2147483648,2147483647]");
     assertArrayEquals(bytes(1, 0, 0, 0, 0xFE, 0xFF, 0xFF, 0xFF), Arrays.copyOf(t.data(), 8));
     assertArrayEquals(new int[] {1, -2, Integer.MIN_VALUE, Integer.MAX_VALUE}, Tensors.ints(t));
   }
@@ -175,16 +184,22 @@ class TensorJsonTest {
 
   @Test
   void fp64Exact() throws IOException {
-    Tensor t = roundTrip("FP64", "[4]", "[0.1,-1.7976931348623157E308,4.9E-324,1]",
-        "[0.1,-1.7976931348623157E308,4.9E-324,1.0]");
-    assertArrayEquals(new double[] {0.1, -Double.MAX_VALUE, Double.MIN_VALUE, 1.0}, Tensors.doubles(t));
+    Tensor t =
+        roundTrip(
+            "FP64",
+            "[4]",
+            "[0.1,-1.7976931348623157E308,4.9E-324,1]",
+            "[0.1,-1.7976931348623157E308,4.9E-324,1.0]");
+    assertArrayEquals(
+        new double[] {0.1, -Double.MAX_VALUE, Double.MIN_VALUE, 1.0}, Tensors.doubles(t));
   }
 
   @Test
   void bytesFramedAsUtf8() throws IOException {
     Tensor t = roundTrip("BYTES", "[3]", "[\"hi\",\"\",\"é✓\"]");
-    assertArrayEquals(bytes(2, 0, 0, 0, 'h', 'i', 0, 0, 0, 0,
-        5, 0, 0, 0, 0xC3, 0xA9, 0xE2, 0x9C, 0x93), t.data());
+    assertArrayEquals(
+        bytes(2, 0, 0, 0, 'h', 'i', 0, 0, 0, 0, 5, 0, 0, 0, 0xC3, 0xA9, 0xE2, 0x9C, 0x93),
+        t.data());
     assertEquals(List.of("hi", "", "é✓"), Tensors.strings(t));
     assertEquals(3, Tensor.elementCountOfBytes(t.data()));
   }
@@ -226,38 +241,44 @@ class TensorJsonTest {
   // --- boundaries ---
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "INT8   | 128                  | -128..127",
-      "INT8   | -129                 | -128..127",
-      "UINT8  | 256                  | 0..255",
-      "UINT8  | -1                   | 0..255",
-      "INT16  | 32768                | -32768..32767",
-      "UINT16 | 65536                | 0..65535",
-      "INT32  | 2147483648           | -2147483648..2147483647",
-      "UINT32 | 4294967296           | 0..4294967295",
-      "UINT32 | -1                   | 0..4294967295",
-      "INT64  | 9223372036854775808  | -9223372036854775808..9223372036854775807",
-      "INT64  | -9223372036854775809 | -9223372036854775808..9223372036854775807",
-      "UINT64 | 18446744073709551616 | 0..18446744073709551615",
-      "UINT64 | -1                   | 0..18446744073709551615",
-      "INT8   | 1e3                  | -128..127",
-      "FP16   | 70000                | -65504..65504",
-      "BF16   | 1e39                 | ±3.3895314E38",
-      "FP32   | -1e39                | ±3.4028235E38",
-      "FP64   | 1e999                | ±1.7976931348623157E308",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "INT8   | 128                  | -128..127",
+        "INT8   | -129                 | -128..127",
+        "UINT8  | 256                  | 0..255",
+        "UINT8  | -1                   | 0..255",
+        "INT16  | 32768                | -32768..32767",
+        "UINT16 | 65536                | 0..65535",
+        "INT32  | 2147483648           | -2147483648..2147483647",
+        "UINT32 | 4294967296           | 0..4294967295",
+        "UINT32 | -1                   | 0..4294967295",
+        "INT64  | 9223372036854775808  | -9223372036854775808..9223372036854775807",
+        "INT64  | -9223372036854775809 | -9223372036854775808..9223372036854775807",
+        "UINT64 | 18446744073709551616 | 0..18446744073709551615",
+        "UINT64 | -1                   | 0..18446744073709551615",
+        "INT8   | 1e3                  | -128..127",
+        "FP16   | 70000                | -65504..65504",
+        "BF16   | 1e39                 | ±3.3895314E38",
+        "FP32   | -1e39                | ±3.4028235E38",
+        "FP64   | 1e999                | ±1.7976931348623157E308",
+      })
   void integerAndFloatRangesAreEnforced(String type, String value, String range) {
-    assertRejectsMentioning(input(type, "[2]", "[0," + value + "]"),
-        "input 'x': data element 1 is ", ", outside the " + type + " range " + range);
+    assertRejectsMentioning(
+        input(type, "[2]", "[0," + value + "]"),
+        "input 'x': data element 1 is ",
+        ", outside the " + type + " range " + range);
   }
 
   // --- errors, each naming the field ---
 
   @Test
   void elementCountMismatch() {
-    assertRejects(input("FP32", "[2,3]", "[1,2,3,4,5]"),
+    assertRejects(
+        input("FP32", "[2,3]", "[1,2,3,4,5]"),
         "input 'x': data has 5 elements but shape [2,3] needs 6");
-    assertRejects(input("FP32", "[2,2]", "[[1,2],[3,4,5]]"),
+    assertRejects(
+        input("FP32", "[2,2]", "[[1,2],[3,4,5]]"),
         "input 'x': data has more than 4 elements but shape [2,2] needs 4");
   }
 
@@ -269,66 +290,89 @@ class TensorJsonTest {
 
   @Test
   void badName() {
-    assertRejects("{\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}", "an input is missing its 'name'");
-    assertRejects("{\"name\":7,\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}",
+    assertRejects(
+        "{\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}", "an input is missing its 'name'");
+    assertRejects(
+        "{\"name\":7,\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}",
         "input 'name' must be a string, got 7");
   }
 
   @Test
   void badDatatype() {
-    assertRejectsMentioning("{\"name\":\"x\",\"shape\":[1],\"data\":[1]}",
-        "input 'x': missing 'datatype'; expected one of BOOL, UINT8,", "FP64, BYTES");
-    assertRejectsMentioning(input("FP8", "[1]", "[1]"),
+    assertRejectsMentioning(
+        "{\"name\":\"x\",\"shape\":[1],\"data\":[1]}",
+        "input 'x': missing 'datatype'; expected one of BOOL, UINT8,",
+        "FP64, BYTES");
+    assertRejectsMentioning(
+        input("FP8", "[1]", "[1]"),
         "input 'x': unknown datatype \"FP8\"; expected one of BOOL, UINT8,");
-    assertRejectsMentioning("{\"name\":\"x\",\"datatype\":32,\"shape\":[1],\"data\":[1]}",
+    assertRejectsMentioning(
+        "{\"name\":\"x\",\"datatype\":32,\"shape\":[1],\"data\":[1]}",
         "input 'x': unknown datatype 32");
   }
 
   @Test
   void badShape() {
-    assertRejects("{\"name\":\"x\",\"datatype\":\"FP32\",\"data\":[1]}", "input 'x': missing 'shape'");
-    assertRejects(input("FP32", "[2,-3]", "[1]"),
+    assertRejects(
+        "{\"name\":\"x\",\"datatype\":\"FP32\",\"data\":[1]}", "input 'x': missing 'shape'");
+    assertRejects(
+        input("FP32", "[2,-3]", "[1]"),
         "input 'x': 'shape' must be an array of non-negative integers, but shape[1] is -3");
-    assertRejects(input("FP32", "[2.5]", "[1]"),
+    assertRejects(
+        input("FP32", "[2.5]", "[1]"),
         "input 'x': 'shape' must be an array of non-negative integers, but shape[0] is 2.5");
-    assertRejects(input("FP32", "[\"2\"]", "[1]"),
+    assertRejects(
+        input("FP32", "[\"2\"]", "[1]"),
         "input 'x': 'shape' must be an array of non-negative integers, but shape[0] is the string \"2\"");
-    assertRejects(input("FP32", "4", "[1]"),
+    assertRejects(
+        input("FP32", "4", "[1]"),
         "input 'x': 'shape' must be an array of non-negative integers, got 4");
-    assertRejects(input("FP32", "[4294967296,4294967296]", "[1]"),
+    assertRejects(
+        input("FP32", "[4294967296,4294967296]", "[1]"),
         "input 'x': shape [4294967296,4294967296] has too many elements");
   }
 
   @Test
   void badData() {
-    assertRejects("{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1]}", "input 'x': missing 'data'");
+    assertRejects(
+        "{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1]}", "input 'x': missing 'data'");
     assertRejects(input("FP32", "[1]", "null"), "input 'x': missing 'data'");
-    assertRejects(input("FP32", "[1]", "{\"a\":1}"), "input 'x': 'data' must be an array, got an object");
+    assertRejects(
+        input("FP32", "[1]", "{\"a\":1}"), "input 'x': 'data' must be an array, got an object");
   }
 
   @Test
   void wrongElementKinds() {
-    assertRejects(input("INT32", "[3]", "[1,\"abc\",3]"),
+    assertRejects(
+        input("INT32", "[3]", "[1,\"abc\",3]"),
         "input 'x': data element 1 is the string \"abc\", but INT32 needs an integer");
-    assertRejects(input("FP32", "[2]", "[1,null]"),
+    assertRejects(
+        input("FP32", "[2]", "[1,null]"),
         "input 'x': data element 1 is null, but FP32 needs a number");
-    assertRejects(input("FP16", "[2]", "[true,1]"),
+    assertRejects(
+        input("FP16", "[2]", "[true,1]"),
         "input 'x': data element 0 is true, but FP16 needs a number");
-    assertRejects(input("BOOL", "[2]", "[true,1]"),
+    assertRejects(
+        input("BOOL", "[2]", "[true,1]"),
         "input 'x': data element 1 is 1, but BOOL needs true or false");
-    assertRejects(input("BOOL", "[1]", "[\"true\"]"),
+    assertRejects(
+        input("BOOL", "[1]", "[\"true\"]"),
         "input 'x': data element 0 is the string \"true\", but BOOL needs true or false");
-    assertRejects(input("BYTES", "[2]", "[\"a\",5]"),
+    assertRejects(
+        input("BYTES", "[2]", "[\"a\",5]"),
         "input 'x': data element 1 is 5, but BYTES needs a string");
-    assertRejects(input("INT8", "[2]", "[1,{}]"),
+    assertRejects(
+        input("INT8", "[2]", "[1,{}]"),
         "input 'x': data element 1 is an object, but INT8 needs an integer");
   }
 
   @Test
   void fractionalValuesInIntegerTypes() {
-    assertRejects(input("INT32", "[2,2]", "[[1,2],[2.5,4]]"),
+    assertRejects(
+        input("INT32", "[2,2]", "[[1,2],[2.5,4]]"),
         "input 'x': data element 2 is 2.5, but INT32 needs an integer");
-    assertRejects(input("UINT64", "[1]", "[0.5]"),
+    assertRejects(
+        input("UINT64", "[1]", "[0.5]"),
         "input 'x': data element 0 is 0.5, but UINT64 needs an integer");
   }
 
@@ -345,8 +389,10 @@ class TensorJsonTest {
     Tensor shortData = new Tensor("y", DataType.FP32, new long[] {2}, new byte[4]);
     assertThrows(IllegalArgumentException.class, () -> writeText(shortData));
     Tensor badFraming = new Tensor("y", DataType.BYTES, new long[] {1}, bytes(9, 0, 0, 0));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> writeText(badFraming));
-    assertTrue(e.getMessage().startsWith("output 'y': BYTES element 0 is truncated"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> writeText(badFraming));
+    assertTrue(
+        e.getMessage().startsWith("output 'y': BYTES element 0 is truncated"), e.getMessage());
     Tensor wrongCount = Tensors.ofStrings("y", new long[] {2}, "a", "b");
     Tensor claimedThree = new Tensor("y", DataType.BYTES, new long[] {3}, wrongCount.data());
     assertThrows(IllegalArgumentException.class, () -> writeText(claimedThree));
@@ -355,7 +401,8 @@ class TensorJsonTest {
   @Test
   void writesTheDocumentedShape() throws IOException {
     Tensor t = Tensors.ofBools("out", new long[] {1, 2}, true, false);
-    assertEquals("{\"name\":\"out\",\"datatype\":\"BOOL\",\"shape\":[1,2],\"data\":[true,false]}",
+    assertEquals(
+        "{\"name\":\"out\",\"datatype\":\"BOOL\",\"shape\":[1,2],\"data\":[true,false]}",
         writeText(t));
   }
 
@@ -369,7 +416,9 @@ class TensorJsonTest {
     assertEquals(parse(input("INT32", "[2]", "[7,-8]")), Tensors.ofInts("x", s, 7, -8));
     assertEquals(parse(input("INT64", "[2]", "[7,-8]")), Tensors.ofLongs("x", s, 7, -8));
     assertEquals(parse(input("BOOL", "[2]", "[false,true]")), Tensors.ofBools("x", s, false, true));
-    assertEquals(parse(input("BYTES", "[2]", "[\"a\",\"bc\"]")), Tensors.ofStrings("x", s, "a", "bc"));
-    assertArrayEquals(new boolean[] {false, true}, Tensors.bools(Tensors.ofBools("x", s, false, true)));
+    assertEquals(
+        parse(input("BYTES", "[2]", "[\"a\",\"bc\"]")), Tensors.ofStrings("x", s, "a", "bc"));
+    assertArrayEquals(
+        new boolean[] {false, true}, Tensors.bools(Tensors.ofBools("x", s, false, true)));
   }
 }

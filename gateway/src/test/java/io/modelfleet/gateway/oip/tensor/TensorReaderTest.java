@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The streaming tensor reader on its own: what it refuses early, and what it allocates. */
 class TensorReaderTest {
 
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
   /** Records every reservation; refuses once the total would pass {@code limit}. */
   private static final class Budget implements MemoryReservation {
@@ -56,11 +56,14 @@ class TensorReaderTest {
     }
   }
 
-  /** Reads the input object at the start of {@code text}, reopening the same bytes for deferred data. */
+  /**
+   * Reads the input object at the start of {@code text}, reopening the same bytes for deferred
+   * data.
+   */
   private static Tensor read(String text, MemoryReservation budget) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    TensorReader.Source source = offset ->
-        FACTORY.createParser(Arrays.copyOfRange(bytes, (int) offset, bytes.length));
+    TensorReader.Source source =
+        offset -> FACTORY.createParser(Arrays.copyOfRange(bytes, (int) offset, bytes.length));
     try (JsonParser p = FACTORY.createParser(bytes)) {
       p.nextToken();
       return TensorReader.read(p, source, budget).tensor();
@@ -74,7 +77,13 @@ class TensorReaderTest {
   }
 
   private static String input(String datatype, String shape, String data) {
-    return "{\"name\":\"x\",\"datatype\":\"" + datatype + "\",\"shape\":" + shape + ",\"data\":" + data + "}";
+    return "{\"name\":\"x\",\"datatype\":\""
+        + datatype
+        + "\",\"shape\":"
+        + shape
+        + ",\"data\":"
+        + data
+        + "}";
   }
 
   private static String reject(String text) {
@@ -90,8 +99,10 @@ class TensorReaderTest {
   @Test
   void objectsInsteadOfNumbersAreRefusedAtTheFirstOneWithoutReserving() {
     Budget budget = new Budget(Long.MAX_VALUE);
-    TensorFormatException e = assertThrows(TensorFormatException.class,
-        () -> read(input("FP32", "[100000]", repeat("{}", 100_000)), budget));
+    TensorFormatException e =
+        assertThrows(
+            TensorFormatException.class,
+            () -> read(input("FP32", "[100000]", repeat("{}", 100_000)), budget));
     assertEquals("input 'x': data element 0 is an object, but FP32 needs a number", e.getMessage());
     assertTrue(budget.asked.isEmpty(), "nothing was reserved: " + budget.asked);
   }
@@ -99,9 +110,12 @@ class TensorReaderTest {
   @Test
   void tooManyElementsAreFoundAtTheFirstOneTooMany() {
     // The object after the surplus element is never looked at.
-    assertEquals("input 'x': data has more than 2 elements but shape [2] needs 2",
+    assertEquals(
+        "input 'x': data has more than 2 elements but shape [2] needs 2",
         reject(input("INT32", "[2]", "[1,2,3,{}]")));
-    assertEquals("input 'x': data has 1 elements but shape [2] needs 2", reject(input("INT32", "[2]", "[1]")));
+    assertEquals(
+        "input 'x': data has 1 elements but shape [2] needs 2",
+        reject(input("INT32", "[2]", "[1]")));
   }
 
   @Test
@@ -114,18 +128,24 @@ class TensorReaderTest {
   @Test
   void aRefusedReservationStopsTheInputBeforeItsBufferExists() {
     Budget budget = new Budget(100);
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> read(input("FP32", "[1000]", repeat("1", 1000)), budget));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> read(input("FP32", "[1000]", repeat("1", 1000)), budget));
     assertEquals("input 'x' refused 4000", e.getMessage());
   }
 
   @Test
   void manySmallStringsAreChargedTheirPerElementCostUpFront() {
     Budget budget = new Budget(1_000_000);
-    // 100k one-character strings: 500 kB framed, but millions of Java strings on their way to the model.
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> read(input("BYTES", "[100000]", repeat("\"a\"", 100_000)), budget));
-    assertEquals("input 'x' refused " + 100_000L * (4 + DataType.BYTES_ELEMENT_OVERHEAD), e.getMessage());
+    // 100k one-character strings: 500 kB framed, but millions of Java strings on their way to the
+    // model.
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> read(input("BYTES", "[100000]", repeat("\"a\"", 100_000)), budget));
+    assertEquals(
+        "input 'x' refused " + 100_000L * (4 + DataType.BYTES_ELEMENT_OVERHEAD), e.getMessage());
     Budget enough = new Budget(Long.MAX_VALUE);
     Tensor t = read(input("BYTES", "[3]", "[\"a\",\"\",\"é\"]"), enough);
     assertEquals(List.of("a", "", "é"), Tensors.strings(t));
@@ -151,15 +171,22 @@ class TensorReaderTest {
 
   @Test
   void elementsAtDifferentDepthsAreRefused() {
-    assertEquals("input 'x': data element 1 is nested 2 deep where earlier elements are nested 1 deep; send"
-        + " 'data' flat, or nested the same way throughout like shape [2,2]", reject(input("FP32", "[2,2]", "[1,[2],3,4]")));
-    assertTrue(reject(input("FP32", "[2,1,2]", "[[1,2],[[3,4]]]")).startsWith("input 'x': data element 2 is nested 3 deep"));
+    assertEquals(
+        "input 'x': data element 1 is nested 2 deep where earlier elements are nested 1 deep; send"
+            + " 'data' flat, or nested the same way throughout like shape [2,2]",
+        reject(input("FP32", "[2,2]", "[1,[2],3,4]")));
+    assertTrue(
+        reject(input("FP32", "[2,1,2]", "[[1,2],[[3,4]]]"))
+            .startsWith("input 'x': data element 2 is nested 3 deep"));
   }
 
   @Test
   void nestingDeeperThanTheShapeIsRefused() {
-    assertEquals("input 'x': data is nested 2 deep but shape [2] has 1 dimension", reject(input("FP32", "[2]", "[[1,2]]")));
-    assertEquals("input 'x': data is nested 3 deep but shape [1,1] has 2 dimensions",
+    assertEquals(
+        "input 'x': data is nested 2 deep but shape [2] has 1 dimension",
+        reject(input("FP32", "[2]", "[[1,2]]")));
+    assertEquals(
+        "input 'x': data is nested 3 deep but shape [1,1] has 2 dimensions",
         reject(input("FP32", "[1,1]", "[[[[[[[[1]]]]]]]]")));
     assertArrayEquals(new float[] {5f}, Tensors.floats(read(input("FP32", "[]", "[5]"))));
   }
@@ -173,7 +200,8 @@ class TensorReaderTest {
 
   @Test
   void dataBeforeTheHeaderIsReadAgainFromItsOffset() {
-    String body = "{\"data\":[[1,2],[3,4]],\"shape\":[2,2],\"parameters\":{\"x\":[{}]},\"name\":\"late\",\"datatype\":\"INT32\"}";
+    String body =
+        "{\"data\":[[1,2],[3,4]],\"shape\":[2,2],\"parameters\":{\"x\":[{}]},\"name\":\"late\",\"datatype\":\"INT32\"}";
     Tensor t = read(body);
     assertEquals("late", t.name());
     assertArrayEquals(new int[] {1, 2, 3, 4}, Tensors.ints(t));
@@ -185,8 +213,11 @@ class TensorReaderTest {
       p.nextToken();
       p.nextToken();
       p.nextToken();
-      TensorReader.Input in = TensorReader.read(p, offset ->
-          FACTORY.createParser(Arrays.copyOfRange(bytes, (int) offset, bytes.length)), MemoryReservation.NONE);
+      TensorReader.Input in =
+          TensorReader.read(
+              p,
+              offset -> FACTORY.createParser(Arrays.copyOfRange(bytes, (int) offset, bytes.length)),
+              MemoryReservation.NONE);
       assertEquals(t, in.tensor());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -195,15 +226,19 @@ class TensorReaderTest {
 
   @Test
   void aHeaderErrorComesBeforeDeferredDataIsRead() {
-    assertEquals("an input is missing its 'name'", reject("{\"data\":[{}],\"datatype\":\"FP32\",\"shape\":[1]}"));
-    assertEquals("input 'x': 'data' is given more than once",
+    assertEquals(
+        "an input is missing its 'name'",
+        reject("{\"data\":[{}],\"datatype\":\"FP32\",\"shape\":[1]}"));
+    assertEquals(
+        "input 'x': 'data' is given more than once",
         reject("{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1],\"data\":[2]}"));
   }
 
   @Test
   void shapesAreBounded() {
     String dims = repeat("1", TensorReader.MAX_RANK + 1);
-    assertEquals("input 'x': 'shape' must be an array of non-negative integers, but it has more than 64 dimensions",
+    assertEquals(
+        "input 'x': 'shape' must be an array of non-negative integers, but it has more than 64 dimensions",
         reject(input("FP32", dims, "[1]")));
   }
 
@@ -212,13 +247,14 @@ class TensorReaderTest {
   @ParameterizedTest
   @EnumSource(DataType.class)
   void streamingAndTreeReadTheSameTensor(DataType type) throws IOException {
-    String data = switch (type) {
-      case BOOL -> "[true,false]";
-      case BYTES -> "[\"a\",\"bc\"]";
-      case FP16, BF16, FP32, FP64 -> "[1.5,-2]";
-      case UINT8, UINT16, UINT32, UINT64 -> "[0,7]";
-      default -> "[-3,7]";
-    };
+    String data =
+        switch (type) {
+          case BOOL -> "[true,false]";
+          case BYTES -> "[\"a\",\"bc\"]";
+          case FP16, BF16, FP32, FP64 -> "[1.5,-2]";
+          case UINT8, UINT16, UINT32, UINT64 -> "[0,7]";
+          default -> "[-3,7]";
+        };
     String text = input(type.name(), "[2]", data);
     Tensor streamed = read(text);
     assertEquals(TensorReader.parseInput(new ObjectMapper().readTree(text)), streamed);
@@ -241,7 +277,9 @@ class TensorReaderTest {
 
   @Test
   void whatIsWrittenReadsBack() throws IOException {
-    Tensor out = Tensors.ofFloats("x", new long[] {4}, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0.1f);
+    Tensor out =
+        Tensors.ofFloats(
+            "x", new long[] {4}, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0.1f);
     StringWriter w = new StringWriter();
     try (JsonGenerator g = FACTORY.createGenerator(w)) {
       TensorWriter.writeOutput(out, g);
@@ -252,19 +290,27 @@ class TensorReaderTest {
 
   @Test
   void otherStringsAndOverflowsAreStillRefused() {
-    assertEquals("input 'x': data element 0 is the string \"nan\", but FP32 needs a number",
+    assertEquals(
+        "input 'x': data element 0 is the string \"nan\", but FP32 needs a number",
         reject(input("FP32", "[1]", "[\"nan\"]")));
-    assertTrue(reject(input("FP32", "[1]", "[1e39]")).endsWith("outside the FP32 range ±3.4028235E38"));
-    assertTrue(reject(input("FP16", "[1]", "[70000]")).endsWith("outside the FP16 range -65504..65504"));
-    assertEquals("input 'x': data element 0 is Infinity, but INT32 needs an integer", reject(input("INT32", "[1]", "[Infinity]")));
-    assertEquals("input 'x': data element 0 is \"NaN\"".replace("\"NaN\"", "the string \"NaN\"")
-        + ", but INT64 needs an integer", reject(input("INT64", "[1]", "[\"NaN\"]")));
+    assertTrue(
+        reject(input("FP32", "[1]", "[1e39]")).endsWith("outside the FP32 range ±3.4028235E38"));
+    assertTrue(
+        reject(input("FP16", "[1]", "[70000]")).endsWith("outside the FP16 range -65504..65504"));
+    assertEquals(
+        "input 'x': data element 0 is Infinity, but INT32 needs an integer",
+        reject(input("INT32", "[1]", "[Infinity]")));
+    assertEquals(
+        "input 'x': data element 0 is \"NaN\"".replace("\"NaN\"", "the string \"NaN\"")
+            + ", but INT64 needs an integer",
+        reject(input("INT64", "[1]", "[\"NaN\"]")));
   }
 
   @Test
   void hugeExponentsInIntegerTensorsAreRefusedQuickly() {
     long start = System.nanoTime();
-    assertTrue(reject(input("INT32", "[1]", "[1e-999999999]")).endsWith("but INT32 needs an integer"));
+    assertTrue(
+        reject(input("INT32", "[1]", "[1e-999999999]")).endsWith("but INT32 needs an integer"));
     assertTrue(reject(input("INT32", "[1]", "[1e999999999]")).contains("outside the INT32 range"));
     assertFalse(System.nanoTime() - start > 2_000_000_000L, "took too long");
   }
