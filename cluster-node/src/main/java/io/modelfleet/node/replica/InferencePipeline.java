@@ -111,7 +111,7 @@ final class InferencePipeline {
     InferRequest req = m.request();
     String problem = InferenceValidator.problem(session.inputs(), session.outputs(), req);
     if (problem != null) {
-      reply(m.replyTo(), new InferReply.InferFailure(400, problem), now, now, false);
+      refuse(m.replyTo(), new InferReply.InferFailure(400, problem), now, now);
       return;
     }
     // A request whose inputs disagree on dimension 0 (or are scalars) cannot be merged: it runs
@@ -122,7 +122,7 @@ final class InferencePipeline {
     Pending p = new Pending(req, m.replyTo(), now, rows);
     switch (queue.offer(p, key, rows, req.priority(), deadline, now)) {
       case QUEUE_FULL ->
-          reply(
+          refuse(
               m.replyTo(),
               new InferReply.InferFailure(
                   503,
@@ -136,10 +136,9 @@ final class InferencePipeline {
                       + batching.maxQueueSize()
                       + ")"),
               now,
-              now,
-              false);
+              now);
       case TOO_LARGE ->
-          reply(
+          refuse(
               m.replyTo(),
               new InferReply.InferFailure(
                   400,
@@ -148,8 +147,7 @@ final class InferencePipeline {
                       + " rows along dimension 0 but the deployment's max_batch_size is "
                       + batching.maxBatchSize()),
               now,
-              now,
-              false);
+              now);
       case ACCEPTED -> pump();
     }
   }
@@ -316,17 +314,12 @@ final class InferencePipeline {
   void failQueued(String why) {
     long now = System.nanoTime();
     queue.drainAll(
-        p ->
-            reply(
-                p.replyTo(), new InferReply.InferFailure(503, why), p.arrivalNanos(), now, false));
+        p -> refuse(p.replyTo(), new InferReply.InferFailure(503, why), p.arrivalNanos(), now));
   }
 
-  private void reply(ActorRef<InferReply> to, InferReply r, long arrival, long now, boolean ok) {
-    if (ok) {
-      stats.succeeded(now - arrival);
-    } else {
-      stats.failed(now - arrival);
-    }
+  /** Answers a request that will not run, and counts it as failed. */
+  private void refuse(ActorRef<InferReply> to, InferReply.InferFailure r, long arrival, long now) {
+    stats.failed(now - arrival);
     to.tell(r);
   }
 }
