@@ -13,9 +13,6 @@ import org.apache.pekko.management.javadsl.PekkoManagement;
  * address forms a new cluster and the others join it.
  */
 final class BootstrapJoin {
-  /** Binding the management endpoint is local work; longer means something is wrong. */
-  private static final long MANAGEMENT_BIND_TIMEOUT_S = 30;
-
   private BootstrapJoin() {}
 
   static void start(ActorSystem<?> system) {
@@ -26,7 +23,9 @@ final class BootstrapJoin {
       PekkoManagement.get(system)
           .start()
           .toCompletableFuture()
-          .get(MANAGEMENT_BIND_TIMEOUT_S, TimeUnit.SECONDS);
+          .get(
+              NodeTimeouts.fromConfig(system.settings().config()).bindTimeout().toMillis(),
+              TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();

@@ -29,6 +29,7 @@ import io.modelfleet.protocol.cluster.ClusterKeys;
 import io.modelfleet.protocol.cluster.ControllerCommand;
 import io.modelfleet.protocol.service.MemberDrains;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +57,10 @@ public final class FleetNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final GatewayServer gateway;
   private final Path dataDir;
+  private final Duration stopTimeout;
 
   private FleetNode(ActorSystem<Void> system, GatewayServer gateway, Path dataDir) {
+    this.stopTimeout = NodeTimeouts.fromConfig(system.settings().config()).stopTimeout();
     this.system = system;
     this.gateway = gateway;
     this.dataDir = dataDir;
@@ -157,7 +160,11 @@ public final class FleetNode implements AutoCloseable {
           new UploadService(
               system, store, shared, env, ort, io, IO_DISPATCHER, replicaSettings.askTimeout());
       if (full.getBoolean("modelfleet.node.demo-model")) {
-        DemoBootstrap.ensure(system, uploads, replicaSettings.askTimeout());
+        DemoBootstrap.ensure(
+            system,
+            uploads,
+            replicaSettings.askTimeout(),
+            NodeTimeouts.fromConfig(full).demoUploadTimeout());
       }
       GatewayServer gateway =
           clusterSettings.roles().contains(ClusterKeys.ROLE_GATEWAY)
@@ -229,9 +236,16 @@ public final class FleetNode implements AutoCloseable {
   public void close() {
     CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
     try {
-      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      system
+          .getWhenTerminated()
+          .toCompletableFuture()
+          .get(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("the node did not stop within 60 s", e);
+      throw new IllegalStateException(
+          "the node did not stop within "
+              + stopTimeout.toSeconds()
+              + " s (modelfleet.node.stop-timeout)",
+          e);
     }
   }
 

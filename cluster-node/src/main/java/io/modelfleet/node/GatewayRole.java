@@ -28,7 +28,7 @@ final class GatewayRole {
     GatewayServer started =
         GatewayServer.start(system, GatewaySettings.fromConfig(config), uploads, catalog, drains)
             .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+            .get(NodeTimeouts.fromConfig(config).bindTimeout().toMillis(), TimeUnit.MILLISECONDS);
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseServiceUnbind(),

@@ -22,7 +22,8 @@ import org.apache.pekko.util.ByteString;
 public final class DemoBootstrap {
   private DemoBootstrap() {}
 
-  public static void ensure(ActorSystem<?> system, ModelUploads uploads, Duration askTimeout)
+  public static void ensure(
+      ActorSystem<?> system, ModelUploads uploads, Duration askTimeout, Duration uploadTimeout)
       throws Exception {
     RequestMeta meta = RequestMeta.system("demo model registered at first start");
     UploadOutcome outcome =
@@ -30,7 +31,7 @@ public final class DemoBootstrap {
             .upload(
                 DemoModel.NAME, "1", Source.single(ByteString.fromArray(DemoModel.bytes())), meta)
             .toCompletableFuture()
-            .get(60, TimeUnit.SECONDS);
+            .get(uploadTimeout.toMillis(), TimeUnit.MILLISECONDS);
     if (outcome instanceof UploadOutcome.Stored s && s.created()) {
       ModelReply reply =
           ClusterSharding.get(system)
