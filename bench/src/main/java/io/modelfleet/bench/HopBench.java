@@ -11,17 +11,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The latency of the cluster hop: p50 of a request whose replica is on the gateway's own node
@@ -41,7 +35,7 @@ public final class HopBench {
   private static final String HOST = ServedNode.HOST;
   private static final String JAR = "cluster-node/target/cluster-node-0.1.0-SNAPSHOT.jar";
   private static final String LIB = "cluster-node/target/lib";
-  private static final double TARGET_US = 200;
+  static final double TARGET_US = 200;
   private static final int MAX_DEPLOY_TRIES = 4;
 
   /**
@@ -77,45 +71,6 @@ public final class HopBench {
     System.err.println("report written to " + out);
   }
 
-  /** A node process with its own data directory and log. */
-  private static final class Node {
-    final String name;
-    final Process process;
-    final Path dataDir;
-    final Path log;
-    final int remotePort;
-
-    Node(String name, Process process, Path dataDir, Path log, int remotePort) {
-      this.name = name;
-      this.process = process;
-      this.dataDir = dataDir;
-      this.log = log;
-      this.remotePort = remotePort;
-    }
-
-    String logTail(int lines) {
-      try {
-        List<String> all = Files.readAllLines(log);
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-      } catch (IOException e) {
-        return "(log unreadable: " + e.getMessage() + ")";
-      }
-    }
-
-    void stop() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor();
-      }
-      try (Stream<Path> files = Files.walk(dataDir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        System.err.println("could not remove " + dataDir + ": " + e.getMessage());
-      }
-    }
-  }
-
   private String run() throws Exception {
     Path jar = root.resolve(JAR);
     if (!Files.isRegularFile(jar) || !Files.isDirectory(root.resolve(LIB))) {
@@ -123,7 +78,7 @@ public final class HopBench {
           jar + " or " + LIB + " is missing; build first: ./mvnw -B -q -DskipTests package");
     }
     Files.createDirectories(results);
-    List<Node> nodes = new ArrayList<>();
+    List<HopNode> nodes = new ArrayList<>();
     EmbeddedPostgres pg = null;
     Thread hook = new Thread(() -> nodes.forEach(n -> n.process.destroyForcibly()));
     Runtime.getRuntime().addShutdownHook(hook);
@@ -147,10 +102,10 @@ public final class HopBench {
               + httpPort);
       return measure(nodes, httpPort, portA);
     } finally {
-      for (Node n : nodes) {
+      for (HopNode n : nodes) {
         n.process.destroy();
       }
-      for (Node n : nodes) {
+      for (HopNode n : nodes) {
         n.stop();
       }
       if (pg != null) {
@@ -165,7 +120,7 @@ public final class HopBench {
     }
   }
 
-  private Node startNode(
+  private HopNode startNode(
       String name, String roles, int remotePort, int httpPort, String seed, String dbUrl)
       throws IOException {
     Path dataDir = Files.createTempDirectory("modelfleet-hop-" + name + "-");
@@ -196,15 +151,15 @@ public final class HopBench {
     env.put("MODELFLEET_DEMO_MODEL", "false");
     env.put("MODELFLEET_ROLES", roles);
     progress("starting node " + name + " (" + roles + "), log " + log);
-    return new Node(name, pb.start(), dataDir, log, remotePort);
+    return new HopNode(name, pb.start(), dataDir, log, remotePort);
   }
 
   /** Until A's GET /v1/cluster/members lists two members, both Up and with their devices known. */
-  private void awaitMembers(List<Node> nodes, int httpPort) throws InterruptedException {
+  private void awaitMembers(List<HopNode> nodes, int httpPort) throws InterruptedException {
     long deadline = System.nanoTime() + readyTimeout.toNanos();
     String last = "no answer";
     while (System.nanoTime() < deadline) {
-      for (Node n : nodes) {
+      for (HopNode n : nodes) {
         if (!n.process.isAlive()) {
           throw new IllegalStateException(
               "node "
@@ -218,7 +173,7 @@ public final class HopBench {
         }
       }
       try {
-        JsonNode members = get(httpPort, "/v1/cluster/members").path("members");
+        JsonNode members = ReplicaSideStats.get(httpPort, "/v1/cluster/members").path("members");
         int up = 0;
         for (JsonNode m : members) {
           // Devices too: until B has published its devices the controller places nothing on it.
@@ -244,7 +199,7 @@ public final class HopBench {
             + nodes.get(0).logTail(40));
   }
 
-  private String measure(List<Node> nodes, int httpPort, int portA) throws Exception {
+  private String measure(List<HopNode> nodes, int httpPort, int portA) throws Exception {
     BenchModel tiny = BenchModels.tiny();
     OrtEnvironment env = RawOrt.environment();
     Map<String, RawOrt.Reference> reference;
@@ -353,111 +308,19 @@ public final class HopBench {
             ? null
             : "placement changed during the measurement: now " + after;
     String serverSide =
-        replicaSide(
+        ReplicaSideStats.replicaSide(
             httpPort,
             Map.of("local replica", local, "remote replica", remote, "one replica per node", BOTH));
-    return report(runs, placements, local, remote, portA, nodes, moved) + serverSide;
-  }
-
-  /** The prefer-local-replicas setting the nodes run with, as the node JVM options give it. */
-  private String preferLocal() {
-    return nodeJvm.stream()
-        .filter(o -> o.startsWith("-Dmodelfleet.gateway.prefer-local-replicas="))
-        .map(o -> o.substring(o.indexOf('=') + 1))
-        .findFirst()
-        .orElse("on (default)");
-  }
-
-  private String report(
-      Map<String, List<Measurement>> runs,
-      List<String> placements,
-      String local,
-      String remote,
-      int portA,
-      List<Node> nodes,
-      String moved) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("# ModelFleet cluster hop: local vs remote replica\n\n");
-    sb.append("- Date: ")
-        .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
-        .append('\n');
-    sb.append("- Machine: ").append(Machine.cores()).append('\n');
-    sb.append("- JVM: ").append(Machine.jvm()).append("; OS: ").append(Machine.os()).append('\n');
-    sb.append("- Cluster: node A (gateway,worker, remote port ")
-        .append(portA)
-        .append(") and node B (worker), separate JVMs ")
-        .append(String.join(" ", nodeJvm))
-        .append(", cpu-only, one embedded PostgreSQL, all on 127.0.0.1\n");
-    sb.append("- Model: tiny (Gemm FP32 [1,4]→[1,2]), one replica per deployment, ORT ")
-        .append(RawOrt.INTRA_OP_THREADS)
-        .append('/')
-        .append(RawOrt.INTER_OP_THREADS)
-        .append(" threads; placements: ")
-        .append(String.join(", ", placements))
-        .append(" (local = ")
-        .append(local)
-        .append(", remote = ")
-        .append(remote)
-        .append(")\n");
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "- Load: 1 client through A's gateway, binary protocol, batch 1; "
-                + "%.1f s warm-up + %.1f s window, %d rounds alternating the paths, the round with the better p50 kept%n%n",
-            warmUp.toMillis() / 1e3,
-            window.toMillis() / 1e3,
-            rounds));
-    sb.append("| path | req/s | p50 µs | p99 µs | errors | other CPU | p50 of each round µs |\n");
-    sb.append("|---|---:|---:|---:|---:|---:|---|\n");
-    Map<String, Measurement> best = new LinkedHashMap<>();
-    for (Map.Entry<String, List<Measurement>> e : runs.entrySet()) {
-      Measurement b =
-          e.getValue().stream()
-              .min(Comparator.comparingDouble(Measurement::p50Micros))
-              .orElseThrow();
-      best.put(e.getKey(), b);
-      List<String> each =
-          e.getValue().stream()
-              .map(m -> String.format(Locale.ROOT, "%.0f", m.p50Micros()))
-              .toList();
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %.0f | %.0f | %.0f | %d | %.2f | %s |%n",
-              e.getKey(),
-              b.opsPerSecond(),
-              b.p50Micros(),
-              b.p99Micros(),
-              b.errors(),
-              b.otherCores(),
-              String.join(", ", each)));
-    }
-    double diff = best.get("remote replica").p50Micros() - best.get("local replica").p50Micros();
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "%nRemote − local p50: **%+.0f µs** (target ≤ +%.0f µs: %s)%n",
-            diff,
-            TARGET_US,
-            diff <= TARGET_US ? "✓" : "✗"));
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "With a replica on each node, the gateway's choice gives p50 %.0f µs "
-                + "(node setting prefer-local-replicas: %s).%n",
-            best.get("one replica per node").p50Micros(),
-            preferLocal()));
-    if (moved != null) {
-      sb.append("\n**Warning:** ")
-          .append(moved)
-          .append(" — the rows may mix local and remote requests.\n");
-    }
-    sb.append("\nNode logs: ")
-        .append(nodes.get(0).log)
-        .append(", ")
-        .append(nodes.get(1).log)
-        .append('\n');
-    return sb.toString();
+    return new HopReport(nodeJvm, warmUp, window, rounds)
+            .render(
+                runs,
+                placements,
+                local,
+                remote,
+                portA,
+                List.of(nodes.get(0).log, nodes.get(1).log),
+                moved)
+        + serverSide;
   }
 
   /**
@@ -473,7 +336,7 @@ public final class HopBench {
     while (System.nanoTime() < deadline) {
       Map<String, String> now = new LinkedHashMap<>();
       for (String m : models) {
-        JsonNode replicas = get(httpPort, "/v1/models/" + m).path("replicas");
+        JsonNode replicas = ReplicaSideStats.get(httpPort, "/v1/models/" + m).path("replicas");
         if (replicas.size() == 1 && "READY".equals(replicas.get(0).path("state").asText())) {
           now.put(m, replicas.get(0).path("node").asText());
         }
@@ -496,58 +359,6 @@ public final class HopBench {
             + " (last "
             + last
             + ")");
-  }
-
-  /**
-   * The replicas' own time per request, from Triton's statistics over the whole run (warm-up
-   * included): success is from the replica's receipt of the request to its reply, queue and compute
-   * are its parts. What the client saw beyond this was spent outside the replica: HTTP, the
-   * gateway, and for a remote replica the transport.
-   */
-  private static String replicaSide(int port, Map<String, String> models) throws IOException {
-    StringBuilder sb =
-        new StringBuilder("\nReplica-side time per request (Triton statistics, whole run):\n\n");
-    sb.append(
-        "| path | requests | success µs | queue µs | compute µs |\n|---|---:|---:|---:|---:|\n");
-    for (Map.Entry<String, String> e : new TreeMap<>(models).entrySet()) {
-      JsonNode stats = get(port, "/v2/models/" + e.getValue() + "/stats").path("model_stats");
-      long count = 0;
-      double success = 0;
-      double queue = 0;
-      double compute = 0;
-      for (JsonNode m : stats) {
-        JsonNode in = m.path("inference_stats");
-        count += in.path("success").path("count").asLong();
-        success += in.path("success").path("ns").asDouble();
-        queue += in.path("queue").path("ns").asDouble();
-        compute +=
-            in.path("compute_input").path("ns").asDouble()
-                + in.path("compute_infer").path("ns").asDouble()
-                + in.path("compute_output").path("ns").asDouble();
-      }
-      double n = Math.max(1, count);
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %d | %.1f | %.1f | %.1f |%n",
-              e.getKey(),
-              count,
-              success / n / 1000,
-              queue / n / 1000,
-              compute / n / 1000));
-    }
-    return sb.toString();
-  }
-
-  private static JsonNode get(int port, String path) throws IOException {
-    try (MiniHttpClient c = new MiniHttpClient(HOST, port, 10_000)) {
-      int status = c.exchange(MiniHttpClient.request("GET", path, HOST, port, null, null));
-      if (status != 200) {
-        throw new IOException("GET " + path + " answered " + c.describe(status));
-      }
-      HttpResponseReader r = c.response();
-      return MAPPER.readTree(r.body(), 0, r.bodyLength());
-    }
   }
 
   private static int freePort() {
