@@ -1,6 +1,7 @@
 package io.modelfleet.protocol.cluster;
 
 import io.modelfleet.protocol.model.ReplicaPlacement;
+import io.modelfleet.protocol.security.ApiKey;
 import org.apache.pekko.cluster.ddata.Key;
 import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.LWWMapKey;
@@ -25,6 +26,13 @@ public final class ClusterKeys {
    */
   public static final Key<LWWMap<String, ReplicaPlacement>> PLACEMENTS =
       LWWMapKey.create("replica-placements");
+
+  /**
+   * Key id to its {@link ApiKey} (hash of the secret, never the secret): every gateway
+   * authenticates from its own replica of this map, so a key check is a local lookup and a
+   * revocation reaches every gateway with the next gossip. Only the key publisher writes it.
+   */
+  public static final Key<LWWMap<String, ApiKey>> API_KEYS = LWWMapKey.create("api-keys");
 
   /** Node roles. A node has both unless configured otherwise. */
   public static final String ROLE_GATEWAY = "gateway";
