@@ -3,10 +3,19 @@ package io.modelfleet.persistence.registry;
 import io.modelfleet.protocol.model.RequestMeta;
 import java.time.Instant;
 
-/** When, by whom and why an event happened: the audit half of every registry event. */
-public record EventMeta(Instant at, String principal, String requestId, String reason) {
+/**
+ * When, by whom, for which tenant and why an event happened: the audit half of every registry
+ * event. {@code tenant} is null in events written before tenants existed (see {@link
+ * RequestMeta#tenant}).
+ */
+public record EventMeta(
+    Instant at, String principal, String requestId, String reason, String tenant) {
+
+  public EventMeta(Instant at, String principal, String requestId, String reason) {
+    this(at, principal, requestId, reason, null);
+  }
 
   static EventMeta of(RequestMeta m) {
-    return new EventMeta(Instant.now(), m.principal(), m.requestId(), m.reason());
+    return new EventMeta(Instant.now(), m.principal(), m.requestId(), m.reason(), m.tenant());
   }
 }

@@ -25,7 +25,8 @@ public record ModelState(
     String name,
     Map<String, VersionInfo> versions,
     Map<String, DeploymentSpec> deployments,
-    Map<String, ReplicaPlacement> placements)
+    Map<String, ReplicaPlacement> placements,
+    String tenant)
     implements FleetSerializable {
   private static final Class<?> UNMODIFIABLE_SORTED =
       Collections.unmodifiableSortedMap(new TreeMap<>()).getClass();
@@ -36,20 +37,31 @@ public record ModelState(
     placements = sorted(placements, null);
   }
 
+  /** A state without a tenant yet (snapshots written before tenants existed read back as one). */
+  public ModelState(
+      String name,
+      Map<String, VersionInfo> versions,
+      Map<String, DeploymentSpec> deployments,
+      Map<String, ReplicaPlacement> placements) {
+    this(name, versions, deployments, placements, null);
+  }
+
   static ModelState empty(String name) {
     return new ModelState(name, Map.of(), Map.of(), Map.of());
   }
 
   ModelState apply(ModelEvent event) {
     if (event instanceof ModelEvent.VersionRegistered e) {
+      // The model belongs to the tenant that registered its first version.
+      String owner = versions.isEmpty() && tenant == null ? e.meta().tenant() : tenant;
       return new ModelState(
-          name, put(versions, e.version().version(), e.version()), deployments, placements);
+          name, put(versions, e.version().version(), e.version()), deployments, placements, owner);
     }
     if (event instanceof ModelEvent.DeploymentSet e) {
       String version = registered(e.spec().version());
       DeploymentSpec spec =
           version.equals(e.spec().version()) ? e.spec() : e.spec().withVersion(version);
-      return new ModelState(name, versions, put(deployments, version, spec), placements);
+      return new ModelState(name, versions, put(deployments, version, spec), placements, tenant);
     }
     if (event instanceof ModelEvent.DeploymentRemoved e) {
       String version = registered(e.version());
@@ -62,12 +74,14 @@ public record ModelState(
           name,
           versions,
           Collections.unmodifiableSortedMap(d),
-          Collections.unmodifiableSortedMap(p));
+          Collections.unmodifiableSortedMap(p),
+          tenant);
     }
     ModelEvent.ReplicaPlaced e = (ModelEvent.ReplicaPlaced) event;
     TreeMap<String, ReplicaPlacement> p = new TreeMap<>(placements);
     p.put(e.placement().replicaId(), e.placement());
-    return new ModelState(name, versions, deployments, Collections.unmodifiableSortedMap(p));
+    return new ModelState(
+        name, versions, deployments, Collections.unmodifiableSortedMap(p), tenant);
   }
 
   /**
@@ -99,7 +113,7 @@ public record ModelState(
   }
 
   ModelView view() {
-    return new ModelView(name, versions, deployments, placements);
+    return new ModelView(name, versions, deployments, placements, tenant);
   }
 
   private static <V> Map<String, V> put(Map<String, V> m, String k, V v) {

@@ -70,6 +70,31 @@ class ModelEntityTest {
   }
 
   @Test
+  void aModelBelongsToTheTenantThatRegisteredItsFirstVersion() {
+    RequestMeta teamA = new RequestMeta("ci-a", "req-a", null, "team-a");
+    RequestMeta teamB = new RequestMeta("ci-b", "req-b", null, "team-b");
+    var first =
+        kit.<ModelReply>runCommand(
+            r -> new ModelCommand.RegisterVersion("1", DIGEST, 42, IN, OUT, teamA, r));
+    assertEquals("team-a", first.eventOfType(ModelEvent.VersionRegistered.class).meta().tenant());
+    assertEquals("team-a", first.state().view().tenant());
+    var second =
+        kit.<ModelReply>runCommand(
+            r ->
+                new ModelCommand.RegisterVersion(
+                    "2", "sha256:" + "b".repeat(64), 42, IN, OUT, teamB, r));
+    assertEquals("team-a", second.state().view().tenant(), "a later version never moves it");
+    kit.restart();
+    assertEquals("team-a", kit.getState().view().tenant(), "and it survives recovery");
+  }
+
+  @Test
+  void aModelRegisteredWithoutATenantBelongsToTheDefaultOne() {
+    var result = register("1", DIGEST);
+    assertEquals(RequestMeta.DEFAULT_TENANT, result.state().view().tenant());
+  }
+
+  @Test
   void sameBytesAgainIsNoChangeAndOtherBytesConflict() {
     register("1", DIGEST);
     var again = register("1", DIGEST);

@@ -7,15 +7,29 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The registry's view of one model: versions, desired deployments and last placements. Maps are
- * sorted by {@link VersionOrder} so callers can rely on iteration order.
+ * The registry's view of one model: the tenant it belongs to, versions, desired deployments and
+ * last placements. Maps are sorted by {@link VersionOrder} so callers can rely on iteration order.
  */
 public record ModelView(
     String name,
     Map<String, VersionInfo> versions,
     Map<String, DeploymentSpec> deployments,
-    Map<String, ReplicaPlacement> placements)
+    Map<String, ReplicaPlacement> placements,
+    String tenant)
     implements FleetSerializable {
+
+  public ModelView {
+    tenant = tenant == null ? RequestMeta.DEFAULT_TENANT : tenant;
+  }
+
+  /** A model of the default tenant. */
+  public ModelView(
+      String name,
+      Map<String, VersionInfo> versions,
+      Map<String, DeploymentSpec> deployments,
+      Map<String, ReplicaPlacement> placements) {
+    this(name, versions, deployments, placements, RequestMeta.DEFAULT_TENANT);
+  }
 
   public boolean exists() {
     return !versions.isEmpty();
