@@ -224,7 +224,7 @@ public final class FleetNode implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + httpPort();
+    return (gateway != null && gateway.secure() ? "https" : "http") + "://127.0.0.1:" + httpPort();
   }
 
   public Path dataDir() {
