@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.modelfleet.gateway.GatewayServer;
+import io.modelfleet.gateway.connection.GatewayTls;
 import io.modelfleet.node.cluster.ShutdownDrainSettings;
 import io.modelfleet.node.demo.DemoBootstrap;
 import io.modelfleet.node.device.DeviceInventory;
@@ -100,6 +101,10 @@ public final class FleetNode implements AutoCloseable {
             .withFallback(db.pekkoOverrides())
             .withFallback(config);
     ClusterSettings clusterSettings = ClusterSettings.fromConfig(full);
+    if (clusterSettings.roles().contains(ClusterKeys.ROLE_GATEWAY)) {
+      // Opens the HTTPS key store now, so a bad one stops the node before anything starts.
+      GatewayTls.fromConfig(full);
+    }
     ArtifactStore store =
         ArtifactStore.open(artifactsRoot, full.getBytes("modelfleet.artifacts.max-upload-size"));
 
