@@ -45,6 +45,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One ModelFleet node with every role: registry, replicas, deployment controller and gateway. Used
@@ -52,6 +54,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * journal is touched, sharding is initialised before the gateway takes requests.
  */
 public final class FleetNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FleetNode.class);
+
   public static final String ORT_DISPATCHER = "modelfleet.ort-dispatcher";
   public static final String IO_DISPATCHER = "modelfleet.blocking-io-dispatcher";
 
@@ -175,15 +179,18 @@ public final class FleetNode implements AutoCloseable {
           clusterSettings.roles().contains(ClusterKeys.ROLE_GATEWAY)
               ? GatewayRole.start(system, full, uploads, catalog, drains)
               : null;
-      system
-          .log()
-          .info(
-              "ModelFleet node {} with roles {} serving HTTP on {} with devices [{}], data in {}",
-              nodeAddress,
-              clusterSettings.roles(),
-              gateway == null ? "(no gateway role)" : gateway.localAddress(),
-              devices.hasGpu() ? devices.gpus() : "cpu",
-              dataDir);
+      // The class's own logger, not the actor system's: this line is what an operator (and a
+      // test reading the node's output) looks for.
+      log.info(
+          "ModelFleet node {} (remoting: Artery {}) with roles {} serving {} on {} with"
+              + " devices [{}], data in {}",
+          nodeAddress,
+          full.getString("pekko.remote.artery.transport"),
+          clusterSettings.roles(),
+          gateway != null && gateway.secure() ? "HTTPS" : "HTTP",
+          gateway == null ? "(no gateway role)" : gateway.localAddress(),
+          devices.hasGpu() ? devices.gpus() : "cpu",
+          dataDir);
       return new FleetNode(system, gateway, dataDir);
     } catch (Exception e) {
       system.terminate();
