@@ -45,14 +45,18 @@ public record ClusterSettings(
     return new ClusterSettings(seedNodes, roles, bootstrap);
   }
 
-  /** Pekko's own keys, derived from ours. */
+  /**
+   * Pekko's own keys, derived from ours: seed nodes, roles, bootstrap, and remoting TLS ({@link
+   * ClusterTls}, whose stores are opened here so that a bad one stops the node before it starts).
+   */
   public static Config pekkoOverrides(Config root) {
     ClusterSettings s = fromConfig(root);
     return ConfigFactory.parseMap(
             Map.of(
                 "pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(s.seedNodes()),
                 "pekko.cluster.roles", ConfigValueFactory.fromIterable(s.roles())))
-        .withFallback(s.bootstrap().pekkoOverrides());
+        .withFallback(s.bootstrap().pekkoOverrides())
+        .withFallback(ClusterTls.fromConfig(root).pekkoOverrides());
   }
 
   /**

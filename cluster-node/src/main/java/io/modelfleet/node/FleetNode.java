@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.modelfleet.gateway.GatewayServer;
+import io.modelfleet.gateway.connection.GatewayTls;
 import io.modelfleet.node.cluster.ShutdownDrainSettings;
 import io.modelfleet.node.demo.DemoBootstrap;
 import io.modelfleet.node.device.DeviceInventory;
@@ -44,6 +45,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One ModelFleet node with every role: registry, replicas, deployment controller and gateway. Used
@@ -51,6 +54,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * journal is touched, sharding is initialised before the gateway takes requests.
  */
 public final class FleetNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FleetNode.class);
+
   public static final String ORT_DISPATCHER = "modelfleet.ort-dispatcher";
   public static final String IO_DISPATCHER = "modelfleet.blocking-io-dispatcher";
 
@@ -100,6 +105,10 @@ public final class FleetNode implements AutoCloseable {
             .withFallback(db.pekkoOverrides())
             .withFallback(config);
     ClusterSettings clusterSettings = ClusterSettings.fromConfig(full);
+    if (clusterSettings.roles().contains(ClusterKeys.ROLE_GATEWAY)) {
+      // Opens the HTTPS key store now, so a bad one stops the node before anything starts.
+      GatewayTls.fromConfig(full);
+    }
     ArtifactStore store =
         ArtifactStore.open(artifactsRoot, full.getBytes("modelfleet.artifacts.max-upload-size"));
 
@@ -170,15 +179,18 @@ public final class FleetNode implements AutoCloseable {
           clusterSettings.roles().contains(ClusterKeys.ROLE_GATEWAY)
               ? GatewayRole.start(system, full, uploads, catalog, drains)
               : null;
-      system
-          .log()
-          .info(
-              "ModelFleet node {} with roles {} serving HTTP on {} with devices [{}], data in {}",
-              nodeAddress,
-              clusterSettings.roles(),
-              gateway == null ? "(no gateway role)" : gateway.localAddress(),
-              devices.hasGpu() ? devices.gpus() : "cpu",
-              dataDir);
+      // The class's own logger, not the actor system's: this line is what an operator (and a
+      // test reading the node's output) looks for.
+      log.info(
+          "ModelFleet node {} (remoting: Artery {}) with roles {} serving {} on {} with"
+              + " devices [{}], data in {}",
+          nodeAddress,
+          full.getString("pekko.remote.artery.transport"),
+          clusterSettings.roles(),
+          gateway != null && gateway.secure() ? "HTTPS" : "HTTP",
+          gateway == null ? "(no gateway role)" : gateway.localAddress(),
+          devices.hasGpu() ? devices.gpus() : "cpu",
+          dataDir);
       return new FleetNode(system, gateway, dataDir);
     } catch (Exception e) {
       system.terminate();
@@ -224,7 +236,7 @@ public final class FleetNode implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + httpPort();
+    return (gateway != null && gateway.secure() ? "https" : "http") + "://127.0.0.1:" + httpPort();
   }
 
   public Path dataDir() {

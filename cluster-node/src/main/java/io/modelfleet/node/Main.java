@@ -10,6 +10,9 @@ import io.modelfleet.persistence.db.RegistryGuard;
  * SIGTERM stops it gracefully (Pekko's coordinated shutdown runs from the JVM shutdown hook).
  */
 public final class Main {
+  /** sysexits.h's "configuration error", which the registry guard's refusal also uses. */
+  private static final int EX_CONFIG = 78;
+
   private Main() {}
 
   public static void main(String[] args) throws Exception {
@@ -20,6 +23,11 @@ public final class Main {
       // Already logged; the operator sees the reason and the way out, not a stack trace.
       System.err.println(e.getMessage());
       System.exit(RegistryGuard.RegistryRefusedException.EXIT_CODE);
+      return;
+    } catch (IllegalArgumentException e) {
+      // A setting the node cannot start with (a key store, a timeout): the sentence names it.
+      System.err.println("ModelFleet cannot start: " + e.getMessage());
+      System.exit(EX_CONFIG);
       return;
     }
     String base = node.baseUrl().replace("127.0.0.1", "localhost");

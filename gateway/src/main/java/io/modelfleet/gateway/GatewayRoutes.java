@@ -6,12 +6,16 @@ import io.modelfleet.gateway.management.ManagementRoutes;
 import io.modelfleet.gateway.oip.OipRoutes;
 import io.modelfleet.gateway.repository.RepositoryRoutes;
 import io.modelfleet.gateway.stats.StatsRoutes;
+import io.modelfleet.gateway.web.BrowserGuard;
 import io.modelfleet.protocol.model.RequestMeta;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.MediaType;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -19,7 +23,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * Every HTTP route of the gateway, composed under one {@link #withCaller} so that identifying the
  * caller (an anonymous principal and a request id; access control replaces the principal there),
- * echoing the request id and turning every failure into JSON each happen in exactly one place.
+ * echoing the request id, refusing what a browser must not send ({@link BrowserGuard}, before any
+ * body is read) and turning every failure into JSON each happen in exactly one place.
  */
 public final class GatewayRoutes extends AllDirectives {
 
@@ -37,14 +42,18 @@ public final class GatewayRoutes extends AllDirectives {
   /** Smallest response body compressed for a client that accepts gzip or deflate. */
   private final long compressMinSize;
 
+  private final BrowserGuard browsers;
+
   public GatewayRoutes(
       StatsRoutes stats,
       OipRoutes oip,
       RepositoryRoutes repository,
       ManagementRoutes management,
       ClusterRoutes cluster,
-      long compressMinSize) {
+      long compressMinSize,
+      BrowserGuard browsers) {
     this.compressMinSize = compressMinSize;
+    this.browsers = browsers;
     this.stats = stats;
     this.oip = oip;
     this.repository = repository;
@@ -89,8 +98,28 @@ public final class GatewayRoutes extends AllDirectives {
                                           handleRejections(
                                               ErrorHandling.rejections(),
                                               () ->
-                                                  Compression.decodeRequests(
-                                                      () -> inner.apply(caller)))))));
+                                                  refuseBrowserAbuse(
+                                                      () ->
+                                                          Compression.decodeRequests(
+                                                              () -> inner.apply(caller))))))));
+        });
+  }
+
+  /** {@link BrowserGuard}'s refusal as JSON, from the head alone: no body byte is read. */
+  private Route refuseBrowserAbuse(Supplier<Route> inner) {
+    return extractRequest(
+        request -> {
+          MediaType type = request.entity().getContentType().mediaType();
+          Optional<ApiException> refused =
+              browsers.check(
+                  request.method().name(),
+                  request.getUri().path(),
+                  request.getHeader("Host").map(HttpHeader::value),
+                  request.getHeader("Origin").map(HttpHeader::value),
+                  Optional.of(type.mainType() + "/" + type.subType()));
+          return refused
+              .map(e -> complete(Json.error(e.status(), e.getMessage())))
+              .orElseGet(inner);
         });
   }
 

@@ -6,6 +6,7 @@ import io.modelfleet.gateway.cluster.ClusterDataSubscriber;
 import io.modelfleet.gateway.cluster.ClusterRoutes;
 import io.modelfleet.gateway.cluster.GpuAvailability;
 import io.modelfleet.gateway.connection.GatewayBinding;
+import io.modelfleet.gateway.connection.GatewayTls;
 import io.modelfleet.gateway.connection.TransportSettings;
 import io.modelfleet.gateway.management.DeploymentLimits;
 import io.modelfleet.gateway.management.ManagementRoutes;
@@ -22,6 +23,7 @@ import io.modelfleet.gateway.routing.ReachabilityWatcher;
 import io.modelfleet.gateway.routing.ReplicaChooser;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.stats.StatsRoutes;
+import io.modelfleet.gateway.web.BrowserGuard;
 import io.modelfleet.protocol.service.MemberDrains;
 import io.modelfleet.protocol.service.ModelCatalog;
 import io.modelfleet.protocol.service.ModelUploads;
@@ -62,6 +64,9 @@ public final class GatewayServer {
 
   private final GatewayBinding binding;
 
+  /** Whether the listener speaks HTTPS. */
+  private final boolean secure;
+
   /** How long {@link #stop} lets open requests finish before connections are cut. */
   private final Duration terminationDeadline;
 
@@ -71,11 +76,13 @@ public final class GatewayServer {
 
   private GatewayServer(
       GatewayBinding binding,
+      boolean secure,
       Duration terminationDeadline,
       ActorRef<DirectorySubscriber.Command> subscriber,
       ActorRef<ReachabilityWatcher.Command> watcher,
       ActorRef<ClusterDataSubscriber.Command> clusterData) {
     this.binding = binding;
+    this.secure = secure;
     this.terminationDeadline = terminationDeadline;
     this.subscriber = subscriber;
     this.watcher = watcher;
@@ -90,6 +97,8 @@ public final class GatewayServer {
       ModelCatalog catalog,
       MemberDrains drains) {
     TransportSettings transport = TransportSettings.fromConfig(system.settings().config());
+    // Opened before anything starts: a bad key store stops the node with the setting's name.
+    GatewayTls tls = GatewayTls.fromConfig(system.settings().config());
     // A waiting load or inference sends no byte: the stall timeout must not cut it first.
     transport.requireStallAbove("load-timeout", settings.loadRequestTimeout());
     transport.requireStallAbove("infer-timeout", settings.inferTimeout());
@@ -156,10 +165,17 @@ public final class GatewayServer {
                     GpuAvailability.live(system, data))),
             new ManagementRoutes(settings, limits, registry, catalog, uploads, directory),
             new ClusterRoutes(settings, system, directory, chooser, data, drains),
-            transport.compressMinSize());
+            transport.compressMinSize(),
+            BrowserGuard.fromConfig(system.settings().config()));
 
     return GatewayBinding.bind(
-            system, settings.host(), settings.port(), server, transport, routes.all().flow(system))
+            system,
+            settings.host(),
+            settings.port(),
+            server,
+            transport,
+            tls,
+            routes.all().flow(system))
         .handle(
             (binding, failure) -> {
               if (failure != null) {
@@ -169,9 +185,17 @@ public final class GatewayServer {
                 throw new CompletionException(
                     "gateway could not bind " + settings.host() + ":" + settings.port(), failure);
               }
-              log.info("gateway listening on {}", binding.localAddress());
+              log.info(
+                  "gateway listening on {} ({})",
+                  binding.localAddress(),
+                  tls.enabled() ? "HTTPS" : "HTTP");
               return new GatewayServer(
-                  binding, transport.terminationDeadline(), subscriber, watcher, clusterData);
+                  binding,
+                  tls.enabled(),
+                  transport.terminationDeadline(),
+                  subscriber,
+                  watcher,
+                  clusterData);
             });
   }
 
@@ -201,6 +225,11 @@ public final class GatewayServer {
       s = s.withParsingErrorHandler(JsonParsingErrorHandler.class.getName());
     }
     return s;
+  }
+
+  /** Whether the gateway serves HTTPS (modelfleet.gateway.tls.key-store is set). */
+  public boolean secure() {
+    return secure;
   }
 
   /** The bound address; with port 0 in the settings, the port the system picked. */

@@ -10,20 +10,27 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /** A real HTTP/1.1 client against a node, with JSON helpers. Every response is parsed as JSON. */
 public final class Http {
   public static final ObjectMapper JSON = new ObjectMapper();
 
   private final String base;
-  private final HttpClient client =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  private final HttpClient client;
 
   public Http(String base) {
+    this(base, null);
+  }
+
+  /** A client for an HTTPS node that trusts what {@code tls} trusts (null: the JVM's default). */
+  public Http(String base, SSLContext tls) {
     this.base = base;
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5));
+    this.client = (tls == null ? b : b.sslContext(tls)).build();
   }
 
   /** The node's base URL, {@code http://host:port}. */

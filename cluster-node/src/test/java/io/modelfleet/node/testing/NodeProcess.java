@@ -83,6 +83,11 @@ public final class NodeProcess implements AutoCloseable {
     return "http://127.0.0.1:" + httpPort;
   }
 
+  /** The base URL of a node started with an HTTPS key store. */
+  public String httpsUrl() {
+    return "https://127.0.0.1:" + httpPort;
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

@@ -19,12 +19,16 @@ import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.TLSClosing;
+import org.apache.pekko.stream.TLSProtocol.SendBytes;
+import org.apache.pekko.stream.TLSProtocol.SessionBytes;
 import org.apache.pekko.stream.TLSProtocol.SslTlsInbound;
 import org.apache.pekko.stream.TLSProtocol.SslTlsOutbound;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.TLS;
 import org.apache.pekko.stream.javadsl.TLSPlacebo;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
@@ -39,12 +43,19 @@ import scala.concurrent.duration.FiniteDuration;
  * binding pekko-http builds:
  *
  * <pre>
- *   routes ⇄ ConnectionGuard ⇄ pekko-http server layer ⇄ TLS placebo ⇄ HeadGuard ⇄ stall timeout ⇄ kill switch ⇄ socket
+ *   routes ⇄ ConnectionGuard ⇄ pekko-http server layer ⇄ TLS placebo ⇄ HeadGuard ⇄ [TLS] ⇄ stall timeout ⇄ kill switch ⇄ socket
  *            (idle keep-alive,                                         (header timeout,
  *             body rate → 408)                                          malformed UTF-8 in heads)
  * </pre>
  *
- * A connection past max-connections is not accepted: it waits in the kernel's listen backlog
+ * <p>With HTTPS on ({@link GatewayTls}), pekko-stream's TLS stage sits below HeadGuard, so every
+ * guard above it sees the decrypted bytes exactly as it sees plain HTTP: the header timeout runs
+ * from the connection's opening, so a client that never finishes its handshake is closed at the
+ * same header-timeout as one that never finishes its head, and the stall timeout counts encrypted
+ * bytes. pekko-http's server layer keeps its placebo: it only needs TLS for the session header,
+ * which the gateway does not use.
+ *
+ * <p>A connection past max-connections is not accepted: it waits in the kernel's listen backlog
  * (pekko.http.server.backlog) until one closes, and past the backlog the kernel drops the SYN, so
  * the client's connect times out. That is why every way a connection can be held (a slow head, an
  * idle keep-alive, a slow body, a client that stops reading) has a timeout of its own.
@@ -72,6 +83,18 @@ public final class GatewayBinding {
       ServerSettings server,
       TransportSettings transport,
       Flow<HttpRequest, HttpResponse, NotUsed> handler) {
+    return bind(system, host, port, server, transport, GatewayTls.off(), handler);
+  }
+
+  /** As above, serving HTTPS when {@code tls} is enabled. */
+  public static CompletionStage<GatewayBinding> bind(
+      ActorSystem<?> system,
+      String host,
+      int port,
+      ServerSettings server,
+      TransportSettings transport,
+      GatewayTls tls,
+      Flow<HttpRequest, HttpResponse, NotUsed> handler) {
     Materializer mat = Materializer.matFromSystem(system);
     LoggingAdapter pekkoLog = Logging.getLogger(system.classicSystem(), GatewayBinding.class);
     SharedKillSwitch killSwitch = KillSwitches.shared("gateway-" + host + ":" + port);
@@ -95,6 +118,7 @@ public final class GatewayBinding {
                     .atop(
                         BidiFlow.fromFlows(
                             Flow.<ByteString>create(), HeadGuard.flow(transport.headerTimeout())))
+                    .atop(tls.enabled() ? tls(tls) : BidiFlow.<ByteString, ByteString>identity())
                     .atop(
                         BidiFlow.<ByteString, ByteString>bidirectionalIdleTimeout(
                             transport.stallTimeout()))
@@ -130,6 +154,22 @@ public final class GatewayBinding {
   private static BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed>
       placebo() {
     return (BidiFlow) TLSPlacebo.getInstance();
+  }
+
+  /**
+   * pekko-stream's TLS stage with plain bytes on top. A truncated session (the peer closed without
+   * close_notify) carries no bytes and ends the connection as a close would.
+   */
+  private static BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> tls(
+      GatewayTls tls) {
+    BidiFlow<ByteString, SslTlsOutbound, SslTlsInbound, ByteString, NotUsed> plain =
+        BidiFlow.fromFlows(
+            Flow.<ByteString>create().<SslTlsOutbound>map(SendBytes::new),
+            Flow.<SslTlsInbound>create()
+                .filter(SessionBytes.class::isInstance)
+                .map(in -> ((SessionBytes) in).bytes()));
+    // eagerClose, as pekko-http's own HTTPS server: either side's end closes the session.
+    return plain.atop(TLS.create(tls::newServerEngine, TLSClosing.eagerClose()));
   }
 
   public InetSocketAddress localAddress() {
