@@ -159,6 +159,9 @@ public final class KeyRegistryEntity
     if (refused != null) {
       return Effect().reply(c.replyTo(), refused);
     }
+    if (c.roles() == null || c.roles().isEmpty() || c.grants() == null) {
+      return Effect().reply(c.replyTo(), new Rejected(400, "a key needs at least one role"));
+    }
     ApiKey key = found.get();
     if (key.roles().equals(c.roles()) && key.grants().equals(c.grants())) {
       return Effect().reply(c.replyTo(), new KeyReply.Key(key));
@@ -173,6 +176,9 @@ public final class KeyRegistryEntity
     KeyReply refused = refuseChange(found, c.id());
     if (refused != null) {
       return Effect().reply(c.replyTo(), refused);
+    }
+    if (c.limits() == null) {
+      return Effect().reply(c.replyTo(), new Rejected(400, "limits must be given"));
     }
     if (found.get().limits().equals(c.limits())) {
       return Effect().reply(c.replyTo(), new KeyReply.Key(found.get()));

@@ -180,6 +180,15 @@ class KeyRegistryEntityTest {
         kit.<KeyReply>runCommand(r -> new KeyCommand.ChangeLimits("k-9", limits, META, r)).reply(),
         404);
 
+    rejected(
+        kit.<KeyReply>runCommand(
+                r -> new KeyCommand.ChangeAccess("k-1", Set.of(), List.of(), META, r))
+            .reply(),
+        400);
+    rejected(
+        kit.<KeyReply>runCommand(r -> new KeyCommand.ChangeLimits("k-1", null, META, r)).reply(),
+        400);
+
     kit.<KeyReply>runCommand(r -> new KeyCommand.Revoke("k-1", META, r));
     var late =
         kit.<KeyReply>runCommand(
