@@ -6,6 +6,7 @@ import io.modelfleet.protocol.cluster.NodeInfo;
 import io.modelfleet.protocol.model.ReplicaPlacement;
 import io.modelfleet.protocol.replica.ReplicaDirectoryKey;
 import io.modelfleet.protocol.replica.ReplicaInfo;
+import io.modelfleet.protocol.security.ApiKey;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -19,8 +20,8 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 
 /**
  * Every write this node makes to the cluster's shared directories (Distributed Data): the replica
- * directory, the node directory, the placement map and the draining set. One place, so that who
- * writes what, and how strongly, can be read in one file:
+ * directory, the node directory, the placement map, the draining set and the API keys. One place,
+ * so that who writes what, and how strongly, can be read in one file:
  *
  * <pre>
  * data            writer                                  consistency
@@ -32,7 +33,18 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  * placements      the controller                           local
  * draining set    the controller only                      majority for a drain and its cancel;
  *                                                          local when a drained member leaves
+ * api keys        the key publisher (singleton on the      majority, within a short timeout;
+ *                 workers), copying the key registry       local when no majority answers
  * </pre>
+ *
+ * <p>How soon a key change reaches every gateway: a majority write puts it on more than half of the
+ * nodes before {@link #putApiKey} completes; the others get it from gossip, whose deltas go out
+ * every {@code pekko.cluster.distributed-data.gossip-interval} / 5 (400 ms at the default 2 s) and
+ * whose full state goes out every gossip-interval. A gateway subscribed to the map is told within
+ * {@code notify-subscribers-interval} (100 ms in the node's application.conf). So a revocation is
+ * enforced everywhere about a second after the registry persisted it (the publisher's journal poll,
+ * {@code jdbc-read-journal.refresh-interval}, adds at most 200 ms), and within a few gossip
+ * intervals even when deltas are lost.
  */
 public final class Directories {
   private final ActorSystem<?> system;
@@ -94,6 +106,47 @@ public final class Directories {
             Replicator.writeLocal(),
             system.ignoreRef(),
             m -> m.put(self, placement.replicaId(), placement)));
+  }
+
+  /** How far a write reached when it completed. */
+  public enum Reach {
+    /** A majority of the nodes hold it. */
+    MAJORITY,
+    /** Only this node is known to hold it; gossip spreads it. */
+    LOCAL
+  }
+
+  /**
+   * Puts {@code key} (its hash and metadata; the secret never exists here) into the replicated key
+   * map with a majority write. Completes with how far it reached within {@code writeTimeout} (the
+   * ask adds a second against a lost answer); fails only when the replicator refused the write.
+   */
+  public CompletionStage<Reach> putApiKey(ApiKey key, Duration writeTimeout) {
+    return AskPattern.<Replicator.Command, Replicator.UpdateResponse<LWWMap<String, ApiKey>>>ask(
+            replicator,
+            replyTo ->
+                new Replicator.Update<>(
+                    ClusterKeys.API_KEYS,
+                    LWWMap.empty(),
+                    new Replicator.WriteMajority(writeTimeout),
+                    replyTo,
+                    m -> m.put(self, key.id(), key)),
+            writeTimeout.plusSeconds(1),
+            system.scheduler())
+        .thenApply(
+            reply -> {
+              if (reply instanceof Replicator.UpdateSuccess<LWWMap<String, ApiKey>>) {
+                return Reach.MAJORITY;
+              }
+              if (reply instanceof Replicator.UpdateTimeout<LWWMap<String, ApiKey>>) {
+                return Reach.LOCAL;
+              }
+              throw new IllegalStateException(
+                  "the key map refused the write of key "
+                      + key.id()
+                      + ": "
+                      + reply.getClass().getSimpleName());
+            });
   }
 
   /** Drops a member that has left from the draining set; local, since it is gone either way. */

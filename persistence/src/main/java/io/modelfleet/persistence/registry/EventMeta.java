@@ -15,7 +15,7 @@ public record EventMeta(
     this(at, principal, requestId, reason, null);
   }
 
-  static EventMeta of(RequestMeta m) {
+  public static EventMeta of(RequestMeta m) {
     return new EventMeta(Instant.now(), m.principal(), m.requestId(), m.reason(), m.tenant());
   }
 }

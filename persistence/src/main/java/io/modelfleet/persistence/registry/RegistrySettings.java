@@ -30,7 +30,7 @@ public record RegistrySettings(int snapshotEvery, int keepSnapshots) {
    * Snapshot every {@link #snapshotEvery} events, keep the newest {@link #keepSnapshots}; never
    * delete events.
    */
-  RetentionCriteria retention() {
+  public RetentionCriteria retention() {
     return snapshotEvery == 0
         ? RetentionCriteria.disabled()
         : RetentionCriteria.snapshotEvery(snapshotEvery, keepSnapshots);
