@@ -150,6 +150,7 @@ public final class HopBench {
     env.put("MODELFLEET_DEVICES", "cpu-only");
     env.put("MODELFLEET_DEMO_MODEL", "false");
     env.put("MODELFLEET_ROLES", roles);
+    env.put(BenchKey.ENV, BenchKey.secret());
     progress("starting node " + name + " (" + roles + "), log " + log);
     return new HopNode(name, pb.start(), dataDir, log, remotePort);
   }

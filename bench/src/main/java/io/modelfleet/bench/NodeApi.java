@@ -57,7 +57,7 @@ public final class NodeApi implements AutoCloseable {
   public void upload(String model, byte[] onnx) throws IOException {
     int status =
         client.exchange(
-            MiniHttpClient.request(
+            MiniHttpClient.authorized(
                 "PUT",
                 "/v1/models/" + model + "/versions/" + VERSION,
                 ServedNode.HOST,
@@ -136,7 +136,7 @@ public final class NodeApi implements AutoCloseable {
 
   private int post(String model, String body) throws IOException {
     return client.exchange(
-        MiniHttpClient.request(
+        MiniHttpClient.authorized(
             "POST",
             "/v1/models/" + model + "/deployments",
             ServedNode.HOST,
@@ -173,7 +173,7 @@ public final class NodeApi implements AutoCloseable {
   public void remove(String model) throws IOException, InterruptedException {
     int status =
         client.exchange(
-            MiniHttpClient.request(
+            MiniHttpClient.authorized(
                 "DELETE",
                 "/v1/models/" + model + "/deployments/" + VERSION,
                 ServedNode.HOST,
@@ -196,7 +196,7 @@ public final class NodeApi implements AutoCloseable {
   private JsonNode replicas(String model) throws IOException {
     int status =
         client.exchange(
-            MiniHttpClient.request(
+            MiniHttpClient.authorized(
                 "GET", "/v1/models/" + model, ServedNode.HOST, port, null, null));
     if (status != 200) {
       throw new IOException("GET /v1/models/" + model + " answered " + client.describe(status));

@@ -60,7 +60,7 @@ final class ReplicaSideStats {
 
   static JsonNode get(int port, String path) throws IOException {
     try (MiniHttpClient c = new MiniHttpClient(HOST, port, 10_000)) {
-      int status = c.exchange(MiniHttpClient.request("GET", path, HOST, port, null, null));
+      int status = c.exchange(MiniHttpClient.authorized("GET", path, HOST, port, null, null));
       if (status != 200) {
         throw new IOException("GET " + path + " answered " + c.describe(status));
       }

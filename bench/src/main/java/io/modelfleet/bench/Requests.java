@@ -46,7 +46,8 @@ public final class Requests {
       Protocol protocol, String host, int port, String model, List<InputTensor> inputs) {
     String path = "/v2/models/" + model + "/infer";
     if (protocol == Protocol.JSON) {
-      return MiniHttpClient.request("POST", path, host, port, "application/json", jsonBody(inputs));
+      return MiniHttpClient.authorized(
+          "POST", path, host, port, "application/json", jsonBody(inputs));
     }
     byte[] header = binaryHeader(inputs);
     int size = header.length;
@@ -60,7 +61,7 @@ public final class Requests {
       System.arraycopy(t.data(), 0, body, at, t.data().length);
       at += t.data().length;
     }
-    return MiniHttpClient.request(
+    return MiniHttpClient.authorized(
         "POST",
         path,
         host,

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * folder, MODELFLEET_* environment variables) on a fresh data directory, with its log in a file
  * next to the report. The node's default ORT session options are set to the bench's too (2
  * intra-op, 1 inter-op), so a deployment that cannot say {@code ort} still runs with the raw
- * baseline's options.
+ * baseline's options. Its first administrator key is {@link BenchKey}'s.
  */
 public final class ServedNode implements AutoCloseable {
 
@@ -69,6 +69,7 @@ public final class ServedNode implements AutoCloseable {
     pb.environment().put("MODELFLEET_REMOTE_PORT", "0");
     pb.environment().put("MODELFLEET_DEMO_MODEL", "false");
     pb.environment().put("MODELFLEET_DEVICES", "cpu-only");
+    pb.environment().put(BenchKey.ENV, BenchKey.secret());
     return new ServedNode(pb.start(), dataDir, log, port);
   }
 

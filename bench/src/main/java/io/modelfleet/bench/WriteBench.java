@@ -206,7 +206,9 @@ public final class WriteBench {
   private static boolean send(HttpClient http, HttpRequest.Builder b, int ok)
       throws IOException, InterruptedException {
     HttpResponse<String> r =
-        http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        http.send(
+            b.setHeader(BenchKey.HEADER, BenchKey.bearer()).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
     return r.statusCode() == ok;
   }
 }

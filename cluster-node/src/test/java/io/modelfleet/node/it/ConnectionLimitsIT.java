@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.modelfleet.node.FleetNode;
 import io.modelfleet.node.testing.Http;
 import io.modelfleet.node.testing.RawResponse;
+import io.modelfleet.node.testing.TestKeys;
 import io.modelfleet.node.testing.TestModels;
 import io.modelfleet.node.testing.TestNodes;
 import java.io.ByteArrayInputStream;
@@ -267,6 +268,7 @@ class ConnectionLimitsIT {
       s.getOutputStream()
           .write(
               ("POST /v2/models/lin/infer HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                      + TestKeys.HEADER_LINE
                       + "Content-Length: 200\r\nX-Request-Id: slow-body\r\n\r\n{\"inp")
                   .getBytes(StandardCharsets.US_ASCII));
       long t0 = System.nanoTime();
@@ -342,7 +344,7 @@ class ConnectionLimitsIT {
   private static HttpResponse<byte[]> post(String path, byte[] body, String... headers)
       throws Exception {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
+        TestKeys.authorize(HttpRequest.newBuilder(URI.create(node.baseUrl() + path)))
             .timeout(Duration.ofSeconds(30))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     for (int i = 0; i < headers.length; i += 2) {

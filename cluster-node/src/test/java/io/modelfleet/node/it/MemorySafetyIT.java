@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelfleet.node.testing.Http;
 import io.modelfleet.node.testing.NodeProcess;
+import io.modelfleet.node.testing.TestKeys;
 import io.modelfleet.node.testing.TestModels;
 import io.modelfleet.protocol.tensor.DataType;
 import java.io.ByteArrayInputStream;
@@ -347,7 +348,7 @@ class MemorySafetyIT {
 
   private Answer post(String path, HttpRequest.BodyPublisher body) {
     HttpRequest req =
-        HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
+        TestKeys.authorize(HttpRequest.newBuilder(URI.create(node.baseUrl() + path)))
             .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(60))
             .POST(body)

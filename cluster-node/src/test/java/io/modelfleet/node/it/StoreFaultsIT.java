@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.modelfleet.node.FleetNode;
 import io.modelfleet.node.testing.Http;
 import io.modelfleet.node.testing.NodeProcess;
+import io.modelfleet.node.testing.TestKeys;
 import io.modelfleet.node.testing.TestModels;
 import io.modelfleet.node.testing.TestNodes;
 import java.io.BufferedReader;
@@ -291,6 +292,7 @@ class StoreFaultsIT {
       OutputStream out = s.getOutputStream();
       out.write(
           ("PUT /v1/models/huge/versions/1 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+                  + TestKeys.HEADER_LINE
                   + "Content-Length: "
                   + huge
                   + "\r\n\r\n")

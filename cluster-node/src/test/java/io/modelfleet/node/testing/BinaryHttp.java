@@ -11,7 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Triton's binary tensor extension from the client side: a JSON header, then raw tensor bytes. */
+/**
+ * Triton's binary tensor extension from the client side: a JSON header, then raw tensor bytes, sent
+ * with the tests' administrator key ({@link TestKeys}).
+ */
 public final class BinaryHttp {
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -36,7 +39,7 @@ public final class BinaryHttp {
     try {
       HttpResponse<byte[]> r =
           CLIENT.send(
-              HttpRequest.newBuilder(URI.create(url))
+              TestKeys.authorize(HttpRequest.newBuilder(URI.create(url)))
                   .header("Inference-Header-Content-Length", Integer.toString(headerLength))
                   .header("Content-Type", "application/octet-stream")
                   .POST(HttpRequest.BodyPublishers.ofByteArray(body))

@@ -12,12 +12,17 @@ import java.time.Duration;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 
-/** A real HTTP/1.1 client against a node, with JSON helpers. Every response is parsed as JSON. */
+/**
+ * A real HTTP/1.1 client against a node, with JSON helpers. Every response is parsed as JSON. Every
+ * request presents a key ({@link TestKeys#ADMIN} unless told otherwise), added in {@link #send} to
+ * a request that carries no Authorization header of its own.
+ */
 public final class Http {
   public static final ObjectMapper JSON = new ObjectMapper();
 
   private final String base;
   private final HttpClient client;
+  private final String key;
 
   public Http(String base) {
     this(base, null);
@@ -25,7 +30,16 @@ public final class Http {
 
   /** A client for an HTTPS node that trusts what {@code tls} trusts (null: the JVM's default). */
   public Http(String base, SSLContext tls) {
+    this(base, tls, TestKeys.ADMIN);
+  }
+
+  /**
+   * As {@link #Http(String, SSLContext)}, presenting {@code key} as a bearer token on every request
+   * (null: no credentials, as an anonymous caller).
+   */
+  public Http(String base, SSLContext tls, String key) {
     this.base = base;
+    this.key = key;
     HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -66,17 +80,18 @@ public final class Http {
     return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
   }
 
+  /** Sends {@code b}, with this client's key unless {@code b} sets an Authorization header. */
   public Response send(HttpRequest.Builder b) {
+    HttpRequest built = b.timeout(Duration.ofSeconds(60)).build();
+    HttpRequest request = key == null ? built : TestKeys.authorize(built, key);
     try {
-      HttpResponse<String> r =
-          client.send(
-              b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
       JsonNode json = null;
       if (!r.body().isEmpty()) {
         try {
           json = JSON.readTree(r.body());
         } catch (IOException e) {
-          throw new AssertionError("response to " + b.build().uri() + " is not JSON: " + r.body());
+          throw new AssertionError("response to " + request.uri() + " is not JSON: " + r.body());
         }
       }
       return new Response(r.statusCode(), json, r.body());

@@ -39,7 +39,7 @@ public final class LoadGenerator implements AutoCloseable {
                   try {
                     HttpResponse<String> r =
                         http.send(
-                            HttpRequest.newBuilder(URI.create(url))
+                            TestKeys.authorize(HttpRequest.newBuilder(URI.create(url)))
                                 .timeout(deadline)
                                 .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString(body))

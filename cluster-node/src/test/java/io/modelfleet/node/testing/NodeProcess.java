@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A node in its own JVM, started with {@code io.modelfleet.node.Main} and configured only through
  * MODELFLEET_* environment variables, exactly as an operator would. {@link #terminate} sends
- * SIGTERM; {@link #kill} sends SIGKILL.
+ * SIGTERM; {@link #kill} sends SIGKILL. Its first administrator key is {@link TestKeys#ADMIN}
+ * (MODELFLEET_BOOTSTRAP_ADMIN_KEY) unless {@code env} names another, or "" to have the node
+ * generate one into its data directory.
  */
 public final class NodeProcess implements AutoCloseable {
   private final Process process;
@@ -67,11 +69,18 @@ public final class NodeProcess implements AutoCloseable {
       pb.environment()
           .putAll(
               Map.of(
-                  "MODELFLEET_DATA_DIR", dataDir.toString(),
-                  "MODELFLEET_HTTP_HOST", "127.0.0.1",
-                  "MODELFLEET_HTTP_PORT", Integer.toString(port),
-                  "MODELFLEET_REMOTE_PORT", "0",
-                  "MODELFLEET_DEVICES", "cpu-only"));
+                  "MODELFLEET_DATA_DIR",
+                  dataDir.toString(),
+                  "MODELFLEET_HTTP_HOST",
+                  "127.0.0.1",
+                  "MODELFLEET_HTTP_PORT",
+                  Integer.toString(port),
+                  "MODELFLEET_REMOTE_PORT",
+                  "0",
+                  "MODELFLEET_DEVICES",
+                  "cpu-only",
+                  TestKeys.ENV,
+                  TestKeys.ADMIN));
       pb.environment().putAll(env);
       return new NodeProcess(pb.start(), log, port);
     } catch (IOException e) {

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Configuration for a node started inside a test: ephemeral ports, its own data dir, no demo. */
+/**
+ * Configuration for a node started inside a test: ephemeral ports, its own data dir, no demo, and
+ * {@link TestKeys#ADMIN} as its first administrator key (unless {@code overrides} sets one).
+ */
 public final class TestNodes {
   private TestNodes() {}
 
@@ -24,6 +27,7 @@ public final class TestNodes {
                 "modelfleet.replica.max-backoff", "2s",
                 "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
                 "pekko.loglevel", "WARNING"));
+    base.put(TestKeys.SETTING, TestKeys.ADMIN);
     base.putAll(overrides);
     return ConfigFactory.parseMap(base).withFallback(ConfigFactory.load());
   }
