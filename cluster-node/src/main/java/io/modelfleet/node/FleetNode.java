@@ -16,6 +16,7 @@ import io.modelfleet.node.placement.DeploymentController;
 import io.modelfleet.node.replica.ReplicaContext;
 import io.modelfleet.node.replica.ReplicaEntity;
 import io.modelfleet.node.replica.ReplicaSettings;
+import io.modelfleet.node.security.AccessControl;
 import io.modelfleet.node.upload.UploadService;
 import io.modelfleet.persistence.artifact.ArtifactStore;
 import io.modelfleet.persistence.artifact.DatabaseArtifacts;
@@ -109,6 +110,7 @@ public final class FleetNode implements AutoCloseable {
       // Opens the HTTPS key store now, so a bad one stops the node before anything starts.
       GatewayTls.fromConfig(full);
     }
+    AccessControl.checkSettings(full);
     ArtifactStore store =
         ArtifactStore.open(artifactsRoot, full.getBytes("modelfleet.artifacts.max-upload-size"));
 
@@ -175,9 +177,17 @@ public final class FleetNode implements AutoCloseable {
             replicaSettings.askTimeout(),
             NodeTimeouts.fromConfig(full).demoUploadTimeout());
       }
+      AccessControl.Started access =
+          AccessControl.start(
+              system,
+              full,
+              catalog,
+              clusterSettings.roles(),
+              dataDir,
+              replicaSettings.askTimeout());
       GatewayServer gateway =
           clusterSettings.roles().contains(ClusterKeys.ROLE_GATEWAY)
-              ? GatewayRole.start(system, full, uploads, catalog, drains)
+              ? GatewayRole.start(system, full, uploads, catalog, drains, access.keyAdmin())
               : null;
       // The class's own logger, not the actor system's: this line is what an operator (and a
       // test reading the node's output) looks for.

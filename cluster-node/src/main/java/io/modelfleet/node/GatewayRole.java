@@ -3,9 +3,11 @@ package io.modelfleet.node;
 import com.typesafe.config.Config;
 import io.modelfleet.gateway.GatewayServer;
 import io.modelfleet.gateway.GatewaySettings;
+import io.modelfleet.protocol.service.KeyAdmin;
 import io.modelfleet.protocol.service.MemberDrains;
 import io.modelfleet.protocol.service.ModelCatalog;
 import io.modelfleet.protocol.service.ModelUploads;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -23,10 +25,17 @@ final class GatewayRole {
       Config config,
       ModelUploads uploads,
       ModelCatalog catalog,
-      MemberDrains drains)
+      MemberDrains drains,
+      KeyAdmin keyAdmin)
       throws Exception {
     GatewayServer started =
-        GatewayServer.start(system, GatewaySettings.fromConfig(config), uploads, catalog, drains)
+        GatewayServer.start(
+                system,
+                GatewaySettings.fromConfig(config),
+                uploads,
+                catalog,
+                drains,
+                Optional.of(keyAdmin))
             .toCompletableFuture()
             .get(NodeTimeouts.fromConfig(config).bindTimeout().toMillis(), TimeUnit.MILLISECONDS);
     CoordinatedShutdown.get(system)

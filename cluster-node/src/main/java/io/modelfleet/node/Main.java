@@ -1,8 +1,12 @@
 package io.modelfleet.node;
 
 import com.typesafe.config.ConfigFactory;
+import io.modelfleet.gateway.security.SecuritySettings;
 import io.modelfleet.node.demo.DemoModel;
+import io.modelfleet.node.security.AccessControl;
 import io.modelfleet.persistence.db.RegistryGuard;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Starts a node with the configuration on the classpath plus MODELFLEET_* environment variables.
@@ -33,13 +37,39 @@ public final class Main {
     String base = node.baseUrl().replace("127.0.0.1", "localhost");
     System.out.println();
     System.out.println("ModelFleet is up at " + base + "  (data: " + node.dataDir() + ")");
+    String bearer = bearer(node);
+    if (bearer != null && bearer.startsWith("$(cat ")) {
+      System.out.println(
+          "The administrator key is in "
+              + node.dataDir().resolve(AccessControl.ADMIN_KEY_FILE)
+              + " (readable by you only); send it as \"Authorization: Bearer <key>\".");
+    }
     if (node.system().settings().config().getBoolean("modelfleet.node.demo-model")) {
       System.out.println("Try an inference on the demo model:");
       System.out.println();
-      System.out.println("  " + DemoModel.exampleCurl(base));
+      System.out.println("  " + DemoModel.exampleCurl(base, bearer));
       System.out.println();
     }
     node.whenTerminated().get();
     System.exit(0);
+  }
+
+  /**
+   * How the printed example passes the key: the administrator key file when this data directory has
+   * one, the bootstrap variable when the key came from it, a placeholder otherwise; null when
+   * security is off. Never the key itself: it must not end up in a terminal's scrollback or a log.
+   */
+  private static String bearer(FleetNode node) {
+    if (!SecuritySettings.fromConfig(node.system().settings().config()).enabled()) {
+      return null;
+    }
+    Path file = node.dataDir().resolve(AccessControl.ADMIN_KEY_FILE);
+    if (Files.exists(file)) {
+      return "$(cat " + file + ")";
+    }
+    if (System.getenv("MODELFLEET_BOOTSTRAP_ADMIN_KEY") != null) {
+      return "$MODELFLEET_BOOTSTRAP_ADMIN_KEY";
+    }
+    return "<your key>";
   }
 }

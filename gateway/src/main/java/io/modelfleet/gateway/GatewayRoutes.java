@@ -5,6 +5,7 @@ import io.modelfleet.gateway.connection.Compression;
 import io.modelfleet.gateway.management.ManagementRoutes;
 import io.modelfleet.gateway.oip.OipRoutes;
 import io.modelfleet.gateway.repository.RepositoryRoutes;
+import io.modelfleet.gateway.security.GatewaySecurity;
 import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.web.BrowserGuard;
 import io.modelfleet.protocol.model.RequestMeta;
@@ -21,10 +22,10 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Every HTTP route of the gateway, composed under one {@link #withCaller} so that identifying the
- * caller (an anonymous principal and a request id; access control replaces the principal there),
- * echoing the request id, refusing what a browser must not send ({@link BrowserGuard}, before any
- * body is read) and turning every failure into JSON each happen in exactly one place.
+ * Every HTTP route of the gateway, composed under one {@link #withCaller} so that giving the
+ * request its id, refusing what a browser must not send ({@link BrowserGuard}), identifying and
+ * authorising the caller ({@link GatewaySecurity}: both from the head, before any body is read),
+ * echoing the request id and turning every failure into JSON each happen in exactly one place.
  */
 public final class GatewayRoutes extends AllDirectives {
 
@@ -43,6 +44,7 @@ public final class GatewayRoutes extends AllDirectives {
   private final long compressMinSize;
 
   private final BrowserGuard browsers;
+  private final GatewaySecurity security;
 
   public GatewayRoutes(
       StatsRoutes stats,
@@ -51,9 +53,11 @@ public final class GatewayRoutes extends AllDirectives {
       ManagementRoutes management,
       ClusterRoutes cluster,
       long compressMinSize,
-      BrowserGuard browsers) {
+      BrowserGuard browsers,
+      GatewaySecurity security) {
     this.compressMinSize = compressMinSize;
     this.browsers = browsers;
+    this.security = security;
     this.stats = stats;
     this.oip = oip;
     this.repository = repository;
@@ -69,7 +73,8 @@ public final class GatewayRoutes extends AllDirectives {
                 oip.route(caller),
                 repository.route(caller),
                 management.route(caller),
-                cluster.route(caller)));
+                cluster.route(caller),
+                security.keyRoutes(caller)));
   }
 
   /**
@@ -100,8 +105,12 @@ public final class GatewayRoutes extends AllDirectives {
                                               () ->
                                                   refuseBrowserAbuse(
                                                       () ->
-                                                          Compression.decodeRequests(
-                                                              () -> inner.apply(caller))))))));
+                                                          security.authorize(
+                                                              caller,
+                                                              who ->
+                                                                  Compression.decodeRequests(
+                                                                      () ->
+                                                                          inner.apply(who)))))))));
         });
   }
 

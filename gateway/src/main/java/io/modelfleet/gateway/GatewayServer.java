@@ -22,13 +22,16 @@ import io.modelfleet.gateway.routing.NodeHealth;
 import io.modelfleet.gateway.routing.ReachabilityWatcher;
 import io.modelfleet.gateway.routing.ReplicaChooser;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
+import io.modelfleet.gateway.security.GatewaySecurity;
 import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.web.BrowserGuard;
+import io.modelfleet.protocol.service.KeyAdmin;
 import io.modelfleet.protocol.service.MemberDrains;
 import io.modelfleet.protocol.service.ModelCatalog;
 import io.modelfleet.protocol.service.ModelUploads;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +76,7 @@ public final class GatewayServer {
   private final ActorRef<DirectorySubscriber.Command> subscriber;
   private final ActorRef<ReachabilityWatcher.Command> watcher;
   private final ActorRef<ClusterDataSubscriber.Command> clusterData;
+  private final GatewaySecurity security;
 
   private GatewayServer(
       GatewayBinding binding,
@@ -80,7 +84,9 @@ public final class GatewayServer {
       Duration terminationDeadline,
       ActorRef<DirectorySubscriber.Command> subscriber,
       ActorRef<ReachabilityWatcher.Command> watcher,
-      ActorRef<ClusterDataSubscriber.Command> clusterData) {
+      ActorRef<ClusterDataSubscriber.Command> clusterData,
+      GatewaySecurity security) {
+    this.security = security;
     this.binding = binding;
     this.secure = secure;
     this.terminationDeadline = terminationDeadline;
@@ -96,6 +102,20 @@ public final class GatewayServer {
       ModelUploads uploads,
       ModelCatalog catalog,
       MemberDrains drains) {
+    return start(system, settings, uploads, catalog, drains, Optional.empty());
+  }
+
+  /**
+   * Binds HTTP with key management ({@code /v1/keys}) when {@code keyAdmin} is given; completes
+   * when bound (or fails with the bind error).
+   */
+  public static CompletionStage<GatewayServer> start(
+      ActorSystem<?> system,
+      GatewaySettings settings,
+      ModelUploads uploads,
+      ModelCatalog catalog,
+      MemberDrains drains,
+      Optional<KeyAdmin> keyAdmin) {
     TransportSettings transport = TransportSettings.fromConfig(system.settings().config());
     // Opened before anything starts: a bad key store stops the node with the setting's name.
     GatewayTls tls = GatewayTls.fromConfig(system.settings().config());
@@ -125,7 +145,10 @@ public final class GatewayServer {
         system.systemActorOf(
             ClusterDataSubscriber.create(data), "gateway-cluster-data-" + n, Props.empty());
 
-    RegistryClient registry = new RegistryClient(system, catalog, settings.askTimeout());
+    GatewaySecurity security = GatewaySecurity.start(system, settings.maxJsonBody(), keyAdmin, n);
+    RegistryClient registry =
+        new RegistryClient(system, catalog, settings.askTimeout(), security.tenants());
+    security.lookUpUnknownModelsWith(registry::view);
     InferenceDispatcher dispatcher =
         new InferenceDispatcher(
             system,
@@ -166,22 +189,28 @@ public final class GatewayServer {
             new ManagementRoutes(settings, limits, registry, catalog, uploads, directory),
             new ClusterRoutes(settings, system, directory, chooser, data, drains),
             transport.compressMinSize(),
-            BrowserGuard.fromConfig(system.settings().config()));
+            BrowserGuard.fromConfig(system.settings().config()),
+            security);
 
-    return GatewayBinding.bind(
-            system,
-            settings.host(),
-            settings.port(),
-            server,
-            transport,
-            tls,
-            routes.all().flow(system))
+    return security
+        .loadKeys(system)
+        .thenCompose(
+            loaded ->
+                GatewayBinding.bind(
+                    system,
+                    settings.host(),
+                    settings.port(),
+                    server,
+                    transport,
+                    tls,
+                    routes.all().flow(system)))
         .handle(
             (binding, failure) -> {
               if (failure != null) {
                 subscriber.tell(new DirectorySubscriber.Stop());
                 watcher.tell(new ReachabilityWatcher.Stop());
                 clusterData.tell(new ClusterDataSubscriber.Stop());
+                security.stop();
                 throw new CompletionException(
                     "gateway could not bind " + settings.host() + ":" + settings.port(), failure);
               }
@@ -195,7 +224,8 @@ public final class GatewayServer {
                   transport.terminationDeadline(),
                   subscriber,
                   watcher,
-                  clusterData);
+                  clusterData,
+                  security);
             });
   }
 
@@ -249,6 +279,7 @@ public final class GatewayServer {
               subscriber.tell(new DirectorySubscriber.Stop());
               watcher.tell(new ReachabilityWatcher.Stop());
               clusterData.tell(new ClusterDataSubscriber.Stop());
+              security.stop();
               if (failure != null) {
                 log.warn(
                     "gateway on {} did not terminate cleanly", binding.localAddress(), failure);

@@ -108,6 +108,20 @@ public final class Directories {
             m -> m.put(self, placement.replicaId(), placement)));
   }
 
+  /**
+   * Records which tenant a model belongs to, for the gateways' access checks (see {@link
+   * ClusterKeys#MODEL_TENANTS}); a model's tenant never changes, so the write is only ever new.
+   */
+  public void putModelTenant(String model, String tenant) {
+    replicator.tell(
+        new Replicator.Update<>(
+            ClusterKeys.MODEL_TENANTS,
+            LWWMap.empty(),
+            Replicator.writeLocal(),
+            system.ignoreRef(),
+            m -> m.put(self, model, tenant)));
+  }
+
   /** How far a write reached when it completed. */
   public enum Reach {
     /** A majority of the nodes hold it. */

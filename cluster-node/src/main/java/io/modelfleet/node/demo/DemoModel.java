@@ -67,12 +67,21 @@ public final class DemoModel {
 
   /** A curl command, ready to paste, that runs the demo model on [1,2,3,4] through the gateway. */
   public static String exampleCurl(String baseUrl) {
+    return exampleCurl(baseUrl, null);
+  }
+
+  /**
+   * The same, sending {@code bearer} (a shell word that yields the key, such as {@code $(cat
+   * data/admin.key)}; never the key itself, which must not be printed) as the API key.
+   */
+  public static String exampleCurl(String baseUrl, String bearer) {
     String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     return "curl -s -X POST "
         + base
         + "/v2/models/"
         + NAME
         + "/infer"
+        + (bearer == null ? "" : " -H \"Authorization: Bearer " + bearer + "\"")
         + " -H 'Content-Type: application/json'"
         + " -d '{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,4],"
         + "\"data\":[1,2,3,4]}]}'";

@@ -205,7 +205,10 @@ public final class DeploymentController {
         .onMessage(
             ModelRead.class,
             m -> {
-              models.put(m.model(), m.view());
+              ModelView before = models.put(m.model(), m.view());
+              if (m.view().exists() && (before == null || !before.exists())) {
+                directories.putModelTenant(m.model(), m.view().tenant());
+              }
               scheduleRound();
               return Behaviors.same();
             })

@@ -332,7 +332,10 @@ class ServingIT {
     assertEquals(
         List.of("VersionRegistered", "DeploymentSet", "ReplicaPlaced", "DeploymentRemoved"), names);
     JsonNode upload = events.get(0);
-    assertEquals("anonymous", upload.get("principal").asText());
+    // The key that made the change, by name and id: the node's administrator key here.
+    assertTrue(
+        upload.get("principal").asText().matches("admin \\(k-[0-9a-f]{16}\\)"),
+        upload.get("principal").asText());
     assertEquals("upload-77", upload.get("request_id").asText());
     assertFalse(upload.get("at").asText().isEmpty());
     assertEquals("hist/1/0", events.get(2).get("details").get("replica").asText());

@@ -55,7 +55,7 @@ public final class ManagementRoutes extends RouteSupport {
         segment("v1").slash("models"),
         () ->
             concat(
-                pathEndOrSingleSlash(() -> get(() -> respond(caller, list()))),
+                pathEndOrSingleSlash(() -> get(() -> respond(caller, list(caller)))),
                 pathPrefix(
                     segment(),
                     model ->
@@ -94,9 +94,9 @@ public final class ManagementRoutes extends RouteSupport {
                             path("history", () -> get(() -> respond(caller, history(model))))))));
   }
 
-  private CompletionStage<HttpResponse> list() {
+  private CompletionStage<HttpResponse> list(Caller caller) {
     return registry
-        .all()
+        .all(caller.identity())
         .thenApply(
             views -> {
               var table = directory.current();

@@ -2,6 +2,8 @@ package io.modelfleet.gateway.registry;
 
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.ErrorHandling;
+import io.modelfleet.gateway.security.Identity;
+import io.modelfleet.gateway.security.TenantDirectory;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.ModelCommand;
 import io.modelfleet.protocol.model.ModelReply;
@@ -36,11 +38,22 @@ public final class RegistryClient {
   private final ClusterSharding sharding;
   private final ModelCatalog catalog;
   private final Duration askTimeout;
+  private final TenantDirectory tenants;
 
   public RegistryClient(ActorSystem<?> system, ModelCatalog catalog, Duration askTimeout) {
+    this(system, catalog, askTimeout, new TenantDirectory());
+  }
+
+  /**
+   * @param tenants learns the owner of every existing model read here, so that access checks know a
+   *     model created a moment ago before the replicated map shows it
+   */
+  public RegistryClient(
+      ActorSystem<?> system, ModelCatalog catalog, Duration askTimeout, TenantDirectory tenants) {
     this.sharding = ClusterSharding.get(system);
     this.catalog = catalog;
     this.askTimeout = askTimeout;
+    this.tenants = tenants;
   }
 
   public static ModelView absent(String model) {
@@ -86,6 +99,12 @@ public final class RegistryClient {
     return ask(model, replyTo -> new ModelCommand.Undeploy(version, meta, replyTo));
   }
 
+  /** The registered models {@code who} may see (its tenant's, and within them its grants). */
+  public CompletionStage<List<ModelView>> all(Identity who) {
+    return all()
+        .thenApply(views -> views.stream().filter(v -> who.sees(v.name(), tenants)).toList());
+  }
+
   /** Every registered model, in the catalog's (sorted) order; asked in parallel. */
   public CompletionStage<List<ModelView>> all() {
     return catalog
@@ -125,7 +144,11 @@ public final class RegistryClient {
                 throw new IllegalStateException(
                     "registry call for model '" + model + "' failed", failure);
               }
-              return toView(reply);
+              ModelView view = toView(reply);
+              if (view.exists()) {
+                tenants.learn(model, view.tenant());
+              }
+              return view;
             });
   }
 

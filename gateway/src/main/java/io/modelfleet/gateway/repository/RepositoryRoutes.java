@@ -96,7 +96,7 @@ public final class RepositoryRoutes extends RouteSupport {
     return respond(
         caller,
         registry
-            .all()
+            .all(caller.identity())
             .thenApply(
                 views -> {
                   RoutingTable table = directory.current();

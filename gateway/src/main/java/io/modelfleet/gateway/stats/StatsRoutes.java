@@ -56,7 +56,12 @@ public final class StatsRoutes extends RouteSupport {
             concat(
                 path(
                     "stats",
-                    () -> get(() -> respond(caller, registry.all().thenCompose(this::statsOf)))),
+                    () ->
+                        get(
+                            () ->
+                                respond(
+                                    caller,
+                                    registry.all(caller.identity()).thenCompose(this::statsOf)))),
                 path(
                     segment().slash("stats"),
                     model ->

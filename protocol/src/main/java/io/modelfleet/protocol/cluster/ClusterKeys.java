@@ -34,6 +34,13 @@ public final class ClusterKeys {
    */
   public static final Key<LWWMap<String, ApiKey>> API_KEYS = LWWMapKey.create("api-keys");
 
+  /**
+   * Model name to the tenant it belongs to, for every model the deployment controller has read.
+   * Gateways decide access from their own replica of it (no registry read per request); the
+   * controller writes it.
+   */
+  public static final Key<LWWMap<String, String>> MODEL_TENANTS = LWWMapKey.create("model-tenants");
+
   /** Node roles. A node has both unless configured otherwise. */
   public static final String ROLE_GATEWAY = "gateway";
 
