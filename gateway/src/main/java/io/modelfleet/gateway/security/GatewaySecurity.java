@@ -111,7 +111,10 @@ public final class GatewaySecurity extends AllDirectives {
     return new GatewaySecurity(
         new Authentication(settings, keys, tenants),
         tenants,
-        keyAdmin.map(a -> new KeyRoutes(a, maxJsonBody, System::currentTimeMillis)),
+        keyAdmin.map(
+            a ->
+                new KeyRoutes(
+                    new LocallyAppliedKeys(a, keys), maxJsonBody, System::currentTimeMillis)),
         keySubscriber,
         tenantSubscriber,
         keys,

@@ -26,6 +26,16 @@ public final class KeyCache {
 
   private volatile boolean received;
 
+  /** How long a change made through this gateway outranks the replicated map that lags it. */
+  private static final long LOCAL_GRACE_NANOS = 30_000_000_000L;
+
+  /** Keys changed through this gateway, by id, until the replicated map shows the same. */
+  private final Map<String, Pending> pending = new HashMap<>();
+
+  private record Pending(ApiKey key, long atNanos) {}
+
+  private Collection<ApiKey> replicated = List.of();
+
   /** An empty cache, filled by a {@link KeyCacheSubscriber}. */
   public KeyCache() {}
 
@@ -67,15 +77,38 @@ public final class KeyCache {
     return received;
   }
 
-  /** Replaces the whole view with {@code keys}. */
-  public void replace(Collection<ApiKey> keys) {
-    Map<String, ApiKey> byHash = new HashMap<>();
+  /** Replaces the whole view with {@code keys}, the replicated map. */
+  public synchronized void replace(Collection<ApiKey> keys) {
+    replicated = List.copyOf(keys);
+    rebuild();
+    received = true;
+  }
+
+  /**
+   * A key this gateway has just created, changed or revoked: it takes effect here at once, instead
+   * of after the key publisher's round trip, and keeps precedence over the replicated map until
+   * that map shows the same key (or for 30 s). Other gateways learn it from the map.
+   */
+  public synchronized void changedHere(ApiKey key) {
+    pending.put(key.id(), new Pending(key, System.nanoTime()));
+    rebuild();
+  }
+
+  private void rebuild() {
     Map<String, ApiKey> byId = new HashMap<>();
-    for (ApiKey k : List.copyOf(keys)) {
-      byHash.put(k.secretHash(), k);
+    for (ApiKey k : replicated) {
       byId.put(k.id(), k);
     }
+    long now = System.nanoTime();
+    pending
+        .values()
+        .removeIf(
+            p -> p.key().equals(byId.get(p.key().id())) || now - p.atNanos() > LOCAL_GRACE_NANOS);
+    pending.values().forEach(p -> byId.put(p.key().id(), p.key()));
+    Map<String, ApiKey> byHash = new HashMap<>();
+    for (ApiKey k : byId.values()) {
+      byHash.put(k.secretHash(), k);
+    }
     snapshot = new Snapshot(Map.copyOf(byHash), Map.copyOf(byId));
-    received = true;
   }
 }

@@ -62,4 +62,22 @@ class KeyCacheTest {
     assertEquals(2_500, c.byId("k1").orElseThrow().revokedAt());
     assertEquals(1, c.all().size());
   }
+
+  @Test
+  void aChangeMadeHereTakesEffectAtOnceAndOutranksTheLaggingReplicatedMap() {
+    Keys fresh = Keys.make("k9", "default", Role.VIEWER);
+    cache.changedHere(fresh.key());
+    assertTrue(cache.authenticate(fresh.secret(), 10).isPresent(), "usable before replication");
+    // The replicated map has not caught up: the key stays.
+    cache.replace(List.of(live.key()));
+    assertTrue(cache.authenticate(fresh.secret(), 10).isPresent());
+    // Revoked here: refused at once, even while the replicated map still shows it usable.
+    cache.changedHere(fresh.key().revoked(5));
+    cache.replace(List.of(live.key(), fresh.key()));
+    assertTrue(cache.authenticate(fresh.secret(), 10).isEmpty());
+    // Once the map shows the same, it alone decides.
+    cache.replace(List.of(live.key(), fresh.key().revoked(5)));
+    cache.replace(List.of(live.key()));
+    assertTrue(cache.byId("k9").isEmpty(), "no local change left to outrank the map");
+  }
 }
