@@ -198,6 +198,11 @@ public final class GatewaySecurity extends AllDirectives {
       return complete(LimitResponses.refused(refused));
     }
     Admitted admitted = (Admitted) admission;
+    if (admitted == Admitted.FREE) {
+      // No in-flight limit applies: nothing to give back, so no callback on the request's path
+      // (a callback on pekko's future runs on a thread of its own).
+      return inner.apply(caller);
+    }
     // Released when the route has its answer, whether a response, a rejection or a failure.
     return mapRouteResultFuture(
         result -> result.whenComplete((r, failure) -> admitted.release()),
