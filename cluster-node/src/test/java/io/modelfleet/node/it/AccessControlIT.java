@@ -21,9 +21,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Access control over real HTTP against a real node, security on as shipped: what an anonymous
  * caller gets, keys made and audited through {@code /v1/keys}, every role's allowed and refused
  * actions on the routes that matter, tenants that never see each other's models, a rate limit's
- * 429, a revocation taking effect, and the first start's administrator key file.
+ * 429, a revocation taking effect on the gateway that made it and on two other gateways of the
+ * cluster, and the first start's administrator key file.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AccessControlIT {
@@ -285,6 +288,52 @@ class AccessControlIT {
       Http withFileKey = new Http(p.baseUrl(), null, secret);
       withFileKey.await("/v1/models", r -> r.status() == 200, Duration.ofSeconds(20));
       assertEquals(401, new Http(p.baseUrl(), null, null).get("/v1/models").status());
+    }
+  }
+
+  @Test
+  @Order(8)
+  void aRevocationReachesEveryGatewayOfTheClusterWithinSeconds(
+      @TempDir Path dirB, @TempDir Path dirC) {
+    List<FleetNode> gateways = new ArrayList<>();
+    try {
+      for (Path d : List.of(dirB, dirC)) {
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put(
+            "modelfleet.cluster.seed-nodes",
+            Cluster.get(node.system()).selfMember().address().toString());
+        cfg.put("modelfleet.cluster.roles", "gateway");
+        cfg.put(
+            "modelfleet.database.url",
+            "jdbc:h2:file:"
+                + dir.resolve("registry").toAbsolutePath()
+                + ";DATABASE_TO_UPPER=false");
+        cfg.put("modelfleet.database.user", "sa");
+        cfg.put("modelfleet.database.create-schema", false);
+        cfg.put("pekko.cluster.distributed-data.notify-subscribers-interval", "100ms");
+        cfg.put("modelfleet.node.shutdown-drain-timeout", "0s");
+        gateways.add(FleetNode.start(TestNodes.config(d, cfg)));
+      }
+      Http.Response created =
+          admin.post("/v1/keys", "{\"name\":\"everywhere\",\"roles\":[\"viewer\"]}");
+      assertEquals(201, created.status(), created.body());
+      String secret = created.json().get("key").asText();
+      List<Http> clients = new ArrayList<>();
+      for (FleetNode g : gateways) {
+        Http h = new Http(g.baseUrl(), null, secret);
+        h.await("/v2/models/m", r -> r.status() == 200, Duration.ofSeconds(30));
+        clients.add(h);
+      }
+      assertEquals(200, admin.delete("/v1/keys/" + created.json().get("id").asText()).status());
+      long revoked = System.nanoTime();
+      for (Http h : clients) {
+        h.await("/v2/models/m", r -> r.status() == 401, Duration.ofSeconds(10));
+        System.out.printf(
+            "REVOCATION: %s refuses the key %.2f s after the revoke was acknowledged on another node%n",
+            h.base(), (System.nanoTime() - revoked) / 1e9);
+      }
+    } finally {
+      gateways.forEach(FleetNode::close);
     }
   }
 
