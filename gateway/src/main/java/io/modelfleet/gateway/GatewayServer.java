@@ -23,6 +23,7 @@ import io.modelfleet.gateway.routing.ReachabilityWatcher;
 import io.modelfleet.gateway.routing.ReplicaChooser;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.security.GatewaySecurity;
+import io.modelfleet.gateway.security.TenantDirectory;
 import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.web.BrowserGuard;
 import io.modelfleet.protocol.service.KeyAdmin;
@@ -145,10 +146,10 @@ public final class GatewayServer {
         system.systemActorOf(
             ClusterDataSubscriber.create(data), "gateway-cluster-data-" + n, Props.empty());
 
-    GatewaySecurity security = GatewaySecurity.start(system, settings.maxJsonBody(), keyAdmin, n);
-    RegistryClient registry =
-        new RegistryClient(system, catalog, settings.askTimeout(), security.tenants());
-    security.lookUpUnknownModelsWith(registry::view);
+    TenantDirectory tenants = new TenantDirectory();
+    RegistryClient registry = new RegistryClient(system, catalog, settings.askTimeout(), tenants);
+    GatewaySecurity security =
+        GatewaySecurity.start(system, settings.maxJsonBody(), keyAdmin, tenants, registry::view, n);
     InferenceDispatcher dispatcher =
         new InferenceDispatcher(
             system,

@@ -9,9 +9,11 @@ import io.modelfleet.protocol.replica.ReplicaInfo;
 import io.modelfleet.protocol.security.ApiKey;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.ddata.Key;
 import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.ORSet;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
@@ -59,53 +61,23 @@ public final class Directories {
   }
 
   public void putReplica(ReplicaInfo info) {
-    replicator.tell(
-        new Replicator.Update<>(
-            ReplicaDirectoryKey.KEY,
-            LWWMap.empty(),
-            Replicator.writeLocal(),
-            system.ignoreRef(),
-            m -> m.put(self, info.replicaId(), info)));
+    updateLocal(ReplicaDirectoryKey.KEY, m -> m.put(self, info.replicaId(), info));
   }
 
   public void removeReplica(String replicaId) {
-    replicator.tell(
-        new Replicator.Update<>(
-            ReplicaDirectoryKey.KEY,
-            LWWMap.empty(),
-            Replicator.writeLocal(),
-            system.ignoreRef(),
-            m -> m.remove(self, replicaId)));
+    updateLocal(ReplicaDirectoryKey.KEY, m -> m.remove(self, replicaId));
   }
 
   public void putNode(NodeInfo info) {
-    replicator.tell(
-        new Replicator.Update<>(
-            ClusterKeys.NODES,
-            LWWMap.empty(),
-            Replicator.writeLocal(),
-            system.ignoreRef(),
-            m -> m.put(self, info.address(), info)));
+    updateLocal(ClusterKeys.NODES, m -> m.put(self, info.address(), info));
   }
 
   public void removeNode(String address) {
-    replicator.tell(
-        new Replicator.Update<>(
-            ClusterKeys.NODES,
-            LWWMap.empty(),
-            Replicator.writeLocal(),
-            system.ignoreRef(),
-            m -> m.remove(self, address)));
+    updateLocal(ClusterKeys.NODES, m -> m.remove(self, address));
   }
 
   public void putPlacement(ReplicaPlacement placement) {
-    replicator.tell(
-        new Replicator.Update<>(
-            ClusterKeys.PLACEMENTS,
-            LWWMap.empty(),
-            Replicator.writeLocal(),
-            system.ignoreRef(),
-            m -> m.put(self, placement.replicaId(), placement)));
+    updateLocal(ClusterKeys.PLACEMENTS, m -> m.put(self, placement.replicaId(), placement));
   }
 
   /**
@@ -113,13 +85,15 @@ public final class Directories {
    * ClusterKeys#MODEL_TENANTS}); a model's tenant never changes, so the write is only ever new.
    */
   public void putModelTenant(String model, String tenant) {
+    updateLocal(ClusterKeys.MODEL_TENANTS, m -> m.put(self, model, tenant));
+  }
+
+  /** A write to this node's replica of a map, gossiped to the others. */
+  private <V> void updateLocal(
+      Key<LWWMap<String, V>> key, Function<LWWMap<String, V>, LWWMap<String, V>> change) {
     replicator.tell(
         new Replicator.Update<>(
-            ClusterKeys.MODEL_TENANTS,
-            LWWMap.empty(),
-            Replicator.writeLocal(),
-            system.ignoreRef(),
-            m -> m.put(self, model, tenant)));
+            key, LWWMap.empty(), Replicator.writeLocal(), system.ignoreRef(), change::apply));
   }
 
   /** How far a write reached when it completed. */

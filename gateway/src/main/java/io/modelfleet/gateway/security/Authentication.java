@@ -65,7 +65,14 @@ public final class Authentication {
     if (!settings.enabled()) {
       return new Authorized(Identity.ANONYMOUS);
     }
-    RouteRequirement requirement = RoutePermissions.of(method, rawPath);
+    return check(secret, RoutePermissions.of(method, rawPath), nowMillis);
+  }
+
+  /** Decides a request whose route needs {@code requirement} (read once by the caller). */
+  public Outcome check(Optional<String> secret, RouteRequirement requirement, long nowMillis) {
+    if (!settings.enabled()) {
+      return new Authorized(Identity.ANONYMOUS);
+    }
     Optional<ApiKey> key = secret.flatMap(s -> keys.authenticate(s, nowMillis));
     AccessDecision decision = AccessDecision.decide(key, requirement, tenants);
     if (decision instanceof AccessDecision.Allowed a) {

@@ -14,7 +14,6 @@ import io.modelfleet.protocol.security.ApiKey;
 import io.modelfleet.protocol.service.KeyAdmin;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.Cancellable;
@@ -50,8 +49,7 @@ public final class GatewaySecurity extends AllDirectives {
   private final KeyCache keys;
   private final Limiter limiter;
   private final Cancellable countGateways;
-  private Function<String, CompletionStage<?>> lookup =
-      m -> CompletableFuture.completedFuture(null);
+  private final Function<String, CompletionStage<?>> lookup;
 
   private GatewaySecurity(
       Authentication authentication,
@@ -61,7 +59,9 @@ public final class GatewaySecurity extends AllDirectives {
       ActorRef<TenantDirectorySubscriber.Command> tenantSubscriber,
       KeyCache keys,
       Limiter limiter,
-      Cancellable countGateways) {
+      Cancellable countGateways,
+      Function<String, CompletionStage<?>> lookup) {
+    this.lookup = lookup;
     this.keys = keys;
     this.limiter = limiter;
     this.countGateways = countGateways;
@@ -76,10 +76,19 @@ public final class GatewaySecurity extends AllDirectives {
    * Starts the subscriptions; {@code keyAdmin} empty leaves {@code /v1/keys} unserved (a node
    * without key management answers it like any unknown path).
    *
+   * @param tenants the owners of models, which the gateway's registry reads also fill
+   * @param registryRead reads a model this gateway has not seen yet (and so records its owner in
+   *     {@code tenants}): a request for it is decided after the read, so a model created a moment
+   *     ago by another tenant is never taken for a free name
    * @param instance distinguishes the actors of several gateways in one actor system (tests)
    */
   public static GatewaySecurity start(
-      ActorSystem<?> system, long maxJsonBody, Optional<KeyAdmin> keyAdmin, int instance) {
+      ActorSystem<?> system,
+      long maxJsonBody,
+      Optional<KeyAdmin> keyAdmin,
+      TenantDirectory tenants,
+      Function<String, CompletionStage<?>> registryRead,
+      int instance) {
     SecuritySettings settings = SecuritySettings.fromConfig(system.settings().config());
     if (!settings.enabled()) {
       log.warn(
@@ -87,7 +96,6 @@ public final class GatewaySecurity extends AllDirectives {
               + " this port can upload, deploy, delete and stop nodes. For local experiments only.");
     }
     KeyCache keys = new KeyCache();
-    TenantDirectory tenants = new TenantDirectory();
     ActorRef<KeyCacheSubscriber.Command> keySubscriber =
         system.systemActorOf(
             KeyCacheSubscriber.create(keys), "gateway-keys-" + instance, Props.empty());
@@ -119,7 +127,8 @@ public final class GatewaySecurity extends AllDirectives {
         tenantSubscriber,
         keys,
         new Limiter(LimitSettings.fromConfig(system.settings().config()), gateways),
-        countGateways);
+        countGateways,
+        registryRead);
   }
 
   /**
@@ -143,20 +152,6 @@ public final class GatewaySecurity extends AllDirectives {
             });
   }
 
-  /** Where the gateway records the owners of models it reads from the registry. */
-  public TenantDirectory tenants() {
-    return tenants;
-  }
-
-  /**
-   * How to read a model this gateway has not seen yet (a registry read that records its owner in
-   * {@link #tenants}): a request for a model the replicated map does not show yet is decided after
-   * it, so a model created a moment ago by another tenant is never taken for a free name.
-   */
-  public void lookUpUnknownModelsWith(Function<String, CompletionStage<?>> registryRead) {
-    this.lookup = registryRead;
-  }
-
   /**
    * Authenticates and authorises the request from its head alone (no body byte is read first):
    * either the refusal (401, 403 or 404 as JSON) or {@code inner} with the caller's identity.
@@ -164,21 +159,29 @@ public final class GatewaySecurity extends AllDirectives {
   public Route authorize(Caller anonymous, Function<Caller, Route> inner) {
     return extractRequest(
         request -> {
-          if (authentication.enabled()) {
-            RouteRequirement needs =
-                RoutePermissions.of(request.method().name(), request.getUri().path());
-            if (needs instanceof RouteRequirement.Needs n
-                && n.model() != null
-                && tenants.ownerOf(n.model()).isEmpty()) {
-              return onComplete(lookup.apply(n.model()), read -> decide(request, anonymous, inner));
-            }
+          if (!authentication.enabled()) {
+            return inner.apply(anonymous);
           }
-          return decide(request, anonymous, inner);
+          // Read once per request: the unknown-model check and the decision share it.
+          RouteRequirement needs =
+              RoutePermissions.of(request.method().name(), request.getUri().path());
+          if (needs instanceof RouteRequirement.Needs n
+              && n.model() != null
+              && tenants.ownerOf(n.model()).isEmpty()) {
+            return onComplete(
+                lookup.apply(n.model()), read -> decide(request, needs, anonymous, inner));
+          }
+          return decide(request, needs, anonymous, inner);
         });
   }
 
-  private Route decide(HttpRequest request, Caller anonymous, Function<Caller, Route> inner) {
-    Authentication.Outcome outcome = authentication.check(request, System.currentTimeMillis());
+  private Route decide(
+      HttpRequest request,
+      RouteRequirement needs,
+      Caller anonymous,
+      Function<Caller, Route> inner) {
+    Authentication.Outcome outcome =
+        authentication.check(BearerCredentials.from(request), needs, System.currentTimeMillis());
     if (outcome instanceof Authentication.Refused && authentication.enabled() && !keys.received()) {
       // No key map yet (the node has just started): "unknown key" would be wrong, and final.
       return complete(
