@@ -182,13 +182,15 @@ public final class GatewayServer {
                 new ModelLoader(
                     system,
                     uploads,
+                    security.uploads(),
                     registry,
                     directory,
                     settings.loadTimeout(),
                     settings.loadPollInterval(),
                     GpuAvailability.live(system, data))),
-            new ManagementRoutes(settings, limits, registry, catalog, uploads, directory),
-            new ClusterRoutes(settings, system, directory, chooser, data, drains),
+            new ManagementRoutes(
+                settings, limits, registry, catalog, uploads, security.uploads(), directory),
+            new ClusterRoutes(settings, system, directory, chooser, data, drains, tenants),
             transport.compressMinSize(),
             BrowserGuard.fromConfig(system.settings().config()),
             security);

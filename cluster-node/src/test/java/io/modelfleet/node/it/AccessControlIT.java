@@ -268,6 +268,63 @@ class AccessControlIT {
   }
 
   @Test
+  @Order(5)
+  void pastItsDailyUploadQuotaAKeyGets429UntilMidnightUtc() throws Exception {
+    byte[] model = TestModels.linear(W, B);
+    Http.Response created =
+        admin.post(
+            "/v1/keys",
+            "{\"name\":\"quota\",\"tenant\":\"team-q\",\"roles\":[\"publisher\",\"operator\"],"
+                + "\"limits\":{\"upload_bytes_per_day\":"
+                + (model.length + model.length / 2)
+                + "}}");
+    assertEquals(201, created.status(), created.body());
+    String quotaKey = created.json().get("key").asText();
+    Http quota = new Http(node.baseUrl(), null, quotaKey);
+    assertEquals(201, quota.put("/v1/models/q-model/versions/1", model).status());
+    var r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(node.baseUrl() + "/v1/models/q-model/versions/2"))
+                    .header("Authorization", "Bearer " + quotaKey)
+                    .header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(model))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(429, r.statusCode(), r.body());
+    assertTrue(r.body().contains("daily upload quota"), r.body());
+    long retryAfter = Long.parseLong(r.headers().firstValue("Retry-After").orElse("0"));
+    long toMidnight = 86_400 - (System.currentTimeMillis() / 1000) % 86_400;
+    assertTrue(Math.abs(retryAfter - toMidnight) <= 5, retryAfter + " vs " + toMidnight);
+    JsonNode versions = quota.get("/v1/models/q-model").json().get("versions");
+    assertEquals(1, versions.size(), "nothing stored: " + versions);
+    // A Triton repository load that brings a file counts against the same quota.
+    String file = java.util.Base64.getEncoder().encodeToString(model);
+    Http.Response load =
+        quota.post(
+            "/v2/repository/models/q-model/load",
+            "{\"parameters\":{\"file:3/model.onnx\":\"" + file + "\"}}");
+    assertEquals(429, load.status(), load.body());
+    assertTrue(load.error().contains("daily upload quota"), load.body());
+    // Another key of another tenant is not charged for it.
+    Http other = key("quota-free", "team-r", "\"publisher\"", "");
+    assertEquals(201, other.put("/v1/models/r-model/versions/1", model).status());
+  }
+
+  @Test
+  @Order(5)
+  void aClusterViewerSeesTheReplicasOfTheModelsItsGrantsCover() {
+    Http narrow = key("narrow-viewer", "default", "\"viewer\"", ",\"grants\":[\"zzz*\"]");
+    Http wide = key("wide-viewer", "default", "\"viewer\"", "");
+    Http.Response all = wide.get("/v1/cluster/replicas");
+    assertEquals(200, all.status(), all.body());
+    assertTrue(all.body().contains("\"model\":\"m\""), all.body());
+    Http.Response none = narrow.get("/v1/cluster/replicas");
+    assertEquals(200, none.status(), none.body());
+    assertEquals(0, none.json().get("replicas").size(), none.body());
+  }
+
+  @Test
   @Order(6)
   void aRevokedKeyIsRefusedWithinSeconds() {
     Http.Response created =

@@ -10,6 +10,7 @@ import io.modelfleet.gateway.Json;
 import io.modelfleet.gateway.RouteSupport;
 import io.modelfleet.gateway.routing.ReplicaChooser;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
+import io.modelfleet.gateway.security.ModelTenants;
 import io.modelfleet.protocol.cluster.ClusterKeys;
 import io.modelfleet.protocol.cluster.DrainReply;
 import io.modelfleet.protocol.service.MemberDrains;
@@ -78,6 +79,7 @@ public final class ClusterRoutes extends RouteSupport {
   private final ReplicaDirectory directory;
   private final ReplicaChooser chooser;
   private final ClusterData data;
+  private final ModelTenants tenants;
 
   public ClusterRoutes(
       GatewaySettings settings,
@@ -85,8 +87,10 @@ public final class ClusterRoutes extends RouteSupport {
       ReplicaDirectory directory,
       ReplicaChooser chooser,
       ClusterData data,
-      MemberDrains drains) {
+      MemberDrains drains,
+      ModelTenants tenants) {
     super(settings.maxJsonBody());
+    this.tenants = tenants;
     this.cluster = Cluster.get(system);
     this.drains = drains;
     this.directory = directory;
@@ -117,7 +121,7 @@ public final class ClusterRoutes extends RouteSupport {
                             path(
                                 segment().slash("down"),
                                 address -> post(() -> complete(down(member(address))))))),
-                path("replicas", () -> get(() -> complete(replicas())))));
+                path("replicas", () -> get(() -> complete(replicas(caller))))));
   }
 
   private HttpResponse members() {
@@ -126,8 +130,12 @@ public final class ClusterRoutes extends RouteSupport {
     return Json.ok(g -> ClusterJson.members(rows, g));
   }
 
-  private HttpResponse replicas() {
-    var replicas = directory.current().all();
+  /** The replicas of the models the caller sees (a tenant's keys only their tenant's). */
+  private HttpResponse replicas(Caller caller) {
+    var replicas =
+        directory.current().all().stream()
+            .filter(r -> caller.identity().sees(r.model(), tenants))
+            .toList();
     return Json.ok(g -> ClusterJson.replicas(replicas, chooser::inFlight, g));
   }
 

@@ -7,9 +7,14 @@ import io.modelfleet.gateway.Caller;
 import io.modelfleet.gateway.GatewaySettings;
 import io.modelfleet.gateway.Json;
 import io.modelfleet.gateway.RouteSupport;
+import io.modelfleet.gateway.limits.LimitResponses;
+import io.modelfleet.gateway.limits.Refused;
+import io.modelfleet.gateway.limits.UploadAdmission;
+import io.modelfleet.gateway.limits.UploadAdmitted;
 import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.gateway.registry.UploadResults;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
+import io.modelfleet.gateway.security.UploadGate;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.Names;
@@ -18,6 +23,7 @@ import io.modelfleet.protocol.service.ModelUploads;
 import io.modelfleet.protocol.service.UploadOutcome;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.util.ByteString;
@@ -34,6 +40,7 @@ public final class ManagementRoutes extends RouteSupport {
   private final ModelUploads uploads;
   private final ReplicaDirectory directory;
   private final DeploymentLimits limits;
+  private final UploadGate quotas;
 
   public ManagementRoutes(
       GatewaySettings settings,
@@ -41,8 +48,10 @@ public final class ManagementRoutes extends RouteSupport {
       RegistryClient registry,
       ModelCatalog catalog,
       ModelUploads uploads,
+      UploadGate quotas,
       ReplicaDirectory directory) {
     super(settings.maxJsonBody());
+    this.quotas = quotas;
     this.limits = limits;
     this.registry = registry;
     this.catalog = catalog;
@@ -116,7 +125,9 @@ public final class ManagementRoutes extends RouteSupport {
   /**
    * Streams the body to the upload service: never read whole, and exempt from the request timeout
    * because a large model on a slow link may take minutes. A Content-Length over the store's
-   * maximum answers 413 at once; otherwise the store enforces the maximum as bytes arrive.
+   * maximum answers 413 at once; otherwise the store enforces the maximum as bytes arrive. The
+   * daily upload quota reserves the Content-Length before the body is read (429 when it would not
+   * fit) and then counts the bytes actually passed to the store, whatever the upload's outcome.
    */
   private Route upload(Caller caller, String model, String version) {
     String problem = Names.problem("model", model);
@@ -141,16 +152,28 @@ public final class ManagementRoutes extends RouteSupport {
                         + uploads.maxUploadBytes()
                         + " bytes (modelfleet.artifacts.max-upload-size)"));
           }
+          UploadAdmission admission = quotas.admit(caller, declared);
+          if (admission instanceof Refused refused) {
+            return complete(LimitResponses.refused(refused));
+          }
+          UploadAdmitted admitted = (UploadAdmitted) admission;
+          AtomicLong received = new AtomicLong();
+          var body =
+              entity
+                  .withoutSizeLimit()
+                  .getDataBytes()
+                  .map(
+                      chunk -> {
+                        received.addAndGet(chunk.size());
+                        return chunk;
+                      });
           return withoutRequestTimeout(
               () ->
                   respond(
                       caller,
                       uploads
-                          .upload(
-                              model,
-                              version,
-                              entity.withoutSizeLimit().getDataBytes(),
-                              caller.meta())
+                          .upload(model, version, body, caller.meta())
+                          .whenComplete((outcome, failure) -> admitted.settle(received.get()))
                           .thenApply(ManagementRoutes::uploaded)));
         });
   }

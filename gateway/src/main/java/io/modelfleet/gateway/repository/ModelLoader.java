@@ -4,10 +4,15 @@ import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Caller;
 import io.modelfleet.gateway.Json;
 import io.modelfleet.gateway.cluster.GpuAvailability;
+import io.modelfleet.gateway.limits.LimitResponses;
+import io.modelfleet.gateway.limits.Refused;
+import io.modelfleet.gateway.limits.UploadAdmission;
+import io.modelfleet.gateway.limits.UploadAdmitted;
 import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.gateway.registry.UploadResults;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.routing.RoutingTable;
+import io.modelfleet.gateway.security.UploadGate;
 import io.modelfleet.protocol.model.BatchingSpec;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.DeviceKind;
@@ -25,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
@@ -65,6 +71,7 @@ import scala.concurrent.ExecutionContextExecutor;
 public final class ModelLoader {
 
   private final ModelUploads uploads;
+  private final UploadGate quotas;
   private final RegistryClient registry;
   private final ReplicaDirectory directory;
   private final Duration loadTimeout;
@@ -80,12 +87,14 @@ public final class ModelLoader {
   public ModelLoader(
       ActorSystem<?> system,
       ModelUploads uploads,
+      UploadGate quotas,
       RegistryClient registry,
       ReplicaDirectory directory,
       Duration loadTimeout,
       Duration pollInterval,
       Supplier<Optional<String>> noGpu) {
     this.uploads = uploads;
+    this.quotas = quotas;
     this.registry = registry;
     this.directory = directory;
     this.loadTimeout = loadTimeout;
@@ -108,19 +117,31 @@ public final class ModelLoader {
             ApiException.badRequest(gpuRefusal(model, "its config asks for KIND_GPU", why.get())));
       }
     }
+    long bytes = request.files().values().stream().mapToLong(f -> f.length).sum();
+    UploadAdmission admission =
+        request.files().isEmpty() ? UploadAdmitted.FREE : quotas.admit(caller, bytes);
+    if (admission instanceof Refused refused) {
+      return CompletableFuture.completedFuture(LimitResponses.refused(refused));
+    }
+    UploadAdmitted admitted = (UploadAdmitted) admission;
+    // The quota counts the files handed to the store, stored or refused by it.
+    AtomicLong passed = new AtomicLong();
     CompletionStage<Void> uploaded = CompletableFuture.completedFuture(null);
     for (Map.Entry<String, byte[]> file : request.files().entrySet()) {
       uploaded =
           uploaded.thenCompose(
-              x ->
-                  uploads
-                      .upload(
-                          model,
-                          file.getKey(),
-                          Source.single(ByteString.fromArray(file.getValue())),
-                          caller.meta("Triton repository load"))
-                      .thenAccept(UploadResults::requireStored));
+              x -> {
+                passed.addAndGet(file.getValue().length);
+                return uploads
+                    .upload(
+                        model,
+                        file.getKey(),
+                        Source.single(ByteString.fromArray(file.getValue())),
+                        caller.meta("Triton repository load"))
+                    .thenAccept(UploadResults::requireStored);
+              });
     }
+    uploaded = uploaded.whenComplete((x, failure) -> admitted.settle(passed.get()));
     return uploaded
         .thenCompose(x -> registry.existing(model))
         .thenCompose(

@@ -212,6 +212,11 @@ public final class GatewaySecurity extends AllDirectives {
         () -> inner.apply(caller));
   }
 
+  /** The daily upload quotas of this gateway's keys and tenants. */
+  public UploadGate uploads() {
+    return UploadGate.of(limiter, System::currentTimeMillis);
+  }
+
   /** The {@code /v1/keys} routes, when this node manages keys. */
   public Route keyRoutes(Caller caller) {
     return keyRoutes.map(k -> k.route(caller)).orElseGet(this::reject);
