@@ -3,11 +3,15 @@ package io.modelfleet.gateway;
 import io.modelfleet.gateway.cluster.ClusterRoutes;
 import io.modelfleet.gateway.connection.Compression;
 import io.modelfleet.gateway.management.ManagementRoutes;
+import io.modelfleet.gateway.observe.ExchangeContext;
+import io.modelfleet.gateway.observe.HttpExchanges;
 import io.modelfleet.gateway.oip.OipRoutes;
 import io.modelfleet.gateway.repository.RepositoryRoutes;
 import io.modelfleet.gateway.security.GatewaySecurity;
 import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.web.BrowserGuard;
+import io.modelfleet.ops.observe.HttpObserver;
+import io.modelfleet.ops.observe.Observers;
 import io.modelfleet.protocol.model.RequestMeta;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -45,6 +49,7 @@ public final class GatewayRoutes extends AllDirectives {
 
   private final BrowserGuard browsers;
   private final GatewaySecurity security;
+  private final Observers observers;
 
   public GatewayRoutes(
       StatsRoutes stats,
@@ -54,7 +59,9 @@ public final class GatewayRoutes extends AllDirectives {
       ClusterRoutes cluster,
       long compressMinSize,
       BrowserGuard browsers,
-      GatewaySecurity security) {
+      GatewaySecurity security,
+      Observers observers) {
+    this.observers = observers;
     this.compressMinSize = compressMinSize;
     this.browsers = browsers;
     this.security = security;
@@ -83,10 +90,29 @@ public final class GatewayRoutes extends AllDirectives {
    * Compressed request bodies are decoded inside, so an unsupported coding is a JSON 400 too.
    */
   public Route withCaller(Function<Caller, Route> inner) {
+    return extractRequest(
+        request -> {
+          HttpObserver http = observers.http();
+          if (http == HttpObserver.NONE) {
+            return withCaller(inner, new ExchangeContext());
+          }
+          long start = System.nanoTime();
+          ExchangeContext context = new ExchangeContext();
+          return mapResponse(
+              response -> {
+                http.completed(HttpExchanges.of(request, response, start, context));
+                return response;
+              },
+              () -> withCaller(inner, context));
+        });
+  }
+
+  private Route withCaller(Function<Caller, Route> inner, ExchangeContext context) {
     return optionalHeaderValueByName(
         REQUEST_ID_HEADER,
         header -> {
           Caller caller = new Caller(RequestMeta.ANONYMOUS, requestId(header));
+          context.requestId(caller.requestId());
           RawHeader echo = RawHeader.create(REQUEST_ID_HEADER, headerValue(caller.requestId()));
           return respondWithHeader(
               echo,
@@ -107,10 +133,11 @@ public final class GatewayRoutes extends AllDirectives {
                                                       () ->
                                                           security.authorize(
                                                               caller,
-                                                              who ->
-                                                                  Compression.decodeRequests(
-                                                                      () ->
-                                                                          inner.apply(who)))))))));
+                                                              who -> {
+                                                                context.identified(who.identity());
+                                                                return Compression.decodeRequests(
+                                                                    () -> inner.apply(who));
+                                                              })))))));
         });
   }
 

@@ -26,6 +26,7 @@ import io.modelfleet.gateway.security.GatewaySecurity;
 import io.modelfleet.gateway.security.TenantDirectory;
 import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.web.BrowserGuard;
+import io.modelfleet.ops.Ops;
 import io.modelfleet.protocol.service.KeyAdmin;
 import io.modelfleet.protocol.service.MemberDrains;
 import io.modelfleet.protocol.service.ModelCatalog;
@@ -173,7 +174,8 @@ public final class GatewayServer {
                     system,
                     registry,
                     directory,
-                    HealthCheck.Mode.fromConfig(system.settings().config()))),
+                    HealthCheck.Mode.fromConfig(system.settings().config())),
+                Ops.get(system).observers()),
             new RepositoryRoutes(
                 settings,
                 limits,
@@ -193,7 +195,8 @@ public final class GatewayServer {
             new ClusterRoutes(settings, system, directory, chooser, data, drains, tenants),
             transport.compressMinSize(),
             BrowserGuard.fromConfig(system.settings().config()),
-            security);
+            security,
+            Ops.get(system).observers());
 
     return security
         .loadKeys(system)

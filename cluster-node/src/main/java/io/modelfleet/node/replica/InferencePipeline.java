@@ -4,6 +4,8 @@ import io.modelfleet.node.batching.BatchQueue;
 import io.modelfleet.node.batching.TensorBatching;
 import io.modelfleet.node.ort.InferenceValidator;
 import io.modelfleet.node.ort.ModelSession;
+import io.modelfleet.ops.observe.FailureReason;
+import io.modelfleet.ops.observe.ReplicaObserver;
 import io.modelfleet.protocol.model.BatchingSpec;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferRequest;
@@ -72,6 +74,7 @@ final class InferencePipeline {
 
   private final String model;
   private final String version;
+  private final String device;
   private final ModelSession session;
   private final BatchingSpec batching;
   private final BatchQueue<Pending> queue;
@@ -86,6 +89,7 @@ final class InferencePipeline {
   InferencePipeline(
       String model,
       String version,
+      String device,
       ModelSession session,
       BatchingSpec batching,
       StatsRecorder stats,
@@ -93,6 +97,7 @@ final class InferencePipeline {
       ActorRef<ReplicaCommand> self) {
     this.model = model;
     this.version = version;
+    this.device = device;
     this.session = session;
     this.batching = batching;
     this.queue = new BatchQueue<>(batching);
@@ -150,6 +155,7 @@ final class InferencePipeline {
               now);
       case ACCEPTED -> pump();
     }
+    stats.pending(outstanding());
   }
 
   private static int rowsOf(InferRequest req) {
@@ -234,7 +240,7 @@ final class InferencePipeline {
       throws Exception {
     if (items.size() == 1) {
       ModelSession.Execution e = session.execute(items.get(0).request().inputs(), wanted);
-      answer(items, List.of(e.outputs()));
+      answer(items, List.of(e.outputs()), e, rows);
       return new ExecutionSucceeded(items, rows, e, System.nanoTime());
     }
     long t0 = System.nanoTime();
@@ -251,17 +257,29 @@ final class InferencePipeline {
     ModelSession.Execution timed =
         new ModelSession.Execution(
             e.outputs(), e.inputNanos() + merge, e.inferNanos(), e.outputNanos() + splitNs);
-    answer(items, split);
+    answer(items, split, timed, rows);
     return new ExecutionSucceeded(items, rows, timed, System.nanoTime());
   }
 
-  private void answer(List<Pending> items, List<List<Tensor>> perItem) {
+  /**
+   * Answers each request with its outputs and its share of the execution's compute time (by rows;
+   * what usage metering charges), and shows the outputs to an observer that wants them.
+   */
+  private void answer(
+      List<Pending> items, List<List<Tensor>> perItem, ModelSession.Execution e, int rows) {
+    long compute = e.inputNanos() + e.inferNanos() + e.outputNanos();
+    ReplicaObserver observer = stats.observer();
+    boolean show = observer.wantsOutputs();
     for (int i = 0; i < items.size(); i++) {
       Pending p = items.get(i);
+      List<Tensor> outputs = select(perItem.get(i), p.request().outputs());
+      long share = rows <= 0 ? compute / items.size() : compute * p.rows() / rows;
       p.replyTo()
           .tell(
-              new InferReply.InferResult(
-                  model, version, p.request().id(), select(perItem.get(i), p.request().outputs())));
+              new InferReply.InferResult(model, version, p.request().id(), outputs, share, device));
+      if (show) {
+        observer.outputs(perItem.get(i));
+      }
     }
   }
 
@@ -288,11 +306,14 @@ final class InferencePipeline {
         stats.succeeded(ok.repliedNanos() - p.arrivalNanos());
       }
     } else {
+      FailureReason reason =
+          FailureReason.ofStatus(ModelSession.failure(((ExecutionFailed) d).failure()).status());
       for (Pending p : d.items()) {
-        stats.failed(d.repliedNanos() - p.arrivalNanos());
+        stats.failed(reason, d.repliedNanos() - p.arrivalNanos());
       }
     }
     pump();
+    stats.pending(outstanding());
   }
 
   private static List<Tensor> select(List<Tensor> outputs, List<String> requested) {
@@ -319,7 +340,7 @@ final class InferencePipeline {
 
   /** Answers a request that will not run, and counts it as failed. */
   private void refuse(ActorRef<InferReply> to, InferReply.InferFailure r, long arrival, long now) {
-    stats.failed(now - arrival);
+    stats.failed(FailureReason.ofStatus(r.status()), now - arrival);
     to.tell(r);
   }
 }

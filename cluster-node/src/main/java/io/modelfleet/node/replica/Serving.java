@@ -7,6 +7,8 @@ import io.modelfleet.node.replica.InferencePipeline.PumpTick;
 import io.modelfleet.node.replica.ReplicaMessage.ArtifactReplaced;
 import io.modelfleet.node.replica.ReplicaMessage.DrainTimedOut;
 import io.modelfleet.node.replica.ReplicaScope.Departure;
+import io.modelfleet.ops.Ops;
+import io.modelfleet.ops.observe.ReplicaObserver;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.Footprint;
 import io.modelfleet.protocol.model.VersionInfo;
@@ -60,11 +62,16 @@ final class Serving {
         new InferencePipeline(
             scope.id.model(),
             scope.id.version(),
+            device.id(),
             session,
             deployment.batching(),
             scope.stats,
             scope.rc.ortExecutor(),
             scope.ctx.getSelf());
+    scope.stats.observe(
+        Ops.get(scope.ctx.getSystem())
+            .observers()
+            .openReplica(scope.id.model(), scope.id.version(), scope.entityId, device.id()));
     scope.log().info("Replica {} is READY on {}", scope.entityId, device.id());
     scope.publish(ReplicaState.READY, device, version);
     return ready(new Session(device, version, session, pipeline, reserved));
@@ -151,6 +158,7 @@ final class Serving {
   }
 
   private Behavior<ReplicaCommand> leave(Session s, Departure how) {
+    scope.stats.observe(ReplicaObserver.NONE);
     return scope.leave(how, Optional.of(s.session()), Optional.of(s.device()), s.reserved());
   }
 }

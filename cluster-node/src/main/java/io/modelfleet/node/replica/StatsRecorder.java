@@ -1,5 +1,7 @@
 package io.modelfleet.node.replica;
 
+import io.modelfleet.ops.observe.FailureReason;
+import io.modelfleet.ops.observe.ReplicaObserver;
 import io.modelfleet.protocol.replica.BatchStat;
 import io.modelfleet.protocol.replica.ReplicaStats;
 import io.modelfleet.protocol.replica.StatCounter;
@@ -9,7 +11,8 @@ import java.util.TreeMap;
 /**
  * A replica's running statistics (Triton's terms). Owned by the replica actor and only touched from
  * it, so plain fields suffice. Compute phases are attributed to each request of a batch, as Triton
- * does, so the sums over requests and the batch-level figures can both be read.
+ * does, so the sums over requests and the batch-level figures can both be read. Every count is also
+ * handed to the node's {@link ReplicaObserver} (metrics, JMX, alerts) while the replica serves.
  */
 final class StatsRecorder {
   private final String model;
@@ -25,14 +28,31 @@ final class StatsRecorder {
   private StatCounter computeOutput = StatCounter.ZERO;
   private StatCounter timeout = StatCounter.ZERO;
   private final TreeMap<Integer, BatchStat> batches = new TreeMap<>();
+  private ReplicaObserver observer = ReplicaObserver.NONE;
 
   StatsRecorder(String model, String version) {
     this.model = model;
     this.version = version;
   }
 
+  /** Reports to {@code next} from now on; the previous observer is closed. */
+  void observe(ReplicaObserver next) {
+    observer.closed();
+    observer = next;
+  }
+
+  ReplicaObserver observer() {
+    return observer;
+  }
+
+  /** Requests accepted and not yet answered, after a change. */
+  void pending(int count) {
+    observer.pending(count);
+  }
+
   /** One execution of {@code rows} rows made of {@code requests} requests. */
   void execution(int requests, int rows, long inputNs, long inferNs, long outputNs) {
+    observer.executed(requests, rows, inputNs, inferNs, outputNs);
     executionCount++;
     inferenceCount += rows;
     lastInferenceMillis = System.currentTimeMillis();
@@ -50,20 +70,23 @@ final class StatsRecorder {
 
   void queued(long ns) {
     queue = queue.plus(1, ns);
+    observer.queued(ns);
   }
 
   void succeeded(long totalNs) {
     success = success.plus(1, totalNs);
+    observer.succeeded(totalNs);
   }
 
-  void failed(long totalNs) {
+  void failed(FailureReason reason, long totalNs) {
     fail = fail.plus(1, totalNs);
+    observer.failed(reason, totalNs);
   }
 
   /** Dropped from the queue at its deadline: a failure that was never computed. */
   void timedOut(long waitedNs) {
     timeout = timeout.plus(1, waitedNs);
-    failed(waitedNs);
+    failed(FailureReason.REJECTED, waitedNs);
   }
 
   ReplicaStats snapshot() {

@@ -9,11 +9,14 @@ import io.modelfleet.gateway.Json;
 import io.modelfleet.gateway.RouteSupport;
 import io.modelfleet.gateway.memory.BodyAdmission;
 import io.modelfleet.gateway.memory.MemorySettings;
+import io.modelfleet.gateway.observe.InferenceRecords;
 import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.gateway.routing.InferenceDispatcher;
 import io.modelfleet.gateway.routing.Readiness;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.routing.RoutingTable;
+import io.modelfleet.ops.observe.InferenceObserver;
+import io.modelfleet.ops.observe.Observers;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.InferReply;
@@ -37,6 +40,7 @@ public final class OipRoutes extends RouteSupport {
   private final ReplicaDirectory directory;
   private final InferenceDispatcher dispatcher;
   private final HealthCheck health;
+  private final Observers observers;
 
   /** Past the dispatcher's own deadline, so the dispatcher's 504 is what the client sees. */
   private final Duration inferRequestTimeout;
@@ -49,8 +53,10 @@ public final class OipRoutes extends RouteSupport {
       RegistryClient registry,
       ReplicaDirectory directory,
       InferenceDispatcher dispatcher,
-      HealthCheck health) {
+      HealthCheck health,
+      Observers observers) {
     super(settings.maxJsonBody());
+    this.observers = observers;
     this.maxJsonResponseBytes = memory.maxJsonResponseBytes();
     this.registry = registry;
     this.directory = directory;
@@ -175,10 +181,17 @@ public final class OipRoutes extends RouteSupport {
     CompletionStage<HttpResponse> response;
     try {
       InferCall call = InferJson.parseRequest(headerLength, body, ticket);
+      InferenceObserver observer = observers.inference();
       response =
           dispatcher
               .infer(model, version, call.request())
-              .thenApply(reply -> toResponse(reply, call, ticket));
+              .thenApply(
+                  reply -> {
+                    if (observer != InferenceObserver.NONE) {
+                      observer.inferred(InferenceRecords.of(caller, model, call.request(), reply));
+                    }
+                    return toResponse(reply, call, ticket);
+                  });
     } catch (ApiException e) {
       response =
           e.status() == 400 ? unlessUnknown(model, version, e) : CompletableFuture.failedFuture(e);

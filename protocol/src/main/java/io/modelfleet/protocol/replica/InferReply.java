@@ -7,8 +7,23 @@ import java.util.List;
 /** The answer of a replica to an inference. */
 public sealed interface InferReply extends FleetSerializable {
 
-  record InferResult(String model, String version, String id, List<Tensor> outputs)
-      implements InferReply {}
+  /**
+   * The outputs. {@code computeNanos} is this request's share (by rows) of the execution that ran
+   * it, and {@code device} the device that ran it ("cpu", "gpu:0"): what usage metering charges.
+   */
+  record InferResult(
+      String model,
+      String version,
+      String id,
+      List<Tensor> outputs,
+      long computeNanos,
+      String device)
+      implements InferReply {
+
+    public InferResult(String model, String version, String id, List<Tensor> outputs) {
+      this(model, version, id, outputs, 0, "");
+    }
+  }
 
   /**
    * The inference was refused or failed. {@code status} is the HTTP status the client should see:

@@ -75,8 +75,10 @@ public final class InferenceSerializer extends SerializerWithStringManifest {
       w.i32(r.outputs().size());
       r.outputs().forEach(w::string);
       w.string(resolver.toSerializationFormat(m.replyTo()));
+      w.string(r.traceparent() == null ? "" : r.traceparent());
     } else if (o instanceof InferReply.InferResult r) {
       w.string(r.model()).string(r.version()).string(r.id()).tensors(r.outputs());
+      w.i64(r.computeNanos()).string(r.device() == null ? "" : r.device());
     } else if (o instanceof InferReply.InferFailure f) {
       w.i32(f.status()).string(f.error());
     } else {
@@ -100,11 +102,20 @@ public final class InferenceSerializer extends SerializerWithStringManifest {
           outputs.add(string(b));
         }
         ActorRef<InferReply> replyTo = resolver.resolveActorRef(string(b));
+        String traceparent = string(b);
         return new ReplicaCommand.Infer(
-            new InferRequest(id, inputs, List.copyOf(outputs), priority, timeout), replyTo);
+            new InferRequest(
+                id,
+                inputs,
+                List.copyOf(outputs),
+                priority,
+                timeout,
+                traceparent.isEmpty() ? null : traceparent),
+            replyTo);
       }
       case RESULT -> {
-        return new InferReply.InferResult(string(b), string(b), string(b), tensors(b));
+        return new InferReply.InferResult(
+            string(b), string(b), string(b), tensors(b), b.getLong(), string(b));
       }
       case FAILURE -> {
         return new InferReply.InferFailure(b.getInt(), string(b));

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  *   <li>no {@code Behavior<Object>} or {@code AbstractBehavior<Object>}: every actor has a typed
  *       protocol;
  *   <li>imports of ModelFleet code only from the module itself and the modules below it (protocol ←
- *       persistence ← cluster-node; gateway and ops build on protocol only).
+ *       persistence ← cluster-node; ops builds on protocol, the gateway on ops and protocol).
  * </ul>
  */
 public final class DesignRules {

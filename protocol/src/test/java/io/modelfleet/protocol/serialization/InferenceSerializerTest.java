@@ -54,6 +54,10 @@ class InferenceSerializerTest {
     assertEquals(msg.request(), back.request());
     assertEquals(List.of(x, s, h), back.request().inputs());
     assertArrayEquals(x.data(), back.request().inputs().get(0).data());
+    String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    var traced =
+        new ReplicaCommand.Infer(msg.request().withTraceparent(traceparent), probe.getRef());
+    assertEquals(traceparent, ((ReplicaCommand.Infer) roundTrip(traced)).request().traceparent());
     back.replyTo().tell(new InferReply.InferFailure(503, "ping"));
     assertEquals("ping", ((InferReply.InferFailure) probe.receiveMessage()).error());
   }
@@ -86,6 +90,8 @@ class InferenceSerializerTest {
         new InferReply.InferResult(
             "m", "1", null, List.of(Tensors.ofLongs("y", new long[] {3}, 1L, Long.MIN_VALUE, 7L)));
     assertEquals(ok, roundTrip(ok));
+    var charged = new InferReply.InferResult("m", "1", "r", ok.outputs(), 123_456_789L, "gpu:0");
+    assertEquals(charged, roundTrip(charged));
     var fail = new InferReply.InferFailure(400, "input 'x' has shape [1]");
     assertEquals(fail, roundTrip(fail));
   }

@@ -1,0 +1,49 @@
+package io.modelfleet.ops.observe;
+
+import io.modelfleet.protocol.tensor.Tensor;
+import java.util.List;
+
+/**
+ * What one replica reports about the requests it serves, in Triton's terms (see {@code
+ * StatsRecorder} in cluster-node, which calls it). Every method except {@link #outputs} is called
+ * from the replica's actor, so the calls of one replica never overlap; {@link #outputs} is called
+ * from the ORT executor, never at the same time as another {@code outputs} of the same replica.
+ * Implementations must not block and must be cheap: they run on every request.
+ */
+public interface ReplicaObserver {
+
+  /** Observes nothing. */
+  ReplicaObserver NONE = new ReplicaObserver() {};
+
+  /** Requests accepted and not yet answered (queued or executing), after a change. */
+  default void pending(int count) {}
+
+  /** A request left the queue to run after waiting {@code waitedNs}. */
+  default void queued(long waitedNs) {}
+
+  /**
+   * One execution of {@code rows} rows made of {@code requests} requests, with its phases (the
+   * batch's times, not multiplied by the requests).
+   */
+  default void executed(int requests, int rows, long inputNs, long inferNs, long outputNs) {}
+
+  /** A request answered with outputs, {@code totalNs} after it arrived at the replica. */
+  default void succeeded(long totalNs) {}
+
+  /** A request answered with a failure, {@code totalNs} after it arrived. */
+  default void failed(FailureReason reason, long totalNs) {}
+
+  /**
+   * Whether {@link #outputs} should be called at all (reading outputs costs; an observer that does
+   * not need them says false, and the replica skips the call).
+   */
+  default boolean wantsOutputs() {
+    return false;
+  }
+
+  /** The outputs of one successful request (for output statistics such as drift). */
+  default void outputs(List<Tensor> outputs) {}
+
+  /** The replica stopped serving: release what was registered for it. */
+  default void closed() {}
+}
