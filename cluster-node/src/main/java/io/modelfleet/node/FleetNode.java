@@ -8,6 +8,7 @@ import io.modelfleet.gateway.connection.GatewayTls;
 import io.modelfleet.node.cluster.ShutdownDrainSettings;
 import io.modelfleet.node.demo.DemoBootstrap;
 import io.modelfleet.node.device.DeviceInventory;
+import io.modelfleet.node.ops.NodeOps;
 import io.modelfleet.node.ort.OrtRuntime;
 import io.modelfleet.node.ort.OrtSettings;
 import io.modelfleet.node.placement.ControllerDrains;
@@ -117,6 +118,8 @@ public final class FleetNode implements AutoCloseable {
     DatabaseArtifacts shared = sharedStore(full, db);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "modelfleet", full);
     try {
+      // Before anything that reports to it (replicas, routes).
+      NodeOps.install(system, full);
       Cluster cluster = Cluster.get(system);
       clusterSettings.join(system);
       Executor ort = system.dispatchers().lookup(DispatcherSelector.fromConfig(ORT_DISPATCHER));
