@@ -12,6 +12,7 @@ import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.web.BrowserGuard;
 import io.modelfleet.ops.observe.HttpObserver;
 import io.modelfleet.ops.observe.Observers;
+import io.modelfleet.ops.tracing.Tracing;
 import io.modelfleet.protocol.model.RequestMeta;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -50,6 +51,7 @@ public final class GatewayRoutes extends AllDirectives {
   private final BrowserGuard browsers;
   private final GatewaySecurity security;
   private final Observers observers;
+  private final Tracing tracing;
 
   public GatewayRoutes(
       StatsRoutes stats,
@@ -60,8 +62,10 @@ public final class GatewayRoutes extends AllDirectives {
       long compressMinSize,
       BrowserGuard browsers,
       GatewaySecurity security,
-      Observers observers) {
+      Observers observers,
+      Tracing tracing) {
     this.observers = observers;
+    this.tracing = tracing;
     this.compressMinSize = compressMinSize;
     this.browsers = browsers;
     this.security = security;
@@ -93,11 +97,14 @@ public final class GatewayRoutes extends AllDirectives {
     return extractRequest(
         request -> {
           HttpObserver http = observers.http();
+          ExchangeContext context = new ExchangeContext();
+          if (tracing.enabled()) {
+            context.traceparent(request.getHeader("traceparent").map(h -> h.value()).orElse(null));
+          }
           if (http == HttpObserver.NONE) {
-            return withCaller(inner, new ExchangeContext());
+            return withCaller(inner, context);
           }
           long start = System.nanoTime();
-          ExchangeContext context = new ExchangeContext();
           return mapResponse(
               response -> {
                 http.completed(HttpExchanges.of(request, response, start, context));
@@ -111,7 +118,9 @@ public final class GatewayRoutes extends AllDirectives {
     return optionalHeaderValueByName(
         REQUEST_ID_HEADER,
         header -> {
-          Caller caller = new Caller(RequestMeta.ANONYMOUS, requestId(header));
+          Caller anonymous = new Caller(RequestMeta.ANONYMOUS, requestId(header));
+          Caller caller =
+              tracing.enabled() ? anonymous.tracedFrom(context.traceparent()) : anonymous;
           context.requestId(caller.requestId());
           RawHeader echo = RawHeader.create(REQUEST_ID_HEADER, headerValue(caller.requestId()));
           return respondWithHeader(

@@ -27,6 +27,7 @@ import io.modelfleet.gateway.security.TenantDirectory;
 import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.web.BrowserGuard;
 import io.modelfleet.ops.Ops;
+import io.modelfleet.ops.tracing.Tracing;
 import io.modelfleet.protocol.service.KeyAdmin;
 import io.modelfleet.protocol.service.MemberDrains;
 import io.modelfleet.protocol.service.ModelCatalog;
@@ -161,6 +162,7 @@ public final class GatewayServer {
             settings.inferTimeout(),
             settings.firstAttemptTimeout());
     DeploymentLimits limits = DeploymentLimits.fromConfig(system.settings().config());
+    Tracing tracing = Ops.get(system).find(Tracing.class).orElse(Tracing.OFF);
     GatewayRoutes routes =
         new GatewayRoutes(
             new StatsRoutes(settings, system, registry, directory),
@@ -175,7 +177,8 @@ public final class GatewayServer {
                     registry,
                     directory,
                     HealthCheck.Mode.fromConfig(system.settings().config())),
-                Ops.get(system).observers()),
+                Ops.get(system).observers(),
+                tracing),
             new RepositoryRoutes(
                 settings,
                 limits,
@@ -196,7 +199,8 @@ public final class GatewayServer {
             transport.compressMinSize(),
             BrowserGuard.fromConfig(system.settings().config()),
             security,
-            Ops.get(system).observers());
+            Ops.get(system).observers(),
+            tracing);
 
     return security
         .loadKeys(system)

@@ -3,8 +3,15 @@ package io.modelfleet.node.ops;
 import com.typesafe.config.Config;
 import io.modelfleet.ops.Ops;
 import io.modelfleet.ops.OpsSettings;
+import io.modelfleet.ops.tracing.Tracing;
+import io.modelfleet.ops.tracing.TracingSettings;
 import io.modelfleet.ops.window.ModelWindows;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * Installs the node's operations components into its {@link Ops} before any replica or route can
@@ -21,5 +28,21 @@ public final class NodeOps {
         new ModelWindows(settings.window(), settings.windowSlices(), System::nanoTime);
     ops.install(ModelWindows.class, windows);
     ops.observers().addReplicas(windows);
+    Tracing tracing =
+        Tracing.start(
+            TracingSettings.fromConfig(config),
+            Cluster.get(system).selfMember().address().toString());
+    ops.install(Tracing.class, tracing);
+    if (tracing.enabled()) {
+      CoordinatedShutdown.get(system)
+          .addTask(
+              CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+              "tracing-flush",
+              () ->
+                  CompletableFuture.runAsync(
+                          tracing::close,
+                          system.dispatchers().lookup(DispatcherSelector.blocking()))
+                      .thenApply(x -> Done.getInstance()));
+    }
   }
 }

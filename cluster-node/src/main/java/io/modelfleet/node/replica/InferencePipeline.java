@@ -6,6 +6,7 @@ import io.modelfleet.node.ort.InferenceValidator;
 import io.modelfleet.node.ort.ModelSession;
 import io.modelfleet.ops.observe.FailureReason;
 import io.modelfleet.ops.observe.ReplicaObserver;
+import io.modelfleet.ops.tracing.Tracing;
 import io.modelfleet.protocol.model.BatchingSpec;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferRequest;
@@ -81,7 +82,12 @@ final class InferencePipeline {
   private final StatsRecorder stats;
   private final Executor ortExecutor;
   private final ActorRef<ReplicaCommand> self;
+  private final Tracing tracing;
+  private final String replicaId;
   private int executingRequests;
+
+  /** When the running execution was launched (nanoTime), for the replica's trace spans. */
+  private long launchedNanos;
 
   /** When the earliest wake-up already scheduled fires (nanoTime), or Long.MAX_VALUE for none. */
   private long wakeAt = Long.MAX_VALUE;
@@ -94,7 +100,11 @@ final class InferencePipeline {
       BatchingSpec batching,
       StatsRecorder stats,
       Executor ortExecutor,
-      ActorRef<ReplicaCommand> self) {
+      ActorRef<ReplicaCommand> self,
+      Tracing tracing,
+      String replicaId) {
+    this.tracing = tracing;
+    this.replicaId = replicaId;
     this.model = model;
     this.version = version;
     this.device = device;
@@ -199,6 +209,7 @@ final class InferencePipeline {
 
   private void launch(List<Pending> items, long now) {
     executingRequests = items.size();
+    launchedNanos = now;
     int rows = 0;
     for (Pending p : items) {
       stats.queued(now - p.arrivalNanos());
@@ -298,6 +309,9 @@ final class InferencePipeline {
   /** The callers have their answers already (see {@link #executeAndReply}); count and go on. */
   void done(ExecutionDone d) {
     executingRequests = 0;
+    if (tracing.enabled()) {
+      trace(d);
+    }
     if (d instanceof ExecutionSucceeded ok) {
       ModelSession.Execution e = ok.execution();
       stats.execution(
@@ -314,6 +328,29 @@ final class InferencePipeline {
     }
     pump();
     stats.pending(outstanding());
+  }
+
+  /** The queue and compute spans of the requests of {@code d} that came with a trace. */
+  private void trace(ExecutionDone d) {
+    long epochNow = System.currentTimeMillis() * 1_000_000L;
+    long nanoNow = System.nanoTime();
+    int rows = d instanceof ExecutionSucceeded ok ? ok.rows() : d.items().size();
+    for (Pending p : d.items()) {
+      String parent = p.request().traceparent();
+      if (parent != null) {
+        tracing.replicaSpans(
+            parent,
+            model,
+            version,
+            replicaId,
+            epochNow - (nanoNow - p.arrivalNanos()),
+            epochNow - (nanoNow - launchedNanos),
+            epochNow - (nanoNow - d.repliedNanos()),
+            d.items().size(),
+            rows,
+            d instanceof ExecutionSucceeded);
+      }
+    }
   }
 
   private static List<Tensor> select(List<Tensor> outputs, List<String> requested) {

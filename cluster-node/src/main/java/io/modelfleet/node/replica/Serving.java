@@ -9,6 +9,7 @@ import io.modelfleet.node.replica.ReplicaMessage.DrainTimedOut;
 import io.modelfleet.node.replica.ReplicaScope.Departure;
 import io.modelfleet.ops.Ops;
 import io.modelfleet.ops.observe.ReplicaObserver;
+import io.modelfleet.ops.tracing.Tracing;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.Footprint;
 import io.modelfleet.protocol.model.VersionInfo;
@@ -67,7 +68,9 @@ final class Serving {
             deployment.batching(),
             scope.stats,
             scope.rc.ortExecutor(),
-            scope.ctx.getSelf());
+            scope.ctx.getSelf(),
+            Ops.get(scope.ctx.getSystem()).find(Tracing.class).orElse(Tracing.OFF),
+            scope.entityId);
     scope.stats.observe(
         Ops.get(scope.ctx.getSystem())
             .observers()

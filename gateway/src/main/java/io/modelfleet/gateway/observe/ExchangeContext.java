@@ -10,6 +10,16 @@ import io.modelfleet.gateway.security.Identity;
 public final class ExchangeContext {
   private volatile Identity identity = Identity.ANONYMOUS;
   private volatile String requestId = "";
+  private volatile String traceparent;
+
+  public void traceparent(String header) {
+    traceparent = header;
+  }
+
+  /** The client's traceparent header, read only when tracing is on. */
+  public String traceparent() {
+    return traceparent;
+  }
 
   public void requestId(String id) {
     requestId = id;

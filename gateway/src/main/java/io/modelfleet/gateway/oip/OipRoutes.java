@@ -17,11 +17,15 @@ import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.routing.RoutingTable;
 import io.modelfleet.ops.observe.InferenceObserver;
 import io.modelfleet.ops.observe.Observers;
+import io.modelfleet.ops.tracing.GatewaySpan;
+import io.modelfleet.ops.tracing.Tracing;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.InferReply;
+import io.modelfleet.protocol.replica.InferRequest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -41,6 +45,7 @@ public final class OipRoutes extends RouteSupport {
   private final InferenceDispatcher dispatcher;
   private final HealthCheck health;
   private final Observers observers;
+  private final Tracing tracing;
 
   /** Past the dispatcher's own deadline, so the dispatcher's 504 is what the client sees. */
   private final Duration inferRequestTimeout;
@@ -54,9 +59,11 @@ public final class OipRoutes extends RouteSupport {
       ReplicaDirectory directory,
       InferenceDispatcher dispatcher,
       HealthCheck health,
-      Observers observers) {
+      Observers observers,
+      Tracing tracing) {
     super(settings.maxJsonBody());
     this.observers = observers;
+    this.tracing = tracing;
     this.maxJsonResponseBytes = memory.maxJsonResponseBytes();
     this.registry = registry;
     this.directory = directory;
@@ -182,9 +189,17 @@ public final class OipRoutes extends RouteSupport {
     try {
       InferCall call = InferJson.parseRequest(headerLength, body, ticket);
       InferenceObserver observer = observers.inference();
+      GatewaySpan span =
+          tracing.enabled()
+              ? tracing.gatewaySpan("infer " + model, caller.traceparent(), model)
+              : GatewaySpan.NONE;
+      InferRequest request =
+          span.traceparent() == null
+              ? call.request()
+              : call.request().withTraceparent(span.traceparent());
       response =
           dispatcher
-              .infer(model, version, call.request())
+              .infer(model, version, request)
               .thenApply(
                   reply -> {
                     if (observer != InferenceObserver.NONE) {
@@ -192,6 +207,11 @@ public final class OipRoutes extends RouteSupport {
                     }
                     return toResponse(reply, call, ticket);
                   });
+      if (span != GatewaySpan.NONE) {
+        response =
+            response.whenComplete(
+                (r, e) -> span.end(r != null ? r.status().intValue() : statusOf(e)));
+      }
     } catch (ApiException e) {
       response =
           e.status() == 400 ? unlessUnknown(model, version, e) : CompletableFuture.failedFuture(e);
@@ -223,6 +243,12 @@ public final class OipRoutes extends RouteSupport {
               }
               throw badRequest;
             });
+  }
+
+  /** The status an exception becomes (an {@link ApiException}'s own, else 500). */
+  private static int statusOf(Throwable e) {
+    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    return t instanceof ApiException a ? a.status() : 500;
   }
 
   /**

@@ -167,7 +167,12 @@ public final class InferenceDispatcher {
             ? Math.min(request.timeoutMicros(), budgetMicros)
             : budgetMicros;
     return new InferRequest(
-        request.id(), request.inputs(), request.outputs(), request.priority(), micros);
+        request.id(),
+        request.inputs(),
+        request.outputs(),
+        request.priority(),
+        micros,
+        request.traceparent());
   }
 
   private InferFailure failureOf(Throwable e, ReplicaInfo replica, String model, String version) {
