@@ -20,6 +20,15 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    String format = System.getenv().getOrDefault("MODELFLEET_LOG_FORMAT", "text");
+    if (!format.equals("text") && !format.equals("json")) {
+      System.err.println(
+          "ModelFleet cannot start: MODELFLEET_LOG_FORMAT must be text or json, got '"
+              + format
+              + "'");
+      System.exit(EX_CONFIG);
+      return;
+    }
     FleetNode node;
     try {
       node = FleetNode.start(ConfigFactory.load());

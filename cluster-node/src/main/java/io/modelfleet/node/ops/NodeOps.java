@@ -3,6 +3,7 @@ package io.modelfleet.node.ops;
 import com.typesafe.config.Config;
 import io.modelfleet.ops.Ops;
 import io.modelfleet.ops.OpsSettings;
+import io.modelfleet.ops.logs.AccessLog;
 import io.modelfleet.ops.tracing.Tracing;
 import io.modelfleet.ops.tracing.TracingSettings;
 import io.modelfleet.ops.window.ModelWindows;
@@ -28,6 +29,9 @@ public final class NodeOps {
         new ModelWindows(settings.window(), settings.windowSlices(), System::nanoTime);
     ops.install(ModelWindows.class, windows);
     ops.observers().addReplicas(windows);
+    if (config.getBoolean("modelfleet.ops.access-log.enabled")) {
+      ops.observers().addHttp(new AccessLog(config.getBoolean("modelfleet.ops.access-log.probes")));
+    }
     Tracing tracing =
         Tracing.start(
             TracingSettings.fromConfig(config),
