@@ -25,6 +25,7 @@ import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.security.GatewaySecurity;
 import io.modelfleet.gateway.security.TenantDirectory;
 import io.modelfleet.gateway.stats.StatsRoutes;
+import io.modelfleet.gateway.usage.UsageRoutes;
 import io.modelfleet.gateway.web.BrowserGuard;
 import io.modelfleet.ops.Ops;
 import io.modelfleet.protocol.service.KeyAdmin;
@@ -196,7 +197,8 @@ public final class GatewayServer {
             transport.compressMinSize(),
             BrowserGuard.fromConfig(system.settings().config()),
             security,
-            Ops.get(system).observers());
+            Ops.get(system).observers(),
+            new UsageRoutes(settings, system));
 
     return security
         .loadKeys(system)

@@ -21,5 +21,6 @@ public final class NodeOps {
         new ModelWindows(settings.window(), settings.windowSlices(), System::nanoTime);
     ops.install(ModelWindows.class, windows);
     ops.observers().addReplicas(windows);
+    NodeMetering.install(system, config);
   }
 }
