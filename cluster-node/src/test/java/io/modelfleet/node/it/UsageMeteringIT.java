@@ -272,6 +272,7 @@ class UsageMeteringIT {
     assertEquals("acme", own.json().get("usage").get(0).get("tenant").asText());
     assertEquals(
         403, new Http(a.baseUrl(), null, acme).get(query("tenant") + "&tenant=globex").status());
-    System.out.printf("USAGE: %s%n", show(sent));
+    System.out.printf(
+        "USAGE: sent %s%nUSAGE JSON: %s%nUSAGE CSV:%n%s", show(sent), json, csv.body());
   }
 }
