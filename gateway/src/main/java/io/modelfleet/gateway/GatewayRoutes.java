@@ -9,6 +9,7 @@ import io.modelfleet.gateway.oip.OipRoutes;
 import io.modelfleet.gateway.repository.RepositoryRoutes;
 import io.modelfleet.gateway.security.GatewaySecurity;
 import io.modelfleet.gateway.stats.StatsRoutes;
+import io.modelfleet.gateway.usage.UsageRoutes;
 import io.modelfleet.gateway.web.BrowserGuard;
 import io.modelfleet.ops.observe.HttpObserver;
 import io.modelfleet.ops.observe.Observers;
@@ -44,6 +45,7 @@ public final class GatewayRoutes extends AllDirectives {
   private final RepositoryRoutes repository;
   private final ManagementRoutes management;
   private final ClusterRoutes cluster;
+  private final UsageRoutes usage;
 
   /** Smallest response body compressed for a client that accepts gzip or deflate. */
   private final long compressMinSize;
@@ -63,9 +65,11 @@ public final class GatewayRoutes extends AllDirectives {
       BrowserGuard browsers,
       GatewaySecurity security,
       Observers observers,
-      Tracing tracing) {
+      Tracing tracing,
+      UsageRoutes usage) {
     this.observers = observers;
     this.tracing = tracing;
+    this.usage = usage;
     this.compressMinSize = compressMinSize;
     this.browsers = browsers;
     this.security = security;
@@ -85,6 +89,7 @@ public final class GatewayRoutes extends AllDirectives {
                 repository.route(caller),
                 management.route(caller),
                 cluster.route(caller),
+                usage.route(caller),
                 security.keyRoutes(caller)));
   }
 

@@ -25,6 +25,7 @@ import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.security.GatewaySecurity;
 import io.modelfleet.gateway.security.TenantDirectory;
 import io.modelfleet.gateway.stats.StatsRoutes;
+import io.modelfleet.gateway.usage.UsageRoutes;
 import io.modelfleet.gateway.web.BrowserGuard;
 import io.modelfleet.ops.Ops;
 import io.modelfleet.ops.tracing.Tracing;
@@ -200,7 +201,8 @@ public final class GatewayServer {
             BrowserGuard.fromConfig(system.settings().config()),
             security,
             Ops.get(system).observers(),
-            tracing);
+            tracing,
+            new UsageRoutes(settings, system));
 
     return security
         .loadKeys(system)

@@ -48,5 +48,6 @@ public final class NodeOps {
                           system.dispatchers().lookup(DispatcherSelector.blocking()))
                       .thenApply(x -> Done.getInstance()));
     }
+    NodeMetering.install(system, config);
   }
 }

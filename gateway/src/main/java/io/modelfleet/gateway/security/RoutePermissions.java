@@ -119,6 +119,9 @@ public final class RoutePermissions {
       case "models" -> models(verb, s);
       case "cluster" -> cluster(verb, s);
       case "keys" -> RouteRequirement.needs(MANAGE_KEYS);
+      // Every key reads usage; UsageRoutes narrows it to the key's tenant unless the key reads
+      // the cluster (READ_CLUSTER in the default tenant).
+      case "usage" -> s.size() == 2 ? get(verb, READ_MODEL, null) : null;
       default -> null;
     };
   }

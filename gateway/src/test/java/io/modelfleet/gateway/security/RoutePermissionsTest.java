@@ -98,6 +98,10 @@ class RoutePermissionsTest {
     {"PUT", "/v1/keys/k-1/access", "manage_keys"},
     {"PUT", "/v1/keys/k-1/limits", "manage_keys"},
     {"PATCH", "/v1/keys/k-1/whatever", "manage_keys"},
+    // Usage: every key, narrowed to its tenant by the route unless it reads the cluster.
+    {"GET", "/v1/usage", "read_model"},
+    {"POST", "/v1/usage", ANY_KEY},
+    {"GET", "/v1/usage/", ANY_KEY},
     // Paths nobody serves: a key, so that anonymous callers learn nothing from a 404.
     {"GET", "/", ANY_KEY},
     {"GET", "/favicon.ico", ANY_KEY},
