@@ -1,9 +1,12 @@
 package io.modelfleet.node.ops;
 
 import com.typesafe.config.Config;
+import io.modelfleet.node.device.DeviceInventory;
 import io.modelfleet.ops.Ops;
 import io.modelfleet.ops.OpsSettings;
 import io.modelfleet.ops.window.ModelWindows;
+import io.modelfleet.protocol.service.MemberDrains;
+import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
@@ -14,6 +17,16 @@ import org.apache.pekko.actor.typed.ActorSystem;
 public final class NodeOps {
   private NodeOps() {}
 
+  /**
+   * Checks the operations settings before the actor system exists, so that a bad one stops the node
+   * with a sentence naming it.
+   *
+   * @throws IllegalArgumentException naming the setting
+   */
+  public static void checkSettings(Config config) {
+    NodeJmx.checkSettings(config);
+  }
+
   public static void install(ActorSystem<?> system, Config config) {
     Ops ops = Ops.get(system);
     OpsSettings settings = OpsSettings.fromConfig(config);
@@ -21,5 +34,19 @@ public final class NodeOps {
         new ModelWindows(settings.window(), settings.windowSlices(), System::nanoTime);
     ops.install(ModelWindows.class, windows);
     ops.observers().addReplicas(windows);
+    NodeJmx.install(system, config, windows);
+  }
+
+  /**
+   * The second step, once the node's devices and drains exist: what needs them (the JMX Node MBean
+   * and its drain operation, remote JMX).
+   */
+  public static void started(
+      ActorSystem<?> system,
+      Config config,
+      DeviceInventory devices,
+      MemberDrains drains,
+      Duration drainAnswerTimeout) {
+    NodeJmx.started(system, config, devices, drains, drainAnswerTimeout);
   }
 }
