@@ -112,6 +112,7 @@ public final class FleetNode implements AutoCloseable {
       GatewayTls.fromConfig(full);
     }
     AccessControl.checkSettings(full);
+    NodeOps.checkSettings(full);
     ArtifactStore store =
         ArtifactStore.open(artifactsRoot, full.getBytes("modelfleet.artifacts.max-upload-size"));
 
@@ -158,6 +159,7 @@ public final class FleetNode implements AutoCloseable {
       MemberDrains drains =
           new ControllerDrains(
               controller, controllerSettings.drainAnswerTimeout(), system.scheduler());
+      NodeOps.started(system, full, devices, drains, controllerSettings.drainAnswerTimeout());
       if (clusterSettings.roles().contains(ClusterKeys.ROLE_WORKER)) {
         WorkerRole.start(
             system, devices, clusterSettings.roles(), nodeAddress, full, shutdownDrain, drains);

@@ -1,12 +1,15 @@
 package io.modelfleet.node.ops;
 
 import com.typesafe.config.Config;
+import io.modelfleet.node.device.DeviceInventory;
 import io.modelfleet.ops.Ops;
 import io.modelfleet.ops.OpsSettings;
 import io.modelfleet.ops.logs.AccessLog;
 import io.modelfleet.ops.tracing.Tracing;
 import io.modelfleet.ops.tracing.TracingSettings;
 import io.modelfleet.ops.window.ModelWindows;
+import io.modelfleet.protocol.service.MemberDrains;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -21,6 +24,16 @@ import org.apache.pekko.cluster.typed.Cluster;
  */
 public final class NodeOps {
   private NodeOps() {}
+
+  /**
+   * Checks the operations settings before the actor system exists, so that a bad one stops the node
+   * with a sentence naming it.
+   *
+   * @throws IllegalArgumentException naming the setting
+   */
+  public static void checkSettings(Config config) {
+    NodeJmx.checkSettings(config);
+  }
 
   public static void install(ActorSystem<?> system, Config config) {
     Ops ops = Ops.get(system);
@@ -49,5 +62,19 @@ public final class NodeOps {
                       .thenApply(x -> Done.getInstance()));
     }
     NodeMetering.install(system, config);
+    NodeJmx.install(system, config, windows);
+  }
+
+  /**
+   * The second step, once the node's devices and drains exist: what needs them (the JMX Node MBean
+   * and its drain operation, remote JMX).
+   */
+  public static void started(
+      ActorSystem<?> system,
+      Config config,
+      DeviceInventory devices,
+      MemberDrains drains,
+      Duration drainAnswerTimeout) {
+    NodeJmx.started(system, config, devices, drains, drainAnswerTimeout);
   }
 }
