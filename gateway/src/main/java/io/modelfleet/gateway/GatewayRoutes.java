@@ -1,5 +1,6 @@
 package io.modelfleet.gateway;
 
+import io.modelfleet.gateway.alerts.AlertRoutes;
 import io.modelfleet.gateway.cluster.ClusterRoutes;
 import io.modelfleet.gateway.connection.Compression;
 import io.modelfleet.gateway.management.ManagementRoutes;
@@ -43,6 +44,7 @@ public final class GatewayRoutes extends AllDirectives {
   private final RepositoryRoutes repository;
   private final ManagementRoutes management;
   private final ClusterRoutes cluster;
+  private final AlertRoutes alerts;
 
   /** Smallest response body compressed for a client that accepts gzip or deflate. */
   private final long compressMinSize;
@@ -57,6 +59,7 @@ public final class GatewayRoutes extends AllDirectives {
       RepositoryRoutes repository,
       ManagementRoutes management,
       ClusterRoutes cluster,
+      AlertRoutes alerts,
       long compressMinSize,
       BrowserGuard browsers,
       GatewaySecurity security,
@@ -70,6 +73,7 @@ public final class GatewayRoutes extends AllDirectives {
     this.repository = repository;
     this.management = management;
     this.cluster = cluster;
+    this.alerts = alerts;
   }
 
   public Route all() {
@@ -81,6 +85,7 @@ public final class GatewayRoutes extends AllDirectives {
                 repository.route(caller),
                 management.route(caller),
                 cluster.route(caller),
+                alerts.route(caller),
                 security.keyRoutes(caller)));
   }
 
