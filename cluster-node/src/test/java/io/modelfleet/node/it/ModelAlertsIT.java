@@ -119,6 +119,22 @@ class ModelAlertsIT {
     }
   }
 
+  /** A new key of {@code tenant} with {@code role}. */
+  static Http key(String tenant, String role) {
+    Http.Response r =
+        http.post(
+            "/v1/keys",
+            "{\"name\":\"alerts-"
+                + tenant
+                + "\",\"tenant\":\""
+                + tenant
+                + "\",\"roles\":[\""
+                + role
+                + "\"]}");
+    assertEquals(201, r.status(), r.body());
+    return new Http(node.baseUrl(), null, r.json().get("key").asText());
+  }
+
   static List<JsonNode> history(String model, String status) {
     List<JsonNode> out = new ArrayList<>();
     for (JsonNode e : http.get("/v1/models/" + model + "/history").json().get("events")) {
@@ -141,6 +157,18 @@ class ModelAlertsIT {
     assertTrue(
         a.get("annotations").get("description").asText().contains("objective 0.000001 s"),
         a.toString());
+
+    // Another tenant's key does not see the default tenant's model, nor its alerts.
+    Http otherTenant = key("team-x", "operator");
+    Http viewer = key("default", "viewer");
+    assertEquals(200, otherTenant.get("/v1/alerts").status());
+    assertTrue(
+        Alerts.find(otherTenant.get("/v1/alerts"), "ModelFleetModelLatencyHigh", "model", "slow")
+            .isEmpty());
+    assertTrue(
+        Alerts.find(viewer.get("/v1/alerts"), "ModelFleetModelLatencyHigh", "model", "slow")
+            .isPresent());
+    assertEquals(404, otherTenant.post("/v1/alerts/drift/slow/reference", "").status());
 
     // No requests: the window empties and the alert resolves.
     Alerts.awaitGone(http, "ModelFleetModelLatencyHigh", "model", "slow", WAIT);

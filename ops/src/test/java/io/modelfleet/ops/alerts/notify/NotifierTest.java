@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.modelfleet.ops.alerts.notify.AlertmanagerJson.Notified;
+import io.modelfleet.protocol.alerts.AlertInfo;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,6 +77,47 @@ class NotifierTest {
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "post returns at once");
     assertFalse(done.get(10, TimeUnit.SECONDS));
     assertEquals(2, calls.get());
+  }
+
+  @Test
+  void transitionsGoToEveryWebhookGroupedByStatusAndNameAndToAlertmanagersApi() throws Exception {
+    List<String> paths = new CopyOnWriteArrayList<>();
+    server.createContext(
+        "/",
+        ex -> {
+          paths.add(ex.getRequestURI().getPath());
+          bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    NotifySettings s =
+        new NotifySettings(
+            List.of(URI.create(base + "/receiver")),
+            List.of(URI.create(base + "/am/")),
+            "r",
+            Duration.ofSeconds(2),
+            0,
+            Duration.ofMillis(20),
+            Duration.ofMinutes(1));
+    AlertInfo a =
+        new AlertInfo("A", "warning", "firing", 1, 2, Map.of("alertname", "A"), Map.of(), 1, "n");
+    AlertInfo b =
+        new AlertInfo("B", "warning", "firing", 1, 2, Map.of("alertname", "B"), Map.of(), 1, "n");
+    new Notifier(s, "")
+        .send(
+            List.of(
+                new Notified(a, "firing", null),
+                new Notified(b, "firing", null),
+                new Notified(a, "resolved", Instant.ofEpochMilli(3))));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (paths.size() < 4 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(
+        List.of("/am/api/v2/alerts", "/receiver", "/receiver", "/receiver"),
+        paths.stream().sorted().toList());
+    assertTrue(bodies.stream().anyMatch(x -> x.startsWith("[")), "the API takes an array");
   }
 
   @Test
