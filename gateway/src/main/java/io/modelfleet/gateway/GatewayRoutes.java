@@ -1,5 +1,6 @@
 package io.modelfleet.gateway;
 
+import io.modelfleet.gateway.alerts.AlertRoutes;
 import io.modelfleet.gateway.cluster.ClusterRoutes;
 import io.modelfleet.gateway.connection.Compression;
 import io.modelfleet.gateway.management.ManagementRoutes;
@@ -46,6 +47,7 @@ public final class GatewayRoutes extends AllDirectives {
   private final ManagementRoutes management;
   private final ClusterRoutes cluster;
   private final UsageRoutes usage;
+  private final AlertRoutes alerts;
 
   /** Smallest response body compressed for a client that accepts gzip or deflate. */
   private final long compressMinSize;
@@ -61,6 +63,7 @@ public final class GatewayRoutes extends AllDirectives {
       RepositoryRoutes repository,
       ManagementRoutes management,
       ClusterRoutes cluster,
+      AlertRoutes alerts,
       long compressMinSize,
       BrowserGuard browsers,
       GatewaySecurity security,
@@ -78,6 +81,7 @@ public final class GatewayRoutes extends AllDirectives {
     this.repository = repository;
     this.management = management;
     this.cluster = cluster;
+    this.alerts = alerts;
   }
 
   public Route all() {
@@ -90,6 +94,7 @@ public final class GatewayRoutes extends AllDirectives {
                 management.route(caller),
                 cluster.route(caller),
                 usage.route(caller),
+                alerts.route(caller),
                 security.keyRoutes(caller)));
   }
 

@@ -1,6 +1,7 @@
 package io.modelfleet.gateway;
 
 import com.typesafe.config.Config;
+import io.modelfleet.gateway.alerts.AlertRoutes;
 import io.modelfleet.gateway.cluster.ClusterData;
 import io.modelfleet.gateway.cluster.ClusterDataSubscriber;
 import io.modelfleet.gateway.cluster.ClusterRoutes;
@@ -28,6 +29,7 @@ import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.usage.UsageRoutes;
 import io.modelfleet.gateway.web.BrowserGuard;
 import io.modelfleet.ops.Ops;
+import io.modelfleet.ops.alerts.AlertBoard;
 import io.modelfleet.ops.tracing.Tracing;
 import io.modelfleet.protocol.service.KeyAdmin;
 import io.modelfleet.protocol.service.MemberDrains;
@@ -197,6 +199,7 @@ public final class GatewayServer {
             new ManagementRoutes(
                 settings, limits, registry, catalog, uploads, security.uploads(), directory),
             new ClusterRoutes(settings, system, directory, chooser, data, drains, tenants),
+            new AlertRoutes(settings, Ops.get(system).find(AlertBoard.class), registry, tenants),
             transport.compressMinSize(),
             BrowserGuard.fromConfig(system.settings().config()),
             security,

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.modelfleet.node.device.DeviceInventory;
 import io.modelfleet.ops.Ops;
 import io.modelfleet.ops.OpsSettings;
+import io.modelfleet.ops.alerts.node.AlertsInstaller;
 import io.modelfleet.ops.logs.AccessLog;
 import io.modelfleet.ops.tracing.Tracing;
 import io.modelfleet.ops.tracing.TracingSettings;
@@ -76,5 +77,6 @@ public final class NodeOps {
       MemberDrains drains,
       Duration drainAnswerTimeout) {
     NodeJmx.started(system, config, devices, drains, drainAnswerTimeout);
+    AlertsInstaller.install(system, config, windows);
   }
 }

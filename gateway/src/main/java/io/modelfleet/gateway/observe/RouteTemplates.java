@@ -38,6 +38,8 @@ public final class RouteTemplates {
           "keys",
           "metrics",
           "alerts",
+          "drift",
+          "reference",
           "usage",
           "access",
           "limits");
@@ -80,6 +82,7 @@ public final class RouteTemplates {
           "/v1/cluster/members/{address}/down",
           "/v1/cluster/replicas",
           "/v1/alerts",
+          "/v1/alerts/drift/{m}/reference",
           "/v1/usage");
 
   private RouteTemplates() {}
@@ -114,7 +117,7 @@ public final class RouteTemplates {
 
   private static String placeholder(String previous) {
     return switch (previous) {
-      case "models" -> "{m}";
+      case "models", "drift" -> "{m}";
       case "versions", "deployments" -> "{v}";
       case "members" -> "{address}";
       case "keys" -> "{id}";

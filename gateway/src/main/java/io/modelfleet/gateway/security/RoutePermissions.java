@@ -122,6 +122,7 @@ public final class RoutePermissions {
       // Every key reads usage; UsageRoutes narrows it to the key's tenant unless the key reads
       // the cluster (READ_CLUSTER in the default tenant).
       case "usage" -> s.size() == 2 ? get(verb, READ_MODEL, null) : null;
+      case "alerts" -> alerts(verb, s);
       default -> null;
     };
   }
@@ -165,6 +166,21 @@ public final class RoutePermissions {
       if (n == 5 && named(s, 4)) {
         return verb.equals("DELETE") ? RouteRequirement.needs(DEPLOY, model) : null;
       }
+    }
+    return null;
+  }
+
+  /**
+   * GET /v1/alerts lists what the key sees (filtered by AlertRoutes: a model's alerts by the
+   * model's visibility, the others for cluster readers); a drift reset is a deployment action on
+   * its model.
+   */
+  private static RouteRequirement alerts(String verb, List<String> s) {
+    if (endOrSlash(s, 2)) {
+      return get(verb, READ_MODEL, null);
+    }
+    if (s.size() == 5 && s.get(2).equals("drift") && named(s, 3) && s.get(4).equals("reference")) {
+      return verb.equals("POST") ? RouteRequirement.needs(DEPLOY, s.get(3)) : null;
     }
     return null;
   }

@@ -89,6 +89,12 @@ class RoutePermissionsTest {
     {"GET", "/v1/cluster/members/x/down", "read_cluster"},
     {"POST", "/v1/cluster/anything", "manage_cluster"},
     {"GET", "/v1/cluster", "read_cluster"},
+    // Alerts: a listing filtered by what the key sees; a drift reset deploys the model.
+    {"GET", "/v1/alerts", "read_model"},
+    {"GET", "/v1/alerts/", "read_model"},
+    {"POST", "/v1/alerts/drift/fraud/reference", "deploy fraud"},
+    {"GET", "/v1/alerts/drift/fraud/reference", ANY_KEY},
+    {"POST", "/v1/alerts", ANY_KEY},
     // Keys.
     {"GET", "/v1/keys", "manage_keys"},
     {"POST", "/v1/keys", "manage_keys"},

@@ -1,5 +1,6 @@
 package io.modelfleet.persistence.registry;
 
+import io.modelfleet.persistence.registry.ModelEvent.AlertChanged;
 import io.modelfleet.persistence.registry.ModelEvent.DeploymentRemoved;
 import io.modelfleet.persistence.registry.ModelEvent.DeploymentSet;
 import io.modelfleet.persistence.registry.ModelEvent.ReplicaPlaced;
@@ -8,6 +9,7 @@ import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.ModelCommand;
 import io.modelfleet.protocol.model.ModelCommand.Deploy;
 import io.modelfleet.protocol.model.ModelCommand.GetModel;
+import io.modelfleet.protocol.model.ModelCommand.RecordAlert;
 import io.modelfleet.protocol.model.ModelCommand.RecordPlacement;
 import io.modelfleet.protocol.model.ModelCommand.RegisterVersion;
 import io.modelfleet.protocol.model.ModelCommand.Undeploy;
@@ -91,7 +93,7 @@ public final class ModelEntity
 
   @Override
   public Set<String> tagsFor(ModelEvent event) {
-    return Set.of(ModelEvent.TAG);
+    return event instanceof AlertChanged ? Set.of() : Set.of(ModelEvent.TAG);
   }
 
   @Override
@@ -102,6 +104,7 @@ public final class ModelEntity
         .onCommand(Deploy.class, this::onDeploy)
         .onCommand(Undeploy.class, this::onUndeploy)
         .onCommand(RecordPlacement.class, this::onRecordPlacement)
+        .onCommand(RecordAlert.class, this::onRecordAlert)
         .onCommand(
             GetModel.class, (s, c) -> Effect().reply(c.replyTo(), new ModelReply.Current(s.view())))
         .build();
@@ -204,6 +207,21 @@ public final class ModelEntity
     }
     return Effect()
         .persist(new ReplicaPlaced(p, EventMeta.of(RequestMeta.system("replica started"))))
+        .thenReply(c.replyTo(), st -> new ModelReply.Current(st.view()));
+  }
+
+  /**
+   * Records an alert's transition as sent: the evaluator sends only transitions, so nothing is
+   * deduplicated here. A model that does not exist (retired since) gets no journal for it.
+   */
+  private ReplyEffect<ModelEvent, ModelState> onRecordAlert(ModelState s, RecordAlert c) {
+    if (!s.view().exists()) {
+      return Effect().reply(c.replyTo(), notFound(s, null));
+    }
+    return Effect()
+        .persist(
+            new AlertChanged(
+                c.alert(), c.status(), c.severity(), c.labels(), EventMeta.of(c.meta())))
         .thenReply(c.replyTo(), st -> new ModelReply.Current(st.view()));
   }
 

@@ -7,6 +7,7 @@ import io.modelfleet.protocol.model.ReplicaPlacement;
 import io.modelfleet.protocol.model.VersionInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Events of the model registry entity. The journal of these events is the model's version history
@@ -27,6 +28,15 @@ public sealed interface ModelEvent extends FleetSerializable {
 
   record ReplicaPlaced(ReplicaPlacement placement, EventMeta meta) implements ModelEvent {}
 
+  /**
+   * An alert about the model started firing or was resolved (see {@code ModelCommand.RecordAlert});
+   * changes nothing in the model's state, and carries no {@link #TAG}: the deployment controller,
+   * which follows the tag, has nothing to do about it.
+   */
+  record AlertChanged(
+      String alert, String status, String severity, Map<String, String> labels, EventMeta meta)
+      implements ModelEvent {}
+
   default HistoryEntry toHistory(long sequenceNr) {
     Map<String, Object> details = new LinkedHashMap<>();
     String name;
@@ -46,6 +56,12 @@ public sealed interface ModelEvent extends FleetSerializable {
     } else if (this instanceof DeploymentRemoved e) {
       name = "DeploymentRemoved";
       details.put("version", e.version());
+    } else if (this instanceof AlertChanged e) {
+      name = "AlertChanged";
+      details.put("alert", e.alert());
+      details.put("status", e.status());
+      details.put("severity", e.severity());
+      details.put("labels", new TreeMap<>(e.labels()));
     } else {
       ReplicaPlaced e = (ReplicaPlaced) this;
       name = "ReplicaPlaced";

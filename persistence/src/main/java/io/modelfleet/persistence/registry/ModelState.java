@@ -51,6 +51,9 @@ public record ModelState(
   }
 
   ModelState apply(ModelEvent event) {
+    if (event instanceof ModelEvent.AlertChanged) {
+      return this;
+    }
     if (event instanceof ModelEvent.VersionRegistered e) {
       // The model belongs to the tenant that registered its first version.
       String owner = versions.isEmpty() && tenant == null ? e.meta().tenant() : tenant;

@@ -17,6 +17,7 @@ import io.modelfleet.protocol.tensor.DataType;
 import io.modelfleet.protocol.tensor.TensorSpec;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -165,6 +166,38 @@ class ModelEntityTest {
     assertTrue(all.state().deployments().isEmpty());
     assertTrue(all.state().placements().isEmpty());
     assertEquals(2, all.state().versions().size(), "versions survive an unload");
+  }
+
+  @Test
+  void anAlertTransitionIsRecordedWithItsNumbersAndChangesNothingElse() {
+    RequestMeta alerts = new RequestMeta("modelfleet-alerts", null, "firing: p99 2 s > 1 s");
+    Map<String, String> labels =
+        Map.of("alertname", "ModelFleetModelLatencyHigh", "model", "iris", "version", "1");
+    var unknown =
+        kit.<ModelReply>runCommand(
+            r ->
+                new ModelCommand.RecordAlert(
+                    "ModelFleetModelLatencyHigh", "firing", "warning", labels, alerts, r));
+    assertInstanceOf(ModelReply.Rejected.class, unknown.reply());
+    assertTrue(unknown.events().isEmpty(), "no journal for a model that does not exist");
+
+    register("1", DIGEST);
+    var before = kit.getState();
+    var result =
+        kit.<ModelReply>runCommand(
+            r ->
+                new ModelCommand.RecordAlert(
+                    "ModelFleetModelLatencyHigh", "firing", "warning", labels, alerts, r));
+    assertInstanceOf(ModelReply.Current.class, result.reply());
+    var event = result.eventOfType(ModelEvent.AlertChanged.class);
+    assertEquals("modelfleet-alerts", event.meta().principal());
+    assertEquals("firing: p99 2 s > 1 s", event.meta().reason());
+    assertEquals(before, result.state());
+    var entry = event.toHistory(2);
+    assertEquals("AlertChanged", entry.event());
+    assertEquals("firing", entry.details().get("status"));
+    assertEquals("ModelFleetModelLatencyHigh", entry.details().get("alert"));
+    assertEquals(labels, entry.details().get("labels"));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.modelfleet.protocol.cluster;
 
+import io.modelfleet.protocol.alerts.DriftReset;
+import io.modelfleet.protocol.alerts.NodeAlerts;
 import io.modelfleet.protocol.model.ReplicaPlacement;
 import io.modelfleet.protocol.security.ApiKey;
 import org.apache.pekko.cluster.ddata.Key;
@@ -40,6 +42,20 @@ public final class ClusterKeys {
    * controller writes it.
    */
   public static final Key<LWWMap<String, String>> MODEL_TENANTS = LWWMapKey.create("model-tenants");
+
+  /**
+   * Node address to the alerts that node evaluates (pending and firing). Each node writes only its
+   * own entry, every evaluation round in which something changed; {@code GET /v1/alerts} reads the
+   * local replica, so no request asks every node.
+   */
+  public static final Key<LWWMap<String, NodeAlerts>> ALERTS = LWWMapKey.create("node-alerts");
+
+  /**
+   * Model name to the last request to capture its output-drift reference again; written by the
+   * gateway that took the request, read by every node's alert evaluator.
+   */
+  public static final Key<LWWMap<String, DriftReset>> DRIFT_RESETS =
+      LWWMapKey.create("drift-resets");
 
   /** Node roles. A node has both unless configured otherwise. */
   public static final String ROLE_GATEWAY = "gateway";

@@ -3,6 +3,7 @@ package io.modelfleet.protocol.model;
 import io.modelfleet.protocol.FleetSerializable;
 import io.modelfleet.protocol.tensor.TensorSpec;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
@@ -35,6 +36,21 @@ public sealed interface ModelCommand extends FleetSerializable {
 
   /** A replica reports where it was started; recorded only when node or device changed. */
   record RecordPlacement(ReplicaPlacement placement, ActorRef<ModelReply> replyTo)
+      implements ModelCommand {}
+
+  /**
+   * An alert about the model started firing or was resolved ({@code status} "firing" or
+   * "resolved"), sent by the node's alert evaluator only on such a transition; recorded in the
+   * model's history with principal {@code modelfleet-alerts} and, as reason, the numbers that
+   * decided it. {@code labels} identify the alert (alertname, severity, version, node, ...).
+   */
+  record RecordAlert(
+      String alert,
+      String status,
+      String severity,
+      Map<String, String> labels,
+      RequestMeta meta,
+      ActorRef<ModelReply> replyTo)
       implements ModelCommand {}
 
   record GetModel(ActorRef<ModelReply> replyTo) implements ModelCommand {}
