@@ -64,6 +64,7 @@ public final class NodeOps {
     }
     NodeMetering.install(system, config);
     NodeJmx.install(system, config, windows);
+    AlertsInstaller.install(system, config, windows);
   }
 
   /**
@@ -77,6 +78,5 @@ public final class NodeOps {
       MemberDrains drains,
       Duration drainAnswerTimeout) {
     NodeJmx.started(system, config, devices, drains, drainAnswerTimeout);
-    AlertsInstaller.install(system, config, windows);
   }
 }
