@@ -3,6 +3,7 @@ package io.modelfleet.gateway;
 import io.modelfleet.gateway.cluster.ClusterRoutes;
 import io.modelfleet.gateway.connection.Compression;
 import io.modelfleet.gateway.management.ManagementRoutes;
+import io.modelfleet.gateway.metrics.MetricsRoutes;
 import io.modelfleet.gateway.observe.ExchangeContext;
 import io.modelfleet.gateway.observe.HttpExchanges;
 import io.modelfleet.gateway.oip.OipRoutes;
@@ -43,6 +44,7 @@ public final class GatewayRoutes extends AllDirectives {
   private final RepositoryRoutes repository;
   private final ManagementRoutes management;
   private final ClusterRoutes cluster;
+  private final MetricsRoutes metrics;
 
   /** Smallest response body compressed for a client that accepts gzip or deflate. */
   private final long compressMinSize;
@@ -57,6 +59,7 @@ public final class GatewayRoutes extends AllDirectives {
       RepositoryRoutes repository,
       ManagementRoutes management,
       ClusterRoutes cluster,
+      MetricsRoutes metrics,
       long compressMinSize,
       BrowserGuard browsers,
       GatewaySecurity security,
@@ -70,6 +73,7 @@ public final class GatewayRoutes extends AllDirectives {
     this.repository = repository;
     this.management = management;
     this.cluster = cluster;
+    this.metrics = metrics;
   }
 
   public Route all() {
@@ -81,6 +85,7 @@ public final class GatewayRoutes extends AllDirectives {
                 repository.route(caller),
                 management.route(caller),
                 cluster.route(caller),
+                metrics.route(caller),
                 security.keyRoutes(caller)));
   }
 

@@ -3,6 +3,7 @@ package io.modelfleet.node.ops;
 import com.typesafe.config.Config;
 import io.modelfleet.ops.Ops;
 import io.modelfleet.ops.OpsSettings;
+import io.modelfleet.ops.metrics.MetricsInstaller;
 import io.modelfleet.ops.window.ModelWindows;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -21,5 +22,6 @@ public final class NodeOps {
         new ModelWindows(settings.window(), settings.windowSlices(), System::nanoTime);
     ops.install(ModelWindows.class, windows);
     ops.observers().addReplicas(windows);
+    MetricsInstaller.install(system, config);
   }
 }

@@ -89,6 +89,11 @@ class RoutePermissionsTest {
     {"GET", "/v1/cluster/members/x/down", "read_cluster"},
     {"POST", "/v1/cluster/anything", "manage_cluster"},
     {"GET", "/v1/cluster", "read_cluster"},
+    // Prometheus metrics: every tenant's models are in them.
+    {"GET", "/metrics", "read_cluster"},
+    {"HEAD", "/metrics", "read_cluster"},
+    {"POST", "/metrics", ANY_KEY},
+    {"GET", "/metrics/", ANY_KEY},
     // Keys.
     {"GET", "/v1/keys", "manage_keys"},
     {"POST", "/v1/keys", "manage_keys"},
