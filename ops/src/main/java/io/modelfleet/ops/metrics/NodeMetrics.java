@@ -85,6 +85,14 @@ public final class NodeMetrics {
     triton.register(new GpuMetrics(gpus));
   }
 
+  /**
+   * Adds a family of another component, read at every scrape (for example the alerts' {@code
+   * modelfleet_alerts_firing}); its names must not clash with the families here.
+   */
+  public void register(MultiCollector collector) {
+    fleet.register(collector);
+  }
+
   /** Adds a family of Triton's (the CPU gauges). */
   void registerTriton(MultiCollector collector) {
     triton.register(collector);
