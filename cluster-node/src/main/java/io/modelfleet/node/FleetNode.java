@@ -8,6 +8,8 @@ import io.modelfleet.gateway.connection.GatewayTls;
 import io.modelfleet.node.cluster.ShutdownDrainSettings;
 import io.modelfleet.node.demo.DemoBootstrap;
 import io.modelfleet.node.device.DeviceInventory;
+import io.modelfleet.node.ops.MetricsPort;
+import io.modelfleet.node.ops.NodeMetricsHooks;
 import io.modelfleet.node.ops.NodeOps;
 import io.modelfleet.node.ort.OrtRuntime;
 import io.modelfleet.node.ort.OrtSettings;
@@ -128,6 +130,7 @@ public final class FleetNode implements AutoCloseable {
       OrtEnvironment env = OrtRuntime.environment();
       ReplicaSettings replicaSettings = ReplicaSettings.fromConfig(full);
       DeviceInventory devices = DeviceInventory.fromConfig(full);
+      NodeMetricsHooks.devices(system, devices);
       String nodeAddress = cluster.selfMember().address().toString();
       ReplicaContext rc =
           new ReplicaContext(
@@ -192,8 +195,15 @@ public final class FleetNode implements AutoCloseable {
               replicaSettings.askTimeout());
       GatewayServer gateway =
           clusterSettings.roles().contains(ClusterKeys.ROLE_GATEWAY)
-              ? GatewayRole.start(system, full, uploads, catalog, drains, access.keyAdmin())
+              ? GatewayRole.start(
+                  system,
+                  full,
+                  NodeMetricsHooks.uploads(system, uploads),
+                  catalog,
+                  drains,
+                  access.keyAdmin())
               : null;
+      MetricsPort.start(system, NodeTimeouts.fromConfig(full).bindTimeout());
       // The class's own logger, not the actor system's: this line is what an operator (and a
       // test reading the node's output) looks for.
       log.info(

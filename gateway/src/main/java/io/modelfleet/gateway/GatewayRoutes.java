@@ -4,6 +4,7 @@ import io.modelfleet.gateway.alerts.AlertRoutes;
 import io.modelfleet.gateway.cluster.ClusterRoutes;
 import io.modelfleet.gateway.connection.Compression;
 import io.modelfleet.gateway.management.ManagementRoutes;
+import io.modelfleet.gateway.metrics.MetricsRoutes;
 import io.modelfleet.gateway.observe.ExchangeContext;
 import io.modelfleet.gateway.observe.HttpExchanges;
 import io.modelfleet.gateway.oip.OipRoutes;
@@ -48,6 +49,7 @@ public final class GatewayRoutes extends AllDirectives {
   private final ClusterRoutes cluster;
   private final UsageRoutes usage;
   private final AlertRoutes alerts;
+  private final MetricsRoutes metrics;
 
   /** Smallest response body compressed for a client that accepts gzip or deflate. */
   private final long compressMinSize;
@@ -64,6 +66,7 @@ public final class GatewayRoutes extends AllDirectives {
       ManagementRoutes management,
       ClusterRoutes cluster,
       AlertRoutes alerts,
+      MetricsRoutes metrics,
       long compressMinSize,
       BrowserGuard browsers,
       GatewaySecurity security,
@@ -82,6 +85,7 @@ public final class GatewayRoutes extends AllDirectives {
     this.management = management;
     this.cluster = cluster;
     this.alerts = alerts;
+    this.metrics = metrics;
   }
 
   public Route all() {
@@ -95,6 +99,7 @@ public final class GatewayRoutes extends AllDirectives {
                 cluster.route(caller),
                 usage.route(caller),
                 alerts.route(caller),
+                metrics.route(caller),
                 security.keyRoutes(caller)));
   }
 

@@ -12,6 +12,7 @@ import io.modelfleet.gateway.connection.TransportSettings;
 import io.modelfleet.gateway.management.DeploymentLimits;
 import io.modelfleet.gateway.management.ManagementRoutes;
 import io.modelfleet.gateway.memory.MemorySettings;
+import io.modelfleet.gateway.metrics.MetricsRoutes;
 import io.modelfleet.gateway.oip.HealthCheck;
 import io.modelfleet.gateway.oip.OipRoutes;
 import io.modelfleet.gateway.registry.RegistryClient;
@@ -30,6 +31,7 @@ import io.modelfleet.gateway.usage.UsageRoutes;
 import io.modelfleet.gateway.web.BrowserGuard;
 import io.modelfleet.ops.Ops;
 import io.modelfleet.ops.alerts.AlertBoard;
+import io.modelfleet.ops.metrics.NodeMetrics;
 import io.modelfleet.ops.tracing.Tracing;
 import io.modelfleet.protocol.service.KeyAdmin;
 import io.modelfleet.protocol.service.MemberDrains;
@@ -44,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.settings.ParserSettings;
@@ -135,7 +138,7 @@ public final class GatewayServer {
             ? ReplicaChooser.preferringLocal(Cluster.get(system).selfMember().address().toString())
             : new ReplicaChooser();
     NodeHealth health = new NodeHealth();
-    int n = INSTANCES.incrementAndGet();
+    int n = nextInstance();
     ActorRef<DirectorySubscriber.Command> subscriber =
         system.systemActorOf(
             DirectorySubscriber.create(directory, chooser),
@@ -200,6 +203,9 @@ public final class GatewayServer {
                 settings, limits, registry, catalog, uploads, security.uploads(), directory),
             new ClusterRoutes(settings, system, directory, chooser, data, drains, tenants),
             new AlertRoutes(settings, Ops.get(system).find(AlertBoard.class), registry, tenants),
+            new MetricsRoutes(
+                Ops.get(system).find(NodeMetrics.class),
+                system.dispatchers().lookup(DispatcherSelector.blocking())),
             transport.compressMinSize(),
             BrowserGuard.fromConfig(system.settings().config()),
             security,
@@ -254,7 +260,7 @@ public final class GatewayServer {
    * JsonParsingErrorHandler} unless the application names its own handler in {@code
    * pekko.http.server.parsing.error-handler}.
    */
-  static ServerSettings serverSettings(
+  public static ServerSettings serverSettings(
       Config config, GatewaySettings settings, TransportSettings transport) {
     ServerSettings s = ServerSettings.create(config);
     ParserSettings parsing = s.getParserSettings().withMaxContentLength(settings.maxJsonBody());
@@ -270,6 +276,14 @@ public final class GatewayServer {
       s = s.withParsingErrorHandler(JsonParsingErrorHandler.class.getName());
     }
     return s;
+  }
+
+  /**
+   * A number for the actor names of one more gateway (or metrics port) in this JVM: several may
+   * share an ActorSystem in tests, and their actor names must differ.
+   */
+  public static int nextInstance() {
+    return INSTANCES.incrementAndGet();
   }
 
   /** Whether the gateway serves HTTPS (modelfleet.gateway.tls.key-store is set). */

@@ -212,6 +212,22 @@ public final class DeviceInventory {
     return readings;
   }
 
+  /**
+   * A GPU's power draw now in watts, where NVML measures it (its metrics); -1 otherwise: a GPU of
+   * the driver files, a simulated one, or one whose board does not report power.
+   */
+  public double powerWatts(Device gpu) {
+    if (source != Source.NVML || gpu.simulated()) {
+      return -1;
+    }
+    try {
+      long mw = Nvml.powerMilliwatts(gpu.index());
+      return mw < 0 ? -1 : mw / 1000.0;
+    } catch (IllegalStateException e) {
+      return -1;
+    }
+  }
+
   /** This node's devices as the cluster sees them: the CPU first, then each GPU, read now. */
   public List<DeviceInfo> describe() {
     List<DeviceInfo> infos = new ArrayList<>(gpus.size() + 1);

@@ -8,6 +8,7 @@ import static org.bytedeco.cuda.global.nvml.nvmlDeviceGetCount_v2;
 import static org.bytedeco.cuda.global.nvml.nvmlDeviceGetHandleByIndex_v2;
 import static org.bytedeco.cuda.global.nvml.nvmlDeviceGetMemoryInfo;
 import static org.bytedeco.cuda.global.nvml.nvmlDeviceGetName;
+import static org.bytedeco.cuda.global.nvml.nvmlDeviceGetPowerUsage;
 import static org.bytedeco.cuda.global.nvml.nvmlDeviceGetTemperature;
 import static org.bytedeco.cuda.global.nvml.nvmlDeviceGetUUID;
 import static org.bytedeco.cuda.global.nvml.nvmlDeviceGetUtilizationRates;
@@ -112,6 +113,18 @@ final class Nvml {
               : -1;
       return new Reading(mem.total(), mem._free(), utilization, temperature);
     }
+  }
+
+  /**
+   * GPU {@code index}'s power draw now, in milliwatts, or -1 where NVML does not report it (boards
+   * without power readings, vGPUs). NVML must be available.
+   */
+  static long powerMilliwatts(int index) {
+    requireAvailable();
+    int[] milliwatts = {-1};
+    return nvmlDeviceGetPowerUsage(handle(index), milliwatts) == NVML_SUCCESS
+        ? Integer.toUnsignedLong(milliwatts[0])
+        : -1;
   }
 
   private static nvmlDevice_st handle(int index) {

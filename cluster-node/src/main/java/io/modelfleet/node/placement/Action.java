@@ -19,6 +19,17 @@ sealed interface Action {
     }
   }
 
+  /** Counts a decision that is no action of its own, for the node's metrics. */
+  record Count(Counted what) implements Action {}
+
+  /** What {@link Count} counts. */
+  enum Counted {
+    /** A make-before-break move began. */
+    MOVE,
+    /** A replica of a removed member is restarted elsewhere. */
+    FAILOVER
+  }
+
   /**
    * Starts the entity, or keeps it alive, from the node it should run on when that node is known.
    */

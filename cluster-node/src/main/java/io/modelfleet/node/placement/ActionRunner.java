@@ -5,6 +5,7 @@ import io.modelfleet.node.replica.ReplicaStarter;
 import io.modelfleet.protocol.cluster.ControllerCommand;
 import io.modelfleet.protocol.model.ReplicaPlacement;
 import io.modelfleet.protocol.replica.ReplicaCommand;
+import io.modelfleet.protocol.replica.ReplicaInfo;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ final class ActionRunner {
   private final ExternalShardAllocationClient shardLocations;
   private final BiFunction<String, Assignment, ControllerCommand> located;
   private final BiFunction<String, Throwable, ControllerCommand> notLocated;
+  private final ControllerMetrics metrics;
 
   /** The replica starter of each worker, by node address. */
   private Map<String, ActorRef<ReplicaStarter.Start>> starters = Map.of();
@@ -51,6 +53,7 @@ final class ActionRunner {
         ExternalShardAllocation.get(ctx.getSystem()).getClient(ReplicaCommand.TYPE_KEY.name());
     this.located = located;
     this.notLocated = notLocated;
+    this.metrics = ControllerMetrics.of(ctx.getSystem());
   }
 
   /** The replica starters the receptionist lists now. */
@@ -68,7 +71,21 @@ final class ActionRunner {
     actions.forEach(this::run);
   }
 
+  /** Reports the PENDING replicas of the directory {@code live} to the node's metrics. */
+  void pending(Map<String, ReplicaInfo> live) {
+    metrics.pending(live);
+  }
+
+  /** The controller stopped: what it reported as PENDING is no longer its to report. */
+  void stopped() {
+    metrics.stopped();
+  }
+
   private void run(Action action) {
+    metrics.ran(action);
+    if (action instanceof Action.Count) {
+      return;
+    }
     if (action instanceof Action.Log log) {
       if (log.warning()) {
         ctx.getLog().warn(log.line());

@@ -231,6 +231,7 @@ final class Decisions {
                     + a.nodeAddress()));
         placed.remove(id);
         timings.restartBegan(id, now);
+        out.add(new Action.Count(Action.Counted.FAILOVER));
         out.add(new Action.Start(entityId, a));
       } else if (before != null && !a.equals(before) && serving) {
         // Make-before-break: a new incarnation starts at the target while this one serves.
@@ -252,6 +253,7 @@ final class Decisions {
                               + "): starting "
                               + fresh
                               + " there first"));
+                  out.add(new Action.Count(Action.Counted.MOVE));
                   out.add(new Action.PlaceAndStart(fresh.entityId(), a));
                 });
       } else if (!a.equals(before)) {

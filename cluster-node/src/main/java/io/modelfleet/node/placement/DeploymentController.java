@@ -131,6 +131,7 @@ public final class DeploymentController {
                   var stream =
                       journal
                           .eventsByTag(ModelEvent.TAG, Offset.noOffset())
+                          .wireTap(ControllerMetrics.of(ctx.getSystem())::journal)
                           .viaMat(KillSwitches.single(), Keep.right())
                           .toMat(
                               Sink.foreach(
@@ -286,6 +287,7 @@ public final class DeploymentController {
         .onSignal(
             PostStop.class,
             s -> {
+              runner.stopped();
               killSwitch.shutdown();
               return Behaviors.same();
             })
@@ -358,6 +360,7 @@ public final class DeploymentController {
             nodes,
             draining,
             Snapshot.standings(Cluster.get(ctx.getSystem()).state()));
+    runner.pending(live);
     runner.run(decisions.round(snapshot, System.nanoTime(), System.currentTimeMillis()));
     return Behaviors.same();
   }

@@ -165,7 +165,6 @@ final class InferencePipeline {
               now);
       case ACCEPTED -> pump();
     }
-    stats.pending(outstanding());
   }
 
   private static int rowsOf(InferRequest req) {
@@ -175,7 +174,16 @@ final class InferencePipeline {
         : (int) Math.min(Integer.MAX_VALUE, first.shape()[0]);
   }
 
+  /**
+   * Runs what can run now (dropping what expired in the queue), then reports the outstanding and
+   * waiting requests: every change of either ends in a pump.
+   */
   void pump() {
+    dispatch();
+    stats.pending(outstanding(), queue.size());
+  }
+
+  private void dispatch() {
     long now = System.nanoTime();
     if (now >= wakeAt) {
       wakeAt = Long.MAX_VALUE;
@@ -327,7 +335,6 @@ final class InferencePipeline {
       }
     }
     pump();
-    stats.pending(outstanding());
   }
 
   /** The queue and compute spans of the requests of {@code d} that came with a trace. */
@@ -373,6 +380,7 @@ final class InferencePipeline {
     long now = System.nanoTime();
     queue.drainAll(
         p -> refuse(p.replyTo(), new InferReply.InferFailure(503, why), p.arrivalNanos(), now));
+    stats.pending(outstanding(), queue.size());
   }
 
   /** Answers a request that will not run, and counts it as failed. */

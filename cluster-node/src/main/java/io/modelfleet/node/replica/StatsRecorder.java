@@ -45,9 +45,13 @@ final class StatsRecorder {
     return observer;
   }
 
-  /** Requests accepted and not yet answered, after a change. */
-  void pending(int count) {
+  /**
+   * Requests accepted and not yet answered ({@code count}), and of those the ones not yet executing
+   * ({@code waiting}), after a change.
+   */
+  void pending(int count, int waiting) {
     observer.pending(count);
+    observer.waiting(waiting);
   }
 
   /** One execution of {@code rows} rows made of {@code requests} requests. */

@@ -77,6 +77,8 @@ public final class NodeProcess implements AutoCloseable {
                   Integer.toString(port),
                   "MODELFLEET_REMOTE_PORT",
                   "0",
+                  "MODELFLEET_METRICS_PORT",
+                  "0",
                   "MODELFLEET_DEVICES",
                   "cpu-only",
                   TestKeys.ENV,

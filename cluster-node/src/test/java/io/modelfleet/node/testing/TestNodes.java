@@ -7,8 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Configuration for a node started inside a test: ephemeral ports, its own data dir, no demo, and
- * {@link TestKeys#ADMIN} as its first administrator key (unless {@code overrides} sets one).
+ * Configuration for a node started inside a test: ephemeral ports, no metrics port, its own data
+ * dir, no demo, and {@link TestKeys#ADMIN} as its first administrator key (unless {@code overrides}
+ * sets one).
  */
 public final class TestNodes {
   private TestNodes() {}
@@ -27,6 +28,8 @@ public final class TestNodes {
                 "modelfleet.replica.max-backoff", "2s",
                 "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
                 "pekko.loglevel", "WARNING"));
+    // No metrics port: nodes of one JVM would all claim 8002. /metrics stays on the HTTP port.
+    base.put("modelfleet.ops.metrics.port", 0);
     base.put(TestKeys.SETTING, TestKeys.ADMIN);
     base.putAll(overrides);
     return ConfigFactory.parseMap(base).withFallback(ConfigFactory.load());

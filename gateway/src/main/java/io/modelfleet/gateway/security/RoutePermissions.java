@@ -50,6 +50,8 @@ public final class RoutePermissions {
         switch (s.get(0)) {
           case "v2" -> v2(verb, s);
           case "v1" -> v1(verb, s);
+          // GET /metrics: every tenant's models are in it, so a cluster reader's key.
+          case "metrics" -> s.size() == 1 ? get(verb, READ_CLUSTER, null) : null;
           default -> null;
         };
     return found != null ? found : fallback(verb, s);

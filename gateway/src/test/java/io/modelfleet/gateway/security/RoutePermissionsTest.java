@@ -95,6 +95,11 @@ class RoutePermissionsTest {
     {"POST", "/v1/alerts/drift/fraud/reference", "deploy fraud"},
     {"GET", "/v1/alerts/drift/fraud/reference", ANY_KEY},
     {"POST", "/v1/alerts", ANY_KEY},
+    // Prometheus metrics: every tenant's models are in them.
+    {"GET", "/metrics", "read_cluster"},
+    {"HEAD", "/metrics", "read_cluster"},
+    {"POST", "/metrics", ANY_KEY},
+    {"GET", "/metrics/", ANY_KEY},
     // Keys.
     {"GET", "/v1/keys", "manage_keys"},
     {"POST", "/v1/keys", "manage_keys"},

@@ -34,6 +34,13 @@ final class FanOutReplicaObserver implements ReplicaObserver {
   }
 
   @Override
+  public void waiting(int count) {
+    for (ReplicaObserver o : all) {
+      o.waiting(count);
+    }
+  }
+
+  @Override
   public void queued(long waitedNs) {
     for (ReplicaObserver o : all) {
       o.queued(waitedNs);

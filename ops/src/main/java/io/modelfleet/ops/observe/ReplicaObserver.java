@@ -18,6 +18,12 @@ public interface ReplicaObserver {
   /** Requests accepted and not yet answered (queued or executing), after a change. */
   default void pending(int count) {}
 
+  /**
+   * Requests accepted and not yet executing (queued: Triton's pending request count), after a
+   * change. Called right after {@link #pending} with the same change.
+   */
+  default void waiting(int count) {}
+
   /** A request left the queue to run after waiting {@code waitedNs}. */
   default void queued(long waitedNs) {}
 
