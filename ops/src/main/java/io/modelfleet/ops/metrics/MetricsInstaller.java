@@ -27,6 +27,7 @@ public final class MetricsInstaller {
     NodeMetrics metrics = new NodeMetrics(settings);
     metrics.registerTriton(new HostMetrics());
     metrics.fleet().register(new ClusterMetrics(system));
+    metrics.fleet().register(new AlertMetrics(system));
     LocalReplicas replicas =
         new LocalReplicas(Cluster.get(system).selfMember().address().toString());
     system.systemActorOf(replicas.subscriber(), "metrics-local-replicas", Props.empty());

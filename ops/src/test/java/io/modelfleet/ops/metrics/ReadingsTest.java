@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.modelfleet.protocol.alerts.AlertInfo;
 import io.modelfleet.protocol.metrics.PrometheusText;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -12,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The families read at scrape time (GPU, CPU, cluster), from given readings; and the settings. */
@@ -64,6 +66,32 @@ class ReadingsTest {
     assertTrue(unknown.samples("nv_cpu_utilization").isEmpty());
     PrometheusText live = text(new HostMetrics().collect());
     assertTrue(live.value("nv_cpu_memory_total_bytes") > 0);
+  }
+
+  @Test
+  void firingAlertsByNameAndSeverityLeavingPendingOnesOut() {
+    PrometheusText t =
+        text(
+            AlertMetrics.snapshots(
+                List.of(
+                    alert("ModelFleetModelLatencyHigh", "warning", "firing", "a"),
+                    alert("ModelFleetModelLatencyHigh", "warning", "firing", "b"),
+                    alert("ModelFleetModelErrorRatioHigh", "critical", "pending", "a"))));
+    assertEquals(
+        2,
+        t.value(
+            "modelfleet_alerts_firing",
+            "alertname",
+            "ModelFleetModelLatencyHigh",
+            "severity",
+            "warning"));
+    assertEquals(1, t.family("modelfleet_alerts_firing").samples().size());
+    assertTrue(
+        text(AlertMetrics.snapshots(List.of())).samples("modelfleet_alerts_firing").isEmpty());
+  }
+
+  private static AlertInfo alert(String name, String severity, String state, String model) {
+    return new AlertInfo(name, severity, state, 0, 0, Map.of("model", model), Map.of(), 1, "node");
   }
 
   @Test
