@@ -2,7 +2,6 @@ package io.modelfleet.ops.logs;
 
 import io.modelfleet.ops.observe.HttpExchange;
 import io.modelfleet.ops.observe.HttpObserver;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +56,13 @@ public final class AccessLog implements HttpObserver {
    * The text line: {@code POST /v2/models/m/infer 200 0.412 ms id=… key=… tenant=… in=… out=…} ("-"
    * for an unknown key or length).
    */
+  /** Nanoseconds as milliseconds with three decimals ({@code 412345} → "0.412"), without format. */
+  static String millis(long nanos) {
+    long micros = Math.max(0, nanos) / 1000;
+    long fraction = micros % 1000;
+    return (micros / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
+  }
+
   static String line(HttpExchange e) {
     return e.method()
         + ' '
@@ -64,7 +70,7 @@ public final class AccessLog implements HttpObserver {
         + ' '
         + e.status()
         + ' '
-        + String.format(Locale.ROOT, "%.3f", e.durationNanos() / 1e6)
+        + millis(e.durationNanos())
         + " ms id="
         + e.requestId()
         + " key="
