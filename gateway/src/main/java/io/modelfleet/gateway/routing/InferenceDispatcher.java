@@ -15,9 +15,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * Sends one inference to a READY replica and brings back its answer, within the request's deadline.
@@ -36,6 +36,7 @@ public final class InferenceDispatcher {
   private static final Logger log = LoggerFactory.getLogger(InferenceDispatcher.class);
 
   private final Scheduler scheduler;
+  private final ExecutionContextExecutor executor;
   private final ReplicaDirectory directory;
   private final ReplicaChooser chooser;
   private final NodeHealth health;
@@ -60,6 +61,7 @@ public final class InferenceDispatcher {
       Duration inferTimeout,
       Duration firstAttemptTimeout) {
     this.scheduler = system.scheduler();
+    this.executor = system.executionContext();
     this.directory = directory;
     this.chooser = chooser;
     this.health = health;
@@ -103,8 +105,12 @@ public final class InferenceDispatcher {
     chooser.acquire(replica.replicaId());
     health.track(replica.ref(), reply);
     InferRequest bounded = withQueueTimeout(request, budget);
-    AskPattern.<ReplicaCommand, InferReply>ask(
-            replica.ref(), replyTo -> new ReplicaCommand.Infer(bounded, replyTo), budget, scheduler)
+    DirectAsk.<ReplicaCommand, InferReply>ask(
+            replica.ref(),
+            replyTo -> new ReplicaCommand.Infer(bounded, replyTo),
+            budget,
+            scheduler,
+            executor)
         .whenComplete(
             (r, e) -> {
               if (e != null) {
