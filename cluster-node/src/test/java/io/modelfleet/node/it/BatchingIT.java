@@ -84,6 +84,17 @@ class BatchingIT {
     assertEquals(8, shown.get("max_batch_size").asInt());
     assertEquals(
         500000, shown.get("dynamic_batching").get("max_queue_delay_microseconds").asLong());
+    // Triton's model configuration: with max_batch_size the batch dimension leaves dims.
+    JsonNode config = http.get("/v2/models/batched/config").json();
+    assertEquals(8, config.get("max_batch_size").asInt());
+    assertEquals("[3]", config.get("input").get(0).get("dims").toString());
+    assertEquals("[2]", config.get("output").get(0).get("dims").toString());
+    JsonNode dynamic = config.get("dynamic_batching");
+    assertEquals("[8]", dynamic.get("preferred_batch_size").toString());
+    assertEquals(500000, dynamic.get("max_queue_delay_microseconds").asLong());
+    assertEquals(1024, dynamic.get("default_queue_policy").get("max_queue_size").asInt());
+    assertEquals("KIND_CPU", config.get("instance_group").get(0).get("kind").asText());
+    assertEquals(1, config.get("instance_group").get(0).get("count").asInt());
 
     List<CompletableFuture<Http.Response>> calls = new ArrayList<>();
     for (int i = 0; i < 8; i++) {

@@ -165,6 +165,34 @@ class ServingIT {
     assertEquals(503, notReady.status(), notReady.body());
     assertEquals(404, http.get("/v2/models/nope/ready").status());
 
+    // Triton's model configuration, as perf_analyzer reads it first: no batching here, so the
+    // first dimension stays in dims.
+    JsonNode config = http.get("/v2/models/meta/versions/1/config").json();
+    assertEquals("meta", config.get("name").asText());
+    assertEquals("onnxruntime_onnx", config.get("platform").asText());
+    assertEquals("onnxruntime", config.get("backend").asText());
+    assertEquals(0, config.get("max_batch_size").asInt());
+    assertEquals("x", config.get("input").get(0).get("name").asText());
+    assertEquals("TYPE_FP32", config.get("input").get(0).get("data_type").asText());
+    assertEquals("[-1,3]", config.get("input").get(0).get("dims").toString());
+    assertEquals("[-1,2]", config.get("output").get(0).get("dims").toString());
+    assertTrue(config.get("dynamic_batching") == null, config.toString());
+    assertEquals("KIND_AUTO", config.get("instance_group").get(0).get("kind").asText());
+    assertEquals(1, config.get("instance_group").get(0).get("count").asInt());
+    assertEquals(1, config.get("version_policy").get("latest").get("num_versions").asInt());
+    assertEquals(
+        0,
+        http.get("/v2/models/meta/versions/2/config")
+            .json()
+            .get("instance_group")
+            .get(0)
+            .get("count")
+            .asInt(),
+        "version 2 has no deployment yet");
+    assertEquals(404, http.get("/v2/models/meta/versions/3/config").status());
+    assertEquals(404, http.get("/v2/models/nope/config").status());
+    assertTrue(http.get("/v2").body().contains("\"model_configuration\""));
+
     float[][] row = {{1, 1, 1}};
     assertEquals(
         "1",

@@ -105,6 +105,7 @@ public final class OipRoutes extends RouteSupport {
     return concat(
         pathEndOrSingleSlash(() -> get(() -> respond(caller, metadata(model, version)))),
         path("ready", () -> get(() -> respond(caller, ready(model, version)))),
+        path("config", () -> get(() -> respond(caller, config(model, version)))),
         path(
             "infer",
             () ->
@@ -141,6 +142,21 @@ public final class OipRoutes extends RouteSupport {
                 throw ApiException.notFound(Readiness.unknownVersion(view, version));
               }
               return MetadataJson.model(view, info);
+            });
+  }
+
+  /** Triton's model configuration of the version (the default one without a version). */
+  private CompletionStage<HttpResponse> config(String model, String version) {
+    return registry
+        .existing(model)
+        .thenApply(
+            view -> {
+              String v = version != null ? version : defaultVersion(view);
+              VersionInfo info = v == null ? null : view.versions().get(v);
+              if (info == null) {
+                throw ApiException.notFound(Readiness.unknownVersion(view, version));
+              }
+              return ConfigJson.of(view.name(), info, view.deployments().get(v));
             });
   }
 
