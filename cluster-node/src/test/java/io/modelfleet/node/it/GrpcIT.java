@@ -15,8 +15,11 @@ import io.grpc.stub.MetadataUtils;
 import io.modelfleet.gateway.grpc.proto.GRPCInferenceServiceGrpc;
 import io.modelfleet.gateway.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import io.modelfleet.gateway.grpc.proto.InferTensorContents;
+import io.modelfleet.gateway.grpc.proto.ModelConfig;
+import io.modelfleet.gateway.grpc.proto.ModelConfigRequest;
 import io.modelfleet.gateway.grpc.proto.ModelInferRequest;
 import io.modelfleet.gateway.grpc.proto.ModelInferResponse;
+import io.modelfleet.gateway.grpc.proto.ModelInstanceGroup;
 import io.modelfleet.gateway.grpc.proto.ModelMetadataRequest;
 import io.modelfleet.gateway.grpc.proto.ModelMetadataResponse;
 import io.modelfleet.gateway.grpc.proto.ModelReadyRequest;
@@ -113,6 +116,24 @@ class GrpcIT {
     assertEquals("FP32", meta.getInputs(0).getDatatype());
     assertEquals(List.of(-1L, 3L), meta.getInputs(0).getShapeList());
     assertEquals("y", meta.getOutputs(0).getName());
+  }
+
+  @Test
+  void modelConfigIsTritonsMessage() {
+    ModelConfig config =
+        stub.modelConfig(ModelConfigRequest.newBuilder().setName("lin").build()).getConfig();
+    assertEquals("lin", config.getName());
+    assertEquals("onnxruntime_onnx", config.getPlatform());
+    assertEquals("onnxruntime", config.getBackend());
+    assertEquals(1, config.getVersionPolicy().getLatest().getNumVersions());
+    assertEquals(0, config.getMaxBatchSize());
+    assertEquals("x", config.getInput(0).getName());
+    assertEquals(
+        io.modelfleet.gateway.grpc.proto.DataType.TYPE_FP32, config.getInput(0).getDataType());
+    assertEquals(List.of(-1L, 3L), config.getInput(0).getDimsList());
+    assertEquals("y", config.getOutput(0).getName());
+    assertEquals(1, config.getInstanceGroup(0).getCount());
+    assertEquals(ModelInstanceGroup.Kind.KIND_AUTO, config.getInstanceGroup(0).getKind());
   }
 
   @Test

@@ -10,6 +10,8 @@ import io.grpc.stub.StreamObserver;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.ErrorHandling;
 import io.modelfleet.gateway.grpc.proto.GRPCInferenceServiceGrpc;
+import io.modelfleet.gateway.grpc.proto.ModelConfigRequest;
+import io.modelfleet.gateway.grpc.proto.ModelConfigResponse;
 import io.modelfleet.gateway.grpc.proto.ModelInferRequest;
 import io.modelfleet.gateway.grpc.proto.ModelInferResponse;
 import io.modelfleet.gateway.grpc.proto.ModelMetadataRequest;
@@ -186,6 +188,33 @@ public final class GrpcInferenceService
                           .setPlatform(MetadataJson.PLATFORM)
                           .addAllInputs(specs(info.inputs()))
                           .addAllOutputs(specs(info.outputs()))
+                          .build();
+                    }));
+  }
+
+  @Override
+  public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> out) {
+    String model = request.getName();
+    String version = emptyToNull(request.getVersion());
+    answer(
+        "GET",
+        modelPath(model, version) + "/config",
+        out,
+        who ->
+            registry
+                .existing(model)
+                .thenApply(
+                    view -> {
+                      String v =
+                          version != null
+                              ? version
+                              : Readiness.defaultVersion(view, directory.current());
+                      VersionInfo info = v == null ? null : view.versions().get(v);
+                      if (info == null) {
+                        throw ApiException.notFound(Readiness.unknownVersion(view, version));
+                      }
+                      return ModelConfigResponse.newBuilder()
+                          .setConfig(GrpcConfig.of(view.name(), info, view.deployments().get(v)))
                           .build();
                     }));
   }
