@@ -211,6 +211,20 @@ class GrpcIT {
             () -> stub.modelInfer(ModelInferRequest.newBuilder().setModelName("nope").build()));
     assertEquals(Status.Code.NOT_FOUND, unknownInfer.getStatus().getCode());
 
+    StatusRuntimeException malformedForUnknown =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                stub.modelInfer(
+                    ModelInferRequest.newBuilder()
+                        .setModelName("nope")
+                        .addInputs(
+                            ModelInferRequest.InferInputTensor.newBuilder()
+                                .setName("x")
+                                .setDatatype("FP128"))
+                        .build()));
+    assertEquals(Status.Code.NOT_FOUND, malformedForUnknown.getStatus().getCode());
+
     StatusRuntimeException badShape =
         assertThrows(
             StatusRuntimeException.class,

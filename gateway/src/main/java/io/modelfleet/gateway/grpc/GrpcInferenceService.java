@@ -36,6 +36,7 @@ import io.modelfleet.gateway.security.GatewaySecurity;
 import io.modelfleet.gateway.security.Identity;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.InferReply;
+import io.modelfleet.protocol.replica.InferRequest;
 import io.modelfleet.protocol.tensor.TensorSpec;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -229,8 +230,8 @@ public final class GrpcInferenceService
         modelPath(model, version) + "/infer",
         out,
         who ->
-            dispatcher
-                .infer(model, version, GrpcTensors.request(request))
+            readRequest(model, version, request)
+                .thenCompose(r -> dispatcher.infer(model, version, r))
                 .thenApply(
                     reply -> {
                       if (reply instanceof InferReply.InferFailure f) {
@@ -238,6 +239,30 @@ public final class GrpcInferenceService
                       }
                       return GrpcTensors.response((InferReply.InferResult) reply, raw);
                     }));
+  }
+
+  /**
+   * The protocol request; a malformed one for a model or version that does not exist fails 404, as
+   * over HTTP (the registry is asked only on this error path).
+   */
+  private CompletionStage<InferRequest> readRequest(
+      String model, String version, ModelInferRequest request) {
+    try {
+      return done(GrpcTensors.request(request));
+    } catch (ApiException badRequest) {
+      return registry
+          .view(model)
+          .handle(
+              (view, failure) -> {
+                if (failure == null && !view.exists()) {
+                  throw ApiException.notFound(RegistryClient.notRegistered(model));
+                }
+                if (failure == null && version != null && !view.versions().containsKey(version)) {
+                  throw ApiException.notFound(Readiness.unknownVersion(view, version));
+                }
+                throw badRequest;
+              });
+    }
   }
 
   /**

@@ -2,9 +2,13 @@ package io.modelfleet.gateway.grpc;
 
 import io.grpc.Status;
 import io.modelfleet.gateway.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The gRPC status of a failure: the HTTP status mapped as tritonclient maps it back. */
 public final class GrpcStatus {
+
+  private static final Logger log = LoggerFactory.getLogger(GrpcStatus.class);
 
   private GrpcStatus() {}
 
@@ -13,6 +17,7 @@ public final class GrpcStatus {
     if (failure instanceof ApiException e) {
       return ofHttp(e.status()).withDescription(e.getMessage());
     }
+    log.error("gRPC call failed", failure);
     return Status.INTERNAL.withDescription("internal error").withCause(failure);
   }
 
