@@ -179,6 +179,15 @@ public final class GatewayServer {
             system, registry, directory, HealthCheck.Mode.fromConfig(system.settings().config()));
     GrpcInferenceService grpcService =
         new GrpcInferenceService(security, registry, directory, dispatcher, healthCheck);
+    int grpcPort = GrpcFrontDoor.port(system.settings().config());
+    if (tls.enabled() && grpcPort != 0) {
+      // Never serve in plaintext what the operator asked to be encrypted.
+      log.warn(
+          "modelfleet.gateway.grpc.port = {} is not served: the gateway has a TLS key store and"
+              + " gRPC over TLS is not supported yet",
+          grpcPort);
+    }
+    int servedGrpcPort = tls.enabled() ? 0 : grpcPort;
     GatewayRoutes routes =
         new GatewayRoutes(
             new StatsRoutes(settings, system, registry, directory),
@@ -249,10 +258,7 @@ public final class GatewayServer {
               try {
                 grpc =
                     GrpcFrontDoor.start(
-                        settings.host(),
-                        GrpcFrontDoor.port(system.settings().config()),
-                        grpcService,
-                        settings.maxJsonBody());
+                        settings.host(), servedGrpcPort, grpcService, settings.maxJsonBody());
               } catch (RuntimeException e) {
                 binding.terminate(Duration.ZERO);
                 subscriber.tell(new DirectorySubscriber.Stop());
