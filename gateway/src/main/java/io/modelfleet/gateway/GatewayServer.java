@@ -178,7 +178,8 @@ public final class GatewayServer {
         new HealthCheck(
             system, registry, directory, HealthCheck.Mode.fromConfig(system.settings().config()));
     GrpcInferenceService grpcService =
-        new GrpcInferenceService(security, registry, directory, dispatcher, healthCheck);
+        new GrpcInferenceService(
+            security, registry, directory, dispatcher, healthCheck, Ops.get(system).observers());
     int grpcPort = GrpcFrontDoor.port(system.settings().config());
     if (tls.enabled() && grpcPort != 0) {
       // Never serve in plaintext what the operator asked to be encrypted.

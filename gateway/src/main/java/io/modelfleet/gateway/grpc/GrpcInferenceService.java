@@ -8,6 +8,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.stub.StreamObserver;
 import io.modelfleet.gateway.ApiException;
+import io.modelfleet.gateway.Caller;
 import io.modelfleet.gateway.ErrorHandling;
 import io.modelfleet.gateway.grpc.proto.GRPCInferenceServiceGrpc;
 import io.modelfleet.gateway.grpc.proto.ModelConfigRequest;
@@ -24,6 +25,7 @@ import io.modelfleet.gateway.grpc.proto.ServerMetadataRequest;
 import io.modelfleet.gateway.grpc.proto.ServerMetadataResponse;
 import io.modelfleet.gateway.grpc.proto.ServerReadyRequest;
 import io.modelfleet.gateway.grpc.proto.ServerReadyResponse;
+import io.modelfleet.gateway.observe.InferenceRecords;
 import io.modelfleet.gateway.oip.HealthCheck;
 import io.modelfleet.gateway.oip.MetadataJson;
 import io.modelfleet.gateway.registry.RegistryClient;
@@ -34,6 +36,8 @@ import io.modelfleet.gateway.routing.RoutingTable;
 import io.modelfleet.gateway.security.BearerCredentials;
 import io.modelfleet.gateway.security.GatewaySecurity;
 import io.modelfleet.gateway.security.Identity;
+import io.modelfleet.ops.observe.InferenceObserver;
+import io.modelfleet.ops.observe.Observers;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferRequest;
@@ -70,13 +74,16 @@ public final class GrpcInferenceService
   private final ReplicaDirectory directory;
   private final InferenceDispatcher dispatcher;
   private final HealthCheck health;
+  private final Observers observers;
 
   public GrpcInferenceService(
       GatewaySecurity security,
       RegistryClient registry,
       ReplicaDirectory directory,
       InferenceDispatcher dispatcher,
-      HealthCheck health) {
+      HealthCheck health,
+      Observers observers) {
+    this.observers = observers;
     this.security = security;
     this.registry = registry;
     this.directory = directory;
@@ -231,7 +238,11 @@ public final class GrpcInferenceService
         out,
         who ->
             readRequest(model, version, request)
-                .thenCompose(r -> dispatcher.infer(model, version, r))
+                .thenCompose(
+                    r ->
+                        dispatcher
+                            .infer(model, version, r)
+                            .whenComplete((reply, e) -> record(who, model, r, reply)))
                 .thenApply(
                     reply -> {
                       if (reply instanceof InferReply.InferFailure f) {
@@ -239,6 +250,15 @@ public final class GrpcInferenceService
                       }
                       return GrpcTensors.response((InferReply.InferResult) reply, raw);
                     }));
+  }
+
+  /** The usage record of an answered inference, as HTTP writes it. */
+  private void record(Identity who, String model, InferRequest request, InferReply reply) {
+    InferenceObserver observer = observers.inference();
+    if (reply != null && observer != InferenceObserver.NONE) {
+      Caller caller = new Caller(who.principal(), request.id(), who);
+      observer.inferred(InferenceRecords.of(caller, model, request, reply));
+    }
   }
 
   /**
@@ -279,7 +299,16 @@ public final class GrpcInferenceService
       answer =
           security
               .identify(SECRET.get() == null ? Optional.empty() : SECRET.get(), method, path)
-              .thenCompose(handler::apply);
+              .thenCompose(
+                  passage -> {
+                    CompletionStage<T> handled;
+                    try {
+                      handled = handler.apply(passage.identity());
+                    } catch (RuntimeException e) {
+                      handled = CompletableFuture.failedFuture(e);
+                    }
+                    return handled.whenComplete((v, e) -> passage.release());
+                  });
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
     }

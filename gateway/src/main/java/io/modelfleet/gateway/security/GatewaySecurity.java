@@ -218,14 +218,13 @@ public final class GatewaySecurity extends AllDirectives {
   /**
    * The decision {@link #authorize} makes, for a request that is not HTTP (the gRPC front door):
    * {@code method} and {@code rawPath} name the equivalent HTTP route. Completes with the caller's
-   * identity, or fails with an {@link ApiException} carrying the status and sentence the HTTP
-   * answer would (401, 403, 404; 503 while the keys have not arrived). Request-rate and in-flight
-   * limits are not applied here.
+   * identity and the key's in-flight places (which the caller releases once its answer exists), or
+   * fails with an {@link ApiException} carrying the status and sentence the HTTP answer would (401,
+   * 403, 404; 503 while the keys have not arrived; 429 or 503 from the key's and tenant's limits).
    */
-  public CompletionStage<Identity> identify(
-      Optional<String> secret, String method, String rawPath) {
+  public CompletionStage<Passage> identify(Optional<String> secret, String method, String rawPath) {
     if (!authentication.enabled()) {
-      return CompletableFuture.completedFuture(Identity.ANONYMOUS);
+      return CompletableFuture.completedFuture(new Passage(Identity.ANONYMOUS, Admitted.FREE));
     }
     RouteRequirement needs = RoutePermissions.of(method, rawPath);
     CompletionStage<?> read =
@@ -236,14 +235,23 @@ public final class GatewaySecurity extends AllDirectives {
             : CompletableFuture.completedFuture(null);
     return read.thenApply(
         done -> {
+          Identity identity;
           try {
-            return authentication.identify(secret, needs, System.currentTimeMillis());
+            identity = authentication.identify(secret, needs, System.currentTimeMillis());
           } catch (ApiException e) {
             if (!keys.received()) {
               throw ApiException.unavailable(KEYS_STARTING);
             }
             throw e;
           }
+          if (identity.key().isEmpty()) {
+            return new Passage(identity, Admitted.FREE);
+          }
+          Admission admission = limiter.admit(identity.key().get(), System.nanoTime());
+          if (admission instanceof Refused refused) {
+            throw new ApiException(refused.status(), refused.message());
+          }
+          return new Passage(identity, (Admitted) admission);
         });
   }
 
