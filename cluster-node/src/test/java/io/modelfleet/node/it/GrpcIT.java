@@ -100,6 +100,44 @@ class GrpcIT {
     http.await("/v1/models/" + model, readyReplicas("1", 1), READY);
   }
 
+  /** A key created through the API with {@code roles} in {@code tenant}. */
+  static String key(String name, String tenant, String role) {
+    Http.Response r =
+        http.post(
+            "/v1/keys",
+            "{\"name\":\""
+                + name
+                + "\",\"tenant\":\""
+                + tenant
+                + "\",\"roles\":[\""
+                + role
+                + "\"]}");
+    assertEquals(201, r.status(), r.body());
+    return r.json().get("key").asText();
+  }
+
+  @Test
+  void rightsAndTenantsAreDecidedAsOverHttp() {
+    GRPCInferenceServiceBlockingStub viewer =
+        withKey(GRPCInferenceServiceGrpc.newBlockingStub(channel), key("v", "default", "viewer"));
+    assertEquals(
+        "lin",
+        viewer.modelMetadata(ModelMetadataRequest.newBuilder().setName("lin").build()).getName());
+    StatusRuntimeException denied =
+        assertThrows(
+            StatusRuntimeException.class,
+            () -> viewer.modelInfer(ModelInferRequest.newBuilder().setModelName("lin").build()));
+    assertEquals(Status.Code.PERMISSION_DENIED, denied.getStatus().getCode());
+
+    GRPCInferenceServiceBlockingStub stranger =
+        withKey(GRPCInferenceServiceGrpc.newBlockingStub(channel), key("s", "team-s", "inferrer"));
+    StatusRuntimeException hidden =
+        assertThrows(
+            StatusRuntimeException.class,
+            () -> stranger.modelInfer(ModelInferRequest.newBuilder().setModelName("lin").build()));
+    assertEquals(Status.Code.NOT_FOUND, hidden.getStatus().getCode());
+  }
+
   @Test
   void healthMetadataAndReadiness() {
     assertTrue(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
