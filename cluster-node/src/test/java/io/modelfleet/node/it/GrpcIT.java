@@ -23,6 +23,8 @@ import io.modelfleet.gateway.grpc.proto.ModelInstanceGroup;
 import io.modelfleet.gateway.grpc.proto.ModelMetadataRequest;
 import io.modelfleet.gateway.grpc.proto.ModelMetadataResponse;
 import io.modelfleet.gateway.grpc.proto.ModelReadyRequest;
+import io.modelfleet.gateway.grpc.proto.RepositoryIndexRequest;
+import io.modelfleet.gateway.grpc.proto.RepositoryIndexResponse;
 import io.modelfleet.gateway.grpc.proto.ServerLiveRequest;
 import io.modelfleet.gateway.grpc.proto.ServerMetadataRequest;
 import io.modelfleet.gateway.grpc.proto.ServerReadyRequest;
@@ -154,6 +156,20 @@ class GrpcIT {
     assertEquals("FP32", meta.getInputs(0).getDatatype());
     assertEquals(List.of(-1L, 3L), meta.getInputs(0).getShapeList());
     assertEquals("y", meta.getOutputs(0).getName());
+  }
+
+  @Test
+  void repositoryIndexListsTheReadyVersions() {
+    RepositoryIndexResponse index =
+        stub.repositoryIndex(RepositoryIndexRequest.newBuilder().setReady(true).build());
+    assertTrue(
+        index.getModelsList().stream()
+            .anyMatch(
+                m ->
+                    m.getName().equals("lin")
+                        && m.getVersion().equals("1")
+                        && m.getState().equals("READY")),
+        index.toString());
   }
 
   @Test

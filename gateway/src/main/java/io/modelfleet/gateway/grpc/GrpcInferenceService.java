@@ -19,6 +19,8 @@ import io.modelfleet.gateway.grpc.proto.ModelMetadataRequest;
 import io.modelfleet.gateway.grpc.proto.ModelMetadataResponse;
 import io.modelfleet.gateway.grpc.proto.ModelReadyRequest;
 import io.modelfleet.gateway.grpc.proto.ModelReadyResponse;
+import io.modelfleet.gateway.grpc.proto.RepositoryIndexRequest;
+import io.modelfleet.gateway.grpc.proto.RepositoryIndexResponse;
 import io.modelfleet.gateway.grpc.proto.ServerLiveRequest;
 import io.modelfleet.gateway.grpc.proto.ServerLiveResponse;
 import io.modelfleet.gateway.grpc.proto.ServerMetadataRequest;
@@ -29,6 +31,7 @@ import io.modelfleet.gateway.observe.InferenceRecords;
 import io.modelfleet.gateway.oip.HealthCheck;
 import io.modelfleet.gateway.oip.MetadataJson;
 import io.modelfleet.gateway.registry.RegistryClient;
+import io.modelfleet.gateway.repository.RepositoryIndex;
 import io.modelfleet.gateway.routing.InferenceDispatcher;
 import io.modelfleet.gateway.routing.Readiness;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
@@ -38,6 +41,7 @@ import io.modelfleet.gateway.security.GatewaySecurity;
 import io.modelfleet.gateway.security.Identity;
 import io.modelfleet.ops.observe.InferenceObserver;
 import io.modelfleet.ops.observe.Observers;
+import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferRequest;
@@ -224,6 +228,38 @@ public final class GrpcInferenceService
                       return ModelConfigResponse.newBuilder()
                           .setConfig(GrpcConfig.of(view.name(), info, view.deployments().get(v)))
                           .build();
+                    }));
+  }
+
+  @Override
+  public void repositoryIndex(
+      RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> out) {
+    answer(
+        "POST",
+        "/v2/repository/index",
+        out,
+        who ->
+            registry
+                .all(who)
+                .thenApply(
+                    views -> {
+                      RoutingTable table = directory.current();
+                      RepositoryIndexResponse.Builder b = RepositoryIndexResponse.newBuilder();
+                      for (ModelView view : views) {
+                        for (String version : view.versionNames()) {
+                          RepositoryIndex.Entry e = RepositoryIndex.entry(view, version, table);
+                          if (request.getReady() && !e.state().equals("READY")) {
+                            continue;
+                          }
+                          b.addModels(
+                              RepositoryIndexResponse.ModelIndex.newBuilder()
+                                  .setName(e.name())
+                                  .setVersion(e.version())
+                                  .setState(e.state())
+                                  .setReason(e.reason() == null ? "" : e.reason()));
+                        }
+                      }
+                      return b.build();
                     }));
   }
 
