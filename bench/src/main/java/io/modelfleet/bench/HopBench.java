@@ -143,6 +143,7 @@ public final class HopBench {
     env.put("MODELFLEET_HTTP_PORT", Integer.toString(httpPort));
     env.put("MODELFLEET_HTTP_HOST", HOST);
     env.put("MODELFLEET_METRICS_PORT", "0");
+    env.put("MODELFLEET_GRPC_PORT", "0");
     env.put("MODELFLEET_REMOTE_HOST", HOST);
     env.put("MODELFLEET_REMOTE_PORT", Integer.toString(remotePort));
     env.put("MODELFLEET_SEED_NODES", seed);

@@ -68,6 +68,7 @@ public final class ServedNode implements AutoCloseable {
     pb.environment().put("MODELFLEET_HTTP_HOST", HOST);
     pb.environment().put("MODELFLEET_REMOTE_PORT", "0");
     pb.environment().put("MODELFLEET_METRICS_PORT", "0");
+    pb.environment().put("MODELFLEET_GRPC_PORT", "0");
     pb.environment().put("MODELFLEET_DEMO_MODEL", "false");
     pb.environment().put("MODELFLEET_DEVICES", "cpu-only");
     pb.environment().put(BenchKey.ENV, BenchKey.secret());

@@ -9,6 +9,8 @@ import io.modelfleet.gateway.cluster.GpuAvailability;
 import io.modelfleet.gateway.connection.GatewayBinding;
 import io.modelfleet.gateway.connection.GatewayTls;
 import io.modelfleet.gateway.connection.TransportSettings;
+import io.modelfleet.gateway.grpc.GrpcFrontDoor;
+import io.modelfleet.gateway.grpc.GrpcInferenceService;
 import io.modelfleet.gateway.management.DeploymentLimits;
 import io.modelfleet.gateway.management.ManagementRoutes;
 import io.modelfleet.gateway.memory.MemorySettings;
@@ -86,6 +88,7 @@ public final class GatewayServer {
   private final ActorRef<ReachabilityWatcher.Command> watcher;
   private final ActorRef<ClusterDataSubscriber.Command> clusterData;
   private final GatewaySecurity security;
+  private final Optional<GrpcFrontDoor> grpc;
 
   private GatewayServer(
       GatewayBinding binding,
@@ -94,8 +97,10 @@ public final class GatewayServer {
       ActorRef<DirectorySubscriber.Command> subscriber,
       ActorRef<ReachabilityWatcher.Command> watcher,
       ActorRef<ClusterDataSubscriber.Command> clusterData,
-      GatewaySecurity security) {
+      GatewaySecurity security,
+      Optional<GrpcFrontDoor> grpc) {
     this.security = security;
+    this.grpc = grpc;
     this.binding = binding;
     this.secure = secure;
     this.terminationDeadline = terminationDeadline;
@@ -169,6 +174,21 @@ public final class GatewayServer {
             settings.firstAttemptTimeout());
     DeploymentLimits limits = DeploymentLimits.fromConfig(system.settings().config());
     Tracing tracing = Ops.get(system).find(Tracing.class).orElse(Tracing.OFF);
+    HealthCheck healthCheck =
+        new HealthCheck(
+            system, registry, directory, HealthCheck.Mode.fromConfig(system.settings().config()));
+    GrpcInferenceService grpcService =
+        new GrpcInferenceService(
+            security, registry, directory, dispatcher, healthCheck, Ops.get(system).observers());
+    int grpcPort = GrpcFrontDoor.port(system.settings().config());
+    if (tls.enabled() && grpcPort != 0) {
+      // Never serve in plaintext what the operator asked to be encrypted.
+      log.warn(
+          "modelfleet.gateway.grpc.port = {} is not served: the gateway has a TLS key store and"
+              + " gRPC over TLS is not supported yet",
+          grpcPort);
+    }
+    int servedGrpcPort = tls.enabled() ? 0 : grpcPort;
     GatewayRoutes routes =
         new GatewayRoutes(
             new StatsRoutes(settings, system, registry, directory),
@@ -178,11 +198,7 @@ public final class GatewayServer {
                 registry,
                 directory,
                 dispatcher,
-                new HealthCheck(
-                    system,
-                    registry,
-                    directory,
-                    HealthCheck.Mode.fromConfig(system.settings().config())),
+                healthCheck,
                 Ops.get(system).observers(),
                 tracing),
             new RepositoryRoutes(
@@ -239,6 +255,19 @@ public final class GatewayServer {
                   "gateway listening on {} ({})",
                   binding.localAddress(),
                   tls.enabled() ? "HTTPS" : "HTTP");
+              Optional<GrpcFrontDoor> grpc;
+              try {
+                grpc =
+                    GrpcFrontDoor.start(
+                        settings.host(), servedGrpcPort, grpcService, settings.maxJsonBody());
+              } catch (RuntimeException e) {
+                binding.terminate(Duration.ZERO);
+                subscriber.tell(new DirectorySubscriber.Stop());
+                watcher.tell(new ReachabilityWatcher.Stop());
+                clusterData.tell(new ClusterDataSubscriber.Stop());
+                security.stop();
+                throw e;
+              }
               return new GatewayServer(
                   binding,
                   tls.enabled(),
@@ -246,7 +275,8 @@ public final class GatewayServer {
                   subscriber,
                   watcher,
                   clusterData,
-                  security);
+                  security,
+                  grpc);
             });
   }
 
@@ -286,6 +316,11 @@ public final class GatewayServer {
     return INSTANCES.incrementAndGet();
   }
 
+  /** The bound gRPC port, when the gateway serves gRPC. */
+  public Optional<Integer> grpcPort() {
+    return grpc.map(GrpcFrontDoor::port);
+  }
+
   /** Whether the gateway serves HTTPS (modelfleet.gateway.tls.key-store is set). */
   public boolean secure() {
     return secure;
@@ -301,6 +336,7 @@ public final class GatewayServer {
    * closes every connection and stops the gateway's actors.
    */
   public CompletionStage<Void> stop() {
+    grpc.ifPresent(g -> g.stop(terminationDeadline));
     return binding
         .terminate(terminationDeadline)
         .handle(

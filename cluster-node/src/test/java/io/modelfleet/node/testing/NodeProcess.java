@@ -79,6 +79,8 @@ public final class NodeProcess implements AutoCloseable {
                   "0",
                   "MODELFLEET_METRICS_PORT",
                   "0",
+                  "MODELFLEET_GRPC_PORT",
+                  "0",
                   "MODELFLEET_DEVICES",
                   "cpu-only",
                   TestKeys.ENV,

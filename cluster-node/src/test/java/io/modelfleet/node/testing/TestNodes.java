@@ -30,6 +30,8 @@ public final class TestNodes {
                 "pekko.loglevel", "WARNING"));
     // No metrics port: nodes of one JVM would all claim 8002. /metrics stays on the HTTP port.
     base.put("modelfleet.ops.metrics.port", 0);
+    // No gRPC port either (every node would claim 8001); GrpcIT names a free one.
+    base.put("modelfleet.gateway.grpc.port", 0);
     base.put(TestKeys.SETTING, TestKeys.ADMIN);
     base.putAll(overrides);
     return ConfigFactory.parseMap(base).withFallback(ConfigFactory.load());

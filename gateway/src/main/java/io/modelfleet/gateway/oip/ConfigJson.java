@@ -39,8 +39,8 @@ public final class ConfigJson {
 
   static void write(String model, VersionInfo version, DeploymentSpec deployment, JsonGenerator g)
       throws IOException {
-    BatchingSpec batching = deployment == null ? BatchingSpec.NONE : deployment.batching();
-    int maxBatch = Math.max(0, batching.maxBatchSize());
+    BatchingSpec batching = batching(deployment);
+    int maxBatch = maxBatchSize(deployment);
     g.writeStartObject();
     g.writeStringField("name", model);
     g.writeStringField("platform", MetadataJson.PLATFORM);
@@ -86,9 +86,8 @@ public final class ConfigJson {
       g.writeStringField("name", t.name());
       g.writeStringField("data_type", tritonType(t.datatype()));
       g.writeArrayFieldStart("dims");
-      List<Long> shape = t.shape();
-      for (int i = batched && !shape.isEmpty() ? 1 : 0; i < shape.size(); i++) {
-        g.writeNumber(shape.get(i));
+      for (long d : dims(t.shape(), batched)) {
+        g.writeNumber(d);
       }
       g.writeEndArray();
       g.writeEndObject();
@@ -96,12 +95,28 @@ public final class ConfigJson {
     g.writeEndArray();
   }
 
+  /** The deployment's batching; none when the version is not deployed. */
+  public static BatchingSpec batching(DeploymentSpec deployment) {
+    return deployment == null ? BatchingSpec.NONE : deployment.batching();
+  }
+
+  /** The configuration's max_batch_size: the deployment's, 0 without batching. */
+  public static int maxBatchSize(DeploymentSpec deployment) {
+    return Math.max(0, batching(deployment).maxBatchSize());
+  }
+
+  /** A tensor's dims in the configuration: without the batch dimension when batching. */
+  public static List<Long> dims(List<Long> shape, boolean batched) {
+    return batched && !shape.isEmpty() ? shape.subList(1, shape.size()) : shape;
+  }
+
   /** Triton's name of a datatype in a model configuration ({@code TYPE_FP32}, BYTES is STRING). */
-  static String tritonType(DataType type) {
+  public static String tritonType(DataType type) {
     return type == DataType.BYTES ? "TYPE_STRING" : "TYPE_" + type.name();
   }
 
-  static String kind(DeviceKind device) {
+  /** Triton's instance group kind of a deployment's device. */
+  public static String kind(DeviceKind device) {
     return switch (device) {
       case GPU -> "KIND_GPU";
       case CPU -> "KIND_CPU";

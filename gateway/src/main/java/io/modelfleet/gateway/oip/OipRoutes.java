@@ -164,11 +164,7 @@ public final class OipRoutes extends RouteSupport {
    * The version a request without one would reach: highest with a READY replica, else the latest.
    */
   private String defaultVersion(ModelView view) {
-    String ready = directory.current().defaultVersion(view.name());
-    if (ready != null && view.versions().containsKey(ready)) {
-      return ready;
-    }
-    return view.latestVersion().map(VersionInfo::version).orElse(null);
+    return Readiness.defaultVersion(view, directory.current());
   }
 
   private CompletionStage<HttpResponse> ready(String model, String version) {

@@ -1,6 +1,7 @@
 package io.modelfleet.gateway.routing;
 
 import io.modelfleet.protocol.model.ModelView;
+import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.ReplicaInfo;
 import java.util.List;
 
@@ -52,5 +53,17 @@ public final class Readiness {
         + "' has "
         + ready
         + " Ready replica(s), all on nodes this gateway cannot reach";
+  }
+
+  /**
+   * The version a request without one would reach: the highest with a READY replica, else the
+   * latest; null when the model has no version.
+   */
+  public static String defaultVersion(ModelView view, RoutingTable table) {
+    String ready = table.defaultVersion(view.name());
+    if (ready != null && view.versions().containsKey(ready)) {
+      return ready;
+    }
+    return view.latestVersion().map(VersionInfo::version).orElse(null);
   }
 }

@@ -1,5 +1,6 @@
 package io.modelfleet.gateway.security;
 
+import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Json;
 import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.protocol.security.ApiKey;
@@ -70,21 +71,38 @@ public final class Authentication {
 
   /** Decides a request whose route needs {@code requirement} (read once by the caller). */
   public Outcome check(Optional<String> secret, RouteRequirement requirement, long nowMillis) {
+    try {
+      return new Authorized(identify(secret, requirement, nowMillis));
+    } catch (ApiException e) {
+      return new Refused(
+          e.status() == 401
+              ? unauthenticated(e.getMessage())
+              : Json.error(e.status(), e.getMessage()));
+    }
+  }
+
+  /**
+   * The same decision as {@link #check(Optional, RouteRequirement, long)} for a front door that
+   * answers with its own status codes (gRPC): the caller's identity, or an {@link ApiException}
+   * with the HTTP status (401, 403 or 404) and the sentence the HTTP answer would carry.
+   */
+  public Identity identify(Optional<String> secret, RouteRequirement requirement, long nowMillis) {
     if (!settings.enabled()) {
-      return new Authorized(Identity.ANONYMOUS);
+      return Identity.ANONYMOUS;
     }
     Optional<ApiKey> key = secret.flatMap(s -> keys.authenticate(s, nowMillis));
     AccessDecision decision = AccessDecision.decide(key, requirement, tenants);
     if (decision instanceof AccessDecision.Allowed a) {
-      return new Authorized(Identity.of(a.key()));
+      return Identity.of(a.key());
     }
     if (decision instanceof AccessDecision.Unauthenticated u) {
-      return new Refused(unauthenticated(secret.isPresent() ? INVALID_KEY : u.message()));
+      throw new ApiException(401, secret.isPresent() ? INVALID_KEY : u.message());
     }
     if (decision instanceof AccessDecision.Forbidden f) {
-      return new Refused(Json.error(403, f.message()));
+      throw new ApiException(403, f.message());
     }
-    return new Refused(hidden(((AccessDecision.Hidden) decision).model()));
+    throw ApiException.notFound(
+        RegistryClient.notRegistered(((AccessDecision.Hidden) decision).model()));
   }
 
   /** 401 with the challenge that tells a client which scheme to use. */

@@ -1,5 +1,6 @@
 package io.modelfleet.gateway.security;
 
+import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Caller;
 import io.modelfleet.gateway.Json;
 import io.modelfleet.gateway.limits.Admission;
@@ -14,6 +15,7 @@ import io.modelfleet.protocol.security.ApiKey;
 import io.modelfleet.protocol.service.KeyAdmin;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.Cancellable;
@@ -40,6 +42,9 @@ import org.slf4j.LoggerFactory;
 public final class GatewaySecurity extends AllDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(GatewaySecurity.class);
+
+  private static final String KEYS_STARTING =
+      "access control is starting: the API keys have not arrived yet; retry";
 
   private final Authentication authentication;
   private final TenantDirectory tenants;
@@ -184,9 +189,7 @@ public final class GatewaySecurity extends AllDirectives {
         authentication.check(BearerCredentials.from(request), needs, System.currentTimeMillis());
     if (outcome instanceof Authentication.Refused && authentication.enabled() && !keys.received()) {
       // No key map yet (the node has just started): "unknown key" would be wrong, and final.
-      return complete(
-          Json.error(503, "access control is starting: the API keys have not arrived yet; retry")
-              .addHeader(RetryAfter.create(1L)));
+      return complete(Json.error(503, KEYS_STARTING).addHeader(RetryAfter.create(1L)));
     }
     if (outcome instanceof Authentication.Refused refused) {
       return complete(refused.response());
@@ -210,6 +213,46 @@ public final class GatewaySecurity extends AllDirectives {
     return mapRouteResultFuture(
         result -> result.whenComplete((r, failure) -> admitted.release()),
         () -> inner.apply(caller));
+  }
+
+  /**
+   * The decision {@link #authorize} makes, for a request that is not HTTP (the gRPC front door):
+   * {@code method} and {@code rawPath} name the equivalent HTTP route. Completes with the caller's
+   * identity and the key's in-flight places (which the caller releases once its answer exists), or
+   * fails with an {@link ApiException} carrying the status and sentence the HTTP answer would (401,
+   * 403, 404; 503 while the keys have not arrived; 429 or 503 from the key's and tenant's limits).
+   */
+  public CompletionStage<Passage> identify(Optional<String> secret, String method, String rawPath) {
+    if (!authentication.enabled()) {
+      return CompletableFuture.completedFuture(new Passage(Identity.ANONYMOUS, Admitted.FREE));
+    }
+    RouteRequirement needs = RoutePermissions.of(method, rawPath);
+    CompletionStage<?> read =
+        needs instanceof RouteRequirement.Needs n
+                && n.model() != null
+                && tenants.ownerOf(n.model()).isEmpty()
+            ? lookup.apply(n.model()).exceptionally(e -> null)
+            : CompletableFuture.completedFuture(null);
+    return read.thenApply(
+        done -> {
+          Identity identity;
+          try {
+            identity = authentication.identify(secret, needs, System.currentTimeMillis());
+          } catch (ApiException e) {
+            if (!keys.received()) {
+              throw ApiException.unavailable(KEYS_STARTING);
+            }
+            throw e;
+          }
+          if (identity.key().isEmpty()) {
+            return new Passage(identity, Admitted.FREE);
+          }
+          Admission admission = limiter.admit(identity.key().get(), System.nanoTime());
+          if (admission instanceof Refused refused) {
+            throw new ApiException(refused.status(), refused.message());
+          }
+          return new Passage(identity, (Admitted) admission);
+        });
   }
 
   /** The daily upload quotas of this gateway's keys and tenants. */

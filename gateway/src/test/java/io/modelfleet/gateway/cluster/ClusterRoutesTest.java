@@ -61,6 +61,7 @@ class ClusterRoutesTest {
       pekko.loglevel = WARNING
       modelfleet.gateway.host = "127.0.0.1"
       modelfleet.gateway.port = 0
+      modelfleet.gateway.grpc.port = 0
       # These tests are about the cluster routes; access control has its own.
       modelfleet.security.mode = off
       """;
