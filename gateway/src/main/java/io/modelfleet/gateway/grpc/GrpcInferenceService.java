@@ -186,14 +186,8 @@ public final class GrpcInferenceService
                 .existing(model)
                 .thenApply(
                     view -> {
-                      String v =
-                          version != null
-                              ? version
-                              : Readiness.defaultVersion(view, directory.current());
-                      VersionInfo info = v == null ? null : view.versions().get(v);
-                      if (info == null) {
-                        throw ApiException.notFound(Readiness.unknownVersion(view, version));
-                      }
+                      VersionInfo info =
+                          Readiness.requireVersion(view, version, directory.current());
                       return ModelMetadataResponse.newBuilder()
                           .setName(view.name())
                           .addAllVersions(view.versionNames())
@@ -217,16 +211,12 @@ public final class GrpcInferenceService
                 .existing(model)
                 .thenApply(
                     view -> {
-                      String v =
-                          version != null
-                              ? version
-                              : Readiness.defaultVersion(view, directory.current());
-                      VersionInfo info = v == null ? null : view.versions().get(v);
-                      if (info == null) {
-                        throw ApiException.notFound(Readiness.unknownVersion(view, version));
-                      }
+                      VersionInfo info =
+                          Readiness.requireVersion(view, version, directory.current());
                       return ModelConfigResponse.newBuilder()
-                          .setConfig(GrpcConfig.of(view.name(), info, view.deployments().get(v)))
+                          .setConfig(
+                              GrpcConfig.of(
+                                  view.name(), info, view.deployments().get(info.version())))
                           .build();
                     }));
   }

@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Caller;
+import io.modelfleet.gateway.ErrorHandling;
 import io.modelfleet.gateway.GatewaySettings;
 import io.modelfleet.gateway.Json;
 import io.modelfleet.gateway.RouteSupport;
@@ -19,13 +20,11 @@ import io.modelfleet.ops.observe.InferenceObserver;
 import io.modelfleet.ops.observe.Observers;
 import io.modelfleet.ops.tracing.GatewaySpan;
 import io.modelfleet.ops.tracing.Tracing;
-import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferRequest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -135,14 +134,9 @@ public final class OipRoutes extends RouteSupport {
     return registry
         .existing(model)
         .thenApply(
-            view -> {
-              String v = version != null ? version : defaultVersion(view);
-              VersionInfo info = v == null ? null : view.versions().get(v);
-              if (info == null) {
-                throw ApiException.notFound(Readiness.unknownVersion(view, version));
-              }
-              return MetadataJson.model(view, info);
-            });
+            view ->
+                MetadataJson.model(
+                    view, Readiness.requireVersion(view, version, directory.current())));
   }
 
   /** Triton's model configuration of the version (the default one without a version). */
@@ -151,20 +145,9 @@ public final class OipRoutes extends RouteSupport {
         .existing(model)
         .thenApply(
             view -> {
-              String v = version != null ? version : defaultVersion(view);
-              VersionInfo info = v == null ? null : view.versions().get(v);
-              if (info == null) {
-                throw ApiException.notFound(Readiness.unknownVersion(view, version));
-              }
-              return ConfigJson.of(view.name(), info, view.deployments().get(v));
+              VersionInfo info = Readiness.requireVersion(view, version, directory.current());
+              return ConfigJson.of(view.name(), info, view.deployments().get(info.version()));
             });
-  }
-
-  /**
-   * The version a request without one would reach: highest with a READY replica, else the latest.
-   */
-  private String defaultVersion(ModelView view) {
-    return Readiness.defaultVersion(view, directory.current());
   }
 
   private CompletionStage<HttpResponse> ready(String model, String version) {
@@ -222,7 +205,9 @@ public final class OipRoutes extends RouteSupport {
       if (span != GatewaySpan.NONE) {
         response =
             response.whenComplete(
-                (r, e) -> span.end(r != null ? r.status().intValue() : statusOf(e)));
+                (r, e) ->
+                    span.end(
+                        (r != null ? r : ErrorHandling.response(caller, e)).status().intValue()));
       }
     } catch (ApiException e) {
       response =
@@ -255,12 +240,6 @@ public final class OipRoutes extends RouteSupport {
               }
               throw badRequest;
             });
-  }
-
-  /** The status an exception becomes (an {@link ApiException}'s own, else 500). */
-  private static int statusOf(Throwable e) {
-    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    return t instanceof ApiException a ? a.status() : 500;
   }
 
   /**

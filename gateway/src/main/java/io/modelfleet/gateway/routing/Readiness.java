@@ -1,5 +1,6 @@
 package io.modelfleet.gateway.routing;
 
+import io.modelfleet.gateway.ApiException;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.ReplicaInfo;
@@ -65,5 +66,18 @@ public final class Readiness {
       return ready;
     }
     return view.latestVersion().map(VersionInfo::version).orElse(null);
+  }
+
+  /**
+   * The version a request names, or without one the {@link #defaultVersion}; a 404 {@link
+   * ApiException} naming the versions there are when there is none such.
+   */
+  public static VersionInfo requireVersion(ModelView view, String version, RoutingTable table) {
+    String v = version != null ? version : defaultVersion(view, table);
+    VersionInfo info = v == null ? null : view.versions().get(v);
+    if (info == null) {
+      throw ApiException.notFound(unknownVersion(view, version));
+    }
+    return info;
   }
 }

@@ -1,11 +1,11 @@
 package io.modelfleet.persistence.artifact;
 
 import com.typesafe.config.Config;
+import io.modelfleet.persistence.db.DatabaseSchema;
 import io.modelfleet.persistence.db.DatabaseSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -305,51 +305,15 @@ public final class DatabaseArtifacts {
   }
 
   /**
-   * Runs {@code modelfleet/schema/<dialect>/artifacts-create-schema.sql}. Tried twice: two
-   * PostgreSQL nodes creating the same table at the same moment can fail one of them even with IF
-   * NOT EXISTS, and the second try then finds the table.
+   * Runs {@code modelfleet/schema/<dialect>/artifacts-create-schema.sql} (see {@link
+   * DatabaseSchema#ensureTables}).
    */
   private void createSchema() {
-    String dialect =
-        switch (db.dialect()) {
-          case H2 -> "h2";
-          case POSTGRES -> "postgres";
-        };
-    String resource = "modelfleet/schema/" + dialect + "/artifacts-create-schema.sql";
-    for (int attempt = 1; ; attempt++) {
-      try (Connection c = connect();
-          Statement st = c.createStatement()) {
-        for (String sql : statements(resource)) {
-          st.execute(sql);
-        }
-        return;
-      } catch (SQLException e) {
-        if (attempt == 2) {
-          throw new ArtifactDatabaseException(
-              "cannot create the artifact tables at " + db.url(), e);
-        }
-      }
+    try {
+      DatabaseSchema.ensureTables(db, "artifacts");
+    } catch (SQLException e) {
+      throw new ArtifactDatabaseException("cannot create the artifact tables at " + db.url(), e);
     }
-  }
-
-  /**
-   * The script's statements: comment lines dropped, split at semicolons (the scripts keep them out
-   * of comments).
-   */
-  static String[] statements(String resource) {
-    String script;
-    try (InputStream in = DatabaseArtifacts.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("DDL " + resource + " is not on the classpath");
-      }
-      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return Arrays.stream(script.replaceAll("(?m)^\\s*--.*$", "").split(";"))
-        .map(String::strip)
-        .filter(s -> !s.isEmpty())
-        .toArray(String[]::new);
   }
 
   private Connection connect() throws SQLException {

@@ -23,8 +23,25 @@ public final class DatabaseSchema {
   private DatabaseSchema() {}
 
   public static void ensure(DatabaseSettings db) {
-    String resource =
-        "schema/" + db.dialect().schemaDir + "/" + db.dialect().schemaDir + "-create-schema.sql";
+    String dir = db.dialect().schemaDir;
+    try {
+      run(db, "schema/" + dir + "/" + dir + "-create-schema.sql");
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot create the registry schema at " + db.url() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs ModelFleet's own create script {@code modelfleet/schema/<dialect>/<name>-create-
+   * schema.sql} (its statements use IF NOT EXISTS), under the same lock as the registry schema, so
+   * nodes that start together never race on the catalog.
+   */
+  public static void ensureTables(DatabaseSettings db, String name) throws SQLException {
+    run(db, "modelfleet/schema/" + db.dialect().schemaDir + "/" + name + "-create-schema.sql");
+  }
+
+  private static void run(DatabaseSettings db, String resource) throws SQLException {
     List<String> statements = statements(read(resource));
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
         Statement st = c.createStatement()) {
@@ -43,15 +60,13 @@ public final class DatabaseSchema {
           st.execute("SELECT pg_advisory_unlock(" + SCHEMA_LOCK_KEY + ")");
         }
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "cannot create the registry schema at " + db.url() + ": " + e.getMessage(), e);
     }
   }
 
   static List<String> statements(String script) {
     List<String> out = new ArrayList<>();
-    for (String raw : script.split(";")) {
+    // Whole comment lines go first: a part of only comments is no statement.
+    for (String raw : script.replaceAll("(?m)^\\s*--.*$", "").split(";")) {
       String sql = raw.strip();
       if (sql.isEmpty()) {
         continue;
@@ -70,8 +85,7 @@ public final class DatabaseSchema {
   private static String read(String resource) {
     try (InputStream in = DatabaseSchema.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException(
-            "pekko-persistence-jdbc DDL " + resource + " is not on the classpath");
+        throw new IllegalStateException("DDL " + resource + " is not on the classpath");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.modelfleet.persistence.usage;
 
+import io.modelfleet.persistence.db.DatabaseSchema;
 import io.modelfleet.persistence.db.DatabaseSettings;
 import io.modelfleet.protocol.usage.UsageColumn;
 import io.modelfleet.protocol.usage.UsageDelta;
@@ -7,19 +8,13 @@ import io.modelfleet.protocol.usage.UsageReport;
 import io.modelfleet.protocol.usage.UsageRequest;
 import io.modelfleet.protocol.usage.UsageRow;
 import io.modelfleet.protocol.usage.UsageTotals;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -147,48 +142,16 @@ public final class UsageStore {
   }
 
   /**
-   * Runs {@code modelfleet/schema/<dialect>/usage-create-schema.sql}. Tried twice: two PostgreSQL
-   * nodes creating the same table at the same moment can fail one of them even with IF NOT EXISTS,
-   * and the second try then finds the table.
+   * Runs {@code modelfleet/schema/<dialect>/usage-create-schema.sql} (see {@link
+   * DatabaseSchema#ensureTables}).
    */
   private void createSchema() {
-    String dialect =
-        switch (db.dialect()) {
-          case H2 -> "h2";
-          case POSTGRES -> "postgres";
-        };
-    String[] statements = statements("modelfleet/schema/" + dialect + "/usage-create-schema.sql");
-    for (int attempt = 1; ; attempt++) {
-      try (Connection c = connect();
-          Statement st = c.createStatement()) {
-        for (String sql : statements) {
-          st.execute(sql);
-        }
-        return;
-      } catch (SQLException e) {
-        if (attempt == 2) {
-          throw new UsageStoreException(
-              "cannot create " + UsageSql.TABLE + " in the registry database", e);
-        }
-      }
+    try {
+      DatabaseSchema.ensureTables(db, "usage");
+    } catch (SQLException e) {
+      throw new UsageStoreException(
+          "cannot create " + UsageSql.TABLE + " in the registry database", e);
     }
-  }
-
-  /** The script's statements: comment lines dropped, split at semicolons. */
-  static String[] statements(String resource) {
-    String script;
-    try (InputStream in = UsageStore.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("DDL " + resource + " is not on the classpath");
-      }
-      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return Arrays.stream(script.replaceAll("(?m)^\\s*--.*$", "").split(";"))
-        .map(String::strip)
-        .filter(s -> !s.isEmpty())
-        .toArray(String[]::new);
   }
 
   private Connection connect() throws SQLException {
