@@ -22,6 +22,8 @@ import java.util.List;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -185,9 +187,18 @@ public final class Json {
     }
   }
 
+  /**
+   * nginx's "client closed request": the status a request whose client went away ends with, in the
+   * gateway's logs and metrics (no client reads it). Not a standard code, so pekko-http needs it
+   * declared.
+   */
+  private static final StatusCode CLIENT_CLOSED_REQUEST =
+      StatusCodes.custom(
+          499, "Client Closed Request", "the client went away before the answer", false, true);
+
   public static HttpResponse response(int status, Writer w) {
-    return HttpResponse.create()
-        .withStatus(status)
+    HttpResponse r = HttpResponse.create();
+    return (status == 499 ? r.withStatus(CLIENT_CLOSED_REQUEST) : r.withStatus(status))
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, bytes(w)));
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -183,6 +184,21 @@ public final class BatchQueue<T> {
       }
     }
     return List.copyOf(expired);
+  }
+
+  /**
+   * Removes the first queued request that {@code which} accepts (a request whose client went away)
+   * and returns it, or null when none is queued (it ran already, or never came).
+   */
+  public T remove(Predicate<T> which) {
+    for (Iterator<Entry<T>> it = queue.iterator(); it.hasNext(); ) {
+      Entry<T> e = it.next();
+      if (which.test(e.item())) {
+        it.remove();
+        return e.item();
+      }
+    }
+    return null;
   }
 
   /** Requests waiting. */

@@ -5,21 +5,13 @@ import io.modelfleet.node.batching.TensorBatching;
 import io.modelfleet.node.ort.InferenceValidator;
 import io.modelfleet.node.ort.ModelSession;
 import io.modelfleet.ops.observe.FailureReason;
-import io.modelfleet.ops.observe.ReplicaObserver;
 import io.modelfleet.ops.tracing.Tracing;
 import io.modelfleet.protocol.model.BatchingSpec;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferRequest;
 import io.modelfleet.protocol.replica.ReplicaCommand;
 import io.modelfleet.protocol.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,12 +21,14 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * The data path of a READY replica: validate, queue, batch, execute, split, reply, count.
  *
- * <p>Owned by the replica actor and called only from it. One execution runs at a time (as one
- * Triton model instance): ONNX Runtime already spreads a run over its intra-op threads, and running
- * several at once on the same cores would only make each slower. Executions run on the ORT executor
- * and come back to the actor as an {@link ExecutionDone}, a success or a failure. The batching
- * decisions are {@link BatchQueue}'s; this class carries them out and measures each phase for the
- * statistics.
+ * <p>Owned by the replica actor and called only from it. By default one execution runs at a time
+ * (as one Triton model instance): ONNX Runtime already spreads a run over its intra-op threads, and
+ * for a large model running several at once on the same cores only makes each slower. A small
+ * model, whose run is too short to spread, may allow {@code ort.concurrent_runs} executions at once
+ * on the one session (Triton's instance count without copies of the weights). Executions run on the
+ * ORT executor ({@link BatchRunner}) and come back to the actor as an {@link ExecutionDone}, a
+ * success or a failure. The batching decisions are {@link BatchQueue}'s; this class carries them
+ * out and counts.
  */
 final class InferencePipeline {
 
@@ -44,17 +38,25 @@ final class InferencePipeline {
   sealed interface ExecutionDone extends ReplicaMessage {
     List<Pending> items();
 
+    /** When the execution was launched (nanoTime), for the replica's trace spans. */
+    long launchedNanos();
+
     /** When the last caller was answered. */
     long repliedNanos();
   }
 
   /** Every caller got its outputs; {@code execution} has the phase timings. */
   record ExecutionSucceeded(
-      List<Pending> items, int rows, ModelSession.Execution execution, long repliedNanos)
+      List<Pending> items,
+      int rows,
+      ModelSession.Execution execution,
+      long launchedNanos,
+      long repliedNanos)
       implements ExecutionDone {}
 
   /** Every caller got the failure (a 500, or a 400 for an output past the size limit). */
-  record ExecutionFailed(List<Pending> items, Throwable failure, long repliedNanos)
+  record ExecutionFailed(
+      List<Pending> items, Throwable failure, long launchedNanos, long repliedNanos)
       implements ExecutionDone {}
 
   /** A batch waiting for company may be due (see {@link #pump}). */
@@ -80,14 +82,16 @@ final class InferencePipeline {
   private final BatchingSpec batching;
   private final BatchQueue<Pending> queue;
   private final StatsRecorder stats;
-  private final Executor ortExecutor;
   private final ActorRef<ReplicaCommand> self;
   private final Tracing tracing;
   private final String replicaId;
-  private int executingRequests;
+  private final BatchRunner runner;
 
-  /** When the running execution was launched (nanoTime), for the replica's trace spans. */
-  private long launchedNanos;
+  /** Executions that may run at once on the session (the deployment's ort.concurrent_runs). */
+  private final int maxRunning;
+
+  private int running;
+  private int executingRequests;
 
   /** When the earliest wake-up already scheduled fires (nanoTime), or Long.MAX_VALUE for none. */
   private long wakeAt = Long.MAX_VALUE;
@@ -98,6 +102,7 @@ final class InferencePipeline {
       String device,
       ModelSession session,
       BatchingSpec batching,
+      int concurrentRuns,
       StatsRecorder stats,
       Executor ortExecutor,
       ActorRef<ReplicaCommand> self,
@@ -112,8 +117,9 @@ final class InferencePipeline {
     this.batching = batching;
     this.queue = new BatchQueue<>(batching);
     this.stats = stats;
-    this.ortExecutor = ortExecutor;
     this.self = self;
+    this.maxRunning = Math.max(1, concurrentRuns);
+    this.runner = new BatchRunner(model, version, device, session, stats, ortExecutor, self);
   }
 
   /** Requests accepted and not yet answered. */
@@ -188,135 +194,63 @@ final class InferencePipeline {
     if (now >= wakeAt) {
       wakeAt = Long.MAX_VALUE;
     }
-    if (executingRequests > 0) {
+    while (running < maxRunning) {
+      BatchQueue.Decision<Pending> d = queue.poll(now);
+      for (Pending p : d.expired()) {
+        stats.timedOut(now - p.arrivalNanos());
+        p.replyTo()
+            .tell(
+                new InferReply.InferFailure(
+                    504,
+                    "the request waited "
+                        + (now - p.arrivalNanos()) / 1000
+                        + " µs in the queue, past its timeout of "
+                        + p.request().timeoutMicros()
+                        + " µs, and was not run"));
+      }
+      if (d instanceof BatchQueue.Run<Pending> run) {
+        launch(run.items(), now);
+        continue;
+      }
+      if (d instanceof BatchQueue.Wait<Pending> wait) {
+        long at = now + wait.nanos();
+        if (at < wakeAt) {
+          wakeAt = at;
+          BATCH_TIMER.schedule(() -> self.tell(new PumpTick()), wait.nanos(), TimeUnit.NANOSECONDS);
+        }
+      }
       return;
     }
-    BatchQueue.Decision<Pending> d = queue.poll(now);
-    for (Pending p : d.expired()) {
-      stats.timedOut(now - p.arrivalNanos());
-      p.replyTo()
-          .tell(
-              new InferReply.InferFailure(
-                  504,
-                  "the request waited "
-                      + (now - p.arrivalNanos()) / 1000
-                      + " µs in the queue, past its timeout of "
-                      + p.request().timeoutMicros()
-                      + " µs, and was not run"));
-    }
-    if (d instanceof BatchQueue.Run<Pending> run) {
-      launch(run.items(), now);
-    } else if (d instanceof BatchQueue.Wait<Pending> wait) {
-      long at = now + wait.nanos();
-      if (at < wakeAt) {
-        wakeAt = at;
-        BATCH_TIMER.schedule(() -> self.tell(new PumpTick()), wait.nanos(), TimeUnit.NANOSECONDS);
-      }
+  }
+
+  /**
+   * The client of the request that named {@code replyTo} went away: if it is still queued it is
+   * dropped, never computed, and counted as a failure with reason CANCELED. Nobody is told: the
+   * gateway answered its side already.
+   */
+  void cancel(ActorRef<InferReply> replyTo) {
+    Pending p = queue.remove(q -> q.replyTo().equals(replyTo));
+    if (p != null) {
+      stats.failed(FailureReason.CANCELED, System.nanoTime() - p.arrivalNanos());
+      stats.pending(outstanding(), queue.size());
     }
   }
 
   private void launch(List<Pending> items, long now) {
-    executingRequests = items.size();
-    launchedNanos = now;
+    running++;
+    executingRequests += items.size();
     int rows = 0;
     for (Pending p : items) {
       stats.queued(now - p.arrivalNanos());
       rows += p.rows();
     }
-    int totalRows = rows;
-    List<String> wanted = wantedOutputs(items);
-    CompletableFuture.supplyAsync(() -> executeAndReply(items, wanted, totalRows), ortExecutor)
-        .exceptionally(
-            e ->
-                failed(
-                    items,
-                    e instanceof CompletionException && e.getCause() != null ? e.getCause() : e))
-        .thenAccept(self::tell);
+    runner.launch(items, rows, now);
   }
 
-  /**
-   * Runs on the ORT executor and answers the callers from there: a reply need not wait for the
-   * actor's mailbox, which would add a thread hop to every request. Only the bookkeeping goes back.
-   */
-  private ExecutionDone executeAndReply(List<Pending> items, List<String> wanted, int rows) {
-    try {
-      return execute(items, wanted, rows);
-    } catch (Exception e) {
-      return failed(items, e);
-    }
-  }
-
-  private ExecutionFailed failed(List<Pending> items, Throwable failure) {
-    InferReply.InferFailure f = ModelSession.failure(failure);
-    for (Pending p : items) {
-      p.replyTo().tell(f);
-    }
-    return new ExecutionFailed(items, failure, System.nanoTime());
-  }
-
-  /** Runs on the ORT executor. Merging and splitting count as compute_input and compute_output. */
-  private ExecutionSucceeded execute(List<Pending> items, List<String> wanted, int rows)
-      throws Exception {
-    if (items.size() == 1) {
-      ModelSession.Execution e = session.execute(items.get(0).request().inputs(), wanted);
-      answer(items, List.of(e.outputs()), e, rows);
-      return new ExecutionSucceeded(items, rows, e, System.nanoTime());
-    }
-    long t0 = System.nanoTime();
-    List<List<Tensor>> inputs = new ArrayList<>(items.size());
-    for (Pending p : items) {
-      inputs.add(p.request().inputs());
-    }
-    TensorBatching.Batch batch = TensorBatching.concat(inputs);
-    long merge = System.nanoTime() - t0;
-    ModelSession.Execution e = session.execute(batch.inputs(), wanted, items.size());
-    long t1 = System.nanoTime();
-    List<List<Tensor>> split = TensorBatching.split(e.outputs(), batch.rows());
-    long splitNs = System.nanoTime() - t1;
-    ModelSession.Execution timed =
-        new ModelSession.Execution(
-            e.outputs(), e.inputNanos() + merge, e.inferNanos(), e.outputNanos() + splitNs);
-    answer(items, split, timed, rows);
-    return new ExecutionSucceeded(items, rows, timed, System.nanoTime());
-  }
-
-  /**
-   * Answers each request with its outputs and its share of the execution's compute time (by rows;
-   * what usage metering charges), and shows the outputs to an observer that wants them.
-   */
-  private void answer(
-      List<Pending> items, List<List<Tensor>> perItem, ModelSession.Execution e, int rows) {
-    long compute = e.inputNanos() + e.inferNanos() + e.outputNanos();
-    ReplicaObserver observer = stats.observer();
-    boolean show = observer.wantsOutputs();
-    for (int i = 0; i < items.size(); i++) {
-      Pending p = items.get(i);
-      List<Tensor> outputs = select(perItem.get(i), p.request().outputs());
-      long share = rows <= 0 ? compute / items.size() : compute * p.rows() / rows;
-      p.replyTo()
-          .tell(
-              new InferReply.InferResult(model, version, p.request().id(), outputs, share, device));
-      if (show) {
-        observer.outputs(perItem.get(i));
-      }
-    }
-  }
-
-  /** The union of what the batch's requests asked for; empty (all outputs) wins. */
-  private List<String> wantedOutputs(List<Pending> items) {
-    Set<String> union = new LinkedHashSet<>();
-    for (Pending p : items) {
-      if (p.request().outputs().isEmpty()) {
-        return session.outputNames(List.of());
-      }
-      union.addAll(p.request().outputs());
-    }
-    return List.copyOf(union);
-  }
-
-  /** The callers have their answers already (see {@link #executeAndReply}); count and go on. */
+  /** The callers have their answers already (see {@link BatchRunner}); count and go on. */
   void done(ExecutionDone d) {
-    executingRequests = 0;
+    running--;
+    executingRequests -= d.items().size();
     if (tracing.enabled()) {
       trace(d);
     }
@@ -351,28 +285,13 @@ final class InferencePipeline {
             version,
             replicaId,
             epochNow - (nanoNow - p.arrivalNanos()),
-            epochNow - (nanoNow - launchedNanos),
+            epochNow - (nanoNow - d.launchedNanos()),
             epochNow - (nanoNow - d.repliedNanos()),
             d.items().size(),
             rows,
             d instanceof ExecutionSucceeded);
       }
     }
-  }
-
-  private static List<Tensor> select(List<Tensor> outputs, List<String> requested) {
-    if (requested.isEmpty()) {
-      return outputs;
-    }
-    Map<String, Tensor> byName = new HashMap<>();
-    for (Tensor t : outputs) {
-      byName.put(t.name(), t);
-    }
-    List<Tensor> out = new ArrayList<>(requested.size());
-    for (String name : requested) {
-      out.add(byName.get(name));
-    }
-    return out;
   }
 
   /** Answers every queued request (the replica is going away and draining ran out of time). */

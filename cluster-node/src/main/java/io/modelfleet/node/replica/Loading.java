@@ -17,6 +17,7 @@ import io.modelfleet.protocol.model.ModelReply;
 import io.modelfleet.protocol.model.ReplicaPlacement;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.ReplicaCommand;
+import io.modelfleet.protocol.replica.ReplicaCommand.Cancel;
 import io.modelfleet.protocol.replica.ReplicaCommand.EnsureStarted;
 import io.modelfleet.protocol.replica.ReplicaCommand.GetStats;
 import io.modelfleet.protocol.replica.ReplicaCommand.Infer;
@@ -101,6 +102,7 @@ final class Loading {
               return leave(h, Departure.PASSIVATE);
             })
         .onMessage(Infer.class, m -> scope.refuse(m, ReplicaState.LOADING))
+        .onMessage(Cancel.class, m -> Behaviors.same())
         .onMessage(GetStats.class, scope::onGetStats)
         .onMessage(EnsureStarted.class, m -> fetching(h.toldBy(m.placement())))
         .onMessage(
@@ -142,6 +144,7 @@ final class Loading {
             PlacementRead.class,
             m -> open(h, version, deployment, h.told().isPresent() ? h.told() : m.placement()))
         .onMessage(Infer.class, m -> scope.refuse(m, ReplicaState.LOADING))
+        .onMessage(Cancel.class, m -> Behaviors.same())
         .onMessage(GetStats.class, scope::onGetStats)
         .onMessage(
             EnsureStarted.class,
@@ -242,6 +245,7 @@ final class Loading {
                     ? scope.leave(leaving.get(), Optional.empty(), Optional.of(device), 0)
                     : failed(h, m.problem()))
         .onMessage(Infer.class, m -> scope.refuse(m, shown))
+        .onMessage(Cancel.class, m -> Behaviors.same())
         .onMessage(GetStats.class, scope::onGetStats)
         .onMessage(
             EnsureStarted.class,
@@ -298,6 +302,7 @@ final class Loading {
         .onMessage(RetryDue.class, m -> fetchSpec(h))
         .onMessage(ArtifactReplaced.class, m -> onArtifactReplaced(h, m))
         .onMessage(Infer.class, m -> scope.refuse(m, ReplicaState.FAILED))
+        .onMessage(Cancel.class, m -> Behaviors.same())
         .onMessage(GetStats.class, scope::onGetStats)
         .onMessage(EnsureStarted.class, m -> waitingToRetry(h.toldBy(m.placement())))
         .onMessage(

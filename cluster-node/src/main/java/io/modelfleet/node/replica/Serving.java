@@ -14,6 +14,7 @@ import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.Footprint;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.ReplicaCommand;
+import io.modelfleet.protocol.replica.ReplicaCommand.Cancel;
 import io.modelfleet.protocol.replica.ReplicaCommand.EnsureStarted;
 import io.modelfleet.protocol.replica.ReplicaCommand.GetStats;
 import io.modelfleet.protocol.replica.ReplicaCommand.Infer;
@@ -30,6 +31,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * <pre>
  * state      published  on                                         to
  * ready      READY      Infer                                      ready (queued, batched, run)
+ *                       Cancel (client gone)                       ready (dropped if still queued)
  *                       Retire / Shutdown, nothing in flight       (leaves)
  *                       Retire / Shutdown, requests in flight      draining
  * draining   DRAINING   last in-flight request answered            (leaves)
@@ -66,6 +68,7 @@ final class Serving {
             device.id(),
             session,
             deployment.batching(),
+            deployment.session().runsAtOnce(),
             scope.stats,
             scope.rc.ortExecutor(),
             scope.ctx.getSelf(),
@@ -86,6 +89,12 @@ final class Serving {
             Infer.class,
             m -> {
               s.pipeline().submit(m);
+              return Behaviors.same();
+            })
+        .onMessage(
+            Cancel.class,
+            m -> {
+              s.pipeline().cancel(m.replyTo());
               return Behaviors.same();
             })
         .onMessage(
@@ -127,6 +136,12 @@ final class Serving {
   private Behavior<ReplicaCommand> draining(Session s, Departure how) {
     return Behaviors.receive(ReplicaCommand.class)
         .onMessage(Infer.class, m -> scope.refuse(m, ReplicaState.DRAINING))
+        .onMessage(
+            Cancel.class,
+            m -> {
+              s.pipeline().cancel(m.replyTo());
+              return s.pipeline().outstanding() == 0 ? leave(s, how) : Behaviors.same();
+            })
         .onMessage(
             ExecutionDone.class,
             m -> {

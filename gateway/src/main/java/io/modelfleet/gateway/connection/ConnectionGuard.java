@@ -2,6 +2,7 @@ package io.modelfleet.gateway.connection;
 
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Json;
+import io.modelfleet.gateway.routing.ClientGone;
 import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -95,6 +96,7 @@ public final class ConnectionGuard
     TimerGraphStageLogic logic =
         new TimerGraphStageLogic(shape) {
           private final ArrayDeque<BodyFailure> bodies = new ArrayDeque<>();
+          private final ClientGone gone = new ClientGone();
           private int outstanding;
           private int streaming;
           private boolean served;
@@ -110,7 +112,7 @@ public final class ConnectionGuard
                   public void onPush() {
                     cancelTimer("idle");
                     outstanding++;
-                    HttpRequest request = grab(requestsIn);
+                    HttpRequest request = grab(requestsIn).addAttribute(ClientGone.ATTRIBUTE, gone);
                     BodyFailure body = new BodyFailure();
                     bodies.add(body);
                     if (limits.minBodyRate() > 0
@@ -129,7 +131,9 @@ public final class ConnectionGuard
                   public void onUpstreamFinish() {
                     // No more requests (the client closed, or a body was abandoned mid-way): the
                     // routes still answer the ones they have, and the responses' end then ends the
-                    // stage.
+                    // stage. Requests still waiting for a replica are dropped (the socket is closed
+                    // without half-close, so no answer could reach the client).
+                    gone.fire();
                     complete(requestsOut);
                   }
                 });
@@ -217,6 +221,7 @@ public final class ConnectionGuard
           @Override
           public void postStop() {
             drains.remove(drain);
+            gone.fire();
             stopped.complete(Done.getInstance());
           }
 

@@ -21,7 +21,12 @@ public final class DeploymentOptions {
   private static final Set<String> BATCHING_FIELDS =
       Set.of("preferred_batch_size", "max_queue_delay_microseconds", "max_queue_size");
   private static final Set<String> ORT_FIELDS =
-      Set.of("intra_op_threads", "inter_op_threads", "graph_optimization_level", "execution_mode");
+      Set.of(
+          "intra_op_threads",
+          "inter_op_threads",
+          "graph_optimization_level",
+          "execution_mode",
+          "concurrent_runs");
 
   private DeploymentOptions() {}
 
@@ -96,7 +101,12 @@ public final class DeploymentOptions {
             Set.of("none", "basic", "extended", "all"));
     String mode =
         choice("ort.execution_mode", ort.get("execution_mode"), Set.of("sequential", "parallel"));
-    return new SessionSpec(intra, inter, level, mode);
+    JsonNode runs = ort.get("concurrent_runs");
+    int concurrent =
+        runs == null || runs.isNull()
+            ? 0
+            : integer("ort.concurrent_runs", runs, 1, SessionSpec.MAX_CONCURRENT_RUNS);
+    return new SessionSpec(intra, inter, level, mode, concurrent);
   }
 
   private static void object(String name, JsonNode n, Set<String> fields) {

@@ -144,6 +144,7 @@ public final class ModelJson {
         s.optimizationLevel() == null ? "default" : s.optimizationLevel());
     g.writeStringField(
         "execution_mode", s.executionMode() == null ? "sequential" : s.executionMode());
+    g.writeNumberField("concurrent_runs", s.runsAtOnce());
     g.writeEndObject();
   }
 

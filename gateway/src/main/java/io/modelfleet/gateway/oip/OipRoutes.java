@@ -12,6 +12,7 @@ import io.modelfleet.gateway.memory.BodyAdmission;
 import io.modelfleet.gateway.memory.MemorySettings;
 import io.modelfleet.gateway.observe.InferenceRecords;
 import io.modelfleet.gateway.registry.RegistryClient;
+import io.modelfleet.gateway.routing.ClientGone;
 import io.modelfleet.gateway.routing.InferenceDispatcher;
 import io.modelfleet.gateway.routing.Readiness;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
@@ -113,21 +114,24 @@ public final class OipRoutes extends RouteSupport {
                         withRequestTimeout(
                             inferRequestTimeout,
                             () ->
-                                optionalHeaderValueByName(
-                                    BinaryRequest.HEADER,
-                                    headerLength ->
-                                        // infer() releases the ticket itself once its answer
-                                        // exists, whatever happens.
-                                        budgetedBody(
-                                            1,
-                                            (body, ticket) ->
-                                                infer(
-                                                    caller,
-                                                    model,
-                                                    version,
-                                                    headerLength.orElse(null),
-                                                    body,
-                                                    ticket)))))));
+                                extractRequest(
+                                    http ->
+                                        optionalHeaderValueByName(
+                                            BinaryRequest.HEADER,
+                                            headerLength ->
+                                                // infer() releases the ticket itself once its
+                                                // answer exists, whatever happens.
+                                                budgetedBody(
+                                                    1,
+                                                    (body, ticket) ->
+                                                        infer(
+                                                            caller,
+                                                            model,
+                                                            version,
+                                                            headerLength.orElse(null),
+                                                            body,
+                                                            ticket,
+                                                            ClientGone.of(http)))))))));
   }
 
   private CompletionStage<HttpResponse> metadata(String model, String version) {
@@ -179,7 +183,8 @@ public final class OipRoutes extends RouteSupport {
       String version,
       String headerLength,
       ByteString body,
-      BodyAdmission.Ticket ticket) {
+      BodyAdmission.Ticket ticket,
+      ClientGone gone) {
     CompletionStage<HttpResponse> response;
     try {
       InferCall call = InferJson.parseRequest(headerLength, body, ticket);
@@ -194,7 +199,7 @@ public final class OipRoutes extends RouteSupport {
               : call.request().withTraceparent(span.traceparent());
       response =
           dispatcher
-              .infer(model, version, request)
+              .infer(model, version, request, gone)
               .thenApply(
                   reply -> {
                     if (observer != InferenceObserver.NONE) {

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.slf4j.Logger;
@@ -34,6 +36,13 @@ import scala.concurrent.ExecutionContextExecutor;
 public final class InferenceDispatcher {
 
   private static final Logger log = LoggerFactory.getLogger(InferenceDispatcher.class);
+
+  /**
+   * The answer to a request whose client went away: nginx's 499 "client closed request", which no
+   * client reads; the gateway's own logs and metrics see it.
+   */
+  static final InferFailure CLIENT_GONE =
+      new InferFailure(499, "the client went away before the answer; the request was cancelled");
 
   private final Scheduler scheduler;
   private final ExecutionContextExecutor executor;
@@ -75,6 +84,15 @@ public final class InferenceDispatcher {
    * READY replica. Gateway-side failures come back as {@link InferFailure} too (404, 503, 504).
    */
   public CompletionStage<InferReply> infer(String model, String version, InferRequest request) {
+    return infer(model, version, request, ClientGone.NEVER);
+  }
+
+  /**
+   * As above; when {@code gone} fires before the answer, the replica is told to drop the request if
+   * it is still queued ({@link ReplicaCommand.Cancel}) and the answer is a 499 nobody reads.
+   */
+  public CompletionStage<InferReply> infer(
+      String model, String version, InferRequest request, ClientGone gone) {
     RoutingTable table = directory.current();
     String target = version != null ? version : table.defaultVersion(model);
     List<ReplicaInfo> ready = target == null ? List.of() : table.ready(model, target);
@@ -86,7 +104,7 @@ public final class InferenceDispatcher {
       return noReadyReplica(model, version, table);
     }
     long deadline = System.nanoTime() + inferTimeout.toNanos();
-    return attempt(model, target, request, first, deadline, ready.size() > 1);
+    return attempt(model, target, request, first, deadline, ready.size() > 1, gone);
   }
 
   private CompletionStage<InferReply> attempt(
@@ -95,7 +113,8 @@ public final class InferenceDispatcher {
       InferRequest request,
       ReplicaInfo replica,
       long deadline,
-      boolean mayRetry) {
+      boolean mayRetry,
+      ClientGone gone) {
     long remaining = deadline - System.nanoTime();
     if (remaining <= 0) {
       return done(deadlineExceeded(model, version));
@@ -105,9 +124,13 @@ public final class InferenceDispatcher {
     chooser.acquire(replica.replicaId());
     health.track(replica.ref(), reply);
     InferRequest bounded = withQueueTimeout(request, budget);
+    AtomicReference<ActorRef<InferReply>> asked = new AtomicReference<>();
     DirectAsk.<ReplicaCommand, InferReply>ask(
             replica.ref(),
-            replyTo -> new ReplicaCommand.Infer(bounded, replyTo),
+            replyTo -> {
+              asked.set(replyTo);
+              return new ReplicaCommand.Infer(bounded, replyTo);
+            },
             budget,
             scheduler,
             executor)
@@ -119,9 +142,20 @@ public final class InferenceDispatcher {
                 reply.complete(r);
               }
             });
+    ClientGone.Watch watch =
+        gone.watch(
+            // Fired on the connection's stream: the answer's callbacks run elsewhere.
+            () ->
+                executor.execute(
+                    () -> {
+                      if (reply.complete(CLIENT_GONE)) {
+                        replica.ref().tell(new ReplicaCommand.Cancel(asked.get()));
+                      }
+                    }));
     return reply
         .handle(
             (r, e) -> {
+              watch.close();
               chooser.release(replica.replicaId());
               health.untrack(replica.ref(), reply);
               boolean retryable = e != null || (r instanceof InferFailure f && f.status() == 503);
@@ -138,7 +172,7 @@ public final class InferenceDispatcher {
                       replica.replicaId(),
                       e != null ? ErrorHandling.unwrap(e).toString() : ((InferFailure) r).error(),
                       next.replicaId());
-                  return attempt(model, version, request, next, deadline, false);
+                  return attempt(model, version, request, next, deadline, false, gone);
                 }
               }
               if (e == null) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelfleet.gateway.routing.ClientGone;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -46,16 +47,6 @@ class GatewayBindingTest {
 
   private static GatewayBinding bind(int maxConnections, Duration handlerDelay, Duration timeouts)
       throws Exception {
-    TransportSettings transport =
-        new TransportSettings(
-            maxConnections,
-            timeouts,
-            timeouts,
-            1024,
-            timeouts,
-            Duration.ofSeconds(30),
-            1024,
-            Duration.ofSeconds(3));
     Flow<HttpRequest, HttpResponse, NotUsed> handler =
         Flow.<HttpRequest>create()
             .mapAsync(
@@ -67,6 +58,22 @@ class GatewayBindingTest {
                       CompletableFuture.delayedExecutor(
                           handlerDelay.toMillis(), TimeUnit.MILLISECONDS));
                 });
+    return bind(maxConnections, timeouts, handler);
+  }
+
+  private static GatewayBinding bind(
+      int maxConnections, Duration timeouts, Flow<HttpRequest, HttpResponse, NotUsed> handler)
+      throws Exception {
+    TransportSettings transport =
+        new TransportSettings(
+            maxConnections,
+            timeouts,
+            timeouts,
+            1024,
+            timeouts,
+            Duration.ofSeconds(30),
+            1024,
+            Duration.ofSeconds(3));
     return GatewayBinding.bind(
             system,
             "127.0.0.1",
@@ -178,5 +185,63 @@ class GatewayBindingTest {
       // cannot blur the two.
       assertTrue(tookMs < 8000, "stopped after " + tookMs + " ms, not at the 10 s deadline");
     }
+  }
+
+  /**
+   * A handler that watches its request's {@link ClientGone} and answers after {@code delay}; {@code
+   * seen} completes with "gone" when the signal fired while the request was in flight.
+   */
+  private static Flow<HttpRequest, HttpResponse, NotUsed> watching(
+      Duration delay, CompletableFuture<String> arrived, CompletableFuture<String> seen) {
+    return Flow.<HttpRequest>create()
+        .mapAsync(
+            1,
+            req -> {
+              req.discardEntityBytes(system);
+              ClientGone.Watch watch = ClientGone.of(req).watch(() -> seen.complete("gone"));
+              arrived.complete("arrived");
+              return CompletableFuture.supplyAsync(
+                  () -> {
+                    watch.close();
+                    return HttpResponse.create().withEntity("ok");
+                  },
+                  CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
+            });
+  }
+
+  @Test
+  void aClientThatClosesItsConnectionMidRequestIsSeenGone() throws Exception {
+    CompletableFuture<String> arrived = new CompletableFuture<>();
+    CompletableFuture<String> seen = new CompletableFuture<>();
+    GatewayBinding binding =
+        bind(10, Duration.ofSeconds(20), watching(Duration.ofSeconds(10), arrived, seen));
+    try (Socket s = new Socket()) {
+      s.connect(binding.localAddress(), 2000);
+      s.getOutputStream().write(GET);
+      arrived.get(5, TimeUnit.SECONDS);
+    }
+    assertEquals(
+        "gone",
+        seen.get(3, TimeUnit.SECONDS),
+        "the request learns its client went away long before its 10 s answer");
+    binding.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aClientThatWaitsForItsAnswerIsNotSeenGoneAndItsConnectionStaysUsable() throws Exception {
+    CompletableFuture<String> arrived = new CompletableFuture<>();
+    CompletableFuture<String> seen = new CompletableFuture<>();
+    GatewayBinding binding =
+        bind(10, Duration.ofSeconds(20), watching(Duration.ofMillis(300), arrived, seen));
+    try (Socket s = new Socket()) {
+      s.connect(binding.localAddress(), 2000);
+      s.getOutputStream().write(GET);
+      assertTrue(readResponse(s).startsWith("HTTP/1.1 200"));
+      s.getOutputStream().write(GET);
+      assertTrue(readResponse(s).startsWith("HTTP/1.1 200"), "keep-alive still serves");
+    }
+    Thread.sleep(500);
+    assertTrue(!seen.isDone(), "closing after the answers fires no watcher: none is in flight");
+    binding.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 }

@@ -23,6 +23,15 @@ public sealed interface ReplicaCommand extends FleetSerializable {
 
   record Infer(InferRequest request, ActorRef<InferReply> replyTo) implements ReplicaCommand {}
 
+  /**
+   * The client of the {@link Infer} that named {@code replyTo} went away (its connection closed,
+   * its gRPC call was cancelled). If that request is still queued it is dropped and never computed;
+   * if it is already running it finishes (ONNX Runtime's run is not interrupted) and its answer
+   * goes nowhere. The reply ref identifies the request: the gateway asks with a fresh one per
+   * attempt.
+   */
+  record Cancel(ActorRef<InferReply> replyTo) implements ReplicaCommand {}
+
   /** This replica's statistics since it started. */
   record GetStats(ActorRef<ReplicaStats> replyTo) implements ReplicaCommand {}
 
