@@ -89,18 +89,37 @@ public final class GatewayRoutes extends AllDirectives {
   }
 
   public Route all() {
-    return withCaller(
-        caller ->
-            concat(
-                stats.route(caller),
-                oip.route(caller),
-                repository.route(caller),
-                management.route(caller),
-                cluster.route(caller),
-                usage.route(caller),
-                alerts.route(caller),
-                metrics.route(caller),
-                security.keyRoutes(caller)));
+    return withCaller(caller -> extractUri(uri -> forPath(uri.path(), caller)));
+  }
+
+  /**
+   * Only the routes that can match {@code path}: the Java routing DSL builds every route it is
+   * given for every request (they close over the caller), so the data plane's requests under {@code
+   * /v2} no longer build the management API's trees and collect their rejections. Paths outside
+   * both prefixes get every route, so their 404 and 405 answers are unchanged.
+   */
+  private Route forPath(String path, Caller caller) {
+    if (path.startsWith("/v2/") || path.equals("/v2")) {
+      return concat(oip.route(caller), stats.route(caller), repository.route(caller));
+    }
+    if (path.startsWith("/v1/") || path.equals("/v1")) {
+      return concat(
+          management.route(caller),
+          cluster.route(caller),
+          usage.route(caller),
+          alerts.route(caller),
+          security.keyRoutes(caller));
+    }
+    return concat(
+        stats.route(caller),
+        oip.route(caller),
+        repository.route(caller),
+        management.route(caller),
+        cluster.route(caller),
+        usage.route(caller),
+        alerts.route(caller),
+        metrics.route(caller),
+        security.keyRoutes(caller));
   }
 
   /**

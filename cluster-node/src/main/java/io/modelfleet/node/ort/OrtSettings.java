@@ -18,20 +18,22 @@ import java.util.Locale;
  * clamped rather than failed, because a deployment that serves with fewer threads is better than
  * one that never serves on smaller workers; {@link #clamped} gives the WARN line.
  *
- * <p>Also the largest output one request may get, from {@code modelfleet.replica.max-output-bytes}.
+ * <p>Also the largest output one request may get, from {@code modelfleet.replica.max-output-bytes},
+ * and whether ORT's pool threads spin between runs ({@code modelfleet.ort.allow-spinning}).
  */
 public record OrtSettings(
     int intraOpThreads,
     int interOpThreads,
     OptLevel optimizationLevel,
     int maxThreads,
-    long maxOutputBytes) {
+    long maxOutputBytes,
+    boolean allowSpinning) {
 
   public static final String MAX_OUTPUT_KEY = "modelfleet.replica.max-output-bytes";
 
   public OrtSettings(
       int intraOpThreads, int interOpThreads, OptLevel optimizationLevel, int maxThreads) {
-    this(intraOpThreads, interOpThreads, optimizationLevel, maxThreads, Long.MAX_VALUE);
+    this(intraOpThreads, interOpThreads, optimizationLevel, maxThreads, Long.MAX_VALUE, false);
   }
 
   public OrtSettings(int intraOpThreads, int interOpThreads, OptLevel optimizationLevel) {
@@ -40,7 +42,8 @@ public record OrtSettings(
         interOpThreads,
         optimizationLevel,
         Runtime.getRuntime().availableProcessors(),
-        Long.MAX_VALUE);
+        Long.MAX_VALUE,
+        false);
   }
 
   public OrtSettings {
@@ -67,7 +70,8 @@ public record OrtSettings(
         c.getInt("inter-op-threads"),
         level(level),
         max == 0 ? Runtime.getRuntime().availableProcessors() : max,
-        root.getBytes(MAX_OUTPUT_KEY));
+        root.getBytes(MAX_OUTPUT_KEY),
+        c.getBoolean("allow-spinning"));
   }
 
   /** The intra-op threads a session of {@code spec} gets, before the bound. */
@@ -136,6 +140,11 @@ public record OrtSettings(
         "parallel".equals(spec.executionMode())
             ? ExecutionMode.PARALLEL
             : ExecutionMode.SEQUENTIAL);
+    // ORT's pool threads spin after each run waiting for the next one: that helps a tight loop in
+    // one process, and burns the cores the gateway's threads need between a server's requests.
+    String spin = allowSpinning ? "1" : "0";
+    o.addConfigEntry("session.intra_op.allow_spinning", spin);
+    o.addConfigEntry("session.inter_op.allow_spinning", spin);
     return o;
   }
 }

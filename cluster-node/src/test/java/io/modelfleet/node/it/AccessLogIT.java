@@ -34,7 +34,13 @@ class AccessLogIT {
     try (NodeProcess node =
         NodeProcess.start(
             dir.resolve("data"),
-            Map.of("MODELFLEET_LOG_FORMAT", "json", "MODELFLEET_DEMO_MODEL", "true"),
+            Map.of(
+                "MODELFLEET_LOG_FORMAT",
+                "json",
+                "MODELFLEET_DEMO_MODEL",
+                "true",
+                "MODELFLEET_ACCESS_LOG",
+                "on"),
             List.of("-Dlogback.configurationFile=" + config))) {
       Http http = new Http(node.baseUrl());
       try {
