@@ -24,12 +24,14 @@ public final class GrpcStatus {
   /** The status code of an HTTP status. */
   public static Status ofHttp(int status) {
     return switch (status) {
-      case 400, 413, 422 -> Status.INVALID_ARGUMENT;
+      case 400, 422 -> Status.INVALID_ARGUMENT;
       case 401 -> Status.UNAUTHENTICATED;
       case 403 -> Status.PERMISSION_DENIED;
       case 404 -> Status.NOT_FOUND;
       case 409 -> Status.FAILED_PRECONDITION;
-      case 429 -> Status.RESOURCE_EXHAUSTED;
+      // 413: larger than a limit (the memory budget, a day's upload quota), as gRPC itself
+      // answers a message over the maximum size.
+      case 413, 429 -> Status.RESOURCE_EXHAUSTED;
       case 501 -> Status.UNIMPLEMENTED;
       case 503 -> Status.UNAVAILABLE;
       case 504 -> Status.DEADLINE_EXCEEDED;
