@@ -23,6 +23,7 @@ import io.modelfleet.gateway.grpc.proto.ModelStatisticsRequest;
 import io.modelfleet.gateway.grpc.proto.ModelStatisticsResponse;
 import io.modelfleet.gateway.grpc.proto.RepositoryModelLoadRequest;
 import io.modelfleet.gateway.grpc.proto.RepositoryModelUnloadRequest;
+import io.modelfleet.gateway.grpc.proto.ServerMetadataRequest;
 import io.modelfleet.node.FleetNode;
 import io.modelfleet.node.testing.Http;
 import io.modelfleet.node.testing.TestKeys;
@@ -86,10 +87,20 @@ class GrpcOperationsIT {
   }
 
   private static GRPCInferenceServiceBlockingStub as(String name, String role) {
+    return as(name, role, "{}");
+  }
+
+  private static GRPCInferenceServiceBlockingStub as(String name, String role, String limits) {
     Http.Response r =
         http.post(
             "/v1/keys",
-            "{\"name\":\"" + name + "\",\"tenant\":\"default\",\"roles\":[\"" + role + "\"]}");
+            "{\"name\":\""
+                + name
+                + "\",\"tenant\":\"default\",\"roles\":[\""
+                + role
+                + "\"],\"limits\":"
+                + limits
+                + "}");
     assertEquals(201, r.status(), r.body());
     return GrpcIT.withKey(
         GRPCInferenceServiceGrpc.newBlockingStub(channel), r.json().get("key").asText());
@@ -209,6 +220,16 @@ class GrpcOperationsIT {
                     RepositoryModelUnloadRequest.newBuilder().setModelName("anything").build())));
     // Reading statistics is a viewer's right, as GET /v2/models/stats is.
     viewer.modelStatistics(ModelStatisticsRequest.getDefaultInstance());
+
+    // The key's rate limit holds over gRPC as over HTTP: one request, then 429's code.
+    GRPCInferenceServiceBlockingStub limited =
+        as("grpc-limited", "viewer", "{\"requests_per_second\":0.01,\"burst\":1}");
+    limited.serverMetadata(ServerMetadataRequest.getDefaultInstance());
+    StatusRuntimeException rate =
+        assertThrows(
+            StatusRuntimeException.class,
+            () -> limited.serverMetadata(ServerMetadataRequest.getDefaultInstance()));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, rate.getStatus().getCode(), rate.toString());
 
     StatusRuntimeException badFile =
         assertThrows(
