@@ -2,6 +2,8 @@ package io.modelfleet.gateway.grpc;
 
 import io.grpc.Status;
 import io.modelfleet.gateway.ApiException;
+import io.modelfleet.protocol.tensor.TensorFormatException;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +18,14 @@ public final class GrpcStatus {
   public static Status of(Throwable failure) {
     if (failure instanceof ApiException e) {
       return ofHttp(e.status()).withDescription(e.getMessage());
+    }
+    // As ErrorHandling answers them over HTTP: 400 and 503.
+    if (failure instanceof TensorFormatException e) {
+      return Status.INVALID_ARGUMENT.withDescription(e.getMessage());
+    }
+    if (failure instanceof TimeoutException) {
+      log.warn("gRPC call timed out: {}", failure.toString());
+      return Status.UNAVAILABLE.withDescription("the cluster did not answer in time");
     }
     log.error("gRPC call failed", failure);
     return Status.INTERNAL.withDescription("internal error").withCause(failure);

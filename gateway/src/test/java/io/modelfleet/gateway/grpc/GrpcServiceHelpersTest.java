@@ -163,5 +163,11 @@ class GrpcServiceHelpersTest {
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, GrpcStatus.ofHttp(429).getCode());
     assertEquals(Status.Code.UNAVAILABLE, GrpcStatus.ofHttp(503).getCode());
     assertEquals(Status.Code.PERMISSION_DENIED, GrpcStatus.ofHttp(403).getCode());
+    assertEquals(
+        Status.Code.UNAVAILABLE,
+        GrpcStatus.of(new java.util.concurrent.TimeoutException("ask")).getCode());
+    assertEquals(
+        Status.Code.INVALID_ARGUMENT,
+        GrpcStatus.of(new io.modelfleet.protocol.tensor.TensorFormatException("bad")).getCode());
   }
 }
