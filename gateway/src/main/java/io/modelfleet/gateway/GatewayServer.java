@@ -13,6 +13,7 @@ import io.modelfleet.gateway.grpc.GrpcFrontDoor;
 import io.modelfleet.gateway.grpc.GrpcInferenceService;
 import io.modelfleet.gateway.management.DeploymentLimits;
 import io.modelfleet.gateway.management.ManagementRoutes;
+import io.modelfleet.gateway.memory.BodyAdmission;
 import io.modelfleet.gateway.memory.MemorySettings;
 import io.modelfleet.gateway.metrics.MetricsRoutes;
 import io.modelfleet.gateway.oip.HealthCheck;
@@ -28,6 +29,7 @@ import io.modelfleet.gateway.routing.ReplicaChooser;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.security.GatewaySecurity;
 import io.modelfleet.gateway.security.TenantDirectory;
+import io.modelfleet.gateway.stats.ModelStats;
 import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.usage.UsageRoutes;
 import io.modelfleet.gateway.web.BrowserGuard;
@@ -177,21 +179,34 @@ public final class GatewayServer {
     HealthCheck healthCheck =
         new HealthCheck(
             system, registry, directory, HealthCheck.Mode.fromConfig(system.settings().config()));
+    ModelStats stats = new ModelStats(system, registry, directory, settings.askTimeout());
+    ModelLoader loader =
+        new ModelLoader(
+            system,
+            uploads,
+            security.uploads(),
+            registry,
+            directory,
+            settings.loadTimeout(),
+            settings.loadPollInterval(),
+            GpuAvailability.live(system, data));
     GrpcInferenceService grpcService =
         new GrpcInferenceService(
-            security, registry, directory, dispatcher, healthCheck, Ops.get(system).observers());
+            new GrpcInferenceService.Parts(
+                security,
+                registry,
+                directory,
+                dispatcher,
+                healthCheck,
+                Ops.get(system).observers(),
+                BodyAdmission.get(system.classicSystem()),
+                stats,
+                loader,
+                limits));
     int grpcPort = GrpcFrontDoor.port(system.settings().config());
-    if (tls.enabled() && grpcPort != 0) {
-      // Never serve in plaintext what the operator asked to be encrypted.
-      log.warn(
-          "modelfleet.gateway.grpc.port = {} is not served: the gateway has a TLS key store and"
-              + " gRPC over TLS is not supported yet",
-          grpcPort);
-    }
-    int servedGrpcPort = tls.enabled() ? 0 : grpcPort;
     GatewayRoutes routes =
         new GatewayRoutes(
-            new StatsRoutes(settings, system, registry, directory),
+            new StatsRoutes(settings, stats),
             new OipRoutes(
                 settings,
                 MemorySettings.fromConfig(system.settings().config()),
@@ -201,20 +216,7 @@ public final class GatewayServer {
                 healthCheck,
                 Ops.get(system).observers(),
                 tracing),
-            new RepositoryRoutes(
-                settings,
-                limits,
-                registry,
-                directory,
-                new ModelLoader(
-                    system,
-                    uploads,
-                    security.uploads(),
-                    registry,
-                    directory,
-                    settings.loadTimeout(),
-                    settings.loadPollInterval(),
-                    GpuAvailability.live(system, data))),
+            new RepositoryRoutes(settings, limits, registry, directory, loader),
             new ManagementRoutes(
                 settings, limits, registry, catalog, uploads, security.uploads(), directory),
             new ClusterRoutes(settings, system, directory, chooser, data, drains, tenants),
@@ -259,7 +261,7 @@ public final class GatewayServer {
               try {
                 grpc =
                     GrpcFrontDoor.start(
-                        settings.host(), servedGrpcPort, grpcService, settings.maxJsonBody());
+                        settings.host(), grpcPort, grpcService, settings.maxJsonBody(), tls);
               } catch (RuntimeException e) {
                 binding.terminate(Duration.ZERO);
                 subscriber.tell(new DirectorySubscriber.Stop());

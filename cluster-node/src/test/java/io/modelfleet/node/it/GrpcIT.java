@@ -92,6 +92,11 @@ class GrpcIT {
   }
 
   static void deploy(String model, byte[] onnx) {
+    deploy(http, model, onnx);
+  }
+
+  /** Uploads version 1 of {@code model} through {@code http} and waits for one Ready replica. */
+  static void deploy(Http http, String model, byte[] onnx) {
     Http.Response created = http.put("/v1/models/" + model + "/versions/1", onnx);
     assertEquals(201, created.status(), created.body());
     Http.Response r =

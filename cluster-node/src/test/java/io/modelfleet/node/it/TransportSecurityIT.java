@@ -5,20 +5,35 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.modelfleet.gateway.grpc.proto.GRPCInferenceServiceGrpc;
+import io.modelfleet.gateway.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import io.modelfleet.gateway.grpc.proto.ModelReadyRequest;
+import io.modelfleet.gateway.grpc.proto.ServerLiveRequest;
 import io.modelfleet.node.demo.DemoModel;
 import io.modelfleet.node.testing.Http;
 import io.modelfleet.node.testing.KeyStores;
 import io.modelfleet.node.testing.NodeProcess;
+import io.modelfleet.node.testing.TestKeys;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Transport security as an operator turns it on, against real node processes: HTTPS from a key
  * store made with keytool (and remoting over mutually authenticated TLS on the same node), plain
  * HTTP refused on that port, the simple cross-site POSTs a web page could send refused, and a wrong
- * key-store password stopping the node with a sentence that names the setting.
+ * key-store password stopping the node with a sentence that names the setting. The gRPC port serves
+ * TLS with the same key store, and refuses plaintext.
  */
 class TransportSecurityIT {
   private static final Duration START = Duration.ofSeconds(90);
@@ -53,6 +69,8 @@ class TransportSecurityIT {
     env.put("MODELFLEET_CLUSTER_TLS_KEY_STORE_PASSWORD", PASSWORD);
     env.put("MODELFLEET_CLUSTER_TLS_TRUST_STORE", trust.toString());
     env.put("MODELFLEET_CLUSTER_TLS_TRUST_STORE_PASSWORD", PASSWORD);
+    int grpcPort = NodeProcess.freePort();
+    env.put("MODELFLEET_GRPC_PORT", Integer.toString(grpcPort));
     SSLContext client = KeyStores.trusting(store, PASSWORD);
     try (NodeProcess node = NodeProcess.start(dir.resolve("data"), env)) {
       Http https = new Http(node.httpsUrl(), client);
@@ -65,6 +83,7 @@ class TransportSecurityIT {
       assertTrue(node.log().contains("(HTTPS)"), node.log());
       assertTrue(node.log().contains("Artery tls-tcp"), "remoting over TLS:\n" + node.log());
       assertInfers(https);
+      assertGrpcOnlyOverTls(grpcPort, trust);
 
       // Plain HTTP on the HTTPS port gets no HTTP answer.
       HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -114,6 +133,41 @@ class TransportSecurityIT {
                   .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString("{}")));
       assertEquals(200, sameSite.status(), sameSite.body());
+    }
+  }
+
+  /** The gRPC port speaks TLS with the HTTPS key store's certificate, and only TLS. */
+  private static void assertGrpcOnlyOverTls(int port, Path trust) throws Exception {
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(trust)) {
+      trusted.load(in, PASSWORD.toCharArray());
+    }
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trusted);
+    ManagedChannel tls =
+        NettyChannelBuilder.forAddress("127.0.0.1", port)
+            .sslContext(GrpcSslContexts.forClient().trustManager(tmf).build())
+            .build();
+    ManagedChannel plain = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    try {
+      GRPCInferenceServiceBlockingStub stub =
+          GrpcIT.withKey(GRPCInferenceServiceGrpc.newBlockingStub(tls), TestKeys.ADMIN)
+              .withDeadlineAfter(20, TimeUnit.SECONDS);
+      assertTrue(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
+      assertTrue(
+          stub.modelReady(ModelReadyRequest.newBuilder().setName("demo").build()).getReady());
+      StatusRuntimeException refused =
+          assertThrows(
+              StatusRuntimeException.class,
+              () ->
+                  GRPCInferenceServiceGrpc.newBlockingStub(plain)
+                      .withDeadlineAfter(10, TimeUnit.SECONDS)
+                      .serverLive(ServerLiveRequest.getDefaultInstance()));
+      assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode(), refused.toString());
+    } finally {
+      tls.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      plain.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 

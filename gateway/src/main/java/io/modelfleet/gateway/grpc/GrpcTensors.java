@@ -1,10 +1,12 @@
 package io.modelfleet.gateway.grpc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.grpc.proto.InferTensorContents;
 import io.modelfleet.gateway.grpc.proto.ModelInferRequest;
 import io.modelfleet.gateway.grpc.proto.ModelInferResponse;
+import io.modelfleet.gateway.oip.tensor.MemoryReservation;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferRequest;
 import io.modelfleet.protocol.tensor.DataType;
@@ -26,6 +28,16 @@ public final class GrpcTensors {
 
   /** The protocol request of a gRPC inference; {@link ApiException} 400 when it cannot be read. */
   public static InferRequest request(ModelInferRequest request) {
+    return request(request, MemoryReservation.NONE);
+  }
+
+  /**
+   * As {@link #request(ModelInferRequest)}, announcing each input's decoded bytes to {@code budget}
+   * before they are allocated; the request's {@code parameters} give its priority and queue timeout
+   * ({@link GrpcInferParameters}).
+   */
+  public static InferRequest request(ModelInferRequest request, MemoryReservation budget) {
+    GrpcInferParameters parameters = GrpcInferParameters.read(request.getParametersMap());
     int raw = request.getRawInputContentsCount();
     if (raw > 0 && raw != request.getInputsCount()) {
       throw ApiException.badRequest(
@@ -52,8 +64,11 @@ public final class GrpcTensors {
                   + in.getName()
                   + "': contents must not be given when raw_input_contents is used");
         }
-        data = request.getRawInputContents(i).toByteArray();
+        ByteString bytes = request.getRawInputContents(i);
+        budget.reserve("input '" + in.getName() + "'", bytes.size());
+        data = bytes.toByteArray();
       } else {
+        budget.reserve("input '" + in.getName() + "'", contentsBytes(type, in.getContents()));
         data = fromContents(in.getName(), type, in.getContents());
       }
       inputs.add(new Tensor(in.getName(), type, shape, data));
@@ -62,7 +77,29 @@ public final class GrpcTensors {
         request.getOutputsList().stream()
             .map(ModelInferRequest.InferRequestedOutputTensor::getName)
             .toList();
-    return new InferRequest(request.getId(), inputs, outputs);
+    return new InferRequest(
+        request.getId(), inputs, outputs, parameters.priority(), parameters.timeoutMicros());
+  }
+
+  /** The raw size of typed {@code contents} of {@code type}, before they are converted. */
+  static long contentsBytes(DataType type, InferTensorContents c) {
+    return switch (type) {
+      case BOOL -> c.getBoolContentsCount();
+      case INT8, INT16, INT32 -> (long) c.getIntContentsCount() * type.byteSize();
+      case UINT8, UINT16, UINT32 -> (long) c.getUintContentsCount() * type.byteSize();
+      case INT64 -> c.getInt64ContentsCount() * 8L;
+      case UINT64 -> c.getUint64ContentsCount() * 8L;
+      case FP32 -> c.getFp32ContentsCount() * 4L;
+      case FP64 -> c.getFp64ContentsCount() * 8L;
+      case BYTES -> {
+        long size = 0;
+        for (ByteString e : c.getBytesContentsList()) {
+          size += 4 + e.size();
+        }
+        yield size;
+      }
+      default -> 0;
+    };
   }
 
   /**
@@ -84,7 +121,8 @@ public final class GrpcTensors {
         out.addShape(d);
       }
       if (raw) {
-        b.addRawOutputContents(ByteString.copyFrom(t.data()));
+        // The reply's arrays are never written again: wrap, do not copy.
+        b.addRawOutputContents(UnsafeByteOperations.unsafeWrap(t.data()));
       } else {
         out.setContents(toContents(t));
       }

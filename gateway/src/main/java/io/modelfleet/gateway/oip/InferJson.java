@@ -31,9 +31,10 @@ import org.apache.pekko.util.ByteString;
  * tree, so its memory follows the tensors' real size. Every rejection is an {@link ApiException}
  * 400 whose sentence names the field, so a client can fix its request from the message alone. Of
  * the request's parameters, {@code priority}, {@code timeout} (microseconds) and {@code
- * binary_data_output} are read; of an output's, {@code binary_data}; of an input's, {@code
- * binary_data_size} (see {@link BinaryRequest}). Other parameters are accepted and ignored: the OIP
- * lets servers ignore the ones they do not know.
+ * binary_data_output} are read and the sequence parameters refused ({@link RequestParameters}); of
+ * an output's, {@code binary_data}; of an input's, {@code binary_data_size} (see {@link
+ * BinaryRequest}). Other parameters are accepted and ignored: the OIP lets servers ignore the ones
+ * they do not know.
  *
  * <p>Response: {@code {"model_name", "model_version", "id"?, "outputs": [tensor...]}}, written
  * tensor by tensor with a streaming generator. A binary output is written without {@code data} and
@@ -145,12 +146,21 @@ public final class InferJson {
         String key = p.currentName();
         JsonToken v = p.nextToken();
         switch (key) {
-          case "priority" ->
+          case RequestParameters.PRIORITY ->
               priority =
-                  nonNegative(p, v, key, Integer.MAX_VALUE, "1 is the highest, 0 the default");
-          case "timeout" ->
+                  nonNegative(
+                      p,
+                      v,
+                      key,
+                      RequestParameters.MAX_PRIORITY,
+                      RequestParameters.PRIORITY_MEANING);
+          case RequestParameters.TIMEOUT ->
               timeoutMicros =
-                  nonNegative(p, v, key, Long.MAX_VALUE, "microseconds allowed in the queue");
+                  nonNegative(p, v, key, Long.MAX_VALUE, RequestParameters.TIMEOUT_MEANING);
+          case "sequence_id", "sequence_start", "sequence_end" -> {
+            RequestParameters.refuseSequence(key, p, v);
+            p.skipChildren();
+          }
           case "binary_data_output" ->
               binaryByDefault =
                   Boolean.TRUE.equals(flag(p, v, "request parameter 'binary_data_output'"));

@@ -56,7 +56,7 @@ public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) 
                   + Json.kind(value));
         }
         config = TritonConfig.parse(value.textValue(), limits);
-      } else if (key.startsWith(FILE_PREFIX)) {
+      } else if (isFile(key)) {
         String version = fileVersion(key);
         if (!value.isTextual()) {
           throw ApiException.badRequest(
@@ -73,6 +73,27 @@ public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) 
       // existing clients load models unchanged.
     }
     return new LoadRequest(config, Collections.unmodifiableSortedMap(files));
+  }
+
+  /**
+   * A load whose parameters arrived already typed (gRPC's {@code ModelRepositoryParameter}): the
+   * {@code config} text, or null, and the raw bytes of each {@code file:<version>/model.onnx}
+   * parameter by its name. The same checks as the JSON form.
+   */
+  public static LoadRequest of(
+      String config, Map<String, byte[]> fileParameters, DeploymentLimits limits) {
+    SortedMap<String, byte[]> files = new TreeMap<>(ModelView.VersionOrder.INSTANCE);
+    for (Map.Entry<String, byte[]> f : fileParameters.entrySet()) {
+      files.put(fileVersion(f.getKey()), f.getValue());
+    }
+    return new LoadRequest(
+        config == null ? null : TritonConfig.parse(config, limits),
+        Collections.unmodifiableSortedMap(files));
+  }
+
+  /** Whether a parameter names a model file ({@code file:<version>/<name>}). */
+  public static boolean isFile(String parameter) {
+    return parameter.startsWith(FILE_PREFIX);
   }
 
   /** "file:3/model.onnx" gives "3"; any other file is refused by name. */

@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
@@ -104,7 +105,22 @@ public final class ModelLoader {
     this.noGpu = noGpu;
   }
 
+  /** The HTTP load: {@code {}} when done, a quota refusal with its Retry-After. */
   public CompletionStage<HttpResponse> load(String model, LoadRequest request, Caller caller) {
+    return load(model, request, caller, LimitResponses::refused, Json::emptyObject);
+  }
+
+  /**
+   * Carries out the load for either front: {@code done} is the answer once it completed; a refused
+   * upload quota answers {@code onRefused} (which may throw to fail the load); every other failure
+   * fails the stage with an {@link ApiException}.
+   */
+  public <T> CompletionStage<T> load(
+      String model,
+      LoadRequest request,
+      Caller caller,
+      Function<Refused, T> onRefused,
+      Supplier<T> done) {
     String problem = Names.problem("model", model);
     if (problem != null) {
       return CompletableFuture.failedFuture(ApiException.badRequest(problem));
@@ -121,7 +137,11 @@ public final class ModelLoader {
     UploadAdmission admission =
         request.files().isEmpty() ? UploadAdmitted.FREE : quotas.admit(caller, bytes);
     if (admission instanceof Refused refused) {
-      return CompletableFuture.completedFuture(LimitResponses.refused(refused));
+      try {
+        return CompletableFuture.completedFuture(onRefused.apply(refused));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
     }
     UploadAdmitted admitted = (UploadAdmitted) admission;
     // The quota counts the files handed to the store, stored or refused by it.
@@ -161,8 +181,16 @@ public final class ModelLoader {
                   .deploy(model, spec, caller.meta("Triton repository load"))
                   .thenCompose(deployed -> awaitReady(model, version, deadline))
                   .thenCompose(ready -> retireOthers(model, version, caller))
-                  .thenApply(x -> Json.emptyObject());
+                  .thenApply(x -> done.get());
             });
+  }
+
+  /**
+   * A Triton unload: removes every deployment of the model but keeps its versions, as Triton keeps
+   * the files in its repository. Fails with 404 for an unknown model.
+   */
+  public CompletionStage<ModelView> unload(String model, Caller caller) {
+    return registry.undeploy(model, null, caller.meta("Triton repository unload"));
   }
 
   /**

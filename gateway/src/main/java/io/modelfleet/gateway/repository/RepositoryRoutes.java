@@ -84,11 +84,8 @@ public final class RepositoryRoutes extends RouteSupport {
                                     ignored ->
                                         respond(
                                             caller,
-                                            registry
-                                                .undeploy(
-                                                    model,
-                                                    null,
-                                                    caller.meta("Triton repository unload"))
+                                            loader
+                                                .unload(model, caller)
                                                 .thenApply(view -> Json.emptyObject())))))));
   }
 

@@ -12,11 +12,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** PKCS12 key stores made with the JDK's keytool, as the README tells an operator to. */
-final class TestKeyStores {
+public final class TestKeyStores {
   private TestKeyStores() {}
 
   /** A self-signed certificate for localhost and 127.0.0.1 and its key, in {@code file}. */
-  static Path create(Path file, String password) throws IOException, InterruptedException {
+  public static Path create(Path file, String password) throws IOException, InterruptedException {
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     Process p =
         new ProcessBuilder(
@@ -53,7 +53,7 @@ final class TestKeyStores {
   }
 
   /** A client context that trusts exactly the certificate in {@code file}. */
-  static SSLContext trusting(Path file, String password) throws Exception {
+  public static SSLContext trusting(Path file, String password) throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(file)) {
       store.load(in, password.toCharArray());

@@ -253,4 +253,25 @@ class InferJsonTest {
       assertTrue(!m.contains("Feature") && !m.contains("enable") && !m.contains("Source"), m);
     }
   }
+
+  @Test
+  void sequenceParametersAreRefusedByNameUnlessTheyAskForNothing() {
+    String inputs =
+        "\"inputs\":[{\"name\":\"x\",\"datatype\":\"INT64\",\"shape\":[1],\"data\":[3]}]";
+    assertTrue(
+        reject("{\"parameters\":{\"sequence_id\":42,\"sequence_start\":true}," + inputs + "}")
+            .startsWith("request parameter 'sequence_id' is not supported"));
+    assertTrue(
+        reject("{\"parameters\":{\"sequence_end\":true}," + inputs + "}")
+            .startsWith("request parameter 'sequence_end' is not supported"));
+    assertTrue(
+        reject("{\"parameters\":{\"sequence_id\":\"s-1\"}," + inputs + "}")
+            .startsWith("request parameter 'sequence_id' is not supported"));
+    InferRequest none =
+        parse(
+            "{\"parameters\":{\"sequence_id\":0,\"sequence_start\":false,\"sequence_end\":false},"
+                + inputs
+                + "}");
+    assertEquals(1, none.inputs().size());
+  }
 }
