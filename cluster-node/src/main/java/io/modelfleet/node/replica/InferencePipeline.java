@@ -4,6 +4,7 @@ import io.modelfleet.node.batching.BatchQueue;
 import io.modelfleet.node.batching.TensorBatching;
 import io.modelfleet.node.ort.InferenceValidator;
 import io.modelfleet.node.ort.ModelSession;
+import io.modelfleet.node.replica.ResponseCaching.Miss;
 import io.modelfleet.ops.observe.FailureReason;
 import io.modelfleet.ops.observe.ReplicaObserver;
 import io.modelfleet.ops.tracing.Tracing;
@@ -38,7 +39,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class InferencePipeline {
 
-  record Pending(InferRequest request, ActorRef<InferReply> replyTo, long arrivalNanos, int rows) {}
+  record Pending(
+      InferRequest request, ActorRef<InferReply> replyTo, long arrivalNanos, int rows, Miss miss) {}
 
   /** Sent back to the actor after the callers were answered, for statistics and the next batch. */
   sealed interface ExecutionDone extends ReplicaMessage {
@@ -84,6 +86,7 @@ final class InferencePipeline {
   private final ActorRef<ReplicaCommand> self;
   private final Tracing tracing;
   private final String replicaId;
+  private final ResponseCaching caching;
   private int executingRequests;
 
   /** When the running execution was launched (nanoTime), for the replica's trace spans. */
@@ -102,7 +105,9 @@ final class InferencePipeline {
       Executor ortExecutor,
       ActorRef<ReplicaCommand> self,
       Tracing tracing,
-      String replicaId) {
+      String replicaId,
+      ResponseCaching caching) {
+    this.caching = caching;
     this.tracing = tracing;
     this.replicaId = replicaId;
     this.model = model;
@@ -129,12 +134,15 @@ final class InferencePipeline {
       refuse(m.replyTo(), new InferReply.InferFailure(400, problem), now, now);
       return;
     }
-    // A request whose inputs disagree on dimension 0 (or are scalars) cannot be merged: it runs
-    // alone.
+    Miss miss = caching.lookup(m, now);
+    if (miss == ResponseCaching.HIT) {
+      return;
+    }
+    // Inputs disagreeing on dimension 0 (or scalars) cannot be merged: the request runs alone.
     Object key = batching.batches() ? TensorBatching.batchKey(req.inputs()) : null;
     int rows = key != null || batching.maxBatchSize() > 0 ? rowsOf(req) : 1;
     long deadline = req.timeoutMicros() > 0 ? now + req.timeoutMicros() * 1000 : Long.MAX_VALUE;
-    Pending p = new Pending(req, m.replyTo(), now, rows);
+    Pending p = new Pending(req, m.replyTo(), now, rows, miss);
     switch (queue.offer(p, key, rows, req.priority(), deadline, now)) {
       case QUEUE_FULL ->
           refuse(
@@ -296,6 +304,7 @@ final class InferencePipeline {
       p.replyTo()
           .tell(
               new InferReply.InferResult(model, version, p.request().id(), outputs, share, device));
+      caching.store(p.miss(), outputs);
       if (show) {
         observer.outputs(perItem.get(i));
       }
@@ -325,7 +334,7 @@ final class InferencePipeline {
       stats.execution(
           ok.items().size(), ok.rows(), e.inputNanos(), e.inferNanos(), e.outputNanos());
       for (Pending p : ok.items()) {
-        stats.succeeded(ok.repliedNanos() - p.arrivalNanos());
+        stats.succeeded(ok.repliedNanos() - p.arrivalNanos(), p.miss());
       }
     } else {
       FailureReason reason =
