@@ -108,6 +108,10 @@ class ResponseCacheIT {
         "{\"enable\":true}",
         http.get("/v2/models/cached/config").json().get("response_cache").toString());
 
+    JsonNode history = http.get("/v1/models/cached/history").json().get("events");
+    assertEquals("DeploymentSet", history.get(1).get("event").asText());
+    assertEquals(true, history.get(1).get("details").get("response_cache").asBoolean());
+
     JsonNode first = infer("cached", row(1, 2, 3, ""));
     JsonNode again = infer("cached", row(1, 2, 3, ""));
     assertEquals(first, again);
