@@ -5,6 +5,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.modelfleet.gateway.GatewayServer;
 import io.modelfleet.gateway.connection.GatewayTls;
+import io.modelfleet.node.cache.ResponseCache;
 import io.modelfleet.node.cluster.ShutdownDrainSettings;
 import io.modelfleet.node.demo.DemoBootstrap;
 import io.modelfleet.node.device.DeviceInventory;
@@ -141,7 +142,8 @@ public final class FleetNode implements AutoCloseable {
               OrtSettings.fromConfig(full),
               replicaSettings,
               ort,
-              nodeAddress);
+              nodeAddress,
+              ResponseCache.fromConfig(full));
 
       // Entities live on workers only; on a gateway-only node these start proxies.
       ModelEntity.initSharding(system, ClusterKeys.ROLE_WORKER);

@@ -37,6 +37,7 @@ final class BatchRunner {
   private final StatsRecorder stats;
   private final Executor ortExecutor;
   private final ActorRef<ReplicaCommand> self;
+  private final ResponseCaching caching;
 
   BatchRunner(
       String model,
@@ -45,7 +46,9 @@ final class BatchRunner {
       ModelSession session,
       StatsRecorder stats,
       Executor ortExecutor,
-      ActorRef<ReplicaCommand> self) {
+      ActorRef<ReplicaCommand> self,
+      ResponseCaching caching) {
+    this.caching = caching;
     this.model = model;
     this.version = version;
     this.device = device;
@@ -128,6 +131,7 @@ final class BatchRunner {
       p.replyTo()
           .tell(
               new InferReply.InferResult(model, version, p.request().id(), outputs, share, device));
+      caching.store(p.miss(), outputs);
       if (show) {
         observer.outputs(perItem.get(i));
       }

@@ -4,6 +4,7 @@ import io.modelfleet.node.batching.BatchQueue;
 import io.modelfleet.node.batching.TensorBatching;
 import io.modelfleet.node.ort.InferenceValidator;
 import io.modelfleet.node.ort.ModelSession;
+import io.modelfleet.node.replica.ResponseCaching.Miss;
 import io.modelfleet.ops.observe.FailureReason;
 import io.modelfleet.ops.tracing.Tracing;
 import io.modelfleet.protocol.model.BatchingSpec;
@@ -32,7 +33,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class InferencePipeline {
 
-  record Pending(InferRequest request, ActorRef<InferReply> replyTo, long arrivalNanos, int rows) {}
+  record Pending(
+      InferRequest request, ActorRef<InferReply> replyTo, long arrivalNanos, int rows, Miss miss) {}
 
   /** Sent back to the actor after the callers were answered, for statistics and the next batch. */
   sealed interface ExecutionDone extends ReplicaMessage {
@@ -86,6 +88,7 @@ final class InferencePipeline {
   private final Tracing tracing;
   private final String replicaId;
   private final BatchRunner runner;
+  private final ResponseCaching caching;
 
   /** Executions that may run at once on the session (the deployment's ort.concurrent_runs). */
   private final int maxRunning;
@@ -107,7 +110,9 @@ final class InferencePipeline {
       Executor ortExecutor,
       ActorRef<ReplicaCommand> self,
       Tracing tracing,
-      String replicaId) {
+      String replicaId,
+      ResponseCaching caching) {
+    this.caching = caching;
     this.tracing = tracing;
     this.replicaId = replicaId;
     this.model = model;
@@ -119,7 +124,8 @@ final class InferencePipeline {
     this.stats = stats;
     this.self = self;
     this.maxRunning = Math.max(1, concurrentRuns);
-    this.runner = new BatchRunner(model, version, device, session, stats, ortExecutor, self);
+    this.runner =
+        new BatchRunner(model, version, device, session, stats, ortExecutor, self, caching);
   }
 
   /** Requests accepted and not yet answered. */
@@ -135,12 +141,15 @@ final class InferencePipeline {
       refuse(m.replyTo(), new InferReply.InferFailure(400, problem), now, now);
       return;
     }
-    // A request whose inputs disagree on dimension 0 (or are scalars) cannot be merged: it runs
-    // alone.
+    Miss miss = caching.lookup(m, now);
+    if (miss == ResponseCaching.HIT) {
+      return;
+    }
+    // Inputs disagreeing on dimension 0 (or scalars) cannot be merged: the request runs alone.
     Object key = batching.batches() ? TensorBatching.batchKey(req.inputs()) : null;
     int rows = key != null || batching.maxBatchSize() > 0 ? rowsOf(req) : 1;
     long deadline = req.timeoutMicros() > 0 ? now + req.timeoutMicros() * 1000 : Long.MAX_VALUE;
-    Pending p = new Pending(req, m.replyTo(), now, rows);
+    Pending p = new Pending(req, m.replyTo(), now, rows, miss);
     switch (queue.offer(p, key, rows, req.priority(), deadline, now)) {
       case QUEUE_FULL ->
           refuse(
@@ -259,7 +268,7 @@ final class InferencePipeline {
       stats.execution(
           ok.items().size(), ok.rows(), e.inputNanos(), e.inferNanos(), e.outputNanos());
       for (Pending p : ok.items()) {
-        stats.succeeded(ok.repliedNanos() - p.arrivalNanos());
+        stats.succeeded(ok.repliedNanos() - p.arrivalNanos(), p.miss());
       }
     } else {
       FailureReason reason =

@@ -1,6 +1,7 @@
 package io.modelfleet.node.replica;
 
 import ai.onnxruntime.OrtEnvironment;
+import io.modelfleet.node.cache.ResponseCache;
 import io.modelfleet.node.device.DeviceInventory;
 import io.modelfleet.node.ort.ModelInspector;
 import io.modelfleet.node.ort.OrtSettings;
@@ -12,7 +13,8 @@ import java.util.concurrent.Executor;
 
 /**
  * What every replica entity on a node shares: the local artifact store and the cluster-wide one
- * ({@code shared}, null when the local store is the only one), the devices, ORT and its executors.
+ * ({@code shared}, null when the local store is the only one), the devices, ORT and its executors,
+ * and the node's response cache (used by the deployments that opt in).
  */
 public record ReplicaContext(
     ArtifactStore store,
@@ -22,7 +24,25 @@ public record ReplicaContext(
     OrtSettings ort,
     ReplicaSettings settings,
     Executor ortExecutor,
-    String nodeAddress) {
+    String nodeAddress,
+    ResponseCache responseCache) {
+
+  public ReplicaContext {
+    responseCache = responseCache == null ? ResponseCache.OFF : responseCache;
+  }
+
+  /** Without a response cache. */
+  public ReplicaContext(
+      ArtifactStore store,
+      DatabaseArtifacts shared,
+      DeviceInventory devices,
+      OrtEnvironment env,
+      OrtSettings ort,
+      ReplicaSettings settings,
+      Executor ortExecutor,
+      String nodeAddress) {
+    this(store, shared, devices, env, ort, settings, ortExecutor, nodeAddress, ResponseCache.OFF);
+  }
 
   /**
    * The verified local file of an artifact, fetched from the shared store first when this node has

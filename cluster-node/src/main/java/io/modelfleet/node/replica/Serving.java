@@ -1,5 +1,6 @@
 package io.modelfleet.node.replica;
 
+import io.modelfleet.node.cache.ResponseCache;
 import io.modelfleet.node.device.Device;
 import io.modelfleet.node.ort.ModelSession;
 import io.modelfleet.node.replica.InferencePipeline.ExecutionDone;
@@ -61,6 +62,15 @@ final class Serving {
       Device device, VersionInfo version, ModelSession session, DeploymentSpec deployment) {
     long reserved = Footprint.estimate(version.size());
     scope.rc.devices().adjustReserved(device.id(), reserved);
+    boolean cacheAsked = deployment.responseCache().enable();
+    if (cacheAsked && !scope.rc.responseCache().enabled()) {
+      scope
+          .log()
+          .warn(
+              "Replica {} asks for the response cache, but this node has none ({} = 0)",
+              scope.entityId,
+              ResponseCache.SIZE_KEY);
+    }
     InferencePipeline pipeline =
         new InferencePipeline(
             scope.id.model(),
@@ -73,7 +83,15 @@ final class Serving {
             scope.rc.ortExecutor(),
             scope.ctx.getSelf(),
             Ops.get(scope.ctx.getSystem()).find(Tracing.class).orElse(Tracing.OFF),
-            scope.entityId);
+            scope.entityId,
+            ResponseCaching.of(
+                scope.rc.responseCache(),
+                cacheAsked,
+                scope.id.model(),
+                scope.id.version(),
+                version.digest(),
+                device.id(),
+                scope.stats));
     scope.stats.observe(
         Ops.get(scope.ctx.getSystem())
             .observers()

@@ -27,6 +27,8 @@ final class StatsRecorder {
   private StatCounter computeInfer = StatCounter.ZERO;
   private StatCounter computeOutput = StatCounter.ZERO;
   private StatCounter timeout = StatCounter.ZERO;
+  private StatCounter cacheHit = StatCounter.ZERO;
+  private StatCounter cacheMiss = StatCounter.ZERO;
   private final TreeMap<Integer, BatchStat> batches = new TreeMap<>();
   private ReplicaObserver observer = ReplicaObserver.NONE;
 
@@ -77,8 +79,27 @@ final class StatsRecorder {
     observer.queued(ns);
   }
 
-  void succeeded(long totalNs) {
+  /**
+   * A computed request answered with outputs; {@code miss} is its response cache miss, counted with
+   * its lookup and insertion time (null when its deployment does not cache).
+   */
+  void succeeded(long totalNs, ResponseCaching.Miss miss) {
     success = success.plus(1, totalNs);
+    observer.succeeded(totalNs);
+    if (miss != null && miss.stored()) {
+      cacheMiss = cacheMiss.plus(1, miss.nanos());
+      observer.cacheMiss(miss.nanos());
+    }
+  }
+
+  /**
+   * Answered from the response cache {@code totalNs} after arrival, {@code lookupNs} after the
+   * lookup began: a success that was never queued, executed or counted as an inference (Triton).
+   */
+  void cacheHit(long lookupNs, long totalNs) {
+    cacheHit = cacheHit.plus(1, lookupNs);
+    success = success.plus(1, totalNs);
+    observer.cacheHit(lookupNs);
     observer.succeeded(totalNs);
   }
 
@@ -107,6 +128,8 @@ final class StatsRecorder {
         computeInfer,
         computeOutput,
         timeout,
-        List.copyOf(batches.values()));
+        List.copyOf(batches.values()),
+        cacheHit,
+        cacheMiss);
   }
 }

@@ -85,10 +85,15 @@ class GrpcIT {
   }
 
   static GRPCInferenceServiceBlockingStub withKey(GRPCInferenceServiceBlockingStub s, String key) {
+    return s.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(key)));
+  }
+
+  /** The metadata tritonclient sends with a key. */
+  static Metadata bearer(String key) {
     Metadata headers = new Metadata();
     headers.put(
         Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
-    return s.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    return headers;
   }
 
   static void deploy(String model, byte[] onnx) {

@@ -5,6 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.modelfleet.gateway.grpc.proto.GRPCInferenceServiceGrpc;
+import io.modelfleet.gateway.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub;
+import io.modelfleet.gateway.grpc.proto.InferTensorContents;
+import io.modelfleet.gateway.grpc.proto.ModelInferRequest;
+import io.modelfleet.gateway.grpc.proto.ModelInferResponse;
 import io.modelfleet.node.FleetNode;
 import io.modelfleet.node.testing.Http;
 import io.modelfleet.node.testing.SlowModels;
@@ -12,7 +22,9 @@ import io.modelfleet.node.testing.TestKeys;
 import io.modelfleet.node.testing.TestModels;
 import io.modelfleet.node.testing.TestNodes;
 import io.modelfleet.protocol.metrics.PrometheusText;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,14 +62,26 @@ class QueueControlIT {
   static Http http;
   static ExecutorService clients = Executors.newFixedThreadPool(4);
 
+  static ManagedChannel channel;
+
   @BeforeAll
-  static void start() {
-    node = FleetNode.start(TestNodes.config(dataDir, Map.of()));
+  static void start() throws IOException {
+    int grpcPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      grpcPort = s.getLocalPort();
+    }
+    node =
+        FleetNode.start(
+            TestNodes.config(dataDir, Map.of("modelfleet.gateway.grpc.port", grpcPort)));
     http = new Http(node.baseUrl());
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws InterruptedException {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
     clients.shutdownNow();
     if (node != null) {
       node.close();
@@ -94,15 +119,55 @@ class QueueControlIT {
     }
   }
 
-  @Test
-  void aQueuedRequestWhoseClientHangsUpIsDroppedAndNeverComputed() throws Exception {
-    // It waits up to 5 s for company that never comes: plenty of time to hang up while queued.
+  /** A replica where a lone request waits 5 s for company that never comes. */
+  private static void deployWaiting(String model) {
     deploy(
-        "waiting",
+        model,
         TestModels.linear(new float[][] {{1f}, {2f}}, new float[] {0f}),
         "{\"version\":\"1\",\"replicas\":1,\"device\":\"cpu\",\"max_batch_size\":8,"
             + "\"dynamic_batching\":{\"preferred_batch_size\":[8],"
             + "\"max_queue_delay_microseconds\":5000000}}");
+  }
+
+  @Test
+  void aCancelledGrpcCallIsDroppedFromTheQueueAndNeverComputed() throws Exception {
+    deployWaiting("waiting-grpc");
+    GRPCInferenceServiceFutureStub stub =
+        GRPCInferenceServiceGrpc.newFutureStub(channel)
+            .withInterceptors(
+                MetadataUtils.newAttachHeadersInterceptor(GrpcIT.bearer(TestKeys.ADMIN)));
+    ModelInferRequest request =
+        ModelInferRequest.newBuilder()
+            .setModelName("waiting-grpc")
+            .addInputs(
+                ModelInferRequest.InferInputTensor.newBuilder()
+                    .setName("x")
+                    .setDatatype("FP32")
+                    .addShape(1)
+                    .addShape(2)
+                    .setContents(
+                        InferTensorContents.newBuilder().addFp32Contents(1f).addFp32Contents(2f)))
+            .build();
+    Context.CancellableContext call = Context.current().withCancellation();
+    ListenableFuture<ModelInferResponse> answer = call.call(() -> stub.modelInfer(request));
+    awaitPending("waiting-grpc", 1);
+    call.cancel(null);
+    awaitPending("waiting-grpc", 0);
+    assertTrue(answer.isCancelled() || answer.isDone(), "the client's call ended");
+
+    JsonNode s = stats("waiting-grpc");
+    assertEquals(0, s.get("execution_count").asLong(), "the cancelled request never ran: " + s);
+    assertEquals(1, s.get("inference_stats").get("fail").get("count").asLong(), s.toString());
+    assertEquals(
+        1,
+        metrics()
+            .value("nv_inference_request_failure", "model", "waiting-grpc", "reason", "CANCELED"));
+  }
+
+  @Test
+  void aQueuedRequestWhoseClientHangsUpIsDroppedAndNeverComputed() throws Exception {
+    // It waits up to 5 s for company that never comes: plenty of time to hang up while queued.
+    deployWaiting("waiting");
     String body =
         "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[1,2]}]}";
     URI base = URI.create(node.baseUrl());

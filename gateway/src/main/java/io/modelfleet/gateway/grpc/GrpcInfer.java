@@ -3,6 +3,7 @@ package io.modelfleet.gateway.grpc;
 import static io.modelfleet.gateway.grpc.GrpcAccess.emptyToNull;
 import static io.modelfleet.gateway.grpc.GrpcAccess.modelPath;
 
+import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Caller;
@@ -11,6 +12,7 @@ import io.modelfleet.gateway.grpc.proto.ModelInferResponse;
 import io.modelfleet.gateway.memory.BodyAdmission;
 import io.modelfleet.gateway.observe.InferenceRecords;
 import io.modelfleet.gateway.registry.RegistryClient;
+import io.modelfleet.gateway.routing.ClientGone;
 import io.modelfleet.gateway.routing.InferenceDispatcher;
 import io.modelfleet.gateway.routing.Readiness;
 import io.modelfleet.gateway.security.Identity;
@@ -53,6 +55,10 @@ final class GrpcInfer {
   }
 
   void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
+    // The call's context is cancelled when the client cancels (or its deadline passes, or the
+    // connection drops), and also once the call is over, when no request watches any more.
+    ClientGone gone = new ClientGone();
+    Context.current().addListener(c -> gone.fire(), Runnable::run);
     String model = request.getModelName();
     String version = emptyToNull(request.getModelVersion());
     access.answer(
@@ -68,7 +74,7 @@ final class GrpcInfer {
               t -> {
                 CompletionStage<ModelInferResponse> answer;
                 try {
-                  answer = infer(who, model, version, request, t);
+                  answer = infer(who, model, version, request, t, gone);
                 } catch (RuntimeException e) {
                   answer = CompletableFuture.failedFuture(e);
                 } catch (Error e) {
@@ -87,7 +93,8 @@ final class GrpcInfer {
       String model,
       String version,
       ModelInferRequest request,
-      BodyAdmission.Ticket ticket) {
+      BodyAdmission.Ticket ticket,
+      ClientGone gone) {
     InferRequest decoded;
     try {
       decoded = GrpcTensors.request(request, ticket);
@@ -98,7 +105,7 @@ final class GrpcInfer {
     }
     boolean raw = request.getRawInputContentsCount() > 0;
     return dispatcher
-        .infer(model, version, decoded)
+        .infer(model, version, decoded, gone)
         .whenComplete((reply, e) -> record(who, model, decoded, reply))
         .thenApply(
             reply -> {

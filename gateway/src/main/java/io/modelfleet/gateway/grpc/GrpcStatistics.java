@@ -20,8 +20,9 @@ import java.util.List;
  * Triton's {@code ModelStatistics} (what perf_analyzer -i grpc reads before and after each
  * measurement): the statistics {@link ModelStats} gathers for HTTP's {@code /stats}, with the same
  * access decision. An empty name means every model the key may see (the version is then not looked
- * at, as in Triton); an unknown model or version is NOT_FOUND. The cache counters are 0 (HTTP
- * writes them so too), and ModelFleet's own {@code timeout} counter has no field here.
+ * at, as in Triton); an unknown model or version is NOT_FOUND. The response cache's hits and misses
+ * are Triton's cache_hit and cache_miss, and ModelFleet's own {@code timeout} counter has no field
+ * here.
  */
 final class GrpcStatistics {
 
@@ -63,8 +64,8 @@ final class GrpcStatistics {
                       .setComputeInput(duration(s.computeInput()))
                       .setComputeInfer(duration(s.computeInfer()))
                       .setComputeOutput(duration(s.computeOutput()))
-                      .setCacheHit(duration(StatCounter.ZERO))
-                      .setCacheMiss(duration(StatCounter.ZERO)));
+                      .setCacheHit(duration(s.cacheHit()))
+                      .setCacheMiss(duration(s.cacheMiss())));
       for (BatchStat batch : s.batchStats()) {
         m.addBatchStats(
             InferBatchStatistics.newBuilder()

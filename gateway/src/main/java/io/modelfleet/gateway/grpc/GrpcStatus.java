@@ -39,6 +39,8 @@ public final class GrpcStatus {
       case 403 -> Status.PERMISSION_DENIED;
       case 404 -> Status.NOT_FOUND;
       case 409 -> Status.FAILED_PRECONDITION;
+      // The client went away (cancelled the call): nobody reads it.
+      case 499 -> Status.CANCELLED;
       // 413: larger than a limit (the memory budget, a day's upload quota), as gRPC itself
       // answers a message over the maximum size.
       case 413, 429 -> Status.RESOURCE_EXHAUSTED;

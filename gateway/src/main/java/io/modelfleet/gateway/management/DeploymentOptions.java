@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Json;
 import io.modelfleet.protocol.model.BatchingSpec;
+import io.modelfleet.protocol.model.ResponseCacheSpec;
 import io.modelfleet.protocol.model.SessionSpec;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,7 +29,30 @@ public final class DeploymentOptions {
           "execution_mode",
           "concurrent_runs");
 
+  private static final Set<String> CACHE_FIELDS = Set.of("enable");
+
   private DeploymentOptions() {}
+
+  /**
+   * Triton's {@code response_cache: {"enable": true}}: off when absent; {@code name} is how the
+   * field is named in errors ("response_cache", "config response_cache"). Shared with the Triton
+   * config of a repository load.
+   */
+  public static ResponseCacheSpec responseCache(String name, JsonNode n) {
+    if (n == null || n.isNull()) {
+      return ResponseCacheSpec.OFF;
+    }
+    object(name, n, CACHE_FIELDS);
+    JsonNode enable = n.get("enable");
+    if (enable == null || enable.isNull()) {
+      return ResponseCacheSpec.OFF;
+    }
+    if (!enable.isBoolean()) {
+      throw ApiException.badRequest(
+          "'" + name + ".enable' must be true or false, got " + Json.kind(enable));
+    }
+    return ResponseCacheSpec.of(enable.booleanValue());
+  }
 
   static BatchingSpec batching(JsonNode maxBatchSize, JsonNode dynamic, DeploymentLimits limits) {
     int max = maxBatchSize(maxBatchSize, limits);

@@ -14,9 +14,10 @@ import java.util.Set;
  * The body of {@code POST /v1/models/{m}/deployments}: {@code {"version": "1", "replicas": 2,
  * "device": "auto|cpu|gpu"}}, optionally with Triton-style batching ({@code max_batch_size}, {@code
  * dynamic_batching}), ONNX Runtime options ({@code ort}; see {@link DeploymentOptions}) and warm-up
- * samples ({@code model_warmup}; see {@link WarmupJson}), each bounded by {@link DeploymentLimits}.
- * Unknown fields are refused by name, because a misspelt field ("replica") silently ignored would
- * deploy something other than what the operator asked for.
+ * samples ({@code model_warmup}; see {@link WarmupJson}), each bounded by {@link DeploymentLimits},
+ * and Triton's {@code response_cache: {"enable": true}} (answers of repeated requests from the
+ * node's response cache; off when absent). Unknown fields are refused by name, because a misspelt
+ * field ("replica") silently ignored would deploy something other than what the operator asked for.
  */
 public final class DeploymentRequest {
 
@@ -28,7 +29,8 @@ public final class DeploymentRequest {
           "max_batch_size",
           "dynamic_batching",
           "ort",
-          "model_warmup");
+          "model_warmup",
+          "response_cache");
 
   private DeploymentRequest() {}
 
@@ -61,8 +63,8 @@ public final class DeploymentRequest {
         device(body.get("device")),
         batching,
         DeploymentOptions.session(body.get("ort"), limits),
-        WarmupJson.parse(
-            "model_warmup", body.get("model_warmup"), batching.maxBatchSize(), limits));
+        WarmupJson.parse("model_warmup", body.get("model_warmup"), batching.maxBatchSize(), limits),
+        DeploymentOptions.responseCache("response_cache", body.get("response_cache")));
   }
 
   private static String version(JsonNode n) {

@@ -112,6 +112,9 @@ public final class ModelJson {
       batching(d.batching(), g);
       session(d.session(), g);
       warmup(d.warmup(), g);
+      g.writeObjectFieldStart("response_cache");
+      g.writeBooleanField("enable", d.responseCache().enable());
+      g.writeEndObject();
       g.writeEndObject();
     }
     g.writeEndArray();

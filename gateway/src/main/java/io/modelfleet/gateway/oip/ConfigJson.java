@@ -26,6 +26,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
  *   <li>{@code instance_group} is one group of the deployment's replicas, of kind {@code KIND_GPU},
  *       {@code KIND_CPU} or {@code KIND_AUTO} (placement chooses); count 0 when the version is not
  *       deployed.
+ *   <li>{@code response_cache} says whether the deployment answers repeats from the node's response
+ *       cache ({@code enable: false} when the version is not deployed), as Triton shows it.
  *   <li>{@code version_policy} is Triton's default, {@code latest: 1}: a request without a version
  *       reaches the highest version with a Ready replica.
  * </ul>
@@ -75,6 +77,9 @@ public final class ConfigJson {
     g.writeNumberField("count", deployment == null ? 0 : deployment.replicas());
     g.writeEndObject();
     g.writeEndArray();
+    g.writeObjectFieldStart("response_cache");
+    g.writeBooleanField("enable", deployment != null && deployment.responseCache().enable());
+    g.writeEndObject();
     g.writeEndObject();
   }
 

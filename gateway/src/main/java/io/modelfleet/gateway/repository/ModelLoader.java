@@ -206,7 +206,8 @@ public final class ModelLoader {
           config.device(),
           BatchingSpec.NONE,
           SessionSpec.DEFAULTS,
-          config.warmup());
+          config.warmup(),
+          config.responseCache());
     }
     DeploymentSpec current = view.deployments().get(version);
     if (current == null) {

@@ -9,6 +9,7 @@ import io.modelfleet.gateway.management.DeploymentOptions;
 import io.modelfleet.gateway.management.WarmupJson;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.DeviceKind;
+import io.modelfleet.protocol.model.ResponseCacheSpec;
 import io.modelfleet.protocol.model.WarmupSample;
 import java.util.EnumSet;
 import java.util.List;
@@ -18,9 +19,11 @@ import java.util.Set;
  * The part of a Triton model configuration (the JSON form of config.pbtxt) that ModelFleet acts on:
  * {@code instance_group}, which says how many instances to run and on which kind of device, and
  * {@code model_warmup}, the requests each replica must pass before it is READY (see {@link
- * WarmupJson}; {@code max_batch_size} is read only to place their batch dimension, as Triton does).
- * Everything else (inputs, outputs, batching) is read from the ONNX file or not yet supported, and
- * is ignored rather than refused so that configs written for Triton load unchanged.
+ * WarmupJson}; {@code max_batch_size} is read only to place their batch dimension, as Triton does),
+ * and {@code response_cache { enable: true }}, whether repeated requests are answered from the
+ * node's response cache. Everything else (inputs, outputs, batching) is read from the ONNX file or
+ * not yet supported, and is ignored rather than refused so that configs written for Triton load
+ * unchanged.
  *
  * <pre>
  * instance_group entry                 replicas            device
@@ -33,12 +36,18 @@ import java.util.Set;
  * Several groups add up; they must not ask for both CPU and GPU, because one deployment runs on one
  * kind of device.
  */
-public record TritonConfig(int replicas, DeviceKind device, List<WarmupSample> warmup) {
+public record TritonConfig(
+    int replicas, DeviceKind device, List<WarmupSample> warmup, ResponseCacheSpec responseCache) {
 
   public static final TritonConfig DEFAULT = new TritonConfig(1, DeviceKind.AUTO);
 
   public TritonConfig {
     warmup = warmup == null ? List.of() : List.copyOf(warmup);
+    responseCache = responseCache == null ? ResponseCacheSpec.OFF : responseCache;
+  }
+
+  public TritonConfig(int replicas, DeviceKind device, List<WarmupSample> warmup) {
+    this(replicas, device, warmup, ResponseCacheSpec.OFF);
   }
 
   public TritonConfig(int replicas, DeviceKind device) {
@@ -70,9 +79,11 @@ public record TritonConfig(int replicas, DeviceKind device, List<WarmupSample> w
     int maxBatchSize = DeploymentOptions.maxBatchSize(root.get("max_batch_size"), limits);
     List<WarmupSample> warmup =
         WarmupJson.parse("config model_warmup", root.get("model_warmup"), maxBatchSize, limits);
+    ResponseCacheSpec cache =
+        DeploymentOptions.responseCache("config response_cache", root.get("response_cache"));
     JsonNode groups = root.get("instance_group");
     if (groups == null || groups.isNull() || (groups.isArray() && groups.isEmpty())) {
-      return new TritonConfig(DEFAULT.replicas(), DEFAULT.device(), warmup);
+      return new TritonConfig(DEFAULT.replicas(), DEFAULT.device(), warmup, cache);
     }
     if (!groups.isArray()) {
       throw ApiException.badRequest(
@@ -113,7 +124,7 @@ public record TritonConfig(int replicas, DeviceKind device, List<WarmupSample> w
               + " are allowed");
     }
     DeviceKind device = kinds.isEmpty() ? DeviceKind.AUTO : kinds.iterator().next();
-    return new TritonConfig((int) replicas, device, warmup);
+    return new TritonConfig((int) replicas, device, warmup, cache);
   }
 
   private static long count(String where, JsonNode group) {

@@ -10,8 +10,10 @@ import java.util.List;
 /**
  * Triton's statistics extension response: {@code {"model_stats": [{name, version, last_inference,
  * inference_count, execution_count, inference_stats: {success, fail, queue, compute_input,
- * compute_infer, compute_output, ...}, batch_stats: [...]}]}}. {@code timeout} is ours: requests
- * dropped from the queue at their deadline, never computed.
+ * compute_infer, compute_output, cache_hit, cache_miss, ...}, batch_stats: [...]}]}}. {@code
+ * timeout} is ours: requests dropped from the queue at their deadline, never computed. A response
+ * cache hit is in {@code success} and {@code cache_hit} only; {@code cache_miss} counts computed
+ * requests of a caching deployment, with their lookup and insertion time.
  */
 final class StatsJson {
   private StatsJson() {}
@@ -33,8 +35,8 @@ final class StatsJson {
       counter("compute_input", s.computeInput(), g);
       counter("compute_infer", s.computeInfer(), g);
       counter("compute_output", s.computeOutput(), g);
-      counter("cache_hit", StatCounter.ZERO, g);
-      counter("cache_miss", StatCounter.ZERO, g);
+      counter("cache_hit", s.cacheHit(), g);
+      counter("cache_miss", s.cacheMiss(), g);
       counter("timeout", s.timeout(), g);
       g.writeEndObject();
       g.writeArrayFieldStart("batch_stats");

@@ -141,7 +141,9 @@ class GrpcServiceHelpersTest {
             new StatCounter(2, 9000),
             c,
             StatCounter.ZERO,
-            List.of(new BatchStat(4, c, c, c)));
+            List.of(new BatchStat(4, c, c, c)),
+            new StatCounter(3, 300),
+            new StatCounter(1, 700));
     ModelStatisticsResponse r = GrpcStatistics.of(List.of(s));
     ModelStatistics m = r.getModelStats(0);
     assertEquals("m", m.getName());
@@ -154,6 +156,8 @@ class GrpcServiceHelpersTest {
     assertEquals(9000, m.getInferenceStats().getComputeInfer().getNs());
     assertEquals(4, m.getBatchStats(0).getBatchSize());
     assertEquals(4, m.getBatchStats(0).getComputeInfer().getCount());
+    assertEquals(3, m.getInferenceStats().getCacheHit().getCount());
+    assertEquals(700, m.getInferenceStats().getCacheMiss().getNs());
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.modelfleet.gateway.Json;
 import io.modelfleet.protocol.model.BatchingSpec;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.DeviceKind;
+import io.modelfleet.protocol.model.ResponseCacheSpec;
 import io.modelfleet.protocol.model.SessionSpec;
 import java.util.List;
 import org.apache.pekko.util.ByteString;
@@ -49,9 +50,32 @@ class DeploymentRequestTest {
   }
 
   @Test
+  void readsTritonsResponseCacheOptInOffWhenAbsent() {
+    assertEquals(
+        ResponseCacheSpec.ON,
+        parse("{\"version\":\"1\",\"replicas\":1,\"response_cache\":{\"enable\":true}}")
+            .responseCache());
+    assertEquals(
+        ResponseCacheSpec.OFF,
+        parse("{\"version\":\"1\",\"replicas\":1,\"response_cache\":{\"enable\":false}}")
+            .responseCache());
+    assertEquals(
+        ResponseCacheSpec.OFF, parse("{\"version\":\"1\",\"replicas\":1}").responseCache());
+    assertEquals(
+        "'response_cache.enable' must be true or false, got a string",
+        reject("{\"version\":\"1\",\"replicas\":1,\"response_cache\":{\"enable\":\"yes\"}}"));
+    assertEquals(
+        "unknown field 'response_cache.size'; expected one of [enable]",
+        reject("{\"version\":\"1\",\"replicas\":1,\"response_cache\":{\"size\":1}}"));
+    assertEquals(
+        "'response_cache' must be a JSON object, got true",
+        reject("{\"version\":\"1\",\"replicas\":1,\"response_cache\":true}"));
+  }
+
+  @Test
   void namesTheFieldThatIsWrong() {
     assertEquals(
-        "unknown field 'replica'; a deployment has [device, dynamic_batching, max_batch_size, model_warmup, ort, replicas, version]",
+        "unknown field 'replica'; a deployment has [device, dynamic_batching, max_batch_size, model_warmup, ort, replicas, response_cache, version]",
         reject("{\"version\":\"1\",\"replica\":2}"));
     assertEquals(
         "'dynamic_batching' needs 'max_batch_size' of at least 2, got 0",

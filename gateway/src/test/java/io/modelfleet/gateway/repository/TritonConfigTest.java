@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.protocol.model.DeviceKind;
+import io.modelfleet.protocol.model.ResponseCacheSpec;
 import org.junit.jupiter.api.Test;
 
 class TritonConfigTest {
@@ -17,6 +18,24 @@ class TritonConfigTest {
         TritonConfig.parse("{\"name\":\"m\",\"max_batch_size\":8}"));
     assertEquals(
         new TritonConfig(1, DeviceKind.AUTO), TritonConfig.parse("{\"instance_group\":[]}"));
+  }
+
+  @Test
+  void readsTritonsResponseCache() {
+    assertEquals(
+        ResponseCacheSpec.ON,
+        TritonConfig.parse("{\"response_cache\":{\"enable\":true}}").responseCache());
+    assertEquals(
+        ResponseCacheSpec.ON,
+        TritonConfig.parse(
+                "{\"instance_group\":[{\"kind\":\"KIND_CPU\"}],\"response_cache\":{\"enable\":true}}")
+            .responseCache());
+    assertEquals(ResponseCacheSpec.OFF, TritonConfig.parse("{}").responseCache());
+    ApiException e =
+        assertThrows(
+            ApiException.class, () -> TritonConfig.parse("{\"response_cache\":{\"enable\":1}}"));
+    assertEquals(
+        "'config response_cache.enable' must be true or false, got the number 1", e.getMessage());
   }
 
   @Test

@@ -24,7 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * four requests adds its compute time four times, as Triton does); a failure adds 1 to {@code
  * nv_inference_request_failure} with its reason and nothing else; an execution adds 1 to {@code
  * nv_inference_exec_count} and its rows to {@code nv_inference_count}. Durations are whole
- * microseconds, truncated per request as Triton's are.
+ * microseconds, truncated per request as Triton's are. A response cache hit adds 1 to {@code
+ * nv_inference_request_success} and {@code nv_cache_num_hits_per_model} and its lookup time to
+ * {@code nv_cache_hit_duration_per_model}, and nothing to the inference, execution or compute
+ * counters; a miss whose outputs were stored adds 1 to {@code nv_cache_num_misses_per_model} and
+ * its lookup and insertion time to {@code nv_cache_miss_duration_per_model}.
  *
  * <p>The series are per model and version on this node, not per replica: a replica that closes
  * leaves its counts, and the next replica of the version adds to them. Label values come only from
@@ -44,7 +48,11 @@ public final class InferenceMetrics implements ReplicaObservers {
           "nv_inference_queue_duration_us",
           "nv_inference_compute_input_duration_us",
           "nv_inference_compute_infer_duration_us",
-          "nv_inference_compute_output_duration_us");
+          "nv_inference_compute_output_duration_us",
+          "nv_cache_num_hits_per_model",
+          "nv_cache_num_misses_per_model",
+          "nv_cache_hit_duration_per_model",
+          "nv_cache_miss_duration_per_model");
 
   private record Key(String model, String version) {}
 
@@ -59,6 +67,10 @@ public final class InferenceMetrics implements ReplicaObservers {
     final CounterDataPoint inputUs;
     final CounterDataPoint inferUs;
     final CounterDataPoint outputUs;
+    final CounterDataPoint cacheHits;
+    final CounterDataPoint cacheMisses;
+    final CounterDataPoint cacheHitUs;
+    final CounterDataPoint cacheMissUs;
     final GaugeDataPoint pending;
     final DistributionDataPoint requestSeconds;
     final DistributionDataPoint queueSeconds;
@@ -76,6 +88,10 @@ public final class InferenceMetrics implements ReplicaObservers {
       inputUs = m.inputUs.labelValues(model, version);
       inferUs = m.inferUs.labelValues(model, version);
       outputUs = m.outputUs.labelValues(model, version);
+      cacheHits = m.cacheHits.labelValues(model, version);
+      cacheMisses = m.cacheMisses.labelValues(model, version);
+      cacheHitUs = m.cacheHitUs.labelValues(model, version);
+      cacheMissUs = m.cacheMissUs.labelValues(model, version);
       pending = m.pending.labelValues(model, version);
       requestSeconds = m.requestSeconds.labelValues(model, version);
       queueSeconds = m.queueSeconds.labelValues(model, version);
@@ -92,6 +108,10 @@ public final class InferenceMetrics implements ReplicaObservers {
   private final Counter inputUs;
   private final Counter inferUs;
   private final Counter outputUs;
+  private final Counter cacheHits;
+  private final Counter cacheMisses;
+  private final Counter cacheHitUs;
+  private final Counter cacheMissUs;
   private final Gauge pending;
   private final Histogram requestSeconds;
   private final Histogram queueSeconds;
@@ -153,6 +173,19 @@ public final class InferenceMetrics implements ReplicaObservers {
             "nv_inference_compute_output_duration_us",
             "Cumulative inference compute output duration in microseconds (does not include cached"
                 + " requests)");
+    cacheHits = counter(triton, "nv_cache_num_hits_per_model", "Number of cache hits per model");
+    cacheMisses =
+        counter(triton, "nv_cache_num_misses_per_model", "Number of cache misses per model");
+    cacheHitUs =
+        counter(
+            triton,
+            "nv_cache_hit_duration_per_model",
+            "Total cache hit duration per model, in microseconds");
+    cacheMissUs =
+        counter(
+            triton,
+            "nv_cache_miss_duration_per_model",
+            "Total cache miss (insert+lookup) duration per model, in microseconds");
     pending =
         Gauge.builder()
             .name("nv_inference_pending_request_count")
@@ -275,6 +308,20 @@ public final class InferenceMetrics implements ReplicaObservers {
       c.success.inc();
       c.requestUs.inc(totalNs / 1000);
       c.requestSeconds.observe(totalNs / 1e9);
+    }
+
+    @Override
+    public void cacheHit(long lookupNs) {
+      inQueuedRun = false;
+      c.cacheHits.inc();
+      c.cacheHitUs.inc(lookupNs / 1000);
+    }
+
+    @Override
+    public void cacheMiss(long ns) {
+      inQueuedRun = false;
+      c.cacheMisses.inc();
+      c.cacheMissUs.inc(ns / 1000);
     }
 
     @Override

@@ -62,6 +62,20 @@ final class FanOutReplicaObserver implements ReplicaObserver {
   }
 
   @Override
+  public void cacheHit(long lookupNs) {
+    for (ReplicaObserver o : all) {
+      o.cacheHit(lookupNs);
+    }
+  }
+
+  @Override
+  public void cacheMiss(long ns) {
+    for (ReplicaObserver o : all) {
+      o.cacheMiss(ns);
+    }
+  }
+
+  @Override
   public void failed(FailureReason reason, long totalNs) {
     for (ReplicaObserver o : all) {
       o.failed(reason, totalNs);

@@ -36,6 +36,20 @@ public interface ReplicaObserver {
   /** A request answered with outputs, {@code totalNs} after it arrived at the replica. */
   default void succeeded(long totalNs) {}
 
+  /**
+   * A request answered from the node's response cache, {@code lookupNs} after its lookup began
+   * (Triton's cache hit duration). The same request is also reported to {@link #succeeded}; it is
+   * never queued or executed.
+   */
+  default void cacheHit(long lookupNs) {}
+
+  /**
+   * A request not found in the response cache, computed, and its outputs stored: {@code ns} is the
+   * lookup and the insertion together (Triton's cache miss duration). Reported after its {@link
+   * #succeeded}; a request whose execution failed is reported as failed only.
+   */
+  default void cacheMiss(long ns) {}
+
   /** A request answered with a failure, {@code totalNs} after it arrived. */
   default void failed(FailureReason reason, long totalNs) {}
 

@@ -120,6 +120,32 @@ class NodeMetricsTest {
   }
 
   @Test
+  void cacheHitsCountAsSuccessesButNotAsInferences() {
+    NodeMetrics m = new NodeMetrics(SETTINGS);
+    ReplicaObserver o = m.inference().open("cached", "1", "cached/1/0", "cpu");
+    // A miss: computed, answered, stored (lookup and insert 4.5 µs).
+    o.queued(1_000);
+    o.executed(1, 1, 1_000, 2_000, 1_000);
+    o.succeeded(9_000);
+    o.cacheMiss(4_500);
+    // Two hits, 2 µs and 3 µs to look up and answer.
+    o.cacheHit(2_000);
+    o.succeeded(2_500);
+    o.cacheHit(3_000);
+    o.succeeded(3_500);
+    PrometheusText t = scrape(m);
+    String[] v = {"model", "cached", "version", "1"};
+    assertEquals(2, t.value("nv_cache_num_hits_per_model", v));
+    assertEquals(5, t.value("nv_cache_hit_duration_per_model", v));
+    assertEquals(1, t.value("nv_cache_num_misses_per_model", v));
+    assertEquals(4, t.value("nv_cache_miss_duration_per_model", v));
+    assertEquals(3, t.value("nv_inference_request_success", v));
+    assertEquals(1, t.value("nv_inference_count", v));
+    assertEquals(1, t.value("nv_inference_exec_count", v));
+    assertEquals("counter", t.family("nv_cache_num_hits_per_model").type());
+  }
+
+  @Test
   void aClosedReplicaKeepsItsCountsAndLeavesThePendingGauge() {
     NodeMetrics m = new NodeMetrics(SETTINGS);
     ReplicaObserver a = m.inference().open("m", "2", "m/2/0", "cpu");

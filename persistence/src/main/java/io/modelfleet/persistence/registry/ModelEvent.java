@@ -53,6 +53,9 @@ public sealed interface ModelEvent extends FleetSerializable {
       if (!e.spec().warmup().isEmpty()) {
         details.put("model_warmup", e.spec().warmup().stream().map(w -> w.name()).toList());
       }
+      if (e.spec().responseCache().enable()) {
+        details.put("response_cache", true);
+      }
     } else if (this instanceof DeploymentRemoved e) {
       name = "DeploymentRemoved";
       details.put("version", e.version());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelfleet.protocol.model.BatchingSpec;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.DeviceKind;
+import io.modelfleet.protocol.model.ResponseCacheSpec;
 import io.modelfleet.protocol.model.SessionSpec;
 import io.modelfleet.protocol.model.WarmupSample;
 import io.modelfleet.protocol.tensor.DataType;
@@ -92,12 +93,36 @@ class DeploymentSetSerializationTest {
     ObjectNode tree = (ObjectNode) json.readTree(serializer.toBinary(event));
     ObjectNode spec = (ObjectNode) tree.get("spec");
     assertTrue(spec.has("warmup"), tree.toString());
-    // As the journal holds them: without warmup, and the oldest also without batching and session.
-    spec.remove(List.of("warmup", "batching", "session"));
+    assertTrue(spec.has("responseCache"), tree.toString());
+    // As the journal holds them: without the response cache and warmup, and the oldest also
+    // without batching and session.
+    spec.remove(List.of("responseCache", "warmup", "batching", "session"));
     byte[] old = tree.toString().getBytes(StandardCharsets.UTF_8);
     ModelEvent.DeploymentSet back = (ModelEvent.DeploymentSet) read(serializer, old, manifest);
     assertEquals(event, back);
     assertEquals(List.of(), back.spec().warmup());
     assertEquals(BatchingSpec.NONE, back.spec().batching());
+    assertEquals(ResponseCacheSpec.OFF, back.spec().responseCache());
+  }
+
+  @Test
+  void theResponseCacheOptInRoundTrips() {
+    DeploymentSpec spec =
+        new DeploymentSpec(
+            "2",
+            1,
+            DeviceKind.CPU,
+            BatchingSpec.NONE,
+            SessionSpec.DEFAULTS,
+            List.of(),
+            ResponseCacheSpec.ON);
+    ModelEvent.DeploymentSet event = new ModelEvent.DeploymentSet(spec, META);
+    Serializer serializer = serialization.findSerializerFor(event);
+    ModelEvent.DeploymentSet back =
+        (ModelEvent.DeploymentSet)
+            read(
+                serializer, serializer.toBinary(event), Serializers.manifestFor(serializer, event));
+    assertEquals(event, back);
+    assertTrue(back.spec().responseCache().enable());
   }
 }

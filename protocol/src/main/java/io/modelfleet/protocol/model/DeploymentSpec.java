@@ -4,12 +4,13 @@ import java.util.List;
 
 /**
  * The desired deployment of one version: how many replicas, on which kind of device, how requests
- * are batched, how ONNX Runtime sessions are set up, and the warm-up requests a replica must pass
- * before it is READY (none: one synthetic request whose failure is only logged).
+ * are batched, how ONNX Runtime sessions are set up, the warm-up requests a replica must pass
+ * before it is READY (none: one synthetic request whose failure is only logged), and whether its
+ * answers may come from the node's response cache.
  *
  * <p>Serialized with Jackson into the journal. Fields added later ({@code batching}, {@code
- * session}, {@code warmup}) are absent from older events and read back as null, which the
- * constructor turns into the defaults, so old journals still replay.
+ * session}, {@code warmup}, {@code responseCache}) are absent from older events and read back as
+ * null, which the constructor turns into the defaults, so old journals still replay.
  */
 public record DeploymentSpec(
     String version,
@@ -17,7 +18,8 @@ public record DeploymentSpec(
     DeviceKind device,
     BatchingSpec batching,
     SessionSpec session,
-    List<WarmupSample> warmup) {
+    List<WarmupSample> warmup,
+    ResponseCacheSpec responseCache) {
 
   /** Upper bound on replicas per version; a typo like 1000 should be refused, not scheduled. */
   public static final int MAX_REPLICAS = 64;
@@ -26,6 +28,18 @@ public record DeploymentSpec(
     batching = batching == null ? BatchingSpec.NONE : batching;
     session = session == null ? SessionSpec.DEFAULTS : session;
     warmup = warmup == null ? List.of() : List.copyOf(warmup);
+    responseCache = responseCache == null ? ResponseCacheSpec.OFF : responseCache;
+  }
+
+  /** Without the response cache. */
+  public DeploymentSpec(
+      String version,
+      int replicas,
+      DeviceKind device,
+      BatchingSpec batching,
+      SessionSpec session,
+      List<WarmupSample> warmup) {
+    this(version, replicas, device, batching, session, warmup, ResponseCacheSpec.OFF);
   }
 
   /** Without warm-up samples of its own. */
@@ -36,11 +50,19 @@ public record DeploymentSpec(
 
   /** The same deployment for another version name. */
   public DeploymentSpec withVersion(String newVersion) {
-    return new DeploymentSpec(newVersion, replicas, device, batching, session);
+    return new DeploymentSpec(
+        newVersion, replicas, device, batching, session, warmup, responseCache);
   }
 
   /** No server-side batching and the node's session defaults. */
   public DeploymentSpec(String version, int replicas, DeviceKind device) {
-    this(version, replicas, device, BatchingSpec.NONE, SessionSpec.DEFAULTS, List.of());
+    this(
+        version,
+        replicas,
+        device,
+        BatchingSpec.NONE,
+        SessionSpec.DEFAULTS,
+        List.of(),
+        ResponseCacheSpec.OFF);
   }
 }

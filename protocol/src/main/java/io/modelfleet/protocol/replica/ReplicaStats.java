@@ -12,6 +12,13 @@ import java.util.TreeMap;
  * is the wait before execution; the compute phases are per request. {@code timeout} counts requests
  * dropped from the queue because their deadline passed before their batch ran (they are in {@code
  * fail} too, and were never computed).
+ *
+ * <p>{@code cacheHit} and {@code cacheMiss} are Triton's response cache statistics: a hit is a
+ * request answered from the node's response cache (counted in {@code success}, never in {@code
+ * inferenceCount}, {@code executionCount}, {@code queue} or the compute phases), with the time to
+ * look it up and answer; a miss is a computed request whose outputs were then stored, with the time
+ * to look it up and store them. Both stay zero for a deployment without the cache. Absent (null) in
+ * statistics from a node that predates them, and read as zero.
  */
 public record ReplicaStats(
     String model,
@@ -26,12 +33,19 @@ public record ReplicaStats(
     StatCounter computeInfer,
     StatCounter computeOutput,
     StatCounter timeout,
-    List<BatchStat> batchStats)
+    List<BatchStat> batchStats,
+    StatCounter cacheHit,
+    StatCounter cacheMiss)
     implements FleetSerializable {
+
+  public ReplicaStats {
+    cacheHit = cacheHit == null ? StatCounter.ZERO : cacheHit;
+    cacheMiss = cacheMiss == null ? StatCounter.ZERO : cacheMiss;
+  }
 
   public static ReplicaStats empty(String model, String version) {
     StatCounter z = StatCounter.ZERO;
-    return new ReplicaStats(model, version, 0, 0, 0, z, z, z, z, z, z, z, List.of());
+    return new ReplicaStats(model, version, 0, 0, 0, z, z, z, z, z, z, z, List.of(), z, z);
   }
 
   /** Sum of two replicas' statistics (same model and version): how a version's stats are shown. */
@@ -56,6 +70,8 @@ public record ReplicaStats(
         computeInfer.plus(o.computeInfer),
         computeOutput.plus(o.computeOutput),
         timeout.plus(o.timeout),
-        List.copyOf(batches.values()));
+        List.copyOf(batches.values()),
+        cacheHit.plus(o.cacheHit),
+        cacheMiss.plus(o.cacheMiss));
   }
 }
