@@ -101,7 +101,7 @@ public record BenchConfig(
         quick,
         warmUp,
         window,
-        list("bench.models", quick ? "simple,minilm" : "simple,tiny,minilm,mlp"),
+        list("bench.models", quick ? "simple,minilm" : "simple,minilm,mlp"),
         list("bench.protocols", quick ? "binary,grpc" : "json,binary,grpc"),
         list("bench.batching", quick ? "off" : "off,on"),
         perModel,
