@@ -32,6 +32,9 @@ public final class Table {
               t.name(), t.goal(), t.measured().replace("|", "/"), t.mark()));
     }
 
+    sb.append("\n## Side by side (issue 12's layout)\n\n");
+    sb.append(SideBySide.render(results, Targets.tinyModel(results)));
+
     sb.append("\n## Load generator ceiling (no model work)\n\n");
     sb.append(
         "`GET /v2/health/live` against a trivial server in its own JVM that answers a canned 200 (the "

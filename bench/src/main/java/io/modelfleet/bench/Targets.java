@@ -49,6 +49,11 @@ public final class Targets {
     return out;
   }
 
+  /** The tiny model, simple, when it was run; else the FP32 Gemm, tiny. */
+  static String tinyModel(Results r) {
+    return r.rows().stream().anyMatch(row -> row.model().equals("simple")) ? "simple" : "tiny";
+  }
+
   private static Target addedLatency(Results r, String tiny, String protocol) {
     String name = tiny + ", 1 client, " + protocol;
     String goal = f("served p50 − raw p50 ≤ %.0f µs", MAX_ADDED_P50_MICROS);

@@ -90,4 +90,20 @@ class TargetsTest {
     assertEquals(1, ort.split("\"ort\"").length - 1, ort);
     assertTrue(ort.endsWith(",\"ort\":{\"intra_op_threads\":1}}"), ort);
   }
+
+  @Test
+  void sideBySideGivesRawsBestAndEachProtocolInTheIssuesLayout() {
+    Results r = new Results();
+    r.add(Row.measured("simple", RawOrt.label(1), Row.NONE, 1, 1, m(100_000, 6, 0.7)));
+    r.add(Row.measured("simple", RawOrt.label(1), Row.NONE, 16, 1, m(110_000, 7, 0.9)));
+    r.add(Row.measured("simple", "binary", "off", 1, 1, m(3000, 320, 0.9)));
+    r.add(Row.measured("simple", "binary", "on", 16, 1, m(9000, 1700, 1.9)));
+    String table = SideBySide.render(r, Targets.tinyModel(r));
+    assertTrue(
+        table.contains(
+            "| raw ONNX Runtime in-process (best configuration) | 100,000 | 6 | 110,000 |"),
+        table);
+    assertTrue(table.contains("| ModelFleet, binary | 3,000 | 320 | 9,000 |"), table);
+    assertTrue(table.contains("| ModelFleet, grpc |  |  |  |"), table);
+  }
 }
