@@ -10,7 +10,8 @@ import java.util.stream.Stream;
  * Issue 12's two comparison tables in its own layout, read off the results: the tiny model (inf/s
  * at 1 client, p50, inf/s at 16 clients) and MiniLM at 16 clients (inf/s, ratio to raw's best, CPU
  * per inference), one line for raw ORT's best configuration and one per served protocol (the better
- * batching setting of each). Cells that were not measured stay empty.
+ * batching setting of each). Cells that were not measured stay empty; a protocol not measured at
+ * all has no line.
  */
 final class SideBySide {
 
@@ -26,14 +27,21 @@ final class SideBySide {
             r.fastestRaw(tiny, 1, 1),
             r.raw(tiny, 16, 1)));
     for (String p : List.of("json", "binary", ServedRows.GRPC)) {
-      sb.append(tinyLine("ModelFleet, " + p, fastest(r, tiny, p, 1), best(r, tiny, p, 16)));
+      Optional<Row> one = fastest(r, tiny, p, 1);
+      Optional<Row> sixteen = best(r, tiny, p, 16);
+      if (one.isPresent() || sixteen.isPresent()) {
+        sb.append(tinyLine("ModelFleet, " + p, one, sixteen));
+      }
     }
     sb.append("\n| MiniLM seq 128, 16 clients | inf/s | ÷ raw's best | CPU ms per inference |\n");
     sb.append("|---|---:|---:|---:|\n");
     Optional<Row> raw = r.raw("minilm", 16, 1);
     sb.append(miniLmLine("raw ONNX Runtime in-process (best configuration)", raw, raw));
     for (String p : List.of("json", "binary", ServedRows.GRPC)) {
-      sb.append(miniLmLine("ModelFleet, " + p, best(r, "minilm", p, 16), raw));
+      Optional<Row> served = best(r, "minilm", p, 16);
+      if (served.isPresent()) {
+        sb.append(miniLmLine("ModelFleet, " + p, served, raw));
+      }
     }
     return sb.toString();
   }
