@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -22,8 +23,8 @@ import java.util.Map;
  */
 public final class Bench {
 
-  private static final int MLP_BATCH = 64;
-  static final String CANNED = "in-bench canned 200";
+  static final String TRIVIAL = "trivial server GET /v2/health/live";
+  static final String HEALTH = "node GET /v2/health/live";
 
   private final BenchConfig config;
   private final Results results = new Results();
@@ -37,6 +38,7 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
+    BenchLogging.quiet();
     BenchConfig config = BenchConfig.fromSystemProperties();
     String report = new Bench(config).run();
     System.out.println(report);
@@ -49,29 +51,33 @@ public final class Bench {
     OrtEnvironment env = RawOrt.environment();
     List<String> context = context(env);
     for (String key : config.models()) {
-      progress("loading model " + key);
+      Progress.line("loading model " + key);
       models.put(key, BenchModels.load(key, env));
     }
     ServedNode node = config.served() ? startNode() : null;
     try {
-      HttpLoad load = null;
+      ServedRows served = null;
       NodeApi api = null;
       if (node != null) {
         cpu = new CpuMonitor(List.of(ProcessHandle.current().pid(), node.pid()));
         gate = gate.with(cpu);
-        load = new HttpLoad(node.port(), cpu);
+        CpuMonitor nodeCpu = cpu.serving(node.pid());
+        HttpLoad load = new HttpLoad(node.port(), nodeCpu);
         api = new NodeApi(node.port());
-        try {
-          measureCeiling(load);
-        } catch (IOException | RuntimeException e) {
-          progress("ceiling failed: " + e);
-          results.addCeiling(
-              Row.unavailable("(none)", "node GET /v2/health/live", Row.NONE, 1, 1, e.toString()));
-        }
+        served =
+            new ServedRows(
+                config,
+                gate,
+                results,
+                api,
+                load,
+                new GrpcLoad(node.grpcPort(), nodeCpu, config.sharedGrpcChannel()));
+        measureCeiling(load);
       }
       String nodeGone = null;
       for (BenchModel model : models.values()) {
-        Map<String, RawOrt.Reference> reference = measureRaw(env, model);
+        Map<String, RawOrt.Reference> reference =
+            RawRows.measure(config, gate, cpu, results, env, model);
         if (node == null) {
           if (nodeGone != null) {
             servedUnavailable(model, nodeGone);
@@ -79,7 +85,7 @@ public final class Bench {
           continue;
         }
         for (String batching : config.batching()) {
-          measureDeployment(api, load, model, batching.equals("on"), reference);
+          served.measure(model, batching.equals("on"), reference);
           if (!node.isAlive()) {
             nodeGone = "the node died during " + model.key() + " (see notes)";
             results.note(
@@ -102,11 +108,36 @@ public final class Bench {
         node.close();
       }
     }
+    if (config.hop()) {
+      measureHop();
+    }
     context.add(
         "Load average (1, 5, 15 min) at the end: "
             + loadAverage()
             + "; the \"other CPU\" columns give, per window, the cores other processes used");
     return Table.render(context, results, Targets.evaluate(results));
+  }
+
+  /**
+   * The cross-node hop ({@link HopBench}: two more nodes and an embedded PostgreSQL), after the
+   * single node has stopped so that it has the machine to itself.
+   */
+  private void measureHop() {
+    Progress.line("measuring the cross-node hop (two nodes, embedded PostgreSQL)");
+    try {
+      HopBench hop =
+          new HopBench(
+              config.root(),
+              config.warmUp(),
+              config.window(),
+              config.hopRounds(),
+              config.readyTimeout(),
+              config.nodeJvmOptions());
+      results.hop(hop.run());
+    } catch (Exception e) {
+      Progress.line("the hop failed: " + e);
+      results.hopUnavailable("the hop failed: " + firstLine(e.getMessage()));
+    }
   }
 
   private List<String> context(OrtEnvironment env) {
@@ -120,22 +151,35 @@ public final class Bench {
             + env.getVersion()
             + " (onnxruntime_gpu jar, CPU execution provider only)");
     c.add(
-        "Sessions (raw and served): "
+        "Raw sessions: intra-op threads "
+            + config.rawIntraOp().stream()
+                .map(n -> n == RawOrt.ORT_DEFAULT ? "ORT's default" : Integer.toString(n))
+                .toList()
+            + " (one row each; ratios divide by the best), "
+            + RawOrt.INTER_OP_THREADS
+            + " inter-op, all graph optimisations");
+    String extra = System.getProperty(NodeApi.EXTRA_PROPERTY, "");
+    c.add(
+        "Served deployments: "
             + RawOrt.INTRA_OP_THREADS
             + " intra-op threads, "
             + RawOrt.INTER_OP_THREADS
-            + " inter-op, all graph optimisations");
+            + " inter-op"
+            + (extra.isBlank() ? "" : "; extra deployment fields " + extra));
     c.add(
         String.format(
             Locale.ROOT,
-            "Each measurement: %.1f s warm-up, then a %.1f s window%s",
+            "Each measurement: %.1f s warm-up, then a %.1f s window (MiniLM and MLP %.1f s)%s",
             config.warmUp().toMillis() / 1e3,
             config.window().toMillis() / 1e3,
+            config.window("minilm").toMillis() / 1e3,
             config.quick() ? " (quick run)" : ""));
     c.add(
         "Served node: separate JVM "
             + String.join(" ", config.nodeJvmOptions())
-            + ", one replica per deployment, client and node on the same machine over 127.0.0.1");
+            + ", one replica per deployment, client and node on the same machine over 127.0.0.1; "
+            + "gRPC clients "
+            + (config.sharedGrpcChannel() ? "share one channel" : "have one channel each"));
     c.add("Load average (1, 5, 15 min) at the start: " + loadAverage());
     c.add(
         String.format(
@@ -153,17 +197,17 @@ public final class Bench {
   private ServedNode startNode() throws InterruptedException {
     ServedNode node = null;
     try {
-      progress("starting the node");
+      Progress.line("starting the node");
       node =
           ServedNode.start(
               config.root(),
               config.nodeJvmOptions(),
               config.resultFile().resolveSibling("node.log"));
       node.awaitReady(config.readyTimeout());
-      progress("node up on port " + node.port() + " (log " + node.log() + ")");
+      Progress.line("node up on port " + node.port() + " (log " + node.log() + ")");
       return node;
     } catch (IOException | RuntimeException e) {
-      progress("the node did not start: " + e.getMessage());
+      Progress.line("the node did not start: " + e.getMessage());
       if (node != null) {
         node.close();
       }
@@ -176,124 +220,46 @@ public final class Bench {
   }
 
   /**
-   * The load generator against a server that does nothing (its floor: client plus loopback TCP),
-   * then against the node's cheapest endpoint (the floor of anything served).
+   * The load generator against a trivial server in its own JVM (its floor: client plus loopback
+   * TCP, and what a request costs a server that does nothing), then against the node's cheapest
+   * endpoint (the floor of anything served, and issue 12's health-check CPU target).
    */
-  private void measureCeiling(HttpLoad load) throws InterruptedException, IOException {
-    try (LoopbackServer canned = new LoopbackServer()) {
-      HttpLoad floor = load.on(canned.port());
-      for (int clients : config.allConcurrencies()) {
+  private void measureCeiling(HttpLoad load) throws InterruptedException {
+    try (TrivialServer trivial = TrivialServer.start()) {
+      CpuMonitor trivialCpu = cpu.serving(trivial.pid());
+      HttpLoad floor = new HttpLoad(trivial.port(), trivialCpu);
+      QuietGate trivialGate = gate.with(trivialCpu);
+      for (int clients : config.ceilingClients()) {
+        Measurement m =
+            trivialGate.measure(
+                "floor " + clients, () -> floor.ceiling(clients, config.warmUp(), config.window()));
+        Row row = Row.measured("(none)", TRIVIAL, Row.NONE, clients, 1, m);
+        results.addCeiling(row);
+        Progress.line(Progress.describe("floor", row));
+      }
+    } catch (IOException | RuntimeException e) {
+      Progress.line("the trivial server failed: " + e);
+      results.addCeiling(Row.unavailable("(none)", TRIVIAL, Row.NONE, 64, 1, e.toString()));
+    }
+    // A fresh node's JIT compiles its HTTP path during the first seconds of load, and that CPU
+    // would land on the first row's server CPU: run the health check once, unmeasured.
+    try {
+      load.ceiling(config.ceilingClients().get(0), config.nodeWarmUp(), Duration.ofMillis(1));
+    } catch (RuntimeException e) {
+      Progress.line("node warm-up failed: " + e);
+    }
+    for (int clients : config.ceilingClients()) {
+      try {
         Measurement m =
             gate.measure(
-                "floor " + clients, () -> floor.ceiling(clients, config.warmUp(), config.window()));
-        Row row = Row.measured("(none)", CANNED, Row.NONE, clients, 1, m);
+                "ceiling " + clients,
+                () -> load.ceiling(clients, config.warmUp(), config.window()));
+        Row row = Row.measured("(none)", HEALTH, Row.NONE, clients, 1, m);
         results.addCeiling(row);
-        progress(describe("floor", row));
-      }
-    }
-    for (int clients : config.allConcurrencies()) {
-      Measurement m =
-          gate.measure(
-              "ceiling " + clients, () -> load.ceiling(clients, config.warmUp(), config.window()));
-      Row row = Row.measured("(none)", "node GET /v2/health/live", Row.NONE, clients, 1, m);
-      results.addCeiling(row);
-      progress(describe("ceiling", row));
-    }
-  }
-
-  /** Raw rows for one model; returns its reference outputs (empty if raw failed). */
-  private Map<String, RawOrt.Reference> measureRaw(OrtEnvironment env, BenchModel m) {
-    try (RawOrt raw = RawOrt.open(env, m.onnx())) {
-      Map<String, RawOrt.Reference> reference = raw.reference(m.inputs(1));
-      for (int clients : config.concurrency(m.key())) {
-        Measurement r =
-            gate.measure(
-                "raw " + m.key() + " " + clients,
-                () -> raw.measure(clients, m.inputs(1), config.warmUp(), config.window(), cpu));
-        record(Row.measured(m.key(), Row.RAW, Row.NONE, clients, 1, r));
-      }
-      if (m.key().equals("mlp")) {
-        Measurement r =
-            gate.measure(
-                "raw mlp batch " + MLP_BATCH,
-                () -> raw.measure(1, m.inputs(MLP_BATCH), config.warmUp(), config.window(), cpu));
-        record(Row.measured(m.key(), Row.RAW, Row.NONE, 1, MLP_BATCH, r));
-      }
-      return reference;
-    } catch (Exception e) {
-      progress("raw " + m.key() + " failed: " + e);
-      for (int clients : config.concurrency(m.key())) {
-        results.add(
-            Row.unavailable(
-                m.key(), Row.RAW, Row.NONE, clients, 1, "raw ORT failed: " + e.getMessage()));
-      }
-      return Map.of();
-    }
-  }
-
-  /** One deployment (model, batching on or off), measured on each protocol and client count. */
-  private void measureDeployment(
-      NodeApi api,
-      HttpLoad load,
-      BenchModel model,
-      boolean batching,
-      Map<String, RawOrt.Reference> reference)
-      throws InterruptedException {
-    String batchingLabel = batching ? "on" : "off";
-    String name = model.key() + (batching ? "-batch" : "-nobatch");
-    progress("deploying " + name);
-    NodeApi.Deployed d;
-    try {
-      api.upload(name, model.onnx());
-      d = api.deploy(name, batching, config.readyTimeout());
-    } catch (IOException e) {
-      d = new NodeApi.Deployed(name, "management call failed: " + e.getMessage(), null);
-    }
-    if (d.note() != null) {
-      results.note(name + ": " + d.note());
-    }
-    try {
-      for (String p : config.protocols()) {
-        Requests.Protocol protocol = Requests.Protocol.parse(p);
-        byte[] request =
-            Requests.infer(protocol, ServedNode.HOST, load.port(), name, model.inputs(1));
-        String problem =
-            d.problem() != null ? d.problem() : load.check(protocol, request, reference);
-        if (problem != null) {
-          progress(name + " " + protocol.label + ": n/a (" + problem + ")");
-        }
-        for (int clients : config.concurrency(model.key())) {
-          if (problem != null) {
-            results.add(
-                Row.unavailable(model.key(), protocol.label, batchingLabel, clients, 1, problem));
-          } else {
-            try {
-              Measurement m =
-                  gate.measure(
-                      name + " " + protocol.label + " " + clients,
-                      () -> load.measure(clients, 1, request, config.warmUp(), config.window()));
-              record(Row.measured(model.key(), protocol.label, batchingLabel, clients, 1, m));
-            } catch (RuntimeException e) {
-              // A client that could not connect, or a server that stopped answering: say so, go on.
-              progress(name + " " + protocol.label + " " + clients + " failed: " + e.getMessage());
-              results.add(
-                  Row.unavailable(
-                      model.key(),
-                      protocol.label,
-                      batchingLabel,
-                      clients,
-                      1,
-                      "measurement failed: " + e.getMessage()));
-            }
-          }
-        }
-      }
-    } finally {
-      // Whatever happened, the next condition gets the CPU to itself.
-      try {
-        api.remove(name);
-      } catch (IOException e) {
-        progress("could not remove " + name + ": " + e.getMessage());
+        Progress.line(Progress.describe("ceiling", row));
+      } catch (RuntimeException e) {
+        Progress.line("ceiling failed: " + e);
+        results.addCeiling(Row.unavailable("(none)", HEALTH, Row.NONE, clients, 1, e.toString()));
       }
     }
   }
@@ -306,30 +272,6 @@ public final class Bench {
         }
       }
     }
-  }
-
-  private void record(Row row) {
-    results.add(row);
-    progress(describe(row.model(), row));
-  }
-
-  private static String describe(String what, Row r) {
-    Measurement m = r.measurement();
-    return String.format(
-        Locale.ROOT,
-        "%-8s %-20s batching %-3s clients %3d batch %2d: %10.1f inf/s %10.1f rows/s"
-            + "  p50 %9.0f µs  p99 %9.0f µs  errors %d  other CPU %.2f",
-        what,
-        r.path(),
-        r.batching(),
-        r.clients(),
-        r.batch(),
-        m.opsPerSecond(),
-        m.rowsPerSecond(),
-        m.p50Micros(),
-        m.p99Micros(),
-        m.errors(),
-        m.otherCores());
   }
 
   private static String loadAverage() {
@@ -347,9 +289,5 @@ public final class Bench {
     }
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
-  }
-
-  private static void progress(String line) {
-    System.err.println("[bench] " + line);
   }
 }

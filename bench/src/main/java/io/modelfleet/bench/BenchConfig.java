@@ -10,12 +10,13 @@ import java.util.Map;
 /**
  * What one run measures, from {@code -Dbench.*} system properties (bench/run.sh passes its
  * arguments through as JVM options). Every property has a default; {@code bench.quick=true} is a
- * smoke run with short windows and only the conditions the targets need.
+ * short run with short windows and only the rows issue 12's targets read (simple at 1 and 16
+ * clients, MiniLM at 16, binary and gRPC, batching off, the health check at 64, the hop).
  *
  * @param warmUp load before each timed window, not recorded ({@code bench.warmup.s})
  * @param window the timed window of each measurement ({@code bench.window.s})
- * @param models tiny, minilm, mlp ({@code bench.models})
- * @param protocols json, binary ({@code bench.protocols})
+ * @param models simple, tiny, minilm, mlp ({@code bench.models})
+ * @param protocols json, binary, grpc ({@code bench.protocols})
  * @param batching off, on ({@code bench.batching})
  * @param concurrency client threads per model ({@code bench.concurrency} applies one list to all)
  * @param nodeJvmOptions JVM options of the served node ({@code bench.node.jvm}, space-separated)
@@ -29,6 +30,19 @@ import java.util.Map;
  * @param quietWait how long to wait for quiet before each measurement ({@code bench.quiet.wait.s})
  * @param retries how often a window shared with other processes is measured again ({@code
  *     bench.retries})
+ * @param rawIntraOp the raw sessions' intra-op thread counts, 0 for ORT's default ({@code
+ *     bench.raw.intra-op}); each is a raw row, and ratios divide by the best
+ * @param ceilingClients client counts of the health-check and trivial-server rows ({@code
+ *     bench.ceiling.concurrency})
+ * @param hop whether to measure the cross-node hop after the rest ({@code bench.hop})
+ * @param hopRounds rounds of the hop measurement ({@code bench.rounds})
+ * @param longWindow the timed window of MiniLM and MLP rows ({@code bench.window.long.s}): at 16
+ *     clients a MiniLM request takes a large part of a second, and a short window would count too
+ *     few completions for a throughput ratio read to a few per cent
+ * @param sharedGrpcChannel whether all gRPC clients share one channel (one HTTP/2 connection)
+ *     rather than one each ({@code bench.grpc.shared-channel})
+ * @param nodeWarmUp unmeasured health-check load on a freshly started node before its first row, so
+ *     that JIT compilation is not counted as server CPU ({@code bench.node.warmup.s})
  */
 public record BenchConfig(
     boolean quick,
@@ -45,37 +59,51 @@ public record BenchConfig(
     boolean served,
     double quietCores,
     Duration quietWait,
-    int retries) {
+    int retries,
+    List<Integer> rawIntraOp,
+    List<Integer> ceilingClients,
+    boolean hop,
+    int hopRounds,
+    Duration nodeWarmUp,
+    Duration longWindow,
+    boolean sharedGrpcChannel) {
 
   /** Client counts of the full run. */
   private static final List<Integer> FULL_CONCURRENCY = List.of(1, 16, 64);
 
   public static BenchConfig fromSystemProperties() {
     boolean quick = Boolean.getBoolean("bench.quick");
-    Duration warmUp = seconds("bench.warmup.s", quick ? 1 : 2);
+    Duration warmUp = seconds("bench.warmup.s", 2);
     Duration window = seconds("bench.window.s", quick ? 2 : 5);
     String concurrency = System.getProperty("bench.concurrency");
     Map<String, List<Integer>> perModel;
     if (concurrency != null) {
-      List<Integer> all =
-          Arrays.stream(concurrency.split(",")).map(String::trim).map(Integer::parseInt).toList();
-      perModel = Map.of("tiny", all, "minilm", all, "mlp", all);
+      List<Integer> all = ints(concurrency);
+      perModel = Map.of("simple", all, "tiny", all, "minilm", all, "mlp", all);
     } else if (quick) {
-      // Just what the three targets read: tiny at 1, MiniLM at 16, MLP at 64 (and 1 for its raw
-      // batch-1 baseline).
-      perModel = Map.of("tiny", List.of(1, 16), "minilm", List.of(1, 16), "mlp", List.of(1, 64));
-    } else {
+      // Just what the targets read: the tiny models at 1 and 16, MiniLM at 16, MLP at 64 (and 1
+      // for its raw batch-1 baseline).
       perModel =
-          Map.of("tiny", FULL_CONCURRENCY, "minilm", FULL_CONCURRENCY, "mlp", FULL_CONCURRENCY);
+          Map.of(
+              "simple",
+              List.of(1, 16),
+              "tiny",
+              List.of(1, 16),
+              "minilm",
+              List.of(16),
+              "mlp",
+              List.of(1, 64));
+    } else {
+      perModel = Map.of();
     }
     Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
     return new BenchConfig(
         quick,
         warmUp,
         window,
-        list("bench.models", "tiny,minilm,mlp"),
-        list("bench.protocols", "json,binary"),
-        list("bench.batching", "off,on"),
+        list("bench.models", quick ? "simple,minilm" : "simple,minilm,mlp"),
+        list("bench.protocols", quick ? "binary,grpc" : "json,binary,grpc"),
+        list("bench.batching", quick ? "off" : "off,on"),
         perModel,
         Arrays.stream(System.getProperty("bench.node.jvm", "-Xmx2g").trim().split("\\s+"))
             .filter(s -> !s.isEmpty())
@@ -86,18 +114,31 @@ public record BenchConfig(
         Boolean.parseBoolean(System.getProperty("bench.served", "true")),
         Double.parseDouble(System.getProperty("bench.quiet.cores", "0.2")),
         seconds("bench.quiet.wait.s", quick ? 5 : 20),
-        Integer.parseInt(System.getProperty("bench.retries", quick ? "0" : "1")));
+        Integer.parseInt(System.getProperty("bench.retries", quick ? "0" : "1")),
+        ints(System.getProperty("bench.raw.intra-op", "0,1")),
+        ints(System.getProperty("bench.ceiling.concurrency", quick ? "64" : "1,16,64")),
+        Boolean.parseBoolean(System.getProperty("bench.hop", "true")),
+        Integer.getInteger("bench.rounds", 2),
+        seconds("bench.node.warmup.s", 5),
+        seconds("bench.window.long.s", quick ? 6 : 10),
+        Boolean.getBoolean("bench.grpc.shared-channel"));
+  }
+
+  private static List<Integer> ints(String csv) {
+    return Arrays.stream(csv.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .map(Integer::parseInt)
+        .toList();
+  }
+
+  /** The timed window of {@code model}'s rows: the long one for the compute-bound models. */
+  public Duration window(String model) {
+    return model.equals("minilm") || model.equals("mlp") ? longWindow : window;
   }
 
   public List<Integer> concurrency(String model) {
     return concurrency.getOrDefault(model, FULL_CONCURRENCY);
-  }
-
-  /**
-   * Every client count any model uses, ascending: the load generator's ceiling is measured at each.
-   */
-  public List<Integer> allConcurrencies() {
-    return concurrency.values().stream().flatMap(List::stream).distinct().sorted().toList();
   }
 
   private static Duration seconds(String property, double defaultSeconds) {

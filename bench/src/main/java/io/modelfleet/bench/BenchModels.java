@@ -15,7 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** The three models of the issue, built or loaded, each with its input maker. */
+/**
+ * The models of the benchmark, built or loaded, each with its input maker: simple (issue 12's tiny
+ * model, Triton's INT32 add/sub), tiny (an FP32 Gemm, the tiny model of the earlier runs), MiniLM
+ * and an MLP.
+ */
 public final class BenchModels {
 
   /** all-minilm-l6-v2 at the root of langchain4j's jar. */
@@ -30,13 +34,34 @@ public final class BenchModels {
 
   public static BenchModel load(String key, OrtEnvironment env) {
     return switch (key) {
+      case "simple" -> simple();
       case "tiny" -> tiny();
       case "minilm" -> minilm(env);
       case "mlp" -> mlp();
       default ->
           throw new IllegalArgumentException(
-              "unknown model '" + key + "'; bench.models takes tiny, minilm, mlp");
+              "unknown model '" + key + "'; bench.models takes simple, tiny, minilm, mlp");
     };
+  }
+
+  /** INPUT0 = 0, 1, …, 15 and INPUT1 all ones, as in Triton's simple client examples. */
+  static BenchModel simple() {
+    return new BenchModel(
+        "simple",
+        "Add/Sub INT32 [b,16] (Triton's simple)",
+        OnnxGraphs.simple(),
+        batch -> {
+          int[] counting = new int[batch * 16];
+          int[] ones = new int[batch * 16];
+          for (int i = 0; i < counting.length; i++) {
+            counting[i] = i % 16;
+            ones[i] = 1;
+          }
+          long[] shape = {batch, 16};
+          return List.of(
+              InputTensor.int32("INPUT0", shape, counting),
+              InputTensor.int32("INPUT1", shape, ones));
+        });
   }
 
   static BenchModel tiny() {

@@ -3,6 +3,7 @@ package io.modelfleet.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,17 +15,48 @@ import java.util.List;
  * <p>Reads /proc: busy time of all CPUs (user, nice, system, irq, softirq, steal) minus the user
  * and system time of our own processes, over the window. Both are in the same clock ticks, so the
  * share of all ticks times the core count is "cores used by others". NaN off Linux.
+ *
+ * <p>It also reads the CPU time of one of our processes, the one serving the load (the node, the
+ * trivial server, or the bench itself for raw ORT): that time over the requests of a window is what
+ * one request costs the server, the figure issue 12's health and MiniLM targets read. Clock ticks
+ * are 10 ms (USER_HZ 100 on Linux), so a 2 s window of a busy server is read to about 1 %.
  */
 public final class CpuMonitor {
 
+  /** Linux's USER_HZ: /proc reports CPU times in hundredths of a second. */
+  private static final double TICK_SECONDS = 0.01;
+
   private final List<Long> pids;
+  private final long servingPid;
 
   public CpuMonitor(List<Long> pids) {
-    this.pids = List.copyOf(pids);
+    this(pids, pids.get(0));
   }
 
-  /** A reading at one instant; {@link #otherCores} of two readings is the window's figure. */
-  public record Snapshot(long busyTicks, long totalTicks, long ourTicks, boolean valid) {}
+  private CpuMonitor(List<Long> pids, long servingPid) {
+    this.pids = List.copyOf(pids);
+    this.servingPid = servingPid;
+  }
+
+  /**
+   * The same monitor, reading {@code pid} as the serving process (and counting it as ours, not as
+   * another's).
+   */
+  public CpuMonitor serving(long pid) {
+    if (pids.contains(pid)) {
+      return new CpuMonitor(pids, pid);
+    }
+    List<Long> all = new ArrayList<>(pids);
+    all.add(pid);
+    return new CpuMonitor(all, pid);
+  }
+
+  /**
+   * A reading at one instant; {@link #otherCores} and {@link #servingCpuSeconds} of two readings
+   * are the window's figures.
+   */
+  public record Snapshot(
+      long busyTicks, long totalTicks, long ourTicks, long servingTicks, boolean valid) {}
 
   public Snapshot snapshot() {
     try {
@@ -38,13 +70,24 @@ public final class CpuMonitor {
       }
       long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
       long ours = 0;
+      long serving = 0;
       for (long pid : pids) {
-        ours += processTicks(pid);
+        long ticks = processTicks(pid);
+        ours += ticks;
+        serving += pid == servingPid ? ticks : 0;
       }
-      return new Snapshot(total - idle, total, ours, true);
+      return new Snapshot(total - idle, total, ours, serving, true);
     } catch (IOException | RuntimeException e) {
-      return new Snapshot(0, 0, 0, false);
+      return new Snapshot(0, 0, 0, 0, false);
     }
+  }
+
+  /** CPU seconds the serving process used between two readings; NaN where unknown. */
+  public static double servingCpuSeconds(Snapshot a, Snapshot b) {
+    if (!a.valid() || !b.valid()) {
+      return Double.NaN;
+    }
+    return (b.servingTicks() - a.servingTicks()) * TICK_SECONDS;
   }
 
   /** Cores' worth of CPU that others used between two readings. */

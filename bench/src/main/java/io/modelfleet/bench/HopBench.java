@@ -4,7 +4,6 @@ import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -43,27 +42,56 @@ public final class HopBench {
    */
   private static final Duration STABLE = Duration.ofSeconds(8);
 
-  private final Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath();
-  private final Duration warmUp =
-      Duration.ofMillis(
-          (long) (Double.parseDouble(System.getProperty("bench.warmup.s", "2")) * 1000));
-  private final Duration window =
-      Duration.ofMillis(
-          (long) (Double.parseDouble(System.getProperty("bench.window.s", "5")) * 1000));
-  private final int rounds = Integer.getInteger("bench.rounds", 2);
-  private final Duration readyTimeout =
-      Duration.ofSeconds(Integer.getInteger("bench.ready.s", 120));
+  private final Path root;
+  private final Duration warmUp;
+  private final Duration window;
+  private final int rounds;
+  private final Duration readyTimeout;
 
   /** The model deployed with one replica on each node. */
   private static final String BOTH = "hop-both";
 
-  private final List<String> nodeJvm =
-      List.of(System.getProperty("bench.node.jvm", "-Xmx2g").trim().split("\\s+"));
-  private final Path results = root.resolve("bench/target/results");
+  private final List<String> nodeJvm;
+  private final Path results;
+
+  /**
+   * What one hop measurement found: the report section, and the best-round p50 of the local and the
+   * remote path (the main bench's hop target reads them).
+   */
+  public record Outcome(String report, double localP50Micros, double remoteP50Micros) {}
+
+  HopBench(
+      Path root,
+      Duration warmUp,
+      Duration window,
+      int rounds,
+      Duration readyTimeout,
+      List<String> nodeJvm) {
+    this.root = root.toAbsolutePath();
+    this.warmUp = warmUp;
+    this.window = window;
+    this.rounds = rounds;
+    this.readyTimeout = readyTimeout;
+    this.nodeJvm = List.copyOf(nodeJvm);
+    this.results = this.root.resolve("bench/target/results");
+  }
+
+  private static HopBench fromSystemProperties() {
+    return new HopBench(
+        Path.of(System.getProperty("bench.root", ".")),
+        Duration.ofMillis(
+            (long) (Double.parseDouble(System.getProperty("bench.warmup.s", "2")) * 1000)),
+        Duration.ofMillis(
+            (long) (Double.parseDouble(System.getProperty("bench.window.s", "5")) * 1000)),
+        Integer.getInteger("bench.rounds", 2),
+        Duration.ofSeconds(Integer.getInteger("bench.ready.s", 120)),
+        List.of(System.getProperty("bench.node.jvm", "-Xmx2g").trim().split("\\s+")));
+  }
 
   public static void main(String[] args) throws Exception {
-    HopBench b = new HopBench();
-    String report = b.run();
+    BenchLogging.quiet();
+    HopBench b = fromSystemProperties();
+    String report = b.run().report();
     System.out.println(report);
     Path out = b.results.resolve("hop.md");
     Files.createDirectories(out.getParent());
@@ -71,7 +99,8 @@ public final class HopBench {
     System.err.println("report written to " + out);
   }
 
-  private String run() throws Exception {
+  /** Starts the cluster, measures, stops everything (also on failure). */
+  Outcome run() throws Exception {
     Path jar = root.resolve(JAR);
     if (!Files.isRegularFile(jar) || !Files.isDirectory(root.resolve(LIB))) {
       throw new IllegalStateException(
@@ -90,8 +119,11 @@ public final class HopBench {
       int portB = freePort();
       int httpPort = freePort();
       String seed = "pekko://modelfleet@" + HOST + ":" + portA;
-      nodes.add(startNode("A", "gateway,worker", portA, httpPort, seed, dbUrl));
-      nodes.add(startNode("B", "worker", portB, freePort(), seed, dbUrl));
+      nodes.add(
+          HopNode.start(
+              root, nodeJvm, results, "A", "gateway,worker", portA, httpPort, seed, dbUrl));
+      nodes.add(
+          HopNode.start(root, nodeJvm, results, "B", "worker", portB, freePort(), seed, dbUrl));
       awaitMembers(nodes, httpPort);
       progress(
           "cluster up: A (gateway,worker) remote port "
@@ -118,43 +150,6 @@ public final class HopBench {
       }
       progress("nodes and PostgreSQL stopped");
     }
-  }
-
-  private HopNode startNode(
-      String name, String roles, int remotePort, int httpPort, String seed, String dbUrl)
-      throws IOException {
-    Path dataDir = Files.createTempDirectory("modelfleet-hop-" + name + "-");
-    Path log = results.resolve("hop-node-" + name + ".log");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(nodeJvm);
-    cmd.add("-Dmodelfleet.ort.intra-op-threads=" + RawOrt.INTRA_OP_THREADS);
-    cmd.add("-Dmodelfleet.ort.inter-op-threads=" + RawOrt.INTER_OP_THREADS);
-    cmd.add("-cp");
-    cmd.add(root.resolve(JAR) + File.pathSeparator + root.resolve(LIB) + "/*");
-    cmd.add("io.modelfleet.node.Main");
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .directory(root.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("MODELFLEET_DATA_DIR", dataDir.toString());
-    env.put("MODELFLEET_HTTP_PORT", Integer.toString(httpPort));
-    env.put("MODELFLEET_HTTP_HOST", HOST);
-    env.put("MODELFLEET_METRICS_PORT", "0");
-    env.put("MODELFLEET_GRPC_PORT", "0");
-    env.put("MODELFLEET_REMOTE_HOST", HOST);
-    env.put("MODELFLEET_REMOTE_PORT", Integer.toString(remotePort));
-    env.put("MODELFLEET_SEED_NODES", seed);
-    env.put("MODELFLEET_DB_URL", dbUrl);
-    env.put("MODELFLEET_DB_USER", "postgres");
-    env.put("MODELFLEET_DEVICES", "cpu-only");
-    env.put("MODELFLEET_DEMO_MODEL", "false");
-    env.put("MODELFLEET_ROLES", roles);
-    env.put(BenchKey.ENV, BenchKey.secret());
-    progress("starting node " + name + " (" + roles + "), log " + log);
-    return new HopNode(name, pb.start(), dataDir, log, remotePort);
   }
 
   /** Until A's GET /v1/cluster/members lists two members, both Up and with their devices known. */
@@ -202,7 +197,7 @@ public final class HopBench {
             + nodes.get(0).logTail(40));
   }
 
-  private String measure(List<HopNode> nodes, int httpPort, int portA) throws Exception {
+  private Outcome measure(List<HopNode> nodes, int httpPort, int portA) throws Exception {
     BenchModel tiny = BenchModels.tiny();
     OrtEnvironment env = RawOrt.environment();
     Map<String, RawOrt.Reference> reference;
@@ -314,16 +309,23 @@ public final class HopBench {
         ReplicaSideStats.replicaSide(
             httpPort,
             Map.of("local replica", local, "remote replica", remote, "one replica per node", BOTH));
-    return new HopReport(nodeJvm, warmUp, window, rounds)
-            .render(
-                runs,
-                placements,
-                local,
-                remote,
-                portA,
-                List.of(nodes.get(0).log, nodes.get(1).log),
-                moved)
-        + serverSide;
+    String report =
+        new HopReport(nodeJvm, warmUp, window, rounds)
+                .render(
+                    runs,
+                    placements,
+                    local,
+                    remote,
+                    portA,
+                    List.of(nodes.get(0).log, nodes.get(1).log),
+                    moved)
+            + serverSide;
+    return new Outcome(
+        report, bestP50(runs.get("local replica")), bestP50(runs.get("remote replica")));
+  }
+
+  private static double bestP50(List<Measurement> rounds) {
+    return rounds.stream().mapToDouble(Measurement::p50Micros).min().orElse(Double.NaN);
   }
 
   /**

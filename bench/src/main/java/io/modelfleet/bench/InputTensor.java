@@ -8,8 +8,8 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * One input of one request: name, OIP datatype (FP32 or INT64 here), shape, and the elements as
- * little-endian bytes, which is both what Triton's binary extension sends and what ONNX Runtime
+ * One input of one request: name, OIP datatype (FP32, INT32 or INT64 here), shape, and the elements
+ * as little-endian bytes, which is both what Triton's binary extension sends and what ONNX Runtime
  * reads on x86. The same bytes feed the in-process session, the JSON body and the binary body, so
  * the raw and served numbers compute exactly the same thing.
  */
@@ -37,6 +37,14 @@ public record InputTensor(String name, String datatype, long[] shape, byte[] dat
     return new InputTensor(name, "FP32", shape, b.array());
   }
 
+  public static InputTensor int32(String name, long[] shape, int[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int v : values) {
+      b.putInt(v);
+    }
+    return new InputTensor(name, "INT32", shape, b.array());
+  }
+
   public static InputTensor int64(String name, long[] shape, long[] values) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
     for (long v : values) {
@@ -47,11 +55,11 @@ public record InputTensor(String name, String datatype, long[] shape, byte[] dat
 
   public static int elementSize(String datatype) {
     return switch (datatype) {
-      case "FP32" -> 4;
+      case "FP32", "INT32" -> 4;
       case "INT64" -> 8;
       default ->
           throw new IllegalArgumentException(
-              "the bench only builds FP32 and INT64 inputs, not " + datatype);
+              "the bench only builds FP32, INT32 and INT64 inputs, not " + datatype);
     };
   }
 
@@ -75,6 +83,10 @@ public record InputTensor(String name, String datatype, long[] shape, byte[] dat
       direct.asFloatBuffer().put(le.asFloatBuffer());
       return OnnxTensor.createTensor(env, direct.asFloatBuffer(), shape);
     }
+    if ("INT32".equals(datatype)) {
+      direct.asIntBuffer().put(le.asIntBuffer());
+      return OnnxTensor.createTensor(env, direct.asIntBuffer(), shape);
+    }
     direct.asLongBuffer().put(le.asLongBuffer());
     return OnnxTensor.createTensor(env, direct.asLongBuffer(), shape);
   }
@@ -89,6 +101,8 @@ public record InputTensor(String name, String datatype, long[] shape, byte[] dat
       }
       if ("FP32".equals(datatype)) {
         sb.append(le.getFloat(i * 4));
+      } else if ("INT32".equals(datatype)) {
+        sb.append(le.getInt(i * 4));
       } else {
         sb.append(le.getLong(i * 8));
       }

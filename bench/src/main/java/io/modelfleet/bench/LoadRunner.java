@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * timed by the same code.
  *
  * <p>An operation counts when it ends inside the window; its latency is its own start to end with
- * System.nanoTime. Each thread keeps its latencies in its own growing long[] (no sharing, no locks
- * on the hot path); they are merged and sorted after the window.
+ * System.nanoTime. The CPU time of the serving process over the window is read from {@code cpu}.
+ * Each thread keeps its latencies in its own growing long[] (no sharing, no locks on the hot path);
+ * they are merged and sorted after the window.
  */
 public final class LoadRunner {
 
@@ -105,7 +106,8 @@ public final class LoadRunner {
         firstError,
         window.toNanos(),
         all,
-        CpuMonitor.otherCores(before, after));
+        CpuMonitor.otherCores(before, after),
+        CpuMonitor.servingCpuSeconds(before, after));
   }
 
   private static void sleepUntil(long nanoTime) throws InterruptedException {

@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
  * as the node, it gives what loopback TCP and the load generator cost by themselves, so the node's
  * ceiling ({@code /v2/health/live}) can be split into "client and kernel" and "HTTP server". Thread
  * per connection; it only has to be simple and fast, not scalable.
+ *
+ * <p>{@link TrivialServer} runs it as a process of its own ({@link #main}), so that its CPU time
+ * per request can be read the way the node's is.
  */
 public final class LoopbackServer implements AutoCloseable {
 
@@ -29,6 +32,20 @@ public final class LoopbackServer implements AutoCloseable {
     Thread acceptor = new Thread(this::accept, "loopback-accept");
     acceptor.setDaemon(true);
     acceptor.start();
+  }
+
+  /**
+   * Serves on a free port of 127.0.0.1, prints the port on the first line of stdout, and stops when
+   * stdin closes (its parent went away or closed it).
+   */
+  public static void main(String[] args) throws IOException {
+    try (LoopbackServer s = new LoopbackServer()) {
+      System.out.println(s.port());
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // Nothing is expected on stdin; end of stream is the signal to stop.
+      }
+    }
   }
 
   public int port() {

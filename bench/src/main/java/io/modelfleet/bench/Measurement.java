@@ -7,6 +7,8 @@ package io.modelfleet.bench;
  * @param rowsPerOp rows each operation carries (1 for every served request; 64 for raw batch 64)
  * @param otherCores CPU that processes other than the bench and its node used during the window, in
  *     cores (NaN where unknown); see {@link CpuMonitor}
+ * @param serverCpuSeconds CPU time the serving process (the node, the trivial server, or the bench
+ *     for raw ORT) used during the window, in seconds (NaN where unknown)
  */
 public record Measurement(
     int clients,
@@ -16,7 +18,8 @@ public record Measurement(
     String firstError,
     long windowNanos,
     long[] sortedLatencyNanos,
-    double otherCores) {
+    double otherCores,
+    double serverCpuSeconds) {
 
   public double opsPerSecond() {
     return completed * 1e9 / windowNanos;
@@ -24,6 +27,11 @@ public record Measurement(
 
   public double rowsPerSecond() {
     return opsPerSecond() * rowsPerOp;
+  }
+
+  /** Server CPU per completed operation, in microseconds; NaN when unknown or nothing completed. */
+  public double cpuMicrosPerOp() {
+    return completed == 0 ? Double.NaN : serverCpuSeconds * 1e6 / completed;
   }
 
   public double p50Micros() {

@@ -40,6 +40,13 @@ public final class NodeApi implements AutoCloseable {
 
   private static final int TIMEOUT_MS = 120_000;
 
+  /**
+   * {@code bench.deployment.extra}: JSON members added to every deployment request, e.g. {@code
+   * "instance_count":4} for a setting the bench does not know; one that names {@code "ort"}
+   * replaces the bench's ORT options.
+   */
+  static final String EXTRA_PROPERTY = "bench.deployment.extra";
+
   private final MiniHttpClient client;
   private final int port;
 
@@ -76,7 +83,7 @@ public final class NodeApi implements AutoCloseable {
    */
   public Deployed deploy(String model, boolean batching, Duration readyTimeout)
       throws IOException, InterruptedException {
-    int status = post(model, batching ? BATCHING_ON : BATCHING_OFF);
+    int status = post(model, withExtra(batching ? BATCHING_ON : BATCHING_OFF));
     String note = null;
     if (status == 400 && !batching) {
       String refused = client.describe(status);
@@ -104,7 +111,8 @@ public final class NodeApi implements AutoCloseable {
    */
   public String deploySpread(String model, int replicas, Duration readyTimeout)
       throws IOException, InterruptedException {
-    int status = post(model, BATCHING_OFF.replace("\"replicas\":1", "\"replicas\":" + replicas));
+    int status =
+        post(model, withExtra(BATCHING_OFF.replace("\"replicas\":1", "\"replicas\":" + replicas)));
     if (status / 100 != 2) {
       return "deployment refused, " + client.describe(status);
     }
@@ -132,6 +140,19 @@ public final class NodeApi implements AutoCloseable {
         + " ("
         + last
         + ")";
+  }
+
+  private static String withExtra(String body) {
+    return withExtra(body, System.getProperty(EXTRA_PROPERTY));
+  }
+
+  /** {@code body} with the {@link #EXTRA_PROPERTY} members added. */
+  static String withExtra(String body, String extra) {
+    if (extra == null || extra.isBlank()) {
+      return body;
+    }
+    String base = extra.contains("\"ort\"") ? body.replace("," + ORT, "") : body;
+    return base.substring(0, base.lastIndexOf('}')) + "," + extra.trim() + "}";
   }
 
   private int post(String model, String body) throws IOException {

@@ -14,9 +14,9 @@ import java.nio.ByteOrder;
 import java.util.Random;
 
 /**
- * The two models the bench builds in code, with tribuo-util-onnx's raw ONNX protobuf builders (as
- * the project's tests do): IR version 8, default-domain opset 17, FP32, dimension 0 symbolic so
- * that a server may batch along it.
+ * The three models the bench builds in code, with tribuo-util-onnx's raw ONNX protobuf builders (as
+ * the project's tests do): IR version 8, default-domain opset 17, dimension 0 symbolic so that a
+ * server may batch along it.
  */
 public final class OnnxGraphs {
 
@@ -40,6 +40,26 @@ public final class OnnxGraphs {
             .addInitializer(floats("B", b, 2))
             .addInput(fp32("x", 4))
             .addOutput(fp32("y", 2))
+            .build();
+    return model(graph);
+  }
+
+  /**
+   * Triton's "simple" model, the tiny model of issue 12: "INPUT0" and "INPUT1" INT32 [batch, 16] to
+   * "OUTPUT0" = INPUT0 + INPUT1 and "OUTPUT1" = INPUT0 − INPUT1. Two element-wise operators on 16
+   * integers: a request's time is serving overhead.
+   */
+  public static byte[] simple() {
+    int int32 = TensorProto.DataType.INT32_VALUE;
+    GraphProto graph =
+        GraphProto.newBuilder()
+            .setName("simple")
+            .addNode(node("Add", "OUTPUT0", "INPUT0", "INPUT1"))
+            .addNode(node("Sub", "OUTPUT1", "INPUT0", "INPUT1"))
+            .addInput(tensor("INPUT0", int32, 16))
+            .addInput(tensor("INPUT1", int32, 16))
+            .addOutput(tensor("OUTPUT0", int32, 16))
+            .addOutput(tensor("OUTPUT1", int32, 16))
             .build();
     return model(graph);
   }
@@ -107,6 +127,11 @@ public final class OnnxGraphs {
 
   /** FP32 [batch, width] with "batch" symbolic. */
   private static ValueInfoProto fp32(String name, long width) {
+    return tensor(name, TensorProto.DataType.FLOAT_VALUE, width);
+  }
+
+  /** {@code elemType} [batch, width] with "batch" symbolic. */
+  private static ValueInfoProto tensor(String name, int elemType, long width) {
     TensorShapeProto shape =
         TensorShapeProto.newBuilder()
             .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
@@ -114,10 +139,7 @@ public final class OnnxGraphs {
             .build();
     TypeProto type =
         TypeProto.newBuilder()
-            .setTensorType(
-                TypeProto.Tensor.newBuilder()
-                    .setElemType(TensorProto.DataType.FLOAT_VALUE)
-                    .setShape(shape))
+            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape))
             .build();
     return ValueInfoProto.newBuilder().setName(name).setType(type).build();
   }

@@ -101,11 +101,7 @@ public final class ResponseCheck {
               + " bytes, expected "
               + ref.values().length * 4L;
         }
-        float[] got = new float[ref.values().length];
-        for (int i = 0; i < got.length; i++) {
-          got[i] = tail.getFloat(at + i * 4);
-        }
-        String values = compare(out.path("name").asText(), got, ref.values());
+        String values = compare(out.path("name").asText(), decode(tail, at, ref), ref.values());
         if (values != null) {
           return values;
         }
@@ -121,6 +117,15 @@ public final class ResponseCheck {
       }
     }
     return null;
+  }
+
+  /** The reference's element count of its datatype, little-endian from {@code at}, as floats. */
+  static float[] decode(ByteBuffer le, int at, RawOrt.Reference ref) {
+    float[] got = new float[ref.values().length];
+    for (int i = 0; i < got.length; i++) {
+      got[i] = "INT32".equals(ref.datatype()) ? le.getInt(at + i * 4) : le.getFloat(at + i * 4);
+    }
+    return got;
   }
 
   private static JsonNode output(JsonNode root, String name) {
@@ -148,7 +153,7 @@ public final class ResponseCheck {
     return null;
   }
 
-  private static String compare(String name, float[] got, float[] want) {
+  static String compare(String name, float[] got, float[] want) {
     if (got.length != want.length) {
       return "output '" + name + "' has " + got.length + " values, expected " + want.length;
     }

@@ -1,9 +1,9 @@
 package io.modelfleet.bench;
 
 /**
- * One line of the results: a model on one path (raw ORT in process, or served over JSON or binary)
- * with batching off or on, at one client count and request batch size. Either it was measured, or
- * {@code unavailable} says why not.
+ * One line of the results: a model on one path (raw ORT in process, or served over JSON, binary or
+ * gRPC) with batching off or on, at one client count and request batch size. Either it was
+ * measured, or {@code unavailable} says why not.
  */
 public record Row(
     String model,
@@ -27,8 +27,9 @@ public record Row(
     return new Row(model, path, batching, clients, batch, null, why);
   }
 
+  /** Raw ORT in any session configuration ("raw ORT (intra-op 1)", …). */
   public boolean isRaw() {
-    return RAW.equals(path);
+    return path.startsWith(RAW);
   }
 
   public boolean ok() {

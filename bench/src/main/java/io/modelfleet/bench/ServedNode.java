@@ -16,9 +16,10 @@ import java.util.stream.Stream;
 /**
  * A ModelFleet node in its own JVM, started the way an operator starts one (the built jar, its lib
  * folder, MODELFLEET_* environment variables) on a fresh data directory, with its log in a file
- * next to the report. The node's default ORT session options are set to the bench's too (2
- * intra-op, 1 inter-op), so a deployment that cannot say {@code ort} still runs with the raw
- * baseline's options. Its first administrator key is {@link BenchKey}'s.
+ * next to the report, HTTP and gRPC on free ports of 127.0.0.1. The node's default ORT session
+ * options are set to the bench's too (2 intra-op, 1 inter-op), so a deployment that cannot say
+ * {@code ort} still runs with the raw baseline's options. Its first administrator key is {@link
+ * BenchKey}'s.
  */
 public final class ServedNode implements AutoCloseable {
 
@@ -31,12 +32,14 @@ public final class ServedNode implements AutoCloseable {
   private final Path dataDir;
   private final Path log;
   private final int port;
+  private final int grpcPort;
 
-  private ServedNode(Process process, Path dataDir, Path log, int port) {
+  private ServedNode(Process process, Path dataDir, Path log, int port, int grpcPort) {
     this.process = process;
     this.dataDir = dataDir;
     this.log = log;
     this.port = port;
+    this.grpcPort = grpcPort;
   }
 
   /** Starts the node; its stdout and stderr go to {@code log}, replaced if it exists. */
@@ -47,6 +50,7 @@ public final class ServedNode implements AutoCloseable {
           jar + " or " + LIB + " is missing; build first: ./mvnw -B -q -DskipTests package");
     }
     int port = freePort();
+    int grpcPort = freePort();
     Path dataDir = Files.createTempDirectory("modelfleet-bench-");
     Files.createDirectories(log.getParent());
     List<String> cmd = new ArrayList<>();
@@ -68,15 +72,20 @@ public final class ServedNode implements AutoCloseable {
     pb.environment().put("MODELFLEET_HTTP_HOST", HOST);
     pb.environment().put("MODELFLEET_REMOTE_PORT", "0");
     pb.environment().put("MODELFLEET_METRICS_PORT", "0");
-    pb.environment().put("MODELFLEET_GRPC_PORT", "0");
+    pb.environment().put("MODELFLEET_GRPC_PORT", Integer.toString(grpcPort));
     pb.environment().put("MODELFLEET_DEMO_MODEL", "false");
     pb.environment().put("MODELFLEET_DEVICES", "cpu-only");
     pb.environment().put(BenchKey.ENV, BenchKey.secret());
-    return new ServedNode(pb.start(), dataDir, log, port);
+    return new ServedNode(pb.start(), dataDir, log, port, grpcPort);
   }
 
   public int port() {
     return port;
+  }
+
+  /** The port of the node's OIP gRPC service (inference.GRPCInferenceService). */
+  public int grpcPort() {
+    return grpcPort;
   }
 
   public long pid() {
