@@ -100,7 +100,8 @@ public final class GatewayRoutes extends AllDirectives {
    */
   private Route forPath(String path, Caller caller) {
     if (path.startsWith("/v2/") || path.equals("/v2")) {
-      return concat(oip.route(caller), stats.route(caller), repository.route(caller));
+      // Statistics first: GET /v2/models/stats would otherwise be the metadata of a model "stats".
+      return concat(stats.route(caller), oip.route(caller), repository.route(caller));
     }
     if (path.startsWith("/v1/") || path.equals("/v1")) {
       return concat(

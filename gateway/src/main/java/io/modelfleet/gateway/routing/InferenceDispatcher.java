@@ -19,6 +19,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.ExecutionContext;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
@@ -41,6 +42,15 @@ public final class InferenceDispatcher {
    * The answer to a request whose client went away: nginx's 499 "client closed request", which no
    * client reads; the gateway's own logs and metrics see it.
    */
+  /**
+   * Where the answer of a replica on this node is taken up: on the thread that delivers it (the
+   * replica's ORT thread, which answers its callers itself), so the response is built there and
+   * handed to the connection without a hop through the dispatcher, which parked and woke a thread
+   * for every inference. A remote replica's answer is delivered on Artery's inbound stream, which
+   * must not build responses, so it still goes to the dispatcher.
+   */
+  private static final ExecutionContextExecutor PARASITIC = ExecutionContext.parasitic$.MODULE$;
+
   static final InferFailure CLIENT_GONE =
       new InferFailure(499, "the client went away before the answer; the request was cancelled");
 
@@ -133,7 +143,7 @@ public final class InferenceDispatcher {
             },
             budget,
             scheduler,
-            executor)
+            chooser.isLocal(replica) ? PARASITIC : executor)
         .whenComplete(
             (r, e) -> {
               if (e != null) {
