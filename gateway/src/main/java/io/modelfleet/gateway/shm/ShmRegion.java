@@ -1,7 +1,9 @@
 package io.modelfleet.gateway.shm;
 
 import io.modelfleet.gateway.ApiException;
+import java.io.IOException;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -9,8 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * key}, from {@code offset}, mapped read-write once at registration.
  *
  * <p>Inferences copy out of and into the mapping with absolute bulk gets and puts, which touch no
- * buffer state, so any number run at once without a lock (what the client does to the same bytes
- * meanwhile is its own business, as with Triton). Each copy holds the region ({@link #acquire} /
+ * buffer state, so any number run at once without a lock of their own (the size check before each
+ * copy is an fstat under the channel's position lock); what the client does to the same bytes
+ * meanwhile is its own business, as with Triton. Each copy holds the region ({@link #acquire} /
  * {@link #release}) so that {@link #close} never unmaps under a running copy, which would crash the
  * JVM: the state is the count of holders plus a closed bit; once closed, no one acquires, and
  * whoever brings the count to zero with the bit set unmaps, exactly once.
@@ -24,14 +27,25 @@ public final class ShmRegion {
   private final long offset;
   private final int byteSize;
   private final MappedByteBuffer buffer;
+
+  /** Kept open to see the object's size before each copy (see {@link #requireUntruncated}). */
+  private final FileChannel channel;
+
   private final AtomicInteger state = new AtomicInteger();
 
-  ShmRegion(String name, String key, long offset, int byteSize, MappedByteBuffer buffer) {
+  ShmRegion(
+      String name,
+      String key,
+      long offset,
+      int byteSize,
+      MappedByteBuffer buffer,
+      FileChannel channel) {
     this.name = name;
     this.key = key;
     this.offset = offset;
     this.byteSize = byteSize;
     this.buffer = buffer;
+    this.channel = channel;
   }
 
   public String name() {
@@ -65,7 +79,7 @@ public final class ShmRegion {
 
   void release() {
     if (state.decrementAndGet() == CLOSED) {
-      Unmapper.unmap(buffer);
+      free();
     }
   }
 
@@ -73,7 +87,16 @@ public final class ShmRegion {
   void close() {
     int before = state.getAndUpdate(s -> s | CLOSED);
     if (before == 0) {
-      Unmapper.unmap(buffer);
+      free();
+    }
+  }
+
+  private void free() {
+    Unmapper.unmap(buffer);
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // Nothing is written through the channel: closing it cannot lose data.
     }
   }
 
@@ -84,8 +107,13 @@ public final class ShmRegion {
    */
   byte[] read(String who, long at, long size) {
     requireInside(who, at, size);
+    requireUntruncated(who, at + size);
     byte[] out = new byte[(int) size];
-    buffer.get((int) at, out);
+    try {
+      buffer.get((int) at, out);
+    } catch (InternalError e) {
+      throw truncated(who);
+    }
     return out;
   }
 
@@ -96,7 +124,44 @@ public final class ShmRegion {
    */
   void write(String who, long at, byte[] data) {
     requireInside(who, at, data.length);
-    buffer.put((int) at, data);
+    requireUntruncated(who, at + data.length);
+    try {
+      buffer.put((int) at, data);
+    } catch (InternalError e) {
+      throw truncated(who);
+    }
+  }
+
+  /**
+   * A mapped page past the end of the object faults once the client truncates it, and the JVM
+   * reports such a fault as an InternalError thrown some time after the copy (in compiled code), so
+   * it cannot be caught around the copy. The object's size is therefore checked before each copy
+   * (an fstat): a truncated object is refused with a sentence instead. A client that truncates the
+   * object while a copy runs can still get that asynchronous error into a gateway thread (Triton's
+   * process dies of SIGBUS in that case); registering is an operator's action for such reasons.
+   */
+  private void requireUntruncated(String who, long end) {
+    try {
+      if (channel.size() < offset + end) {
+        throw truncated(who);
+      }
+    } catch (IOException e) {
+      throw truncated(who);
+    }
+  }
+
+  /**
+   * The client's doing, not the node's: a 400. (Interpreted code gets the fault's InternalError
+   * during the copy itself, which read and write turn into this answer too.)
+   */
+  private ApiException truncated(String who) {
+    return ApiException.badRequest(
+        who
+            + ": shared memory region '"
+            + name
+            + "' could not be accessed: its object '"
+            + key
+            + "' was truncated after it was registered; unregister and register it again");
   }
 
   /**

@@ -97,15 +97,14 @@ public final class ShmRegistry {
                 + settings.maxMappedBytes()
                 + " (modelfleet.gateway.shared-memory.max-mapped-bytes)");
       }
-      ShmRegion region =
-          new ShmRegion(name, key, offset, (int) byteSize, map(key, file, offset, byteSize));
+      ShmRegion region = map(name, key, file, offset, byteSize);
       regions.put(name, region);
       mappedBytes += byteSize;
       return region;
     }
   }
 
-  private MappedByteBuffer map(String key, String file, long offset, long byteSize) {
+  private ShmRegion map(String name, String key, String file, long offset, long byteSize) {
     Path path = settings.directory().resolve(file);
     if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
       throw ApiException.badRequest(
@@ -115,9 +114,11 @@ public final class ShmRegistry {
               + path
               + "); create it first, on the host of the node you call");
     }
-    try (FileChannel channel =
-        FileChannel.open(
-            path, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+    FileChannel channel = null;
+    try {
+      channel =
+          FileChannel.open(
+              path, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       long size = channel.size();
       if (offset > size || byteSize > size - offset) {
         throw ApiException.badRequest(
@@ -132,13 +133,27 @@ public final class ShmRegistry {
                 + " = "
                 + (offset + byteSize));
       }
-      // The mapping stays valid once the channel is closed.
-      return channel.map(FileChannel.MapMode.READ_WRITE, offset, byteSize);
+      MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, offset, byteSize);
+      ShmRegion region = new ShmRegion(name, key, offset, (int) byteSize, buffer, channel);
+      channel = null;
+      return region;
     } catch (NoSuchFileException e) {
       throw ApiException.badRequest("no shared memory object with key '" + key + "' on this node");
     } catch (IOException e) {
       throw ApiException.badRequest(
           "shared memory object '" + key + "' could not be mapped read-write: " + e);
+    } finally {
+      closeQuietly(channel);
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // Only a failed registration's channel: nothing was written through it.
+      }
     }
   }
 

@@ -42,6 +42,11 @@ final class Unmapper {
 
   private Unmapper() {}
 
+  /** Whether mappings are released at once on this JVM. */
+  static boolean available() {
+    return INVOKE_CLEANER != null;
+  }
+
   static void unmap(MappedByteBuffer buffer) {
     if (INVOKE_CLEANER == null) {
       return;

@@ -191,4 +191,31 @@ class ShmRegistryTest {
                             MemoryReservation.NONE))
             .contains("not registered"));
   }
+
+  @Test
+  void mappingsAreReleasedAtOnceOnThisJvm() {
+    assertTrue(Unmapper.available());
+  }
+
+  @Test
+  void aTruncatedObjectIsTheClientsError() throws IOException {
+    Path file = object("t", 8192);
+    ShmRegistry r = registry(8, 1 << 20);
+    r.register("t", "/t", 0, 8192);
+    try (var channel =
+        java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+      channel.truncate(0);
+    }
+    assertTrue(
+        error(
+                () ->
+                    new ShmTensors(r)
+                        .input(
+                            "x",
+                            DataType.UINT8,
+                            new long[] {4096},
+                            new ShmRef("t", 4096, 4096),
+                            MemoryReservation.NONE))
+            .contains("was truncated"));
+  }
 }
