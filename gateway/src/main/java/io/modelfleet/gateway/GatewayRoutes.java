@@ -10,6 +10,7 @@ import io.modelfleet.gateway.observe.HttpExchanges;
 import io.modelfleet.gateway.oip.OipRoutes;
 import io.modelfleet.gateway.repository.RepositoryRoutes;
 import io.modelfleet.gateway.security.GatewaySecurity;
+import io.modelfleet.gateway.shm.ShmRoutes;
 import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.usage.UsageRoutes;
 import io.modelfleet.gateway.web.BrowserGuard;
@@ -50,6 +51,7 @@ public final class GatewayRoutes extends AllDirectives {
   private final UsageRoutes usage;
   private final AlertRoutes alerts;
   private final MetricsRoutes metrics;
+  private final ShmRoutes shm;
 
   /** Smallest response body compressed for a client that accepts gzip or deflate. */
   private final long compressMinSize;
@@ -72,7 +74,9 @@ public final class GatewayRoutes extends AllDirectives {
       GatewaySecurity security,
       Observers observers,
       Tracing tracing,
-      UsageRoutes usage) {
+      UsageRoutes usage,
+      ShmRoutes shm) {
+    this.shm = shm;
     this.observers = observers;
     this.tracing = tracing;
     this.usage = usage;
@@ -101,7 +105,8 @@ public final class GatewayRoutes extends AllDirectives {
   private Route forPath(String path, Caller caller) {
     if (path.startsWith("/v2/") || path.equals("/v2")) {
       // Statistics first: GET /v2/models/stats would otherwise be the metadata of a model "stats".
-      return concat(stats.route(caller), oip.route(caller), repository.route(caller));
+      return concat(
+          stats.route(caller), oip.route(caller), repository.route(caller), shm.route(caller));
     }
     if (path.startsWith("/v1/") || path.equals("/v1")) {
       return concat(
@@ -120,7 +125,8 @@ public final class GatewayRoutes extends AllDirectives {
         usage.route(caller),
         alerts.route(caller),
         metrics.route(caller),
-        security.keyRoutes(caller));
+        security.keyRoutes(caller),
+        shm.route(caller));
   }
 
   /**

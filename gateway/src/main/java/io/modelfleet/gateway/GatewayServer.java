@@ -29,6 +29,10 @@ import io.modelfleet.gateway.routing.ReplicaChooser;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.security.GatewaySecurity;
 import io.modelfleet.gateway.security.TenantDirectory;
+import io.modelfleet.gateway.shm.ShmRegistry;
+import io.modelfleet.gateway.shm.ShmRoutes;
+import io.modelfleet.gateway.shm.ShmSettings;
+import io.modelfleet.gateway.shm.ShmTensors;
 import io.modelfleet.gateway.stats.ModelStats;
 import io.modelfleet.gateway.stats.StatsRoutes;
 import io.modelfleet.gateway.usage.UsageRoutes;
@@ -190,6 +194,13 @@ public final class GatewayServer {
             settings.loadTimeout(),
             settings.loadPollInterval(),
             GpuAvailability.live(system, data));
+    // Per node, as Triton's region names are per server: a client registers on the node whose
+    // host it shares.
+    ShmRegistry shm =
+        new ShmRegistry(
+            ShmSettings.fromConfig(system.settings().config()),
+            system.dispatchers().lookup(DispatcherSelector.blocking()));
+    ShmTensors shmTensors = new ShmTensors(shm);
     GrpcInferenceService grpcService =
         new GrpcInferenceService(
             new GrpcInferenceService.Parts(
@@ -202,7 +213,8 @@ public final class GatewayServer {
                 BodyAdmission.get(system.classicSystem()),
                 stats,
                 loader,
-                limits));
+                limits,
+                shm));
     int grpcPort = GrpcFrontDoor.port(system.settings().config());
     GatewayRoutes routes =
         new GatewayRoutes(
@@ -215,7 +227,8 @@ public final class GatewayServer {
                 dispatcher,
                 healthCheck,
                 Ops.get(system).observers(),
-                tracing),
+                tracing,
+                shmTensors),
             new RepositoryRoutes(settings, limits, registry, directory, loader),
             new ManagementRoutes(
                 settings, limits, registry, catalog, uploads, security.uploads(), directory),
@@ -229,7 +242,8 @@ public final class GatewayServer {
             security,
             Ops.get(system).observers(),
             tracing,
-            new UsageRoutes(settings, system));
+            new UsageRoutes(settings, system),
+            new ShmRoutes(settings.maxJsonBody(), shm));
 
     return security
         .loadKeys(system)

@@ -16,11 +16,14 @@ import io.modelfleet.gateway.routing.ClientGone;
 import io.modelfleet.gateway.routing.InferenceDispatcher;
 import io.modelfleet.gateway.routing.Readiness;
 import io.modelfleet.gateway.security.Identity;
+import io.modelfleet.gateway.shm.ShmRef;
+import io.modelfleet.gateway.shm.ShmTensors;
 import io.modelfleet.ops.observe.InferenceObserver;
 import io.modelfleet.ops.observe.Observers;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferRequest;
 import io.modelfleet.protocol.tensor.Tensor;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -40,13 +43,16 @@ final class GrpcInfer {
   private final InferenceDispatcher dispatcher;
   private final Observers observers;
   private final BodyAdmission admission;
+  private final ShmTensors shm;
 
   GrpcInfer(
       GrpcAccess access,
       RegistryClient registry,
       InferenceDispatcher dispatcher,
       Observers observers,
-      BodyAdmission admission) {
+      BodyAdmission admission,
+      ShmTensors shm) {
+    this.shm = shm;
     this.access = access;
     this.registry = registry;
     this.dispatcher = dispatcher;
@@ -96,14 +102,20 @@ final class GrpcInfer {
       BodyAdmission.Ticket ticket,
       ClientGone gone) {
     InferRequest decoded;
+    Map<String, ShmRef> shmOutputs;
     try {
-      decoded = GrpcTensors.request(request, ticket);
+      decoded = GrpcTensors.request(request, ticket, shm);
+      shmOutputs = GrpcShmParameters.outputs(request);
+      shm.checkOutputs(shmOutputs);
     } catch (ApiException e) {
       return e.status() == 400
           ? unlessUnknown(model, version, e)
           : CompletableFuture.failedFuture(e);
     }
-    boolean raw = request.getRawInputContentsCount() > 0;
+    // Raw outputs follow raw inputs; inputs in shared memory are raw bytes too (Triton answers
+    // raw_output_contents always).
+    boolean raw =
+        request.getRawInputContentsCount() > 0 || GrpcShmParameters.anyInputInShm(request);
     return dispatcher
         .infer(model, version, decoded, gone)
         .whenComplete((reply, e) -> record(who, model, decoded, reply))
@@ -118,7 +130,10 @@ final class GrpcInfer {
                 bytes += t.data().length;
               }
               ticket.reserveResponse(bytes);
-              return GrpcTensors.response(result, raw);
+              if (!shmOutputs.isEmpty()) {
+                shm.writeOutputs(result.outputs(), shmOutputs);
+              }
+              return GrpcTensors.response(result, raw, shmOutputs);
             });
   }
 

@@ -2,6 +2,12 @@ package io.modelfleet.gateway.grpc;
 
 import io.grpc.ServerInterceptor;
 import io.grpc.stub.StreamObserver;
+import io.modelfleet.gateway.grpc.proto.CudaSharedMemoryRegisterRequest;
+import io.modelfleet.gateway.grpc.proto.CudaSharedMemoryRegisterResponse;
+import io.modelfleet.gateway.grpc.proto.CudaSharedMemoryStatusRequest;
+import io.modelfleet.gateway.grpc.proto.CudaSharedMemoryStatusResponse;
+import io.modelfleet.gateway.grpc.proto.CudaSharedMemoryUnregisterRequest;
+import io.modelfleet.gateway.grpc.proto.CudaSharedMemoryUnregisterResponse;
 import io.modelfleet.gateway.grpc.proto.GRPCInferenceServiceGrpc;
 import io.modelfleet.gateway.grpc.proto.ModelConfigRequest;
 import io.modelfleet.gateway.grpc.proto.ModelConfigResponse;
@@ -25,6 +31,12 @@ import io.modelfleet.gateway.grpc.proto.ServerMetadataRequest;
 import io.modelfleet.gateway.grpc.proto.ServerMetadataResponse;
 import io.modelfleet.gateway.grpc.proto.ServerReadyRequest;
 import io.modelfleet.gateway.grpc.proto.ServerReadyResponse;
+import io.modelfleet.gateway.grpc.proto.SystemSharedMemoryRegisterRequest;
+import io.modelfleet.gateway.grpc.proto.SystemSharedMemoryRegisterResponse;
+import io.modelfleet.gateway.grpc.proto.SystemSharedMemoryStatusRequest;
+import io.modelfleet.gateway.grpc.proto.SystemSharedMemoryStatusResponse;
+import io.modelfleet.gateway.grpc.proto.SystemSharedMemoryUnregisterRequest;
+import io.modelfleet.gateway.grpc.proto.SystemSharedMemoryUnregisterResponse;
 import io.modelfleet.gateway.management.DeploymentLimits;
 import io.modelfleet.gateway.memory.BodyAdmission;
 import io.modelfleet.gateway.oip.HealthCheck;
@@ -33,6 +45,8 @@ import io.modelfleet.gateway.repository.ModelLoader;
 import io.modelfleet.gateway.routing.InferenceDispatcher;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.security.GatewaySecurity;
+import io.modelfleet.gateway.shm.ShmRegistry;
+import io.modelfleet.gateway.shm.ShmTensors;
 import io.modelfleet.gateway.stats.ModelStats;
 import io.modelfleet.ops.observe.Observers;
 
@@ -62,17 +76,27 @@ public final class GrpcInferenceService
       BodyAdmission admission,
       ModelStats stats,
       ModelLoader loader,
-      DeploymentLimits limits) {}
+      DeploymentLimits limits,
+      ShmRegistry shm) {}
 
   private final GrpcModelInfo info;
   private final GrpcInfer infer;
   private final GrpcStatistics statistics;
   private final GrpcRepository repository;
+  private final GrpcSharedMemory sharedMemory;
 
   public GrpcInferenceService(Parts p) {
     GrpcAccess access = new GrpcAccess(p.security());
     this.info = new GrpcModelInfo(access, p.registry(), p.directory(), p.health());
-    this.infer = new GrpcInfer(access, p.registry(), p.dispatcher(), p.observers(), p.admission());
+    this.infer =
+        new GrpcInfer(
+            access,
+            p.registry(),
+            p.dispatcher(),
+            p.observers(),
+            p.admission(),
+            new ShmTensors(p.shm()));
+    this.sharedMemory = new GrpcSharedMemory(access, p.shm());
     this.statistics = new GrpcStatistics(access, p.stats());
     this.repository =
         new GrpcRepository(access, p.registry(), p.directory(), p.loader(), p.limits());
@@ -142,5 +166,46 @@ public final class GrpcInferenceService
   public void repositoryModelUnload(
       RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> out) {
     repository.unload(request, out);
+  }
+
+  @Override
+  public void systemSharedMemoryStatus(
+      SystemSharedMemoryStatusRequest request,
+      StreamObserver<SystemSharedMemoryStatusResponse> out) {
+    sharedMemory.status(request, out);
+  }
+
+  @Override
+  public void systemSharedMemoryRegister(
+      SystemSharedMemoryRegisterRequest request,
+      StreamObserver<SystemSharedMemoryRegisterResponse> out) {
+    sharedMemory.register(request, out);
+  }
+
+  @Override
+  public void systemSharedMemoryUnregister(
+      SystemSharedMemoryUnregisterRequest request,
+      StreamObserver<SystemSharedMemoryUnregisterResponse> out) {
+    sharedMemory.unregister(request, out);
+  }
+
+  @Override
+  public void cudaSharedMemoryStatus(
+      CudaSharedMemoryStatusRequest request, StreamObserver<CudaSharedMemoryStatusResponse> out) {
+    sharedMemory.cudaStatus(request, out);
+  }
+
+  @Override
+  public void cudaSharedMemoryRegister(
+      CudaSharedMemoryRegisterRequest request,
+      StreamObserver<CudaSharedMemoryRegisterResponse> out) {
+    sharedMemory.cudaRegister(request, out);
+  }
+
+  @Override
+  public void cudaSharedMemoryUnregister(
+      CudaSharedMemoryUnregisterRequest request,
+      StreamObserver<CudaSharedMemoryUnregisterResponse> out) {
+    sharedMemory.cudaUnregister(request, out);
   }
 }

@@ -7,6 +7,8 @@ import io.modelfleet.gateway.grpc.proto.InferTensorContents;
 import io.modelfleet.gateway.grpc.proto.ModelInferRequest;
 import io.modelfleet.gateway.grpc.proto.ModelInferResponse;
 import io.modelfleet.gateway.oip.tensor.MemoryReservation;
+import io.modelfleet.gateway.shm.ShmRef;
+import io.modelfleet.gateway.shm.ShmTensors;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferRequest;
 import io.modelfleet.protocol.tensor.DataType;
@@ -15,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Converts between the gRPC messages of the Open Inference Protocol and the protocol's {@link
@@ -37,17 +40,31 @@ public final class GrpcTensors {
    * ({@link GrpcInferParameters}).
    */
   public static InferRequest request(ModelInferRequest request, MemoryReservation budget) {
+    return request(request, budget, ShmTensors.NONE);
+  }
+
+  /**
+   * As {@link #request(ModelInferRequest, MemoryReservation)}; inputs whose parameters name a
+   * shared memory region are read from it ({@code shm}), and take no {@code raw_input_contents}
+   * entry (tritonclient sends one per other input, in order).
+   */
+  public static InferRequest request(
+      ModelInferRequest request, MemoryReservation budget, ShmTensors shm) {
     GrpcInferParameters parameters = GrpcInferParameters.read(request.getParametersMap());
     int raw = request.getRawInputContentsCount();
-    if (raw > 0 && raw != request.getInputsCount()) {
+    ShmRef[] places = shmInputs(request);
+    int inBody = request.getInputsCount() - (places == null ? 0 : places.length - nulls(places));
+    if (raw > 0 && raw != inBody) {
       throw ApiException.badRequest(
           "raw_input_contents holds "
               + raw
               + " entries but the request has "
-              + request.getInputsCount()
-              + " inputs: give one per input, in the order of 'inputs'");
+              + inBody
+              + " inputs outside shared memory: give one per such input, in the order of"
+              + " 'inputs'");
     }
     List<Tensor> inputs = new ArrayList<>(request.getInputsCount());
+    int next = 0;
     for (int i = 0; i < request.getInputsCount(); i++) {
       ModelInferRequest.InferInputTensor in = request.getInputs(i);
       DataType type = DataType.parse(in.getDatatype());
@@ -57,14 +74,25 @@ public final class GrpcTensors {
       }
       long[] shape = in.getShapeList().stream().mapToLong(Long::longValue).toArray();
       byte[] data;
-      if (raw > 0) {
+      if (places != null && places[i] != null) {
+        if (in.hasContents()) {
+          throw ApiException.badRequest(
+              "input '"
+                  + in.getName()
+                  + "': contents must not be given with '"
+                  + ShmRef.REGION
+                  + "'");
+        }
+        inputs.add(shm.input(in.getName(), type, shape, places[i], budget));
+        continue;
+      } else if (raw > 0) {
         if (in.hasContents()) {
           throw ApiException.badRequest(
               "input '"
                   + in.getName()
                   + "': contents must not be given when raw_input_contents is used");
         }
-        ByteString bytes = request.getRawInputContents(i);
+        ByteString bytes = request.getRawInputContents(next++);
         budget.reserve("input '" + in.getName() + "'", bytes.size());
         data = bytes.toByteArray();
       } else {
@@ -79,6 +107,33 @@ public final class GrpcTensors {
             .toList();
     return new InferRequest(
         request.getId(), inputs, outputs, parameters.priority(), parameters.timeoutMicros());
+  }
+
+  /** Each input's shared memory place (null for one in the message), or null when none has one. */
+  private static ShmRef[] shmInputs(ModelInferRequest request) {
+    ShmRef[] places = null;
+    for (int i = 0; i < request.getInputsCount(); i++) {
+      ModelInferRequest.InferInputTensor in = request.getInputs(i);
+      if (in.getParametersCount() == 0) {
+        continue;
+      }
+      ShmRef ref = GrpcShmParameters.ref("input '" + in.getName() + "'", in.getParametersMap());
+      if (ref != null) {
+        if (places == null) {
+          places = new ShmRef[request.getInputsCount()];
+        }
+        places[i] = ref;
+      }
+    }
+    return places;
+  }
+
+  private static int nulls(ShmRef[] places) {
+    int n = 0;
+    for (ShmRef p : places) {
+      n += p == null ? 1 : 0;
+    }
+    return n;
   }
 
   /** The raw size of typed {@code contents} of {@code type}, before they are converted. */
@@ -107,6 +162,16 @@ public final class GrpcTensors {
    * (the request used raw inputs, as tritonclient expects), else typed {@code contents}.
    */
   public static ModelInferResponse response(InferReply.InferResult result, boolean raw) {
+    return response(result, raw, Map.of());
+  }
+
+  /**
+   * As {@link #response(InferReply.InferResult, boolean)}; the outputs in {@code shm} were written
+   * into their regions and are described without data, with their shared memory parameters (and an
+   * empty {@code raw_output_contents} entry, so that the entries stay aligned with the outputs).
+   */
+  public static ModelInferResponse response(
+      InferReply.InferResult result, boolean raw, Map<String, ShmRef> shm) {
     ModelInferResponse.Builder b =
         ModelInferResponse.newBuilder()
             .setModelName(result.model())
@@ -120,7 +185,13 @@ public final class GrpcTensors {
       for (long d : t.shape()) {
         out.addShape(d);
       }
-      if (raw) {
+      ShmRef place = shm.isEmpty() ? null : shm.get(t.name());
+      if (place != null) {
+        GrpcShmParameters.describe(out, place, t.data().length);
+        if (raw) {
+          b.addRawOutputContents(ByteString.EMPTY);
+        }
+      } else if (raw) {
         // The reply's arrays are never written again: wrap, do not copy.
         b.addRawOutputContents(UnsafeByteOperations.unsafeWrap(t.data()));
       } else {

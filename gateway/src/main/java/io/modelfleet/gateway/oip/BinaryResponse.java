@@ -34,10 +34,12 @@ final class BinaryResponse {
     BinaryOutputs binary = call.binaryOutputs();
     List<Tensor> binaryOutputs = binary.any() ? selected(result, binary) : List.of();
     if (binaryOutputs.isEmpty()) {
+      ByteString json =
+          binary.shm().isEmpty()
+              ? InferJson.writeResponse(result, id)
+              : Json.bytes(g -> InferJson.write(result, id, binary, g));
       return HttpResponse.create()
-          .withEntity(
-              HttpEntities.create(
-                  ContentTypes.APPLICATION_JSON, InferJson.writeResponse(result, id)));
+          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json));
     }
     ByteString json = Json.bytes(g -> InferJson.write(result, id, binary, g));
     ByteString body = json;
@@ -75,7 +77,7 @@ final class BinaryResponse {
   private static List<Tensor> selected(InferResult result, BinaryOutputs binary) {
     List<Tensor> out = new ArrayList<>(result.outputs().size());
     for (Tensor t : result.outputs()) {
-      if (binary.binary(t.name())) {
+      if (binary.binary(t.name()) && binary.shm(t.name()) == null) {
         requireWellFormed(t);
         out.add(t);
       }

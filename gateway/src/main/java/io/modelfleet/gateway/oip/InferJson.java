@@ -10,6 +10,9 @@ import io.modelfleet.gateway.oip.tensor.JsonValueText;
 import io.modelfleet.gateway.oip.tensor.MemoryReservation;
 import io.modelfleet.gateway.oip.tensor.TensorReader;
 import io.modelfleet.gateway.oip.tensor.TensorWriter;
+import io.modelfleet.gateway.shm.ShmJson;
+import io.modelfleet.gateway.shm.ShmRef;
+import io.modelfleet.gateway.shm.ShmTensors;
 import io.modelfleet.protocol.replica.InferReply.InferResult;
 import io.modelfleet.protocol.replica.InferRequest;
 import io.modelfleet.protocol.tensor.Tensor;
@@ -79,6 +82,20 @@ public final class InferJson {
    * they are met, missing members once the whole object has been read.
    */
   static InferCall parseRequest(BinaryRequest body, MemoryReservation budget) {
+    return parseRequest(body, budget, ShmTensors.NONE);
+  }
+
+  /**
+   * As {@link #parseRequest(String, ByteString, MemoryReservation)}, with inputs and outputs that
+   * name a registered shared memory region ({@code shared_memory_region}, {@code
+   * shared_memory_byte_size}, {@code shared_memory_offset}) read from and bound to {@code shm}.
+   */
+  public static InferCall parseRequest(
+      String inferenceHeaderLength, ByteString body, MemoryReservation budget, ShmTensors shm) {
+    return parseRequest(BinaryRequest.split(inferenceHeaderLength, body), budget, shm);
+  }
+
+  static InferCall parseRequest(BinaryRequest body, MemoryReservation budget, ShmTensors shm) {
     ByteString json = body.json();
     try (JsonParser p = Json.inferenceParser(json)) {
       JsonToken first = p.nextToken();
@@ -98,7 +115,7 @@ public final class InferJson {
         switch (field) {
           case "id" -> r.id = optionalString(p, t, "id");
           case "parameters" -> r.parameters(p, t);
-          case "inputs" -> r.inputs(p, t, source, body, budget);
+          case "inputs" -> r.inputs(p, t, source, body, budget, shm);
           case "outputs" -> r.outputs(p, t);
           default -> p.skipChildren();
         }
@@ -111,7 +128,7 @@ public final class InferJson {
                 + ", column "
                 + p.currentTokenLocation().getColumnNr());
       }
-      return r.finish(body);
+      return r.finish(body, shm);
     } catch (JsonProcessingException e) {
       throw Json.syntaxError(e);
     } catch (TensorFormatException e) {
@@ -133,6 +150,7 @@ public final class InferJson {
     final Set<String> inputNames = new HashSet<>();
     final List<String> outputs = new ArrayList<>();
     final Map<String, Boolean> binaryOutputs = new HashMap<>();
+    final Map<String, ShmRef> shmOutputs = new HashMap<>();
 
     void parameters(JsonParser p, JsonToken t) throws IOException {
       if (t == JsonToken.VALUE_NULL) {
@@ -148,7 +166,7 @@ public final class InferJson {
         switch (key) {
           case RequestParameters.PRIORITY ->
               priority =
-                  nonNegative(
+                  RequestParameters.nonNegative(
                       p,
                       v,
                       key,
@@ -156,7 +174,8 @@ public final class InferJson {
                       RequestParameters.PRIORITY_MEANING);
           case RequestParameters.TIMEOUT ->
               timeoutMicros =
-                  nonNegative(p, v, key, Long.MAX_VALUE, RequestParameters.TIMEOUT_MEANING);
+                  RequestParameters.nonNegative(
+                      p, v, key, Long.MAX_VALUE, RequestParameters.TIMEOUT_MEANING);
           case "sequence_id", "sequence_start", "sequence_end" -> {
             RequestParameters.refuseSequence(key, p, v);
             p.skipChildren();
@@ -175,7 +194,8 @@ public final class InferJson {
         JsonToken t,
         TensorReader.Source source,
         BinaryRequest body,
-        MemoryReservation budget)
+        MemoryReservation budget,
+        ShmTensors shm)
         throws IOException {
       if (t == JsonToken.VALUE_NULL) {
         return;
@@ -190,7 +210,10 @@ public final class InferJson {
           throw ApiException.badRequest("'inputs' has more than " + MAX_TENSORS + " tensors");
         }
         TensorReader.Input in = TensorReader.read(p, source, budget);
-        Tensor tensor = in.binary() ? BinaryInput.take(in, body, budget) : in.tensor();
+        Tensor tensor =
+            in.shm() != null
+                ? shm.input(in.header(), in.shm(), budget)
+                : in.binary() ? BinaryInput.take(in, body, budget) : in.tensor();
         if (!inputNames.add(tensor.name())) {
           throw ApiException.badRequest("input '" + tensor.name() + "' is given more than once");
         }
@@ -229,6 +252,7 @@ public final class InferJson {
       String paramsProblem = null;
       JsonToken binaryToken = null;
       String binaryKind = null;
+      ShmOutputParameters shmParams = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String key = p.currentName();
         JsonToken v = p.nextToken();
@@ -243,6 +267,9 @@ public final class InferJson {
               if (pk.equals("binary_data")) {
                 binaryToken = pv;
                 binaryKind = JsonValueText.kind(p);
+              } else if (ShmRef.isShmParameter(pk)) {
+                shmParams = shmParams == null ? new ShmOutputParameters() : shmParams;
+                shmParams.read(p, pv, pk, i);
               } else {
                 p.skipChildren();
               }
@@ -279,56 +306,33 @@ public final class InferJson {
               "output '" + name + "' is requested both with and without 'binary_data'");
         }
       }
+      if (shmParams != null) {
+        shmParams.addTo(shmOutputs, name);
+      }
       if (!outputs.contains(name)) {
         outputs.add(name);
       }
     }
 
-    InferCall finish(BinaryRequest body) {
+    InferCall finish(BinaryRequest body, ShmTensors shm) {
       if (!inputsSeen) {
         throw ApiException.badRequest("the inference request has no 'inputs'");
       }
       // An empty list is valid OIP for a model without inputs; the replica checks it against the
       // model's signature and names the missing inputs of a model that has some.
       body.requireConsumed();
+      if (!shmOutputs.isEmpty()) {
+        shm.checkOutputs(shmOutputs);
+      }
       BinaryOutputs binary =
-          !binaryByDefault && binaryOutputs.isEmpty()
+          !binaryByDefault && binaryOutputs.isEmpty() && shmOutputs.isEmpty()
               ? BinaryOutputs.NONE
-              : new BinaryOutputs(binaryByDefault, binaryOutputs);
+              : new BinaryOutputs(binaryByDefault, binaryOutputs, shmOutputs);
       return new InferCall(
           new InferRequest(
               id, List.copyOf(inputs), List.copyOf(outputs), (int) priority, timeoutMicros),
           binary);
     }
-  }
-
-  /** A request parameter that must be an integer from 0 to {@code max}; 0 when null. */
-  private static long nonNegative(JsonParser p, JsonToken v, String field, long max, String meaning)
-      throws IOException {
-    if (v == JsonToken.VALUE_NULL) {
-      return 0;
-    }
-    boolean integral =
-        v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
-    if (!integral || p.getLongValue() < 0) {
-      throw ApiException.badRequest(
-          "request parameter '"
-              + field
-              + "' must be a non-negative integer ("
-              + meaning
-              + "), got "
-              + JsonValueText.kind(p));
-    }
-    if (p.getLongValue() > max) {
-      throw ApiException.badRequest(
-          "request parameter '"
-              + field
-              + "' must be at most "
-              + max
-              + ", got "
-              + JsonValueText.kind(p));
-    }
-    return p.getLongValue();
   }
 
   /** A boolean parameter; null when null. */
@@ -370,7 +374,10 @@ public final class InferJson {
     g.writeArrayFieldStart("outputs");
     boolean any = binary.any();
     for (Tensor t : result.outputs()) {
-      if (any && binary.binary(t.name())) {
+      ShmRef ref = any ? binary.shm(t.name()) : null;
+      if (ref != null) {
+        ShmJson.writeOutput(t, ref, g);
+      } else if (any && binary.binary(t.name())) {
         BinaryResponse.writeDescription(t, g);
       } else {
         TensorWriter.writeOutput(t, g);

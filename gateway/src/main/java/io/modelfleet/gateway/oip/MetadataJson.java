@@ -17,7 +17,12 @@ public final class MetadataJson {
 
   /** Only what is implemented: clients probe these names before using an extension. */
   public static final List<String> EXTENSIONS =
-      List.of("binary_tensor_data", "model_configuration", "model_repository", "statistics");
+      List.of(
+          "binary_tensor_data",
+          "model_configuration",
+          "model_repository",
+          "statistics",
+          "system_shared_memory");
 
   /** Every model is an ONNX file run by ONNX Runtime; Triton's name for that platform. */
   public static final String PLATFORM = "onnxruntime_onnx";

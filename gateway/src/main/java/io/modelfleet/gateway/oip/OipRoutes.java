@@ -17,6 +17,7 @@ import io.modelfleet.gateway.routing.InferenceDispatcher;
 import io.modelfleet.gateway.routing.Readiness;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.routing.RoutingTable;
+import io.modelfleet.gateway.shm.ShmTensors;
 import io.modelfleet.ops.observe.InferenceObserver;
 import io.modelfleet.ops.observe.Observers;
 import io.modelfleet.ops.tracing.GatewaySpan;
@@ -52,6 +53,9 @@ public final class OipRoutes extends RouteSupport {
 
   private final long maxJsonResponseBytes;
 
+  /** Inputs and outputs in registered system shared memory regions. */
+  private final ShmTensors shm;
+
   public OipRoutes(
       GatewaySettings settings,
       MemorySettings memory,
@@ -60,8 +64,10 @@ public final class OipRoutes extends RouteSupport {
       InferenceDispatcher dispatcher,
       HealthCheck health,
       Observers observers,
-      Tracing tracing) {
+      Tracing tracing,
+      ShmTensors shm) {
     super(settings.maxJsonBody());
+    this.shm = shm;
     this.observers = observers;
     this.tracing = tracing;
     this.maxJsonResponseBytes = memory.maxJsonResponseBytes();
@@ -187,7 +193,7 @@ public final class OipRoutes extends RouteSupport {
       ClientGone gone) {
     CompletionStage<HttpResponse> response;
     try {
-      InferCall call = InferJson.parseRequest(headerLength, body, ticket);
+      InferCall call = InferJson.parseRequest(headerLength, body, ticket, shm);
       InferenceObserver observer = observers.inference();
       GatewaySpan span =
           tracing.enabled()
@@ -259,6 +265,9 @@ public final class OipRoutes extends RouteSupport {
         return Json.error(400, problem);
       }
       ticket.reserveResponse(ResponseSize.jsonBytes(r, call.binaryOutputs()));
+      if (!call.binaryOutputs().shm().isEmpty()) {
+        shm.writeOutputs(r.outputs(), call.binaryOutputs().shm());
+      }
       return BinaryResponse.of(r, call);
     }
     InferReply.InferFailure f = (InferReply.InferFailure) reply;

@@ -3,6 +3,7 @@ package io.modelfleet.gateway.oip;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.modelfleet.gateway.ApiException;
+import io.modelfleet.gateway.oip.tensor.JsonValueText;
 import java.io.IOException;
 
 /**
@@ -55,5 +56,34 @@ public final class RequestParameters {
     if (!unset) {
       throw sequenceRefused(name);
     }
+  }
+
+  /** A request parameter that must be an integer from 0 to {@code max}; 0 when null. */
+  static long nonNegative(JsonParser p, JsonToken v, String field, long max, String meaning)
+      throws IOException {
+    if (v == JsonToken.VALUE_NULL) {
+      return 0;
+    }
+    boolean integral =
+        v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+    if (!integral || p.getLongValue() < 0) {
+      throw ApiException.badRequest(
+          "request parameter '"
+              + field
+              + "' must be a non-negative integer ("
+              + meaning
+              + "), got "
+              + JsonValueText.kind(p));
+    }
+    if (p.getLongValue() > max) {
+      throw ApiException.badRequest(
+          "request parameter '"
+              + field
+              + "' must be at most "
+              + max
+              + ", got "
+              + JsonValueText.kind(p));
+    }
+    return p.getLongValue();
   }
 }

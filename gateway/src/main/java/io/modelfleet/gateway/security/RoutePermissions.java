@@ -67,6 +67,9 @@ public final class RoutePermissions {
     if (area.equals("health") && n == 3 && verb.equals("GET")) {
       return s.get(2).equals("live") || s.get(2).equals("ready") ? RouteRequirement.PUBLIC : null;
     }
+    if (area.equals("systemsharedmemory") || area.equals("cudasharedmemory")) {
+      return sharedMemory(verb, s);
+    }
     if (area.equals("repository")) {
       if (n == 3 && s.get(2).equals("index")) {
         return verb.equals("POST") ? RouteRequirement.needs(READ_MODEL) : null;
@@ -96,6 +99,32 @@ public final class RoutePermissions {
       rest = 5;
     }
     return modelAction(verb, s, rest, model);
+  }
+
+  /**
+   * Triton's shared memory extensions: {@code [/region/{r}]/status} (GET), {@code
+   * /region/{r}/register} and {@code [/region/{r}]/unregister} (POST). Registering makes the node
+   * map a file of its host and lets every inference on the node read and write it, and the status
+   * lists every client's keys: node operations, so MANAGE_CLUSTER to change and READ_CLUSTER to
+   * read, as for draining a member. Using a registered region in an inference needs only the
+   * model's INFER right.
+   */
+  private static RouteRequirement sharedMemory(String verb, List<String> s) {
+    int n = s.size();
+    int at = 2;
+    if (n >= 4 && s.get(2).equals("region") && named(s, 3)) {
+      at = 4;
+    }
+    if (n != at + 1) {
+      return null;
+    }
+    return switch (s.get(at)) {
+      case "status" -> get(verb, READ_CLUSTER, null);
+      case "register" ->
+          at == 4 && verb.equals("POST") ? RouteRequirement.needs(MANAGE_CLUSTER) : null;
+      case "unregister" -> verb.equals("POST") ? RouteRequirement.needs(MANAGE_CLUSTER) : null;
+      default -> null;
+    };
   }
 
   /** What follows /v2/models/{m} or /v2/models/{m}/versions/{v}, from index {@code at}. */

@@ -14,7 +14,8 @@ class MetadataJsonTest {
     JsonNode meta = Json.parse(((HttpEntity.Strict) MetadataJson.server().entity()).getData());
     assertEquals("modelfleet", meta.get("name").textValue());
     assertEquals(
-        "[\"binary_tensor_data\",\"model_configuration\",\"model_repository\",\"statistics\"]",
+        "[\"binary_tensor_data\",\"model_configuration\",\"model_repository\",\"statistics\","
+            + "\"system_shared_memory\"]",
         meta.get("extensions").toString());
   }
 }

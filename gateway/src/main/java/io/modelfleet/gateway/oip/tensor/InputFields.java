@@ -5,6 +5,7 @@ import static io.modelfleet.gateway.oip.tensor.JsonValueText.kind;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.modelfleet.gateway.shm.ShmRef;
 import io.modelfleet.protocol.tensor.DataType;
 import io.modelfleet.protocol.tensor.TensorFormatException;
 import java.io.IOException;
@@ -28,6 +29,11 @@ final class InputFields {
   boolean sizeSeen;
   long size = -1;
   String sizeProblem;
+  boolean shmSeen;
+  String shmRegion;
+  Long shmSize;
+  Long shmOffset;
+  String shmProblem;
   boolean dataSeen;
   String dataProblem;
   long dataOffset = -1;
@@ -106,6 +112,10 @@ final class InputFields {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       JsonToken v = p.nextToken();
+      if (ShmRef.isShmParameter(key)) {
+        shmParameter(p, v, key);
+        continue;
+      }
       if (!key.equals("binary_data_size")) {
         p.skipChildren();
         continue;
@@ -120,6 +130,35 @@ final class InputFields {
       } else {
         sizeProblem = kind(p);
       }
+    }
+  }
+
+  /** One of Triton's shared memory parameters; a wrong kind is reported once the input is read. */
+  private void shmParameter(JsonParser p, JsonToken v, String key) throws IOException {
+    shmSeen = true;
+    if (v == JsonToken.VALUE_NULL) {
+      return;
+    }
+    if (key.equals(ShmRef.REGION)) {
+      if (v == JsonToken.VALUE_STRING) {
+        shmRegion = p.getText();
+      } else {
+        shmProblem = "'" + key + "' must be a string, got " + kind(p);
+        p.skipChildren();
+      }
+      return;
+    }
+    if (v == JsonToken.VALUE_NUMBER_INT
+        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+        && p.getLongValue() >= 0) {
+      if (key.equals(ShmRef.BYTE_SIZE)) {
+        shmSize = p.getLongValue();
+      } else {
+        shmOffset = p.getLongValue();
+      }
+    } else {
+      shmProblem = "'" + key + "' must be a non-negative integer, got " + kind(p);
+      p.skipChildren();
     }
   }
 
@@ -163,6 +202,24 @@ final class InputFields {
           who + ": 'parameters' must be a JSON object, got " + parametersProblem);
     }
     TensorHeader h = header();
+    if (shmSeen) {
+      if (shmProblem != null) {
+        throw new TensorFormatException(h.who() + ": " + shmProblem);
+      }
+      ShmRef ref = ShmRef.of(h.who(), shmRegion, shmSize, shmOffset);
+      if (ref != null) {
+        if (dataSeen || sizeSeen) {
+          throw new TensorFormatException(
+              h.who()
+                  + " has both '"
+                  + (dataSeen ? "data" : "binary_data_size")
+                  + "' and '"
+                  + ShmRef.REGION
+                  + "'; send its values one way");
+        }
+        return new TensorReader.Input(h, null, -1, ref);
+      }
+    }
     if (sizeSeen) {
       if (sizeProblem != null) {
         throw new TensorFormatException(

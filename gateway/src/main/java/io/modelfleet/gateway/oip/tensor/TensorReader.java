@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelfleet.gateway.shm.ShmRef;
 import io.modelfleet.protocol.tensor.DataType;
 import io.modelfleet.protocol.tensor.Tensor;
 import io.modelfleet.protocol.tensor.TensorFormatException;
@@ -64,12 +65,18 @@ public final class TensorReader {
    * One input object: its validated header and either its decoded data or, for an input whose
    * values follow the JSON (Triton's binary extension), the size of its binary section.
    *
-   * @param data the tensor's bytes, or null for a binary input
+   * @param data the tensor's bytes, or null for a binary or shared memory input
    * @param binaryDataSize the {@code binary_data_size} parameter, or -1 for a JSON input
+   * @param shm where a shared memory input's values are ({@code shared_memory_region} and its size
+   *     and offset), else null
    */
-  public record Input(TensorHeader header, byte[] data, long binaryDataSize) {
+  public record Input(TensorHeader header, byte[] data, long binaryDataSize, ShmRef shm) {
+    public Input(TensorHeader header, byte[] data, long binaryDataSize) {
+      this(header, data, binaryDataSize, null);
+    }
+
     public boolean binary() {
-      return data == null;
+      return data == null && shm == null;
     }
 
     /** The tensor of a JSON input. */
