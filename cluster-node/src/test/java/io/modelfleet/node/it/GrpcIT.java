@@ -198,6 +198,8 @@ class GrpcIT {
     assertEquals("y", config.getOutput(0).getName());
     assertEquals(1, config.getInstanceGroup(0).getCount());
     assertEquals(ModelInstanceGroup.Kind.KIND_AUTO, config.getInstanceGroup(0).getKind());
+    assertTrue(config.hasResponseCache(), "response_cache is shown, as in Triton");
+    assertEquals(false, config.getResponseCache().getEnable());
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.modelfleet.gateway.grpc.proto.ModelInput;
 import io.modelfleet.gateway.grpc.proto.ModelInstanceGroup;
 import io.modelfleet.gateway.grpc.proto.ModelOutput;
 import io.modelfleet.gateway.grpc.proto.ModelQueuePolicy;
+import io.modelfleet.gateway.grpc.proto.ModelResponseCache;
 import io.modelfleet.gateway.grpc.proto.ModelVersionPolicy;
 import io.modelfleet.gateway.oip.ConfigJson;
 import io.modelfleet.gateway.oip.MetadataJson;
@@ -67,6 +68,9 @@ public final class GrpcConfig {
                 ModelInstanceGroup.Kind.valueOf(
                     ConfigJson.kind(deployment == null ? DeviceKind.AUTO : deployment.device())))
             .setCount(deployment == null ? 0 : deployment.replicas()));
+    b.setResponseCache(
+        ModelResponseCache.newBuilder()
+            .setEnable(deployment != null && deployment.responseCache().enable()));
     return b.build();
   }
 }

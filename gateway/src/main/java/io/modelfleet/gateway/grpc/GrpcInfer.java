@@ -109,7 +109,7 @@ final class GrpcInfer {
       shm.checkOutputs(shmOutputs);
     } catch (ApiException e) {
       return e.status() == 400
-          ? unlessUnknown(model, version, e)
+          ? Readiness.unlessUnknown(registry, model, version, e)
           : CompletableFuture.failedFuture(e);
     }
     // Raw outputs follow raw inputs; inputs in shared memory are raw bytes too (Triton answers
@@ -144,25 +144,5 @@ final class GrpcInfer {
       Caller caller = new Caller(who.principal(), request.id(), who);
       observer.inferred(InferenceRecords.of(caller, model, request, reply));
     }
-  }
-
-  /**
-   * A malformed request for a model or version that does not exist fails 404, as over HTTP (the
-   * registry is asked only on this error path).
-   */
-  private CompletionStage<ModelInferResponse> unlessUnknown(
-      String model, String version, ApiException badRequest) {
-    return registry
-        .view(model)
-        .handle(
-            (view, failure) -> {
-              if (failure == null && !view.exists()) {
-                throw ApiException.notFound(RegistryClient.notRegistered(model));
-              }
-              if (failure == null && version != null && !view.versions().containsKey(version)) {
-                throw ApiException.notFound(Readiness.unknownVersion(view, version));
-              }
-              throw badRequest;
-            });
   }
 }

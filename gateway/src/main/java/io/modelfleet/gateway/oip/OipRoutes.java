@@ -222,7 +222,9 @@ public final class OipRoutes extends RouteSupport {
       }
     } catch (ApiException e) {
       response =
-          e.status() == 400 ? unlessUnknown(model, version, e) : CompletableFuture.failedFuture(e);
+          e.status() == 400
+              ? Readiness.unlessUnknown(registry, model, version, e)
+              : CompletableFuture.failedFuture(e);
     } catch (RuntimeException e) {
       response = CompletableFuture.failedFuture(e);
     } catch (Error e) {
@@ -231,26 +233,6 @@ public final class OipRoutes extends RouteSupport {
       throw e;
     }
     return respond(caller, response.whenComplete((r, e) -> ticket.release()));
-  }
-
-  /**
-   * A malformed body for a model or version that does not exist answers 404, as a valid one would:
-   * the missing model is the bigger mistake. The registry is asked only on this error path.
-   */
-  private CompletionStage<HttpResponse> unlessUnknown(
-      String model, String version, ApiException badRequest) {
-    return registry
-        .view(model)
-        .handle(
-            (view, failure) -> {
-              if (failure == null && !view.exists()) {
-                throw ApiException.notFound(RegistryClient.notRegistered(model));
-              }
-              if (failure == null && version != null && !view.versions().containsKey(version)) {
-                throw ApiException.notFound(Readiness.unknownVersion(view, version));
-              }
-              throw badRequest;
-            });
   }
 
   /**

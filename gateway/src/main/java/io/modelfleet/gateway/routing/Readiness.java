@@ -1,10 +1,12 @@
 package io.modelfleet.gateway.routing;
 
 import io.modelfleet.gateway.ApiException;
+import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.ReplicaInfo;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The sentences that explain why a model or version cannot serve, shared by inference, the
@@ -79,5 +81,26 @@ public final class Readiness {
       throw ApiException.notFound(unknownVersion(view, version));
     }
     return info;
+  }
+
+  /**
+   * Fails with {@code badRequest}, or with 404 when the model or version does not exist: for a
+   * malformed request, the missing model is the bigger mistake. The registry is asked only on this
+   * error path (HTTP and gRPC inference both use it).
+   */
+  public static <T> CompletionStage<T> unlessUnknown(
+      RegistryClient registry, String model, String version, ApiException badRequest) {
+    return registry
+        .view(model)
+        .handle(
+            (view, failure) -> {
+              if (failure == null && !view.exists()) {
+                throw ApiException.notFound(RegistryClient.notRegistered(model));
+              }
+              if (failure == null && version != null && !view.versions().containsKey(version)) {
+                throw ApiException.notFound(unknownVersion(view, version));
+              }
+              throw badRequest;
+            });
   }
 }
