@@ -36,6 +36,16 @@ final class BatchRunner {
   private final ModelSession session;
   private final StatsRecorder stats;
   private final Executor ortExecutor;
+
+  /**
+   * Where the callers of a batch of several are answered. A gateway on this node takes a local
+   * replica's answer up on the thread that delivers it and builds the HTTP or gRPC response there:
+   * right for a request that ran alone, but a batch's callers would then be answered one after the
+   * other on the ORT thread, each waiting for the responses before it, and the next batch for all
+   * of them. So a batch's answers are handed to the actor system's dispatcher.
+   */
+  private final Executor replyExecutor;
+
   private final ActorRef<ReplicaCommand> self;
   private final ResponseCaching caching;
 
@@ -46,8 +56,10 @@ final class BatchRunner {
       ModelSession session,
       StatsRecorder stats,
       Executor ortExecutor,
+      Executor replyExecutor,
       ActorRef<ReplicaCommand> self,
       ResponseCaching caching) {
+    this.replyExecutor = replyExecutor;
     this.caching = caching;
     this.model = model;
     this.version = version;
@@ -128,9 +140,13 @@ final class BatchRunner {
       Pending p = items.get(i);
       List<Tensor> outputs = select(perItem.get(i), p.request().outputs());
       long share = rows <= 0 ? compute / items.size() : compute * p.rows() / rows;
-      p.replyTo()
-          .tell(
-              new InferReply.InferResult(model, version, p.request().id(), outputs, share, device));
+      InferReply.InferResult result =
+          new InferReply.InferResult(model, version, p.request().id(), outputs, share, device);
+      if (items.size() == 1) {
+        p.replyTo().tell(result);
+      } else {
+        replyExecutor.execute(() -> p.replyTo().tell(result));
+      }
       caching.store(p.miss(), outputs);
       if (show) {
         observer.outputs(perItem.get(i));

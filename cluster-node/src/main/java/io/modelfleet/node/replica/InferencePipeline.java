@@ -108,6 +108,7 @@ final class InferencePipeline {
       int concurrentRuns,
       StatsRecorder stats,
       Executor ortExecutor,
+      Executor replyExecutor,
       ActorRef<ReplicaCommand> self,
       Tracing tracing,
       String replicaId,
@@ -125,7 +126,8 @@ final class InferencePipeline {
     this.self = self;
     this.maxRunning = Math.max(1, concurrentRuns);
     this.runner =
-        new BatchRunner(model, version, device, session, stats, ortExecutor, self, caching);
+        new BatchRunner(
+            model, version, device, session, stats, ortExecutor, replyExecutor, self, caching);
   }
 
   /** Requests accepted and not yet answered. */

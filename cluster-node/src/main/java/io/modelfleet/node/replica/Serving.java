@@ -81,6 +81,7 @@ final class Serving {
             deployment.session().runsAtOnce(),
             scope.stats,
             scope.rc.ortExecutor(),
+            scope.ctx.getExecutionContext(),
             scope.ctx.getSelf(),
             Ops.get(scope.ctx.getSystem()).find(Tracing.class).orElse(Tracing.OFF),
             scope.entityId,
