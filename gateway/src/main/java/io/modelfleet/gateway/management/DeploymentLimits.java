@@ -2,6 +2,7 @@ package io.modelfleet.gateway.management;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.modelfleet.protocol.model.SessionSpec;
 
 /**
  * Upper bounds on what one deployment may ask for, from {@code modelfleet.limits} (see this
@@ -33,7 +34,8 @@ public record DeploymentLimits(
     int maxWarmupCount,
     int maxWarmupInputs,
     long maxWarmupTensorBytes,
-    long maxWarmupDataBytes) {
+    long maxWarmupDataBytes,
+    int maxConcurrentRuns) {
 
   /** The shipped defaults (reference.conf), threads bounded by this JVM's processors. */
   public static final DeploymentLimits DEFAULTS = fromConfig(ConfigFactory.defaultReference());
@@ -49,6 +51,33 @@ public record DeploymentLimits(
     positive("deployment.max-warmup-inputs", maxWarmupInputs);
     positive("deployment.max-warmup-tensor-bytes", maxWarmupTensorBytes);
     positive("deployment.max-warmup-data-bytes", maxWarmupDataBytes);
+    positive("deployment.max-concurrent-runs", maxConcurrentRuns);
+  }
+
+  /** With the shipped bound on concurrent runs. */
+  public DeploymentLimits(
+      int maxOrtThreads,
+      int maxBatchSize,
+      int maxPreferredBatchSizes,
+      long maxQueueDelayMicros,
+      int maxQueueSize,
+      int maxWarmupSamples,
+      int maxWarmupCount,
+      int maxWarmupInputs,
+      long maxWarmupTensorBytes,
+      long maxWarmupDataBytes) {
+    this(
+        maxOrtThreads,
+        maxBatchSize,
+        maxPreferredBatchSizes,
+        maxQueueDelayMicros,
+        maxQueueSize,
+        maxWarmupSamples,
+        maxWarmupCount,
+        maxWarmupInputs,
+        maxWarmupTensorBytes,
+        maxWarmupDataBytes,
+        SessionSpec.MAX_CONCURRENT_RUNS);
   }
 
   /** Reads {@code modelfleet.limits} from the whole configuration. */
@@ -65,7 +94,8 @@ public record DeploymentLimits(
         d.getInt("max-warmup-count"),
         d.getInt("max-warmup-inputs"),
         d.getBytes("max-warmup-tensor-bytes"),
-        d.getBytes("max-warmup-data-bytes"));
+        d.getBytes("max-warmup-data-bytes"),
+        d.getInt("max-concurrent-runs"));
   }
 
   /** {@code max-ort-threads}: 0 means the processors this JVM may use. */

@@ -129,7 +129,7 @@ public final class DeploymentOptions {
     int concurrent =
         runs == null || runs.isNull()
             ? 0
-            : integer("ort.concurrent_runs", runs, 1, SessionSpec.MAX_CONCURRENT_RUNS);
+            : integer("ort.concurrent_runs", runs, 1, limits.maxConcurrentRuns());
     return new SessionSpec(intra, inter, level, mode, concurrent);
   }
 

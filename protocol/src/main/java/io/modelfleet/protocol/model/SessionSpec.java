@@ -21,7 +21,10 @@ public record SessionSpec(
     String executionMode,
     int concurrentRuns) {
 
-  /** Upper bound on concurrent runs per replica (each holds an ORT executor thread). */
+  /**
+   * The shipped bound on concurrent runs per replica (each holds an ORT executor thread); the
+   * gateway's {@code modelfleet.limits.deployment.max-concurrent-runs} sets the one it enforces.
+   */
   public static final int MAX_CONCURRENT_RUNS = 16;
 
   public static final SessionSpec DEFAULTS = new SessionSpec(0, 0, null, null, 0);
