@@ -8,6 +8,7 @@ import io.modelfleet.node.replica.InferencePipeline.ExecutionSucceeded;
 import io.modelfleet.node.replica.InferencePipeline.Pending;
 import io.modelfleet.ops.observe.ReplicaObserver;
 import io.modelfleet.protocol.replica.InferReply;
+import io.modelfleet.protocol.replica.InlineReplies;
 import io.modelfleet.protocol.replica.ReplicaCommand;
 import io.modelfleet.protocol.tensor.Tensor;
 import java.util.ArrayList;
@@ -37,15 +38,6 @@ final class BatchRunner {
   private final StatsRecorder stats;
   private final Executor ortExecutor;
 
-  /**
-   * Where the callers of a batch of several are answered. A gateway on this node takes a local
-   * replica's answer up on the thread that delivers it and builds the HTTP or gRPC response there:
-   * right for a request that ran alone, but a batch's callers would then be answered one after the
-   * other on the ORT thread, each waiting for the responses before it, and the next batch for all
-   * of them. So a batch's answers are handed to the actor system's dispatcher.
-   */
-  private final Executor replyExecutor;
-
   private final ActorRef<ReplicaCommand> self;
   private final ResponseCaching caching;
 
@@ -56,10 +48,8 @@ final class BatchRunner {
       ModelSession session,
       StatsRecorder stats,
       Executor ortExecutor,
-      Executor replyExecutor,
       ActorRef<ReplicaCommand> self,
       ResponseCaching caching) {
-    this.replyExecutor = replyExecutor;
     this.caching = caching;
     this.model = model;
     this.version = version;
@@ -143,9 +133,12 @@ final class BatchRunner {
       InferReply.InferResult result =
           new InferReply.InferResult(model, version, p.request().id(), outputs, share, device);
       if (items.size() == 1) {
-        p.replyTo().tell(result);
+        // A gateway on this node builds the response right here (see InlineReplies).
+        InlineReplies.deliver(() -> p.replyTo().tell(result));
       } else {
-        replyExecutor.execute(() -> p.replyTo().tell(result));
+        // Built one after the other on this thread, a batch's last response and the next batch
+        // would wait for all the others: the gateway takes these up on its dispatcher.
+        p.replyTo().tell(result);
       }
       caching.store(p.miss(), outputs);
       if (show) {

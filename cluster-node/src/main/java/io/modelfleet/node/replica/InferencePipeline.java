@@ -108,7 +108,6 @@ final class InferencePipeline {
       int concurrentRuns,
       StatsRecorder stats,
       Executor ortExecutor,
-      Executor replyExecutor,
       ActorRef<ReplicaCommand> self,
       Tracing tracing,
       String replicaId,
@@ -126,8 +125,7 @@ final class InferencePipeline {
     this.self = self;
     this.maxRunning = Math.max(1, concurrentRuns);
     this.runner =
-        new BatchRunner(
-            model, version, device, session, stats, ortExecutor, replyExecutor, self, caching);
+        new BatchRunner(model, version, device, session, stats, ortExecutor, self, caching);
   }
 
   /** Requests accepted and not yet answered. */
@@ -243,7 +241,8 @@ final class InferencePipeline {
     Pending p = queue.remove(q -> q.replyTo().equals(replyTo));
     if (p != null) {
       stats.failed(FailureReason.CANCELED, System.nanoTime() - p.arrivalNanos());
-      stats.pending(outstanding(), queue.size());
+      // Its leaving may let the rest form a batch now.
+      pump();
     }
   }
 

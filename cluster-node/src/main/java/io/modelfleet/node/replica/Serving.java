@@ -36,7 +36,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  *                       Retire / Shutdown, nothing in flight       (leaves)
  *                       Retire / Shutdown, requests in flight      draining
  * draining   DRAINING   last in-flight request answered            (leaves)
- *                       drain timeout (queued ones answered 503)   (leaves)
+ *                       drain timeout (queued ones answered 503)   (leaves once no run is left)
  * </pre>
  *
  * Leaving closes the session and returns the device memory reserved for it.
@@ -81,7 +81,6 @@ final class Serving {
             deployment.session().runsAtOnce(),
             scope.stats,
             scope.rc.ortExecutor(),
-            scope.ctx.getExecutionContext(),
             scope.ctx.getSelf(),
             Ops.get(scope.ctx.getSystem()).find(Tracing.class).orElse(Tracing.OFF),
             scope.entityId,
@@ -171,7 +170,7 @@ final class Serving {
             PumpTick.class,
             m -> {
               s.pipeline().pump();
-              return Behaviors.same();
+              return s.pipeline().outstanding() == 0 ? leave(s, how) : Behaviors.same();
             })
         .onMessage(
             DrainTimedOut.class,
@@ -179,7 +178,9 @@ final class Serving {
               s.pipeline()
                   .failQueued(
                       "replica " + scope.entityId + " stopped before the request could run");
-              return leave(s, how);
+              // Runs still inside ONNX Runtime finish first: closing the session under them
+              // would free memory a native run is using. The last ExecutionDone leaves.
+              return s.pipeline().outstanding() == 0 ? leave(s, how) : Behaviors.same();
             })
         .onMessage(GetStats.class, scope::onGetStats)
         .onMessage(EnsureStarted.class, m -> Behaviors.same())

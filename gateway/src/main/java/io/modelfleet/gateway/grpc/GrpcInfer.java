@@ -74,8 +74,12 @@ final class GrpcInfer {
         who -> {
           long size = request.getSerializedSize();
           BodyAdmission.Ticket now = admission.admitNow(size);
+          // A ticket that had to wait is granted on the thread that released memory (an ORT
+          // thread, a replica): decoding and dispatching this request must not run there.
           CompletionStage<BodyAdmission.Ticket> ticket =
-              now != null ? CompletableFuture.completedFuture(now) : admission.admit(size);
+              now != null
+                  ? CompletableFuture.completedFuture(now)
+                  : admission.admit(size).thenApplyAsync(t -> t, dispatcher.executor());
           return ticket.thenCompose(
               t -> {
                 CompletionStage<ModelInferResponse> answer;

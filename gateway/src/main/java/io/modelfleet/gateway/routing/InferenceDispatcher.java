@@ -5,6 +5,7 @@ import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferReply.InferFailure;
 import io.modelfleet.protocol.replica.InferRequest;
+import io.modelfleet.protocol.replica.InlineReplies;
 import io.modelfleet.protocol.replica.ReplicaCommand;
 import io.modelfleet.protocol.replica.ReplicaInfo;
 import java.time.Duration;
@@ -42,20 +43,21 @@ public final class InferenceDispatcher {
    * The answer to a request whose client went away: nginx's 499 "client closed request", which no
    * client reads; the gateway's own logs and metrics see it.
    */
-  /**
-   * Where the answer of a replica on this node is taken up: on the thread that delivers it (the
-   * replica's ORT thread, which answers its callers itself), so the response is built there and
-   * handed to the connection without a hop through the dispatcher, which parked and woke a thread
-   * for every inference. A remote replica's answer is delivered on Artery's inbound stream, which
-   * must not build responses, so it still goes to the dispatcher.
-   */
-  private static final ExecutionContextExecutor PARASITIC = ExecutionContext.parasitic$.MODULE$;
-
   static final InferFailure CLIENT_GONE =
       new InferFailure(499, "the client went away before the answer; the request was cancelled");
 
   private final Scheduler scheduler;
   private final ExecutionContextExecutor executor;
+
+  /**
+   * Where an answer is taken up: on the replica's ORT thread that delivers it when the request ran
+   * alone on this node (the response is built there, without a hop through the dispatcher, which
+   * parked and woke a thread for every inference); on the dispatcher from any other thread (the
+   * replica actor, the scheduler's timer on a timeout, Artery for a remote replica). See {@link
+   * InlineReplies}.
+   */
+  private final ExecutionContextExecutor answers;
+
   private final ReplicaDirectory directory;
   private final ReplicaChooser chooser;
   private final NodeHealth health;
@@ -81,6 +83,7 @@ public final class InferenceDispatcher {
       Duration firstAttemptTimeout) {
     this.scheduler = system.scheduler();
     this.executor = system.executionContext();
+    this.answers = ExecutionContext.fromExecutor(InlineReplies.orElse(executor));
     this.directory = directory;
     this.chooser = chooser;
     this.health = health;
@@ -93,6 +96,11 @@ public final class InferenceDispatcher {
    * Runs {@code request} on {@code model}; {@code version} null means the highest version with a
    * READY replica. Gateway-side failures come back as {@link InferFailure} too (404, 503, 504).
    */
+  /** The dispatcher's executor, for callers that must not continue on a replying thread. */
+  public ExecutionContextExecutor executor() {
+    return executor;
+  }
+
   public CompletionStage<InferReply> infer(String model, String version, InferRequest request) {
     return infer(model, version, request, ClientGone.NEVER);
   }
@@ -129,6 +137,10 @@ public final class InferenceDispatcher {
     if (remaining <= 0) {
       return done(deadlineExceeded(model, version));
     }
+    if (gone.isGone()) {
+      // The client left while the request waited (for the memory budget, or before a retry).
+      return done(CLIENT_GONE);
+    }
     Duration budget = attemptBudget(remaining, mayRetry, firstAttemptTimeout);
     CompletableFuture<InferReply> reply = new CompletableFuture<>();
     chooser.acquire(replica.replicaId());
@@ -143,7 +155,7 @@ public final class InferenceDispatcher {
             },
             budget,
             scheduler,
-            chooser.isLocal(replica) ? PARASITIC : executor)
+            answers)
         .whenComplete(
             (r, e) -> {
               if (e != null) {

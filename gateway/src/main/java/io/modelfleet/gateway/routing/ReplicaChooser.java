@@ -52,11 +52,6 @@ public final class ReplicaChooser {
     return preferringLocal(nodeAddress, bound -> ThreadLocalRandom.current().nextInt(bound));
   }
 
-  /** Whether {@code r} runs on this gateway's own node (never, without a local node). */
-  public boolean isLocal(ReplicaInfo r) {
-    return localNode != null && localNode.equals(r.node());
-  }
-
   /**
    * One of the READY replicas among {@code candidates} that {@code allowed} accepts, or null when
    * there is none.

@@ -2,6 +2,7 @@ package io.modelfleet.gateway.stats;
 
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.registry.RegistryClient;
+import io.modelfleet.gateway.routing.DirectAsk;
 import io.modelfleet.gateway.routing.Readiness;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.security.Identity;
@@ -16,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * The statistics of Triton's statistics extension, gathered once for both fronts (HTTP {@code GET
@@ -30,6 +31,7 @@ public final class ModelStats {
   private final RegistryClient registry;
   private final ReplicaDirectory directory;
   private final Scheduler scheduler;
+  private final ExecutionContextExecutor executor;
   private final Duration askTimeout;
 
   public ModelStats(
@@ -40,6 +42,7 @@ public final class ModelStats {
     this.registry = registry;
     this.directory = directory;
     this.scheduler = system.scheduler();
+    this.executor = system.executionContext();
     this.askTimeout = askTimeout;
   }
 
@@ -88,9 +91,9 @@ public final class ModelStats {
         CompletableFuture.completedFuture(ReplicaStats.empty(view.name(), version));
     for (ReplicaInfo r : directory.current().replicas(view.name(), version)) {
       CompletableFuture<ReplicaStats> one =
-          AskPattern.<ReplicaCommand, ReplicaStats>ask(
-                  r.ref(), ReplicaCommand.GetStats::new, askTimeout, scheduler)
-              .toCompletableFuture()
+          // DirectAsk: the Java ask's future starts a common-pool thread per callback on 2 cores.
+          DirectAsk.<ReplicaCommand, ReplicaStats>ask(
+                  r.ref(), ReplicaCommand.GetStats::new, askTimeout, scheduler, executor)
               .exceptionally(e -> ReplicaStats.empty(view.name(), version));
       sum = sum.thenCombine(one, ReplicaStats::plus);
     }

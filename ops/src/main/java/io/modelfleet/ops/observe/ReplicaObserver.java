@@ -7,8 +7,9 @@ import java.util.List;
  * What one replica reports about the requests it serves, in Triton's terms (see {@code
  * StatsRecorder} in cluster-node, which calls it). Every method except {@link #outputs} is called
  * from the replica's actor, so the calls of one replica never overlap; {@link #outputs} is called
- * from the ORT executor, never at the same time as another {@code outputs} of the same replica.
- * Implementations must not block and must be cheap: they run on every request.
+ * from the ORT executor, at the same time as other {@code outputs} of the same replica when its
+ * deployment has several concurrent runs ({@code ort.concurrent_runs}): implementations must be
+ * thread-safe. Implementations must not block and must be cheap: they run on every request.
  */
 public interface ReplicaObserver {
 

@@ -54,8 +54,9 @@ public final class DriftMonitor {
   /**
    * Takes the outputs of one replica's successful requests: every {@code sample-every}-th, at most
    * {@code max-samples-per-second} a second, up to {@code max-values-per-output} values of each
-   * numeric output. Its calls never overlap (see {@code ReplicaObserver#outputs}), so its counters
-   * and buffer are its own, unsynchronised.
+   * numeric output. A replica with several concurrent runs calls it from several threads at once,
+   * so it is synchronized: its counters and buffer are shared, and an unsampled call costs only the
+   * uncontended lock and a counter.
    */
   public final class Sampler {
     private final String model;
@@ -70,7 +71,7 @@ public final class DriftMonitor {
       this.version = version;
     }
 
-    public void outputs(List<Tensor> outputs) {
+    public synchronized void outputs(List<Tensor> outputs) {
       if (seen++ % settings.sampleEvery() != 0) {
         return;
       }
