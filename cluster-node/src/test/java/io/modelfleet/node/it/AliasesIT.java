@@ -1,0 +1,179 @@
+package io.modelfleet.node.it;
+
+import static io.modelfleet.node.testing.Http.readyReplicas;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modelfleet.node.FleetNode;
+import io.modelfleet.node.testing.Http;
+import io.modelfleet.node.testing.TestModels;
+import io.modelfleet.node.testing.TestNodes;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Aliases on a real node: an alias serves its target only once the target is warm, the previous
+ * version until then; {@code stable} serves the unversioned route; every change is in the history.
+ */
+class AliasesIT {
+  private static final Duration READY = Duration.ofSeconds(60);
+  private static final float[][] W = {{1f, 0f}, {0f, 1f}, {0f, 0f}};
+
+  @TempDir static Path dataDir;
+  static FleetNode node;
+  static Http http;
+
+  @BeforeAll
+  static void start() {
+    node = FleetNode.start(TestNodes.config(dataDir, Map.of()));
+    http = new Http(node.baseUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private static Http.Response putJson(String path, String json) {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(http.base() + path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  private static Http.Response setAlias(String alias, String version) {
+    return putJson("/v1/models/al/aliases/" + alias, "{\"version\":\"" + version + "\"}");
+  }
+
+  private static void deploy(String version) {
+    Http.Response r =
+        http.post(
+            "/v1/models/al/deployments",
+            "{\"version\":\"" + version + "\",\"replicas\":1,\"device\":\"auto\"}");
+    assertEquals(202, r.status(), r.body());
+    http.await("/v1/models/al", readyReplicas(version, 1), READY);
+  }
+
+  /** The version that answered, and the first output: the bias tells the versions apart. */
+  private static String served(String path) {
+    Http.Response r =
+        http.post(
+            path,
+            "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],"
+                + "\"data\":[0,0,0]}]}");
+    assertEquals(200, r.status(), path + ": " + r.body());
+    String version = r.json().get("model_version").asText();
+    float y = r.json().get("outputs").get(0).get("data").get(0).floatValue();
+    assertEquals(Float.parseFloat(version), y, 1e-6, "the bias is the version number");
+    return version;
+  }
+
+  private static JsonNode alias(String name) {
+    return http.get("/v1/models/al").json().get("aliases").get(name);
+  }
+
+  @Test
+  void anAliasSwitchesOnlyOnceItsTargetIsWarm() {
+    assertEquals(
+        201,
+        http.put("/v1/models/al/versions/1", TestModels.linear(W, new float[] {1, 0})).status());
+    deploy("1");
+
+    // Errors first: unknown version 404, a version's name 409, a bad body 400, unknown model 404.
+    Http.Response unknown = setAlias("stable", "9");
+    assertEquals(404, unknown.status(), unknown.body());
+    assertTrue(unknown.error().contains("no version '9'"), unknown.error());
+    Http.Response clash = setAlias("1", "1");
+    assertEquals(409, clash.status(), clash.body());
+    assertTrue(clash.error().contains("clashes with version '1'"), clash.error());
+    Http.Response bad = putJson("/v1/models/al/aliases/stable", "{\"versions\":\"1\"}");
+    assertEquals(400, bad.status(), bad.body());
+    assertTrue(bad.error().contains("\"version\""), bad.error());
+    Http.Response badName = setAlias("-x", "1");
+    assertEquals(400, badName.status(), badName.body());
+    assertEquals(404, putJson("/v1/models/none/aliases/stable", "{\"version\":\"1\"}").status());
+    Http.Response absent = http.delete("/v1/models/al/aliases/nothing");
+    assertEquals(404, absent.status(), absent.body());
+    assertTrue(absent.error().contains("no alias 'nothing'"), absent.error());
+
+    Http.Response set = setAlias("stable", "1");
+    assertEquals(200, set.status(), set.body());
+    JsonNode stable = set.json().get("aliases").get("stable");
+    assertEquals("1", stable.get("version").asText());
+    assertEquals("1", stable.get("serving").asText());
+    assertFalse(stable.get("pending").asBoolean());
+    assertEquals("1", served("/v2/models/al/versions/stable/infer"));
+    assertEquals("1", served("/v2/models/al/infer"));
+    assertEquals(200, http.get("/v2/models/al/versions/stable/ready").status());
+    Http.Response meta = http.get("/v2/models/al/versions/stable");
+    assertEquals(200, meta.status(), meta.body());
+    Http.Response stats = http.get("/v2/models/al/versions/stable/stats");
+    assertEquals(200, stats.status(), stats.body());
+    assertEquals("1", stats.json().get("model_stats").get(0).get("version").asText(), stats.body());
+
+    // v2 registered but not deployed: stable -> 2 is pending and v1 keeps serving.
+    assertEquals(
+        201,
+        http.put("/v1/models/al/versions/2", TestModels.linear(W, new float[] {2, 0})).status());
+    Http.Response pending = setAlias("stable", "2");
+    assertEquals(200, pending.status(), pending.body());
+    stable = pending.json().get("aliases").get("stable");
+    assertEquals("2", stable.get("version").asText());
+    assertEquals("1", stable.get("serving").asText());
+    assertTrue(stable.get("pending").asBoolean());
+    assertEquals("1", served("/v2/models/al/versions/stable/infer"));
+    assertEquals("1", served("/v2/models/al/infer"));
+
+    // A version may not be registered under an alias's name.
+    Http.Response taken =
+        http.put("/v1/models/al/versions/stable", TestModels.linear(W, new float[] {3, 0}));
+    assertEquals(409, taken.status(), taken.body());
+    assertTrue(taken.error().contains("alias 'stable'"), taken.error());
+
+    deploy("2");
+    stable = alias("stable");
+    assertEquals("2", stable.get("serving").asText());
+    assertFalse(stable.get("pending").asBoolean());
+    assertEquals("2", served("/v2/models/al/versions/stable/infer"));
+    assertEquals("2", served("/v2/models/al/infer"));
+
+    // Back to 1, which is warm: the switch is immediate. Then the unversioned route, without
+    // stable, serves the highest Ready version again.
+    assertEquals(200, setAlias("stable", "1").status());
+    assertEquals("1", served("/v2/models/al/infer"));
+    assertEquals("1", served("/v2/models/al/versions/stable/infer"));
+    Http.Response removed = http.delete("/v1/models/al/aliases/stable");
+    assertEquals(200, removed.status(), removed.body());
+    assertEquals(0, removed.json().get("aliases").size());
+    assertEquals("2", served("/v2/models/al/infer"));
+    Http.Response gone =
+        http.post(
+            "/v2/models/al/versions/stable/infer",
+            "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[0,0,0]}]}");
+    assertEquals(404, gone.status(), gone.body());
+
+    List<String> events = new ArrayList<>();
+    for (JsonNode e : http.get("/v1/models/al/history").json().get("events")) {
+      if (e.get("event").asText().startsWith("Alias")) {
+        events.add(e.get("event").asText() + " " + e.get("details"));
+      }
+    }
+    assertEquals(4, events.size(), events.toString());
+    assertTrue(events.get(0).startsWith("AliasSet"), events.toString());
+    assertTrue(events.get(1).contains("\"previous\":\"1\""), events.toString());
+    assertEquals("AliasRemoved {\"alias\":\"stable\"}", events.get(3));
+  }
+}
