@@ -6,10 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.modelfleet.gateway.grpc.proto.GRPCInferenceServiceGrpc;
+import io.modelfleet.gateway.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import io.modelfleet.gateway.grpc.proto.ModelInferRequest;
+import io.modelfleet.gateway.grpc.proto.ModelInferResponse;
+import io.modelfleet.gateway.grpc.proto.ModelReadyRequest;
 import io.modelfleet.node.FleetNode;
 import io.modelfleet.node.testing.Http;
+import io.modelfleet.node.testing.TestKeys;
 import io.modelfleet.node.testing.TestModels;
 import io.modelfleet.node.testing.TestNodes;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
@@ -17,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,14 +46,26 @@ class AliasesIT {
   static FleetNode node;
   static Http http;
 
+  static ManagedChannel channel;
+  static GRPCInferenceServiceBlockingStub grpc;
+
   @BeforeAll
-  static void start() {
-    node = FleetNode.start(TestNodes.config(dataDir, Map.of()));
+  static void start() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    node = FleetNode.start(TestNodes.config(dataDir, Map.of("modelfleet.gateway.grpc.port", port)));
     http = new Http(node.baseUrl());
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    grpc = GrpcIT.withKey(GRPCInferenceServiceGrpc.newBlockingStub(channel), TestKeys.ADMIN);
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws InterruptedException {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
     if (node != null) {
       node.close();
     }
@@ -81,6 +105,24 @@ class AliasesIT {
     return version;
   }
 
+  /** The version that answered a gRPC inference asking for {@code version} (an alias). */
+  private static String servedOverGrpc(String version) {
+    ModelInferResponse r =
+        grpc.modelInfer(
+            ModelInferRequest.newBuilder()
+                .setModelName("al")
+                .setModelVersion(version)
+                .addInputs(
+                    ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName("x")
+                        .setDatatype("FP32")
+                        .addShape(1)
+                        .addShape(3))
+                .addRawInputContents(ByteString.copyFrom(new byte[12]))
+                .build());
+    return r.getModelVersion();
+  }
+
   private static JsonNode alias(String name) {
     return http.get("/v1/models/al").json().get("aliases").get(name);
   }
@@ -118,6 +160,10 @@ class AliasesIT {
     assertEquals("1", served("/v2/models/al/versions/stable/infer"));
     assertEquals("1", served("/v2/models/al/infer"));
     assertEquals(200, http.get("/v2/models/al/versions/stable/ready").status());
+    assertEquals("1", servedOverGrpc("stable"));
+    assertTrue(
+        grpc.modelReady(ModelReadyRequest.newBuilder().setName("al").setVersion("stable").build())
+            .getReady());
     Http.Response meta = http.get("/v2/models/al/versions/stable");
     assertEquals(200, meta.status(), meta.body());
     Http.Response stats = http.get("/v2/models/al/versions/stable/stats");
@@ -149,6 +195,7 @@ class AliasesIT {
     assertFalse(stable.get("pending").asBoolean());
     assertEquals("2", served("/v2/models/al/versions/stable/infer"));
     assertEquals("2", served("/v2/models/al/infer"));
+    assertEquals("2", servedOverGrpc("stable"));
 
     // Back to 1, which is warm: the switch is immediate. Then the unversioned route, without
     // stable, serves the highest Ready version again.
