@@ -89,7 +89,7 @@ final class GrpcModelInfo {
 
   private CompletionStage<ModelReadyResponse> ready(String model, String version) {
     RoutingTable table = directory.current();
-    boolean ready = Readiness.readyNow(table, registry.aliases(model), model, version);
+    boolean ready = Readiness.readyNow(table, registry::aliases, model, version);
     if (ready) {
       return done(ModelReadyResponse.newBuilder().setReady(true).build());
     }

@@ -162,7 +162,7 @@ public final class OipRoutes extends RouteSupport {
 
   private CompletionStage<HttpResponse> ready(String model, String version) {
     RoutingTable table = directory.current();
-    boolean ready = Readiness.readyNow(table, registry.aliases(model), model, version);
+    boolean ready = Readiness.readyNow(table, registry::aliases, model, version);
     if (ready) {
       // Probes hit this often; a READY replica is proof enough without asking the registry.
       return CompletableFuture.completedFuture(MetadataJson.modelReady(model));

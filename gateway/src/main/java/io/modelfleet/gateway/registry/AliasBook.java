@@ -5,6 +5,7 @@ import io.modelfleet.protocol.model.ModelView;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The aliases of each model as this gateway last read them from the registry, so that a request
@@ -24,22 +25,39 @@ public final class AliasBook {
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final Consumer<String> refresh;
+  private final LongSupplier clock;
 
   /**
    * {@code refresh} reads a model from the registry (and so {@link #learn}s it), asynchronously.
    */
   AliasBook(Consumer<String> refresh) {
+    this(refresh, System::nanoTime);
+  }
+
+  AliasBook(Consumer<String> refresh, LongSupplier clock) {
     this.refresh = refresh;
+    this.clock = clock;
   }
 
+  /**
+   * Keeps the aliases of a model that exists; forgets one that does not (so that requests naming
+   * models that were never registered leave nothing behind).
+   */
   void learn(ModelView view) {
-    entries.put(view.name(), new Entry(view.aliases(), System.nanoTime()));
+    if (view.exists()) {
+      entries.put(view.name(), new Entry(view.aliases(), clock.getAsLong()));
+    } else {
+      entries.remove(view.name());
+    }
   }
 
-  /** The aliases of {@code model} as last read (empty when none or not read yet): one lookup. */
+  /**
+   * The aliases of {@code model} as last read (empty when none or not read yet): one lookup.
+   * Callers ask only about models with Ready replicas, which exist.
+   */
   public Map<String, AliasTarget> of(String model) {
     Entry e = entries.get(model);
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     if (e == null || now - e.readAt > MAX_AGE_NANOS) {
       // One refresh at a time: the entry's clock restarts now, and the read replaces it.
       Map<String, AliasTarget> known = e == null ? Map.of() : e.aliases;

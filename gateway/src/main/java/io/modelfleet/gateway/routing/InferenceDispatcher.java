@@ -2,6 +2,7 @@ package io.modelfleet.gateway.routing;
 
 import io.modelfleet.gateway.ErrorHandling;
 import io.modelfleet.gateway.registry.RegistryClient;
+import io.modelfleet.protocol.model.AliasTarget;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferReply.InferFailure;
 import io.modelfleet.protocol.replica.InferRequest;
@@ -9,6 +10,7 @@ import io.modelfleet.protocol.replica.ReplicaCommand;
 import io.modelfleet.protocol.replica.ReplicaInfo;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -109,7 +111,8 @@ public final class InferenceDispatcher {
     if (ready.isEmpty()) {
       // A version with Ready replicas is never an alias (they never share a name): aliases cost
       // nothing on that path, and one lookup of the model's known aliases on this one.
-      var aliases = registry.aliases(model);
+      var aliases =
+          table.readyCount(model) > 0 ? registry.aliases(model) : Map.<String, AliasTarget>of();
       if (!aliases.isEmpty()) {
         var resolved =
             AliasResolution.resolve(model, version, aliases, v -> table.isReady(model, v));

@@ -9,6 +9,7 @@ import io.modelfleet.protocol.replica.ReplicaInfo;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The sentences that explain why a model or version cannot serve, shared by inference, the
@@ -89,11 +90,18 @@ public final class Readiness {
    * alias this gateway knows, or nothing) has a Ready replica to serve it now.
    */
   public static boolean readyNow(
-      RoutingTable table, Map<String, AliasTarget> aliases, String model, String version) {
+      RoutingTable table,
+      Function<String, Map<String, AliasTarget>> aliases,
+      String model,
+      String version) {
     if (version != null && table.isReady(model, version)) {
       return true;
     }
-    var r = AliasResolution.resolve(model, version, aliases, v -> table.isReady(model, v));
+    if (table.readyCount(model) == 0) {
+      return false;
+    }
+    var r =
+        AliasResolution.resolve(model, version, aliases.apply(model), v -> table.isReady(model, v));
     if (r.unavailable() != null) {
       return false;
     }
