@@ -183,6 +183,23 @@ class AliasesIT {
     assertEquals("1", served("/v2/models/al/versions/stable/infer"));
     assertEquals("1", served("/v2/models/al/infer"));
 
+    // A new alias at a version that is not warm, with nothing before it: 503 naming both.
+    assertEquals(200, setAlias("canary", "2").status());
+    JsonNode canary = alias("canary");
+    assertTrue(canary.get("pending").asBoolean());
+    assertFalse(canary.has("serving"), canary.toString());
+    Http.Response cold =
+        http.post(
+            "/v2/models/al/versions/canary/infer",
+            "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],"
+                + "\"data\":[0,0,0]}]}");
+    assertEquals(503, cold.status(), cold.body());
+    assertEquals(
+        "model 'al' alias 'canary' points at version '2', which has no Ready replica, and no"
+            + " version served it before",
+        cold.error());
+    assertEquals(200, http.delete("/v1/models/al/aliases/canary").status());
+
     // A version may not be registered under an alias's name.
     Http.Response taken =
         http.put("/v1/models/al/versions/stable", TestModels.linear(W, new float[] {3, 0}));
@@ -218,9 +235,10 @@ class AliasesIT {
         events.add(e.get("event").asText() + " " + e.get("details"));
       }
     }
-    assertEquals(4, events.size(), events.toString());
+    assertEquals(6, events.size(), events.toString());
     assertTrue(events.get(0).startsWith("AliasSet"), events.toString());
     assertTrue(events.get(1).contains("\"previous\":\"1\""), events.toString());
-    assertEquals("AliasRemoved {\"alias\":\"stable\"}", events.get(3));
+    assertEquals("AliasSet {\"alias\":\"canary\",\"version\":\"2\"}", events.get(2));
+    assertEquals("AliasRemoved {\"alias\":\"stable\"}", events.get(5));
   }
 }
