@@ -89,6 +89,12 @@ final class ControllerMetrics {
     if (e instanceof ModelEvent.ReplicaPlaced) {
       return "replica_placed";
     }
+    if (e instanceof ModelEvent.AliasSet) {
+      return "alias_set";
+    }
+    if (e instanceof ModelEvent.AliasRemoved) {
+      return "alias_removed";
+    }
     return "other";
   }
 

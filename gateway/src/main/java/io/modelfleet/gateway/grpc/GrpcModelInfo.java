@@ -89,8 +89,7 @@ final class GrpcModelInfo {
 
   private CompletionStage<ModelReadyResponse> ready(String model, String version) {
     RoutingTable table = directory.current();
-    boolean ready =
-        version == null ? table.readyCount(model) > 0 : !table.ready(model, version).isEmpty();
+    boolean ready = Readiness.readyNow(table, registry::aliases, model, version);
     if (ready) {
       return done(ModelReadyResponse.newBuilder().setReady(true).build());
     }
@@ -98,7 +97,7 @@ final class GrpcModelInfo {
         .existing(model)
         .thenApply(
             view -> {
-              if (version != null && !view.versions().containsKey(version)) {
+              if (version != null && !Readiness.known(view, version)) {
                 throw ApiException.notFound(Readiness.unknownVersion(view, version));
               }
               return ModelReadyResponse.newBuilder().setReady(false).build();

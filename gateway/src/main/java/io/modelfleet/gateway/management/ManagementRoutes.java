@@ -41,6 +41,7 @@ public final class ManagementRoutes extends RouteSupport {
   private final ReplicaDirectory directory;
   private final DeploymentLimits limits;
   private final UploadGate quotas;
+  private final AliasRequests aliases;
 
   public ManagementRoutes(
       GatewaySettings settings,
@@ -57,6 +58,7 @@ public final class ManagementRoutes extends RouteSupport {
     this.catalog = catalog;
     this.uploads = uploads;
     this.directory = directory;
+    this.aliases = new AliasRequests(registry, directory::current);
   }
 
   public Route route(Caller caller) {
@@ -100,6 +102,26 @@ public final class ManagementRoutes extends RouteSupport {
                                                                 .undeploy(
                                                                     model, version, caller.meta())
                                                                 .thenApply(this::detail)))))),
+                            path(
+                                segment("aliases").slash(segment()),
+                                alias ->
+                                    concat(
+                                        put(
+                                            () ->
+                                                jsonBody(
+                                                    body ->
+                                                        respond(
+                                                            caller,
+                                                            aliases
+                                                                .set(caller, model, alias, body)
+                                                                .thenApply(this::detail)))),
+                                        delete(
+                                            () ->
+                                                respond(
+                                                    caller,
+                                                    aliases
+                                                        .remove(caller, model, alias)
+                                                        .thenApply(this::detail))))),
                             path("history", () -> get(() -> respond(caller, history(model))))))));
   }
 

@@ -3,7 +3,9 @@ package io.modelfleet.gateway.management;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.modelfleet.gateway.cluster.ClusterJson;
 import io.modelfleet.gateway.oip.MetadataJson;
+import io.modelfleet.gateway.routing.AliasResolution;
 import io.modelfleet.gateway.routing.RoutingTable;
+import io.modelfleet.protocol.model.AliasTarget;
 import io.modelfleet.protocol.model.BatchingSpec;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.HistoryEntry;
@@ -72,15 +74,35 @@ public final class ModelJson {
       version(view.versions().get(name), g);
     }
     g.writeEndArray();
-    // Aliases are not in the registry yet; the field is here so clients can rely on its shape.
-    g.writeObjectFieldStart("aliases");
-    g.writeEndObject();
+    aliases(view, table, g);
     deployments(view, g);
     g.writeArrayFieldStart("replicas");
     for (ReplicaInfo r : table.replicas(view.name())) {
       replica(r, g);
     }
     g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  /**
+   * {@code "aliases": {"stable": {"version": "2", "serving": "1", "pending": true}}}: the target,
+   * the version requests go to now (left out when none) and whether the switch is still waiting for
+   * the target to be warm.
+   */
+  private static void aliases(ModelView view, RoutingTable table, JsonGenerator g)
+      throws IOException {
+    g.writeObjectFieldStart("aliases");
+    for (var a : view.aliases().entrySet()) {
+      AliasTarget t = a.getValue();
+      String serving = AliasResolution.serving(t, v -> table.isReady(view.name(), v));
+      g.writeObjectFieldStart(a.getKey());
+      g.writeStringField("version", t.version());
+      if (serving != null) {
+        g.writeStringField("serving", serving);
+      }
+      g.writeBooleanField("pending", AliasResolution.pending(t, serving));
+      g.writeEndObject();
+    }
     g.writeEndObject();
   }
 

@@ -29,6 +29,7 @@ public final class RouteTemplates {
           "unload",
           "deployments",
           "history",
+          "aliases",
           "cluster",
           "members",
           "replicas",
@@ -71,6 +72,7 @@ public final class RouteTemplates {
           "/v1/models/{m}/versions/{v}",
           "/v1/models/{m}/deployments",
           "/v1/models/{m}/deployments/{v}",
+          "/v1/models/{m}/aliases/{alias}",
           "/v1/keys",
           "/v1/keys/{id}",
           "/v1/keys/history",
@@ -121,6 +123,7 @@ public final class RouteTemplates {
       case "versions", "deployments" -> "{v}";
       case "members" -> "{address}";
       case "keys" -> "{id}";
+      case "aliases" -> "{alias}";
       default -> "{x}";
     };
   }

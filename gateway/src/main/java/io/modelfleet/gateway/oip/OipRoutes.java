@@ -162,8 +162,7 @@ public final class OipRoutes extends RouteSupport {
 
   private CompletionStage<HttpResponse> ready(String model, String version) {
     RoutingTable table = directory.current();
-    boolean ready =
-        version == null ? table.readyCount(model) > 0 : !table.ready(model, version).isEmpty();
+    boolean ready = Readiness.readyNow(table, registry::aliases, model, version);
     if (ready) {
       // Probes hit this often; a READY replica is proof enough without asking the registry.
       return CompletableFuture.completedFuture(MetadataJson.modelReady(model));
@@ -172,10 +171,10 @@ public final class OipRoutes extends RouteSupport {
         .existing(model)
         .thenApply(
             view -> {
-              if (version != null && !view.versions().containsKey(version)) {
+              if (version != null && !Readiness.known(view, version)) {
                 throw ApiException.notFound(Readiness.unknownVersion(view, version));
               }
-              return MetadataJson.modelNotReady(model, Readiness.notReady(view, table, version));
+              return MetadataJson.modelNotReady(model, Readiness.whyNotReady(view, table, version));
             });
   }
 

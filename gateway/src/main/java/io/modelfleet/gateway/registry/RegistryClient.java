@@ -4,6 +4,7 @@ import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.ErrorHandling;
 import io.modelfleet.gateway.security.Identity;
 import io.modelfleet.gateway.security.TenantDirectory;
+import io.modelfleet.protocol.model.AliasTarget;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.ModelCommand;
 import io.modelfleet.protocol.model.ModelReply;
@@ -39,6 +40,7 @@ public final class RegistryClient {
   private final ModelCatalog catalog;
   private final Duration askTimeout;
   private final TenantDirectory tenants;
+  private final AliasBook aliases = new AliasBook(model -> view(model));
 
   public RegistryClient(ActorSystem<?> system, ModelCatalog catalog, Duration askTimeout) {
     this(system, catalog, askTimeout, new TenantDirectory());
@@ -99,6 +101,31 @@ public final class RegistryClient {
     return ask(model, replyTo -> new ModelCommand.Undeploy(version, meta, replyTo));
   }
 
+  /**
+   * The aliases of {@code model} as this gateway knows them, without asking the registry (see
+   * {@link AliasBook}): for routing.
+   */
+  public Map<String, AliasTarget> aliases(String model) {
+    return aliases.of(model);
+  }
+
+  /** Points {@code alias} at {@code version}; {@code previous} serves until it is warm. */
+  public CompletionStage<ModelView> setAlias(
+      String model, String alias, String version, String previous, RequestMeta meta) {
+    if (Names.problem("model", model) != null) {
+      return CompletableFuture.failedFuture(ApiException.notFound(notRegistered(model)));
+    }
+    return ask(
+        model, replyTo -> new ModelCommand.SetAlias(alias, version, previous, meta, replyTo));
+  }
+
+  public CompletionStage<ModelView> removeAlias(String model, String alias, RequestMeta meta) {
+    if (Names.problem("model", model) != null) {
+      return CompletableFuture.failedFuture(ApiException.notFound(notRegistered(model)));
+    }
+    return ask(model, replyTo -> new ModelCommand.RemoveAlias(alias, meta, replyTo));
+  }
+
   /** The registered models {@code who} may see (its tenant's, and within them its grants). */
   public CompletionStage<List<ModelView>> all(Identity who) {
     return all()
@@ -145,6 +172,7 @@ public final class RegistryClient {
                     "registry call for model '" + model + "' failed", failure);
               }
               ModelView view = toView(reply);
+              aliases.learn(view);
               if (view.exists()) {
                 tenants.learn(model, view.tenant());
               }

@@ -2,6 +2,7 @@ package io.modelfleet.gateway.routing;
 
 import io.modelfleet.gateway.ErrorHandling;
 import io.modelfleet.gateway.registry.RegistryClient;
+import io.modelfleet.protocol.model.AliasTarget;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferReply.InferFailure;
 import io.modelfleet.protocol.replica.InferRequest;
@@ -10,6 +11,7 @@ import io.modelfleet.protocol.replica.ReplicaCommand;
 import io.modelfleet.protocol.replica.ReplicaInfo;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -112,14 +114,30 @@ public final class InferenceDispatcher {
   public CompletionStage<InferReply> infer(
       String model, String version, InferRequest request, ClientGone gone) {
     RoutingTable table = directory.current();
-    String target = version != null ? version : table.defaultVersion(model);
-    List<ReplicaInfo> ready = target == null ? List.of() : table.ready(model, target);
+    String target = version;
+    List<ReplicaInfo> ready = version == null ? List.of() : table.ready(model, version);
+    if (ready.isEmpty()) {
+      // A version with Ready replicas is never an alias (they never share a name): aliases cost
+      // nothing on that path, and one lookup of the model's known aliases on this one.
+      var aliases =
+          table.readyCount(model) > 0 ? registry.aliases(model) : Map.<String, AliasTarget>of();
+      if (!aliases.isEmpty()) {
+        var resolved =
+            AliasResolution.resolve(model, version, aliases, v -> table.isReady(model, v));
+        if (resolved.unavailable() != null) {
+          return done(new InferFailure(503, resolved.unavailable()));
+        }
+        target = resolved.version();
+      }
+      target = target != null ? target : table.defaultVersion(model);
+      ready = target == null ? List.of() : table.ready(model, target);
+    }
     ReplicaInfo first = chooser.choose(ready, health::reachable);
     if (first == null) {
       if (!ready.isEmpty()) {
         return done(new InferFailure(503, Readiness.allUnreachable(model, target, ready.size())));
       }
-      return noReadyReplica(model, version, table);
+      return noReadyReplica(model, version, request, gone, table);
     }
     long deadline = System.nanoTime() + inferTimeout.toNanos();
     return attempt(model, target, request, first, deadline, ready.size() > 1, gone);
@@ -266,19 +284,35 @@ public final class InferenceDispatcher {
             + " ms");
   }
 
+  /**
+   * Asks the registry why nothing is Ready. Reading the model also teaches this gateway its
+   * aliases: a request for an alias it did not know yet (set through another node) is routed once
+   * more.
+   */
   private CompletionStage<InferReply> noReadyReplica(
-      String model, String version, RoutingTable table) {
+      String model, String version, InferRequest request, ClientGone gone, RoutingTable table) {
     return registry
         .view(model)
-        .thenApply(
+        .thenCompose(
             view -> {
               if (!view.exists()) {
-                return new InferFailure(404, RegistryClient.notRegistered(model));
+                return done(new InferFailure(404, RegistryClient.notRegistered(model)));
+              }
+              String name = version == null ? AliasResolution.STABLE : version;
+              if (view.aliases().containsKey(name)) {
+                RoutingTable now = directory.current();
+                var resolved =
+                    AliasResolution.resolve(
+                        model, version, view.aliases(), v -> now.isReady(model, v));
+                if (resolved.unavailable() != null) {
+                  return done(new InferFailure(503, resolved.unavailable()));
+                }
+                return infer(model, resolved.version(), request, gone);
               }
               if (version != null && !view.versions().containsKey(version)) {
-                return new InferFailure(404, Readiness.unknownVersion(view, version));
+                return done(new InferFailure(404, Readiness.unknownVersion(view, version)));
               }
-              return new InferFailure(503, Readiness.notReady(view, table, version));
+              return done(new InferFailure(503, Readiness.notReady(view, table, version)));
             });
   }
 

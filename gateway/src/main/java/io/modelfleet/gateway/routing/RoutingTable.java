@@ -125,6 +125,11 @@ public final class RoutingTable {
     return e == null ? List.of() : e.readyByVersion.getOrDefault(version, List.of());
   }
 
+  /** True when {@code version} of {@code model} has a READY replica. */
+  public boolean isReady(String model, String version) {
+    return !ready(model, version).isEmpty();
+  }
+
   public int readyCount(String model) {
     ModelEntry e = models.get(model);
     return e == null ? 0 : e.readyCount;

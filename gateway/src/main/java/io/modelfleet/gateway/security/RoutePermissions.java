@@ -198,6 +198,12 @@ public final class RoutePermissions {
         return verb.equals("DELETE") ? RouteRequirement.needs(DEPLOY, model) : null;
       }
     }
+    if (sub.equals("aliases") && n == 5 && named(s, 4)) {
+      // Moving an alias moves traffic: a deployment-level action.
+      return verb.equals("PUT") || verb.equals("DELETE")
+          ? RouteRequirement.needs(DEPLOY, model)
+          : null;
+    }
     return null;
   }
 

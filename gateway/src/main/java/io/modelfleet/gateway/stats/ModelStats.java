@@ -63,10 +63,15 @@ public final class ModelStats {
               if (version == null) {
                 return versionsOf(List.of(view));
               }
-              if (!view.versions().containsKey(version)) {
+              // An alias: the statistics of the version serving it now.
+              String v =
+                  view.aliases().containsKey(version)
+                      ? Readiness.resolve(view, version, directory.current())
+                      : version;
+              if (!view.versions().containsKey(v)) {
                 throw ApiException.notFound(Readiness.unknownVersion(view, version));
               }
-              return collect(List.of(version(view, version)));
+              return collect(List.of(version(view, v)));
             });
   }
 

@@ -15,6 +15,8 @@ class RouteTemplatesTest {
     assertEquals("/v2/models/{m}", RouteTemplates.of("/v2/models/fraud/"));
     assertEquals("/v2/health/ready", RouteTemplates.of("/v2/health/ready"));
     assertEquals("/v1/models/{m}/deployments/{v}", RouteTemplates.of("/v1/models/a/deployments/2"));
+    assertEquals(
+        "/v1/models/{m}/aliases/{alias}", RouteTemplates.of("/v1/models/a/aliases/stable"));
     assertEquals("/v1/keys/{id}/limits", RouteTemplates.of("/v1/keys/k_123/limits"));
     assertEquals("/v1/keys/history", RouteTemplates.of("/v1/keys/history"));
     assertEquals(

@@ -12,6 +12,8 @@ import io.modelfleet.protocol.model.ModelCommand.GetModel;
 import io.modelfleet.protocol.model.ModelCommand.RecordAlert;
 import io.modelfleet.protocol.model.ModelCommand.RecordPlacement;
 import io.modelfleet.protocol.model.ModelCommand.RegisterVersion;
+import io.modelfleet.protocol.model.ModelCommand.RemoveAlias;
+import io.modelfleet.protocol.model.ModelCommand.SetAlias;
 import io.modelfleet.protocol.model.ModelCommand.Undeploy;
 import io.modelfleet.protocol.model.ModelReply;
 import io.modelfleet.protocol.model.ModelReply.Rejected;
@@ -30,6 +32,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -105,6 +108,8 @@ public final class ModelEntity
         .onCommand(Undeploy.class, this::onUndeploy)
         .onCommand(RecordPlacement.class, this::onRecordPlacement)
         .onCommand(RecordAlert.class, this::onRecordAlert)
+        .onCommand(SetAlias.class, (s, c) -> Aliases.set(this, s, c))
+        .onCommand(RemoveAlias.class, (s, c) -> Aliases.remove(this, s, c))
         .onCommand(
             GetModel.class, (s, c) -> Effect().reply(c.replyTo(), new ModelReply.Current(s.view())))
         .build();
@@ -114,6 +119,9 @@ public final class ModelEntity
     String problem = Names.versionProblem("version", c.version());
     if (problem != null) {
       return Effect().reply(c.replyTo(), new Rejected(Rejected.Kind.INVALID, problem));
+    }
+    if (s.aliases().containsKey(c.version())) {
+      return Effect().reply(c.replyTo(), Aliases.versionClash(name, c.version()));
     }
     VersionInfo existing = s.versions().get(c.version());
     if (existing != null) {
@@ -225,7 +233,12 @@ public final class ModelEntity
         .thenReply(c.replyTo(), st -> new ModelReply.Current(st.view()));
   }
 
-  private Rejected notFound(ModelState s, String version) {
+  /** The effects of this entity, for the command handlers kept in other classes. */
+  EffectFactories<ModelEvent, ModelState> effects() {
+    return Effect();
+  }
+
+  Rejected notFound(ModelState s, String version) {
     if (!s.view().exists()) {
       return new Rejected(Rejected.Kind.NOT_FOUND, "model '" + name + "' is not registered");
     }

@@ -29,6 +29,15 @@ public sealed interface ModelEvent extends FleetSerializable {
   record ReplicaPlaced(ReplicaPlacement placement, EventMeta meta) implements ModelEvent {}
 
   /**
+   * {@code alias} now points at {@code version}; {@code previous} is the version that served the
+   * alias when it was set (null when none did) and keeps serving until {@code version} is warm.
+   */
+  record AliasSet(String alias, String version, String previous, EventMeta meta)
+      implements ModelEvent {}
+
+  record AliasRemoved(String alias, EventMeta meta) implements ModelEvent {}
+
+  /**
    * An alert about the model started firing or was resolved (see {@code ModelCommand.RecordAlert});
    * changes nothing in the model's state, and carries no {@link #TAG}: the deployment controller,
    * which follows the tag, has nothing to do about it.
@@ -59,6 +68,16 @@ public sealed interface ModelEvent extends FleetSerializable {
     } else if (this instanceof DeploymentRemoved e) {
       name = "DeploymentRemoved";
       details.put("version", e.version());
+    } else if (this instanceof AliasSet e) {
+      name = "AliasSet";
+      details.put("alias", e.alias());
+      details.put("version", e.version());
+      if (e.previous() != null) {
+        details.put("previous", e.previous());
+      }
+    } else if (this instanceof AliasRemoved e) {
+      name = "AliasRemoved";
+      details.put("alias", e.alias());
     } else if (this instanceof AlertChanged e) {
       name = "AlertChanged";
       details.put("alert", e.alert());

@@ -1,6 +1,7 @@
 package io.modelfleet.persistence.registry;
 
 import io.modelfleet.protocol.FleetSerializable;
+import io.modelfleet.protocol.model.AliasTarget;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.ModelView.VersionOrder;
@@ -26,7 +27,8 @@ public record ModelState(
     Map<String, VersionInfo> versions,
     Map<String, DeploymentSpec> deployments,
     Map<String, ReplicaPlacement> placements,
-    String tenant)
+    String tenant,
+    Map<String, AliasTarget> aliases)
     implements FleetSerializable {
   private static final Class<?> UNMODIFIABLE_SORTED =
       Collections.unmodifiableSortedMap(new TreeMap<>()).getClass();
@@ -35,6 +37,18 @@ public record ModelState(
     versions = sorted(versions, VersionOrder.INSTANCE);
     deployments = sorted(deployments, VersionOrder.INSTANCE);
     placements = sorted(placements, null);
+    // Snapshots written before aliases existed read back without the field (null).
+    aliases = sorted(aliases == null ? Map.of() : aliases, null);
+  }
+
+  /** A state without aliases. */
+  public ModelState(
+      String name,
+      Map<String, VersionInfo> versions,
+      Map<String, DeploymentSpec> deployments,
+      Map<String, ReplicaPlacement> placements,
+      String tenant) {
+    this(name, versions, deployments, placements, tenant, Map.of());
   }
 
   /** A state without a tenant yet (snapshots written before tenants existed read back as one). */
@@ -58,13 +72,19 @@ public record ModelState(
       // The model belongs to the tenant that registered its first version.
       String owner = versions.isEmpty() && tenant == null ? e.meta().tenant() : tenant;
       return new ModelState(
-          name, put(versions, e.version().version(), e.version()), deployments, placements, owner);
+          name,
+          put(versions, e.version().version(), e.version()),
+          deployments,
+          placements,
+          owner,
+          aliases);
     }
     if (event instanceof ModelEvent.DeploymentSet e) {
       String version = registered(e.spec().version());
       DeploymentSpec spec =
           version.equals(e.spec().version()) ? e.spec() : e.spec().withVersion(version);
-      return new ModelState(name, versions, put(deployments, version, spec), placements, tenant);
+      return new ModelState(
+          name, versions, put(deployments, version, spec), placements, tenant, aliases);
     }
     if (event instanceof ModelEvent.DeploymentRemoved e) {
       String version = registered(e.version());
@@ -78,13 +98,26 @@ public record ModelState(
           versions,
           Collections.unmodifiableSortedMap(d),
           Collections.unmodifiableSortedMap(p),
-          tenant);
+          tenant,
+          aliases);
+    }
+    if (event instanceof ModelEvent.AliasSet e) {
+      TreeMap<String, AliasTarget> a = new TreeMap<>(aliases);
+      a.put(e.alias(), new AliasTarget(e.version(), e.previous()));
+      return new ModelState(
+          name, versions, deployments, placements, tenant, Collections.unmodifiableSortedMap(a));
+    }
+    if (event instanceof ModelEvent.AliasRemoved e) {
+      TreeMap<String, AliasTarget> a = new TreeMap<>(aliases);
+      a.remove(e.alias());
+      return new ModelState(
+          name, versions, deployments, placements, tenant, Collections.unmodifiableSortedMap(a));
     }
     ModelEvent.ReplicaPlaced e = (ModelEvent.ReplicaPlaced) event;
     TreeMap<String, ReplicaPlacement> p = new TreeMap<>(placements);
     p.put(e.placement().replicaId(), e.placement());
     return new ModelState(
-        name, versions, deployments, Collections.unmodifiableSortedMap(p), tenant);
+        name, versions, deployments, Collections.unmodifiableSortedMap(p), tenant, aliases);
   }
 
   /**
@@ -116,7 +149,7 @@ public record ModelState(
   }
 
   ModelView view() {
-    return new ModelView(name, versions, deployments, placements, tenant);
+    return new ModelView(name, versions, deployments, placements, tenant, aliases);
   }
 
   private static <V> Map<String, V> put(Map<String, V> m, String k, V v) {

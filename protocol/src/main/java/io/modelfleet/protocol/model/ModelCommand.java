@@ -53,5 +53,18 @@ public sealed interface ModelCommand extends FleetSerializable {
       ActorRef<ModelReply> replyTo)
       implements ModelCommand {}
 
+  /**
+   * Points {@code alias} at the registered {@code version}; {@code previous} is the version that
+   * serves the alias now as the gateway sees it (null when none), which keeps serving until {@code
+   * version} is warm. Setting the same target again is a no-op.
+   */
+  record SetAlias(
+      String alias, String version, String previous, RequestMeta meta, ActorRef<ModelReply> replyTo)
+      implements ModelCommand {}
+
+  /** Removes {@code alias}; NOT_FOUND when there is no such alias. */
+  record RemoveAlias(String alias, RequestMeta meta, ActorRef<ModelReply> replyTo)
+      implements ModelCommand {}
+
   record GetModel(ActorRef<ModelReply> replyTo) implements ModelCommand {}
 }

@@ -8,18 +8,31 @@ import java.util.Optional;
 
 /**
  * The registry's view of one model: the tenant it belongs to, versions, desired deployments and
- * last placements. Maps are sorted by {@link VersionOrder} so callers can rely on iteration order.
+ * last placements, and aliases (name to {@link AliasTarget}, sorted by name). Maps of versions are
+ * sorted by {@link VersionOrder} so callers can rely on iteration order.
  */
 public record ModelView(
     String name,
     Map<String, VersionInfo> versions,
     Map<String, DeploymentSpec> deployments,
     Map<String, ReplicaPlacement> placements,
-    String tenant)
+    String tenant,
+    Map<String, AliasTarget> aliases)
     implements FleetSerializable {
 
   public ModelView {
     tenant = tenant == null ? RequestMeta.DEFAULT_TENANT : tenant;
+    aliases = aliases == null ? Map.of() : aliases;
+  }
+
+  /** A model without aliases. */
+  public ModelView(
+      String name,
+      Map<String, VersionInfo> versions,
+      Map<String, DeploymentSpec> deployments,
+      Map<String, ReplicaPlacement> placements,
+      String tenant) {
+    this(name, versions, deployments, placements, tenant, Map.of());
   }
 
   /** A model of the default tenant. */
