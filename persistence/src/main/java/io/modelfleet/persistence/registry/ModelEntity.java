@@ -14,6 +14,7 @@ import io.modelfleet.protocol.model.ModelCommand.RecordPlacement;
 import io.modelfleet.protocol.model.ModelCommand.RegisterVersion;
 import io.modelfleet.protocol.model.ModelCommand.RemoveAlias;
 import io.modelfleet.protocol.model.ModelCommand.SetAlias;
+import io.modelfleet.protocol.model.ModelCommand.SetValidation;
 import io.modelfleet.protocol.model.ModelCommand.Undeploy;
 import io.modelfleet.protocol.model.ModelReply;
 import io.modelfleet.protocol.model.ModelReply.Rejected;
@@ -110,6 +111,7 @@ public final class ModelEntity
         .onCommand(RecordAlert.class, this::onRecordAlert)
         .onCommand(SetAlias.class, (s, c) -> Aliases.set(this, s, c))
         .onCommand(RemoveAlias.class, (s, c) -> Aliases.remove(this, s, c))
+        .onCommand(SetValidation.class, (s, c) -> Validations.set(this, s, c))
         .onCommand(
             GetModel.class, (s, c) -> Effect().reply(c.replyTo(), new ModelReply.Current(s.view())))
         .build();

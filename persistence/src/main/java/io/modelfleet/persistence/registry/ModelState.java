@@ -101,6 +101,19 @@ public record ModelState(
           tenant,
           aliases);
     }
+    if (event instanceof ModelEvent.ValidationSet e) {
+      VersionInfo v = versions.get(e.version());
+      if (v == null) {
+        return this;
+      }
+      return new ModelState(
+          name,
+          put(versions, v.version(), v.withValidation(e.samples())),
+          deployments,
+          placements,
+          tenant,
+          aliases);
+    }
     if (event instanceof ModelEvent.AliasSet e) {
       TreeMap<String, AliasTarget> a = new TreeMap<>(aliases);
       a.put(e.alias(), new AliasTarget(e.version(), e.previous()));
