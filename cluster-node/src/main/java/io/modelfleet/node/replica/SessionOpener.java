@@ -72,7 +72,7 @@ final class SessionOpener {
             String mismatch =
                 ValidationRun.check(s, version.validation(), id.model(), id.version());
             if (mismatch != null) {
-              throw new IllegalStateException(mismatch);
+              throw new ValidationFailure(mismatch);
             }
             return s;
           } catch (RuntimeException e) {

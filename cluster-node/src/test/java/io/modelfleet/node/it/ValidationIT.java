@@ -148,13 +148,25 @@ class ValidationIT {
     assertTrue(ready2.status() != 200, ready2.status() + " " + ready2.body());
 
     int validationEvents = 0;
-    for (JsonNode e : http.get("/v1/models/vi/history").json().get("events")) {
+    int failures = 0;
+    Http.Response history =
+        http.await("/v1/models/vi/history", r -> r.body().contains("ValidationFailed"), READY);
+    for (JsonNode e : history.json().get("events")) {
       if (e.get("event").asText().equals("ValidationSet")) {
         validationEvents++;
         assertEquals("[\"one-two-three\"]", e.get("details").get("samples").toString());
         assertTrue(e.hasNonNull("principal"), e.toString());
       }
+      if (e.get("event").asText().equals("ValidationFailed")) {
+        failures++;
+        assertEquals("modelfleet-validation", e.get("principal").asText());
+        assertEquals("{\"version\":\"2\",\"replica\":\"vi/2/0\"}", e.get("details").toString());
+        assertTrue(
+            e.get("reason").asText().startsWith("validation sample 'one-two-three': output 'y'"),
+            e.toString());
+      }
     }
     assertEquals(2, validationEvents);
+    assertEquals(1, failures, "one entry per replica start, not one per retry");
   }
 }

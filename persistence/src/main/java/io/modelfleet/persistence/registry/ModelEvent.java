@@ -51,6 +51,12 @@ public sealed interface ModelEvent extends FleetSerializable {
   }
 
   /**
+   * A replica of {@code version} failed the version's validation samples; the reason is in the
+   * meta. Changes nothing in the state and carries no {@link #TAG} (nothing for the controller).
+   */
+  record ValidationFailed(String version, String replica, EventMeta meta) implements ModelEvent {}
+
+  /**
    * An alert about the model started firing or was resolved (see {@code ModelCommand.RecordAlert});
    * changes nothing in the model's state, and carries no {@link #TAG}: the deployment controller,
    * which follows the tag, has nothing to do about it.
@@ -95,6 +101,10 @@ public sealed interface ModelEvent extends FleetSerializable {
       name = "ValidationSet";
       details.put("version", e.version());
       details.put("samples", e.samples().stream().map(ValidationSample::name).toList());
+    } else if (this instanceof ValidationFailed e) {
+      name = "ValidationFailed";
+      details.put("version", e.version());
+      details.put("replica", e.replica());
     } else if (this instanceof AlertChanged e) {
       name = "AlertChanged";
       details.put("alert", e.alert());

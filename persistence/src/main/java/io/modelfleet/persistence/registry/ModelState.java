@@ -65,7 +65,7 @@ public record ModelState(
   }
 
   ModelState apply(ModelEvent event) {
-    if (event instanceof ModelEvent.AlertChanged) {
+    if (event instanceof ModelEvent.AlertChanged || event instanceof ModelEvent.ValidationFailed) {
       return this;
     }
     if (event instanceof ModelEvent.VersionRegistered e) {

@@ -1,8 +1,10 @@
 package io.modelfleet.persistence.registry;
 
 import io.modelfleet.persistence.registry.ModelEvent.ValidationSet;
+import io.modelfleet.protocol.model.ModelCommand.RecordValidationFailure;
 import io.modelfleet.protocol.model.ModelCommand.SetValidation;
 import io.modelfleet.protocol.model.ModelReply;
+import io.modelfleet.protocol.model.RequestMeta;
 import io.modelfleet.protocol.model.VersionInfo;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
@@ -26,6 +28,21 @@ final class Validations {
     }
     return effect
         .persist(new ValidationSet(c.version(), c.samples(), EventMeta.of(c.meta())))
+        .thenReply(c.replyTo(), st -> new ModelReply.Current(st.view()));
+  }
+
+  /** Principal of the history entries a failed validation writes. */
+  static final String PRINCIPAL = "modelfleet-validation";
+
+  static ReplyEffect<ModelEvent, ModelState> failed(
+      ModelEntity entity, ModelState s, RecordValidationFailure c) {
+    var effect = entity.effects();
+    if (c.version() == null || !s.versions().containsKey(c.version())) {
+      return effect.reply(c.replyTo(), entity.notFound(s, c.version()));
+    }
+    var meta = EventMeta.of(new RequestMeta(PRINCIPAL, null, c.reason()));
+    return effect
+        .persist(new ModelEvent.ValidationFailed(c.version(), c.replica(), meta))
         .thenReply(c.replyTo(), st -> new ModelReply.Current(st.view()));
   }
 }

@@ -97,6 +97,28 @@ class ValidationsTest {
   }
 
   @Test
+  void aFailedValidationIsRecordedUntaggedWithTheReasonAndChangesNothing() {
+    register("1");
+    ModelState before = kit.getState();
+    var result =
+        kit.<ModelReply>runCommand(
+            r ->
+                new ModelCommand.RecordValidationFailure(
+                    "1", "iris/1/0", "validation sample 'ones': output 'y' element 0", r));
+    var event = result.eventOfType(ModelEvent.ValidationFailed.class);
+    assertEquals(before, kit.getState());
+    assertEquals(Validations.PRINCIPAL, event.meta().principal());
+    var entry = event.toHistory(4);
+    assertEquals("ValidationFailed", entry.event());
+    assertEquals("validation sample 'ones': output 'y' element 0", entry.reason());
+    assertEquals(Map.of("version", "1", "replica", "iris/1/0"), entry.details());
+    assertTrue(
+        ModelEntity.create("iris", RegistrySettings.fromConfig(ConfigFactory.load()))
+            .tagsFor(event)
+            .isEmpty());
+  }
+
+  @Test
   void anUnknownVersionIsNotFound() {
     register("1");
     var reply =

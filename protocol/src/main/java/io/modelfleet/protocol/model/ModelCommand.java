@@ -78,5 +78,15 @@ public sealed interface ModelCommand extends FleetSerializable {
       ActorRef<ModelReply> replyTo)
       implements ModelCommand {}
 
+  /**
+   * A replica of {@code version} failed the version's validation samples ({@code reason}: the
+   * sample, output, element and values); recorded in the model's history with principal {@code
+   * modelfleet-validation}, and changes nothing in the model's state. Sent once per replica start,
+   * not on every retry.
+   */
+  record RecordValidationFailure(
+      String version, String replica, String reason, ActorRef<ModelReply> replyTo)
+      implements ModelCommand {}
+
   record GetModel(ActorRef<ModelReply> replyTo) implements ModelCommand {}
 }
