@@ -97,6 +97,13 @@ class ValidationIT {
     assertEquals(400, bad.status(), bad.body());
     assertTrue(bad.error().contains("'samples[0].atol'"), bad.error());
     assertEquals(404, putJson("/v1/models/vi/versions/9/validation", SAMPLES).status());
+    Http.Response typo =
+        putJson(
+            "/v1/models/vi/versions/1/validation",
+            SAMPLES.replace("\"name\":\"y\"", "\"name\":\"z\""));
+    assertEquals(400, typo.status(), typo.body());
+    assertEquals(
+        "'samples[0].outputs[0]': version '1' has no output 'z'; its outputs: [y]", typo.error());
 
     deploy("1");
     http.await("/v1/models/vi", readyReplicas("1", 1), READY);

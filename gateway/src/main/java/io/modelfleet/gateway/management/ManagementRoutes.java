@@ -233,7 +233,18 @@ public final class ManagementRoutes extends RouteSupport {
       Caller caller, String model, String version, List<ValidationSample> samples) {
     return respond(
         caller,
-        registry.setValidation(model, version, samples, caller.meta()).thenApply(this::detail));
+        registry
+            .existing(model)
+            .thenCompose(
+                view -> {
+                  var info = view.versions().get(version);
+                  if (info != null) {
+                    ValidationSignature.check(samples, info);
+                  }
+                  // An unknown version is the registry's 404.
+                  return registry.setValidation(model, version, samples, caller.meta());
+                })
+            .thenApply(this::detail));
   }
 
   private CompletionStage<HttpResponse> history(String model) {
