@@ -95,6 +95,9 @@ final class ControllerMetrics {
     if (e instanceof ModelEvent.AliasRemoved) {
       return "alias_removed";
     }
+    if (e instanceof ModelEvent.ValidationSet) {
+      return "validation_set";
+    }
     return "other";
   }
 

@@ -210,7 +210,8 @@ final class Loading {
         (session, failure) ->
             failure == null
                 ? new SessionOpened(session)
-                : new SessionFailed(causeOf(failure).getMessage()));
+                : new SessionFailed(
+                    causeOf(failure).getMessage(), causeOf(failure) instanceof ValidationFailure));
     return opening(placed, device, version, deployment, Optional.empty());
   }
 
@@ -243,7 +244,7 @@ final class Loading {
             m ->
                 leaving.isPresent()
                     ? scope.leave(leaving.get(), Optional.empty(), Optional.of(device), 0)
-                    : failed(h, m.problem()))
+                    : failedValidation(h, m))
         .onMessage(Infer.class, m -> scope.refuse(m, shown))
         .onMessage(Cancel.class, m -> Behaviors.same())
         .onMessage(GetStats.class, scope::onGetStats)
@@ -275,6 +276,14 @@ final class Loading {
       scope.publish(ReplicaState.DRAINING, h);
     }
     return opening(h, device, version, deployment, Optional.of(leaving.map(how::and).orElse(how)));
+  }
+
+  /** A failed load; the first failed validation of this start is also written to the history. */
+  private Behavior<ReplicaCommand> failedValidation(LoadHistory h, SessionFailed m) {
+    if (m.validation() && h.failures() == 0) {
+      ValidationFailure.record(scope, m.problem());
+    }
+    return failed(h, m.problem());
   }
 
   /** Enters failed: publishes FAILED with the reason and waits out the backoff. */

@@ -44,7 +44,10 @@ sealed interface ReplicaMessage extends ReplicaCommand.Internal
    * Opening, verifying or warming up failed; {@code problem} is the message users may see
    * (unredacted).
    */
-  record SessionFailed(String problem) implements ReplicaMessage {}
+  /**
+   * {@code validation}: the version's validation samples failed (see {@link ValidationFailure}).
+   */
+  record SessionFailed(String problem, boolean validation) implements ReplicaMessage {}
 
   /** The backoff after a failure elapsed. Also the timer's key. */
   record RetryDue() implements ReplicaMessage {}

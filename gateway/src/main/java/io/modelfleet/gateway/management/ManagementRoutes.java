@@ -18,9 +18,11 @@ import io.modelfleet.gateway.security.UploadGate;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.Names;
+import io.modelfleet.protocol.model.ValidationSample;
 import io.modelfleet.protocol.service.ModelCatalog;
 import io.modelfleet.protocol.service.ModelUploads;
 import io.modelfleet.protocol.service.UploadOutcome;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,6 +83,22 @@ public final class ManagementRoutes extends RouteSupport {
                             path(
                                 segment("versions").slash(segment()),
                                 version -> put(() -> upload(caller, model, version))),
+                            path(
+                                segment("versions").slash(segment()).slash("validation"),
+                                version ->
+                                    concat(
+                                        put(
+                                            () ->
+                                                jsonBody(
+                                                    body ->
+                                                        validation(
+                                                            caller,
+                                                            model,
+                                                            version,
+                                                            ValidationJson.parseBody(
+                                                                Json.parse(body), limits)))),
+                                        delete(
+                                            () -> validation(caller, model, version, List.of())))),
                             pathPrefix(
                                 "deployments",
                                 () ->
@@ -209,6 +227,24 @@ public final class ManagementRoutes extends RouteSupport {
     DeploymentSpec spec = DeploymentRequest.parse(Json.parse(body), limits);
     return respond(
         caller, registry.deploy(model, spec, caller.meta()).thenApply(view -> detail(202, view)));
+  }
+
+  private Route validation(
+      Caller caller, String model, String version, List<ValidationSample> samples) {
+    return respond(
+        caller,
+        registry
+            .existing(model)
+            .thenCompose(
+                view -> {
+                  var info = view.versions().get(version);
+                  if (info != null) {
+                    ValidationSignature.check(samples, info);
+                  }
+                  // An unknown version is the registry's 404.
+                  return registry.setValidation(model, version, samples, caller.meta());
+                })
+            .thenApply(this::detail));
   }
 
   private CompletionStage<HttpResponse> history(String model) {

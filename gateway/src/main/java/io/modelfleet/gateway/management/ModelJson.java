@@ -118,6 +118,14 @@ public final class ModelJson {
     MetadataJson.writeSpecs(v.inputs(), g);
     g.writeFieldName("outputs");
     MetadataJson.writeSpecs(v.outputs(), g);
+    if (!v.validation().isEmpty()) {
+      // Names only: the samples' tensors can be large, and the history has who set them.
+      g.writeArrayFieldStart("validation");
+      for (var sample : v.validation()) {
+        g.writeString(sample.name());
+      }
+      g.writeEndArray();
+    }
     g.writeEndObject();
   }
 

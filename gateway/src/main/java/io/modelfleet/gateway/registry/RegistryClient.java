@@ -11,6 +11,7 @@ import io.modelfleet.protocol.model.ModelReply;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.Names;
 import io.modelfleet.protocol.model.RequestMeta;
+import io.modelfleet.protocol.model.ValidationSample;
 import io.modelfleet.protocol.service.ModelCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,6 +125,15 @@ public final class RegistryClient {
       return CompletableFuture.failedFuture(ApiException.notFound(notRegistered(model)));
     }
     return ask(model, replyTo -> new ModelCommand.RemoveAlias(alias, meta, replyTo));
+  }
+
+  /** Sets the stability checks of {@code version} (empty: removes them). */
+  public CompletionStage<ModelView> setValidation(
+      String model, String version, List<ValidationSample> samples, RequestMeta meta) {
+    if (Names.problem("model", model) != null) {
+      return CompletableFuture.failedFuture(ApiException.notFound(notRegistered(model)));
+    }
+    return ask(model, replyTo -> new ModelCommand.SetValidation(version, samples, meta, replyTo));
   }
 
   /** The registered models {@code who} may see (its tenant's, and within them its grants). */

@@ -186,6 +186,12 @@ public final class RoutePermissions {
         default -> null;
       };
     }
+    if (sub.equals("versions") && n == 6 && named(s, 4) && s.get(5).equals("validation")) {
+      // A version's checks decide whether it may take traffic: a deployment-level action.
+      return verb.equals("PUT") || verb.equals("DELETE")
+          ? RouteRequirement.needs(DEPLOY, model)
+          : null;
+    }
     if (sub.equals("deployments")) {
       if (endOrSlash(s, 4)) {
         return switch (verb) {

@@ -89,6 +89,8 @@ class RoutePermissionsTest {
     {"PUT", "/v1/models/fraud/aliases/stable", "deploy fraud"},
     {"DELETE", "/v1/models/fraud/aliases/stable", "deploy fraud"},
     {"GET", "/v1/models/fraud/aliases/stable", ANY_KEY},
+    {"PUT", "/v1/models/fraud/versions/2/validation", "deploy fraud"},
+    {"DELETE", "/v1/models/fraud/versions/2/validation", "deploy fraud"},
     {"GET", "/v1/models/fraud/history", "read_model fraud"},
     {"POST", "/v1/models", ANY_KEY},
     {"PUT", "/v1/models/fraud/versions/", ANY_KEY},

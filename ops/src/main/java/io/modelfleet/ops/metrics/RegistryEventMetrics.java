@@ -19,8 +19,8 @@ public final class RegistryEventMetrics {
             .name("modelfleet_registry_events_total")
             .help(
                 "Model registry events persisted (version_registered, deployment_set,"
-                    + " deployment_removed, replica_placed, alias_set, alias_removed), counted by"
-                    + " the deployment controller")
+                    + " deployment_removed, replica_placed, alias_set, alias_removed,"
+                    + " validation_set), counted by the deployment controller")
             .labelNames("event")
             .withoutExemplars()
             .register(registry);

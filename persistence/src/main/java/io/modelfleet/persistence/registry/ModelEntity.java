@@ -11,9 +11,11 @@ import io.modelfleet.protocol.model.ModelCommand.Deploy;
 import io.modelfleet.protocol.model.ModelCommand.GetModel;
 import io.modelfleet.protocol.model.ModelCommand.RecordAlert;
 import io.modelfleet.protocol.model.ModelCommand.RecordPlacement;
+import io.modelfleet.protocol.model.ModelCommand.RecordValidationFailure;
 import io.modelfleet.protocol.model.ModelCommand.RegisterVersion;
 import io.modelfleet.protocol.model.ModelCommand.RemoveAlias;
 import io.modelfleet.protocol.model.ModelCommand.SetAlias;
+import io.modelfleet.protocol.model.ModelCommand.SetValidation;
 import io.modelfleet.protocol.model.ModelCommand.Undeploy;
 import io.modelfleet.protocol.model.ModelReply;
 import io.modelfleet.protocol.model.ModelReply.Rejected;
@@ -96,7 +98,9 @@ public final class ModelEntity
 
   @Override
   public Set<String> tagsFor(ModelEvent event) {
-    return event instanceof AlertChanged ? Set.of() : Set.of(ModelEvent.TAG);
+    return event instanceof AlertChanged || event instanceof ModelEvent.ValidationFailed
+        ? Set.of()
+        : Set.of(ModelEvent.TAG);
   }
 
   @Override
@@ -110,6 +114,8 @@ public final class ModelEntity
         .onCommand(RecordAlert.class, this::onRecordAlert)
         .onCommand(SetAlias.class, (s, c) -> Aliases.set(this, s, c))
         .onCommand(RemoveAlias.class, (s, c) -> Aliases.remove(this, s, c))
+        .onCommand(SetValidation.class, (s, c) -> Validations.set(this, s, c))
+        .onCommand(RecordValidationFailure.class, (s, c) -> Validations.failed(this, s, c))
         .onCommand(
             GetModel.class, (s, c) -> Effect().reply(c.replyTo(), new ModelReply.Current(s.view())))
         .build();

@@ -4,8 +4,10 @@ import io.modelfleet.protocol.FleetSerializable;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.HistoryEntry;
 import io.modelfleet.protocol.model.ReplicaPlacement;
+import io.modelfleet.protocol.model.ValidationSample;
 import io.modelfleet.protocol.model.VersionInfo;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -36,6 +38,23 @@ public sealed interface ModelEvent extends FleetSerializable {
       implements ModelEvent {}
 
   record AliasRemoved(String alias, EventMeta meta) implements ModelEvent {}
+
+  /**
+   * {@code version} now carries {@code samples} as its stability checks (empty: none); see {@link
+   * ValidationSample}.
+   */
+  record ValidationSet(String version, List<ValidationSample> samples, EventMeta meta)
+      implements ModelEvent {
+    public ValidationSet {
+      samples = samples == null ? List.of() : List.copyOf(samples);
+    }
+  }
+
+  /**
+   * A replica of {@code version} failed the version's validation samples; the reason is in the
+   * meta. Changes nothing in the state and carries no {@link #TAG} (nothing for the controller).
+   */
+  record ValidationFailed(String version, String replica, EventMeta meta) implements ModelEvent {}
 
   /**
    * An alert about the model started firing or was resolved (see {@code ModelCommand.RecordAlert});
@@ -78,6 +97,14 @@ public sealed interface ModelEvent extends FleetSerializable {
     } else if (this instanceof AliasRemoved e) {
       name = "AliasRemoved";
       details.put("alias", e.alias());
+    } else if (this instanceof ValidationSet e) {
+      name = "ValidationSet";
+      details.put("version", e.version());
+      details.put("samples", e.samples().stream().map(ValidationSample::name).toList());
+    } else if (this instanceof ValidationFailed e) {
+      name = "ValidationFailed";
+      details.put("version", e.version());
+      details.put("replica", e.replica());
     } else if (this instanceof AlertChanged e) {
       name = "AlertChanged";
       details.put("alert", e.alert());

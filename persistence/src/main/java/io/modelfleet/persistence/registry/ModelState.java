@@ -65,7 +65,7 @@ public record ModelState(
   }
 
   ModelState apply(ModelEvent event) {
-    if (event instanceof ModelEvent.AlertChanged) {
+    if (event instanceof ModelEvent.AlertChanged || event instanceof ModelEvent.ValidationFailed) {
       return this;
     }
     if (event instanceof ModelEvent.VersionRegistered e) {
@@ -98,6 +98,19 @@ public record ModelState(
           versions,
           Collections.unmodifiableSortedMap(d),
           Collections.unmodifiableSortedMap(p),
+          tenant,
+          aliases);
+    }
+    if (event instanceof ModelEvent.ValidationSet e) {
+      VersionInfo v = versions.get(e.version());
+      if (v == null) {
+        return this;
+      }
+      return new ModelState(
+          name,
+          put(versions, v.version(), v.withValidation(e.samples())),
+          deployments,
+          placements,
           tenant,
           aliases);
     }

@@ -66,5 +66,27 @@ public sealed interface ModelCommand extends FleetSerializable {
   record RemoveAlias(String alias, RequestMeta meta, ActorRef<ModelReply> replyTo)
       implements ModelCommand {}
 
+  /**
+   * Sets the stability checks of the registered {@code version} (an empty list removes them).
+   * Replicas loaded afterwards run them before they report READY; replicas already serving are not
+   * checked again. Setting the same samples again is a no-op.
+   */
+  record SetValidation(
+      String version,
+      List<ValidationSample> samples,
+      RequestMeta meta,
+      ActorRef<ModelReply> replyTo)
+      implements ModelCommand {}
+
+  /**
+   * A replica of {@code version} failed the version's validation samples ({@code reason}: the
+   * sample, output, element and values); recorded in the model's history with principal {@code
+   * modelfleet-validation}, and changes nothing in the model's state. Sent once per replica start,
+   * not on every retry.
+   */
+  record RecordValidationFailure(
+      String version, String replica, String reason, ActorRef<ModelReply> replyTo)
+      implements ModelCommand {}
+
   record GetModel(ActorRef<ModelReply> replyTo) implements ModelCommand {}
 }
