@@ -54,20 +54,7 @@ public final class ValidationJson {
     if (node == null || node.isNull()) {
       return List.of();
     }
-    if (!node.isArray()) {
-      throw ApiException.badRequest(
-          "'" + where + "' must be an array of validation samples, got " + Json.kind(node));
-    }
-    if (node.size() > limits.maxWarmupSamples()) {
-      throw ApiException.badRequest(
-          "'"
-              + where
-              + "' has "
-              + node.size()
-              + " samples; at most "
-              + limits.maxWarmupSamples()
-              + " are allowed (modelfleet.limits.deployment.max-warmup-samples)");
-    }
+    WarmupJson.requireSampleArray(where, node, "validation samples", limits);
     List<ValidationSample> out = new ArrayList<>(node.size());
     Set<String> names = new HashSet<>();
     long bytes = 0;

@@ -61,20 +61,7 @@ public final class WarmupJson {
     if (node == null || node.isNull()) {
       return List.of();
     }
-    if (!node.isArray()) {
-      throw ApiException.badRequest(
-          "'" + where + "' must be an array of warm-up samples, got " + Json.kind(node));
-    }
-    if (node.size() > limits.maxWarmupSamples()) {
-      throw ApiException.badRequest(
-          "'"
-              + where
-              + "' has "
-              + node.size()
-              + " samples; at most "
-              + limits.maxWarmupSamples()
-              + " are allowed (modelfleet.limits.deployment.max-warmup-samples)");
-    }
+    requireSampleArray(where, node, "warm-up samples", limits);
     List<WarmupSample> samples = new ArrayList<>(node.size());
     long dataBytes = 0;
     for (int i = 0; i < node.size(); i++) {
@@ -353,6 +340,28 @@ public final class WarmupJson {
                 + "'; expected one of "
                 + fields.stream().sorted().toList());
       }
+    }
+  }
+
+  /**
+   * Refuses {@code node} unless it is an array of at most {@code max-warmup-samples} entries: the
+   * bound warm-up and validation samples share ({@code what} names them in the message).
+   */
+  static void requireSampleArray(
+      String where, JsonNode node, String what, DeploymentLimits limits) {
+    if (!node.isArray()) {
+      throw ApiException.badRequest(
+          "'" + where + "' must be an array of " + what + ", got " + Json.kind(node));
+    }
+    if (node.size() > limits.maxWarmupSamples()) {
+      throw ApiException.badRequest(
+          "'"
+              + where
+              + "' has "
+              + node.size()
+              + " samples; at most "
+              + limits.maxWarmupSamples()
+              + " are allowed (modelfleet.limits.deployment.max-warmup-samples)");
     }
   }
 }
