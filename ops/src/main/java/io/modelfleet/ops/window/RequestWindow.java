@@ -1,5 +1,6 @@
 package io.modelfleet.ops.window;
 
+import io.modelfleet.protocol.load.LatencyBuckets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.LongSupplier;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelfleet.ops.observe.FailureReason;
 import io.modelfleet.ops.observe.ReplicaObserver;
+import io.modelfleet.protocol.load.LatencyBuckets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.modelfleet.ops.window;
+package io.modelfleet.protocol.load;
 
 /**
  * Exponential latency buckets for percentiles: bucket i holds latencies up to 10 µs × 1.2^i, so a
@@ -6,8 +6,8 @@ package io.modelfleet.ops.window;
  * minutes in 100 buckets. Fixed buckets make merging windows an addition and recording an index
  * computation, with no allocation.
  */
-final class LatencyBuckets {
-  static final int COUNT = 100;
+public final class LatencyBuckets {
+  public static final int COUNT = 100;
   private static final double BASE_NANOS = 10_000;
   private static final double GROWTH = 1.2;
   private static final double LOG_GROWTH = Math.log(GROWTH);
@@ -22,7 +22,7 @@ final class LatencyBuckets {
   private LatencyBuckets() {}
 
   /** The bucket of a latency; the last bucket takes everything longer. */
-  static int index(long nanos) {
+  public static int index(long nanos) {
     if (nanos <= BASE_NANOS) {
       return 0;
     }
@@ -38,14 +38,14 @@ final class LatencyBuckets {
   }
 
   /** The upper bound of bucket {@code i}, in nanoseconds. */
-  static long upperNanos(int i) {
+  public static long upperNanos(int i) {
     return UPPER[i];
   }
 
   /**
    * The {@code q} quantile (0 < q ≤ 1) of the counts as a bucket's upper bound, or 0 when empty.
    */
-  static long quantile(long[] counts, long total, double q) {
+  public static long quantile(long[] counts, long total, double q) {
     if (total == 0) {
       return 0;
     }
