@@ -5,6 +5,7 @@ import io.modelfleet.node.device.DeviceInventory;
 import io.modelfleet.ops.Ops;
 import io.modelfleet.ops.OpsSettings;
 import io.modelfleet.ops.alerts.node.AlertsInstaller;
+import io.modelfleet.ops.load.ShadowCounters;
 import io.modelfleet.ops.logs.AccessLog;
 import io.modelfleet.ops.metrics.MetricsInstaller;
 import io.modelfleet.ops.tracing.Tracing;
@@ -44,6 +45,7 @@ public final class NodeOps {
         new ModelWindows(settings.window(), settings.windowSlices(), System::nanoTime);
     ops.install(ModelWindows.class, windows);
     ops.observers().addReplicas(windows);
+    ops.install(ShadowCounters.class, new ShadowCounters());
     MetricsInstaller.install(system, config);
     if (config.getBoolean("modelfleet.ops.access-log.enabled")) {
       ops.observers().addHttp(new AccessLog(config.getBoolean("modelfleet.ops.access-log.probes")));
