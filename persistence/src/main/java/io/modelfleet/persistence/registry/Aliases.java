@@ -44,6 +44,10 @@ final class Aliases {
     if (c.version() == null || !s.versions().containsKey(c.version())) {
       return effect.reply(c.replyTo(), entity.notFound(s, c.version()));
     }
+    Rejected rolling = rolledOut(s, c.alias());
+    if (rolling != null) {
+      return effect.reply(c.replyTo(), rolling);
+    }
     AliasTarget current = s.aliases().get(c.alias());
     if (current != null && current.version().equals(c.version())) {
       return effect.reply(c.replyTo(), new ModelReply.Current(s.view()));
@@ -72,9 +76,32 @@ final class Aliases {
                   + "'; aliases: "
                   + s.aliases().keySet()));
     }
+    Rejected rolling = rolledOut(s, c.alias());
+    if (rolling != null) {
+      return effect.reply(c.replyTo(), rolling);
+    }
     return effect
         .persist(new AliasRemoved(c.alias(), EventMeta.of(c.meta())))
         .thenReply(c.replyTo(), st -> new ModelReply.Current(st.view()));
+  }
+
+  /** CONFLICT when an active rollout moves {@code alias}'s traffic, else null. */
+  private static Rejected rolledOut(ModelState s, String alias) {
+    return s.view()
+        .activeRollout()
+        .filter(r -> r.spec().alias().equals(alias))
+        .map(
+            r ->
+                new Rejected(
+                    Rejected.Kind.CONFLICT,
+                    "alias '"
+                        + alias
+                        + "' is being rolled out (rollout "
+                        + r.id()
+                        + " to version "
+                        + r.spec().version()
+                        + "); promote or abort the rollout first"))
+        .orElse(null);
   }
 
   static Rejected versionClash(String model, String version) {

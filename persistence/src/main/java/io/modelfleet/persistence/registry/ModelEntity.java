@@ -7,6 +7,7 @@ import io.modelfleet.persistence.registry.ModelEvent.ReplicaPlaced;
 import io.modelfleet.persistence.registry.ModelEvent.VersionRegistered;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.ModelCommand;
+import io.modelfleet.protocol.model.ModelCommand.ChangeRollout;
 import io.modelfleet.protocol.model.ModelCommand.Deploy;
 import io.modelfleet.protocol.model.ModelCommand.GetModel;
 import io.modelfleet.protocol.model.ModelCommand.RecordAlert;
@@ -16,6 +17,7 @@ import io.modelfleet.protocol.model.ModelCommand.RegisterVersion;
 import io.modelfleet.protocol.model.ModelCommand.RemoveAlias;
 import io.modelfleet.protocol.model.ModelCommand.SetAlias;
 import io.modelfleet.protocol.model.ModelCommand.SetValidation;
+import io.modelfleet.protocol.model.ModelCommand.StartRollout;
 import io.modelfleet.protocol.model.ModelCommand.Undeploy;
 import io.modelfleet.protocol.model.ModelReply;
 import io.modelfleet.protocol.model.ModelReply.Rejected;
@@ -116,6 +118,8 @@ public final class ModelEntity
         .onCommand(RemoveAlias.class, (s, c) -> Aliases.remove(this, s, c))
         .onCommand(SetValidation.class, (s, c) -> Validations.set(this, s, c))
         .onCommand(RecordValidationFailure.class, (s, c) -> Validations.failed(this, s, c))
+        .onCommand(StartRollout.class, (s, c) -> Rollouts.start(this, s, c))
+        .onCommand(ChangeRollout.class, (s, c) -> Rollouts.change(this, s, c))
         .onCommand(
             GetModel.class, (s, c) -> Effect().reply(c.replyTo(), new ModelReply.Current(s.view())))
         .build();

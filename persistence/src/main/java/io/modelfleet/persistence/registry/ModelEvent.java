@@ -6,6 +6,9 @@ import io.modelfleet.protocol.model.HistoryEntry;
 import io.modelfleet.protocol.model.ReplicaPlacement;
 import io.modelfleet.protocol.model.ValidationSample;
 import io.modelfleet.protocol.model.VersionInfo;
+import io.modelfleet.protocol.rollout.Rollout;
+import io.modelfleet.protocol.rollout.RolloutState;
+import io.modelfleet.protocol.rollout.RolloutWindow;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +68,46 @@ public sealed interface ModelEvent extends FleetSerializable {
       String alert, String status, String severity, Map<String, String> labels, EventMeta meta)
       implements ModelEvent {}
 
+  /**
+   * The events of a rollout (see {@code Rollouts}), each about the model's rollout {@code id()}.
+   */
+  sealed interface RolloutEvent extends ModelEvent {
+    String id();
+  }
+
+  /**
+   * A rollout began: recorded with the candidate's deployment it adds (null: the candidate's
+   * deployment is kept as it is) and whether it creates its alias, pointing at the baseline.
+   */
+  record RolloutStarted(
+      Rollout rollout, DeploymentSpec candidate, boolean aliasCreated, EventMeta meta)
+      implements RolloutEvent {
+    @Override
+    public String id() {
+      return rollout.id();
+    }
+  }
+
+  /** Step {@code step} began (the candidate was Ready, or the step before passed its analysis). */
+  record RolloutStepStarted(String id, int step, int percent, RolloutWindow numbers, EventMeta meta)
+      implements RolloutEvent {}
+
+  record RolloutPaused(String id, RolloutWindow numbers, EventMeta meta) implements RolloutEvent {}
+
+  /** The rollout goes on; its current step's clock starts again. */
+  record RolloutResumed(String id, EventMeta meta) implements RolloutEvent {}
+
+  /** PROMOTED, ROLLED_BACK or ABORTED, with the numbers that decided it (null: none). */
+  record RolloutFinished(String id, RolloutState outcome, RolloutWindow numbers, EventMeta meta)
+      implements RolloutEvent {}
+
+  /**
+   * The losing {@code version}'s deployment was removed after the retire delay ({@code removed}
+   * false: it was kept, because another alias points at it or it has none).
+   */
+  record RolloutRetired(String id, String version, boolean removed, EventMeta meta)
+      implements RolloutEvent {}
+
   default HistoryEntry toHistory(long sequenceNr) {
     Map<String, Object> details = new LinkedHashMap<>();
     String name;
@@ -105,6 +148,8 @@ public sealed interface ModelEvent extends FleetSerializable {
       name = "ValidationFailed";
       details.put("version", e.version());
       details.put("replica", e.replica());
+    } else if (this instanceof RolloutEvent e) {
+      name = RolloutHistory.details(e, details);
     } else if (this instanceof AlertChanged e) {
       name = "AlertChanged";
       details.put("alert", e.alert());

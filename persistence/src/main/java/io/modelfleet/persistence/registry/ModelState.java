@@ -7,8 +7,10 @@ import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.ModelView.VersionOrder;
 import io.modelfleet.protocol.model.ReplicaPlacement;
 import io.modelfleet.protocol.model.VersionInfo;
+import io.modelfleet.protocol.rollout.Rollout;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -28,7 +30,8 @@ public record ModelState(
     Map<String, DeploymentSpec> deployments,
     Map<String, ReplicaPlacement> placements,
     String tenant,
-    Map<String, AliasTarget> aliases)
+    Map<String, AliasTarget> aliases,
+    List<Rollout> rollouts)
     implements FleetSerializable {
   private static final Class<?> UNMODIFIABLE_SORTED =
       Collections.unmodifiableSortedMap(new TreeMap<>()).getClass();
@@ -39,6 +42,19 @@ public record ModelState(
     placements = sorted(placements, null);
     // Snapshots written before aliases existed read back without the field (null).
     aliases = sorted(aliases == null ? Map.of() : aliases, null);
+    // ... and before rollouts existed without that one.
+    rollouts = rollouts == null ? List.of() : List.copyOf(rollouts);
+  }
+
+  /** A state without rollouts. */
+  public ModelState(
+      String name,
+      Map<String, VersionInfo> versions,
+      Map<String, DeploymentSpec> deployments,
+      Map<String, ReplicaPlacement> placements,
+      String tenant,
+      Map<String, AliasTarget> aliases) {
+    this(name, versions, deployments, placements, tenant, aliases, List.of());
   }
 
   /** A state without aliases. */
@@ -65,6 +81,9 @@ public record ModelState(
   }
 
   ModelState apply(ModelEvent event) {
+    if (event instanceof ModelEvent.RolloutEvent e) {
+      return RolloutEffects.apply(this, e);
+    }
     if (event instanceof ModelEvent.AlertChanged || event instanceof ModelEvent.ValidationFailed) {
       return this;
     }
@@ -77,14 +96,15 @@ public record ModelState(
           deployments,
           placements,
           owner,
-          aliases);
+          aliases,
+          rollouts);
     }
     if (event instanceof ModelEvent.DeploymentSet e) {
       String version = registered(e.spec().version());
       DeploymentSpec spec =
           version.equals(e.spec().version()) ? e.spec() : e.spec().withVersion(version);
       return new ModelState(
-          name, versions, put(deployments, version, spec), placements, tenant, aliases);
+          name, versions, put(deployments, version, spec), placements, tenant, aliases, rollouts);
     }
     if (event instanceof ModelEvent.DeploymentRemoved e) {
       String version = registered(e.version());
@@ -99,7 +119,8 @@ public record ModelState(
           Collections.unmodifiableSortedMap(d),
           Collections.unmodifiableSortedMap(p),
           tenant,
-          aliases);
+          aliases,
+          rollouts);
     }
     if (event instanceof ModelEvent.ValidationSet e) {
       VersionInfo v = versions.get(e.version());
@@ -112,25 +133,44 @@ public record ModelState(
           deployments,
           placements,
           tenant,
-          aliases);
+          aliases,
+          rollouts);
     }
     if (event instanceof ModelEvent.AliasSet e) {
       TreeMap<String, AliasTarget> a = new TreeMap<>(aliases);
       a.put(e.alias(), new AliasTarget(e.version(), e.previous()));
       return new ModelState(
-          name, versions, deployments, placements, tenant, Collections.unmodifiableSortedMap(a));
+          name,
+          versions,
+          deployments,
+          placements,
+          tenant,
+          Collections.unmodifiableSortedMap(a),
+          rollouts);
     }
     if (event instanceof ModelEvent.AliasRemoved e) {
       TreeMap<String, AliasTarget> a = new TreeMap<>(aliases);
       a.remove(e.alias());
       return new ModelState(
-          name, versions, deployments, placements, tenant, Collections.unmodifiableSortedMap(a));
+          name,
+          versions,
+          deployments,
+          placements,
+          tenant,
+          Collections.unmodifiableSortedMap(a),
+          rollouts);
     }
     ModelEvent.ReplicaPlaced e = (ModelEvent.ReplicaPlaced) event;
     TreeMap<String, ReplicaPlacement> p = new TreeMap<>(placements);
     p.put(e.placement().replicaId(), e.placement());
     return new ModelState(
-        name, versions, deployments, Collections.unmodifiableSortedMap(p), tenant, aliases);
+        name,
+        versions,
+        deployments,
+        Collections.unmodifiableSortedMap(p),
+        tenant,
+        aliases,
+        rollouts);
   }
 
   /**
@@ -162,7 +202,7 @@ public record ModelState(
   }
 
   ModelView view() {
-    return new ModelView(name, versions, deployments, placements, tenant, aliases);
+    return new ModelView(name, versions, deployments, placements, tenant, aliases, rollouts);
   }
 
   private static <V> Map<String, V> put(Map<String, V> m, String k, V v) {

@@ -1,6 +1,9 @@
 package io.modelfleet.protocol.model;
 
 import io.modelfleet.protocol.FleetSerializable;
+import io.modelfleet.protocol.rollout.RolloutChange;
+import io.modelfleet.protocol.rollout.RolloutSpec;
+import io.modelfleet.protocol.rollout.RolloutWindow;
 import io.modelfleet.protocol.tensor.TensorSpec;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +89,30 @@ public sealed interface ModelCommand extends FleetSerializable {
    */
   record RecordValidationFailure(
       String version, String replica, String reason, ActorRef<ModelReply> replyTo)
+      implements ModelCommand {}
+
+  /**
+   * Starts a rollout of {@code spec} (see {@code Rollouts} in the registry); {@code servingNow} is
+   * the version the unversioned route serves as the gateway sees it, the baseline when the alias
+   * does not exist yet. Answers the model with the new rollout first in its list.
+   */
+  record StartRollout(
+      RolloutSpec spec, String servingNow, RequestMeta meta, ActorRef<ModelReply> replyTo)
+      implements ModelCommand {}
+
+  /**
+   * Changes rollout {@code id}: a person's pause, resume, promote or abort ({@code step} {@link
+   * RolloutChange#ANY_STEP}), or the rollout controller's decision about {@code step} (a stale one,
+   * about a step the rollout has left, is a no-op answered with the model). {@code numbers}: the
+   * window the decision was taken on (null: none).
+   */
+  record ChangeRollout(
+      String id,
+      RolloutChange change,
+      int step,
+      RolloutWindow numbers,
+      RequestMeta meta,
+      ActorRef<ModelReply> replyTo)
       implements ModelCommand {}
 
   record GetModel(ActorRef<ModelReply> replyTo) implements ModelCommand {}

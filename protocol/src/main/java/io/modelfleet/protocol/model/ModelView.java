@@ -1,6 +1,7 @@
 package io.modelfleet.protocol.model;
 
 import io.modelfleet.protocol.FleetSerializable;
+import io.modelfleet.protocol.rollout.Rollout;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +9,9 @@ import java.util.Optional;
 
 /**
  * The registry's view of one model: the tenant it belongs to, versions, desired deployments and
- * last placements, and aliases (name to {@link AliasTarget}, sorted by name). Maps of versions are
- * sorted by {@link VersionOrder} so callers can rely on iteration order.
+ * last placements, aliases (name to {@link AliasTarget}, sorted by name) and rollouts (oldest
+ * first). Maps of versions are sorted by {@link VersionOrder} so callers can rely on iteration
+ * order.
  */
 public record ModelView(
     String name,
@@ -17,12 +19,35 @@ public record ModelView(
     Map<String, DeploymentSpec> deployments,
     Map<String, ReplicaPlacement> placements,
     String tenant,
-    Map<String, AliasTarget> aliases)
+    Map<String, AliasTarget> aliases,
+    List<Rollout> rollouts)
     implements FleetSerializable {
 
   public ModelView {
     tenant = tenant == null ? RequestMeta.DEFAULT_TENANT : tenant;
     aliases = aliases == null ? Map.of() : aliases;
+    rollouts = rollouts == null ? List.of() : List.copyOf(rollouts);
+  }
+
+  /** A model without rollouts. */
+  public ModelView(
+      String name,
+      Map<String, VersionInfo> versions,
+      Map<String, DeploymentSpec> deployments,
+      Map<String, ReplicaPlacement> placements,
+      String tenant,
+      Map<String, AliasTarget> aliases) {
+    this(name, versions, deployments, placements, tenant, aliases, List.of());
+  }
+
+  /** The model's rollout {@code id}. */
+  public Optional<Rollout> rollout(String id) {
+    return rollouts.stream().filter(r -> r.id().equals(id)).findFirst();
+  }
+
+  /** The model's rollout that is still moving (or holding) traffic, if any. */
+  public Optional<Rollout> activeRollout() {
+    return rollouts.stream().filter(r -> r.state().active()).findFirst();
   }
 
   /** A model without aliases. */
