@@ -20,6 +20,7 @@ import io.modelfleet.node.placement.DeploymentController;
 import io.modelfleet.node.replica.ReplicaContext;
 import io.modelfleet.node.replica.ReplicaEntity;
 import io.modelfleet.node.replica.ReplicaSettings;
+import io.modelfleet.node.rollout.RolloutController;
 import io.modelfleet.node.security.AccessControl;
 import io.modelfleet.node.upload.UploadService;
 import io.modelfleet.persistence.artifact.ArtifactStore;
@@ -161,6 +162,15 @@ public final class FleetNode implements AutoCloseable {
                       .withSettings(
                           ClusterSingletonSettings.create(system)
                               .withRole(ClusterKeys.ROLE_WORKER)));
+      // Rollouts: also a singleton on the workers; nothing is sent to it (it follows the journal).
+      ClusterSingleton.get(system)
+          .init(
+              SingletonActor.of(
+                      RolloutController.create(
+                          catalog.journal(), full, replicaSettings.askTimeout()),
+                      "rollout-controller")
+                  .withSettings(
+                      ClusterSingletonSettings.create(system).withRole(ClusterKeys.ROLE_WORKER)));
       MemberDrains drains =
           new ControllerDrains(
               controller, controllerSettings.drainAnswerTimeout(), system.scheduler());

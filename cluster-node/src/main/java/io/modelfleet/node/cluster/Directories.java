@@ -6,6 +6,7 @@ import io.modelfleet.protocol.cluster.NodeInfo;
 import io.modelfleet.protocol.model.ReplicaPlacement;
 import io.modelfleet.protocol.replica.ReplicaDirectoryKey;
 import io.modelfleet.protocol.replica.ReplicaInfo;
+import io.modelfleet.protocol.rollout.RolloutLive;
 import io.modelfleet.protocol.security.ApiKey;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -35,6 +36,7 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  * placements      the controller                           local
  * draining set    the controller only                      majority for a drain and its cancel;
  *                                                          local when a drained member leaves
+ * rollout live    the rollout controller                   local
  * api keys        the key publisher (singleton on the      majority, within a short timeout;
  *                 workers), copying the key registry       local when no majority answers
  * </pre>
@@ -89,6 +91,16 @@ public final class Directories {
   }
 
   /** A write to this node's replica of a map, gossiped to the others. */
+  /** The rollout controller's last measurement of a rollout (see {@link RolloutLive}). */
+  public void putRolloutLive(RolloutLive live) {
+    updateLocal(
+        RolloutLive.KEY, m -> m.put(self, RolloutLive.entry(live.model(), live.id()), live));
+  }
+
+  public void removeRolloutLive(String model, String id) {
+    updateLocal(RolloutLive.KEY, m -> m.remove(self, RolloutLive.entry(model, id)));
+  }
+
   private <V> void updateLocal(
       Key<LWWMap<String, V>> key, Function<LWWMap<String, V>, LWWMap<String, V>> change) {
     replicator.tell(
