@@ -44,6 +44,7 @@ public final class ManagementRoutes extends RouteSupport {
   private final DeploymentLimits limits;
   private final UploadGate quotas;
   private final AliasRequests aliases;
+  private final RolloutRequests rollouts;
 
   public ManagementRoutes(
       GatewaySettings settings,
@@ -61,6 +62,7 @@ public final class ManagementRoutes extends RouteSupport {
     this.uploads = uploads;
     this.directory = directory;
     this.aliases = new AliasRequests(registry, directory::current);
+    this.rollouts = new RolloutRequests(registry, directory::current);
   }
 
   public Route route(Caller caller) {
@@ -140,7 +142,26 @@ public final class ManagementRoutes extends RouteSupport {
                                                     aliases
                                                         .remove(caller, model, alias)
                                                         .thenApply(this::detail))))),
+                            pathPrefix("rollouts", () -> rollouts(caller, model)),
                             path("history", () -> get(() -> respond(caller, history(model))))))));
+  }
+
+  /** {@code /v1/models/{m}/rollouts}, {@code .../{id}} and {@code .../{id}/{action}}. */
+  private Route rollouts(Caller caller, String model) {
+    return concat(
+        pathEndOrSingleSlash(
+            () ->
+                concat(
+                    get(() -> respond(caller, rollouts.list(model))),
+                    post(
+                        () ->
+                            jsonBody(
+                                body -> respond(caller, rollouts.start(caller, model, body)))))),
+        path(segment(), id -> get(() -> respond(caller, rollouts.one(model, id)))),
+        path(
+            segment().slash(segment()),
+            (id, action) ->
+                post(() -> respond(caller, rollouts.change(caller, model, id, action)))));
   }
 
   private CompletionStage<HttpResponse> list(Caller caller) {

@@ -12,6 +12,8 @@ import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.Names;
 import io.modelfleet.protocol.model.RequestMeta;
 import io.modelfleet.protocol.model.ValidationSample;
+import io.modelfleet.protocol.rollout.RolloutChange;
+import io.modelfleet.protocol.rollout.RolloutSpec;
 import io.modelfleet.protocol.service.ModelCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +39,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  */
 public final class RegistryClient {
 
+  private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final ModelCatalog catalog;
   private final Duration askTimeout;
@@ -53,6 +56,7 @@ public final class RegistryClient {
    */
   public RegistryClient(
       ActorSystem<?> system, ModelCatalog catalog, Duration askTimeout, TenantDirectory tenants) {
+    this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.catalog = catalog;
     this.askTimeout = askTimeout;
@@ -134,6 +138,35 @@ public final class RegistryClient {
       return CompletableFuture.failedFuture(ApiException.notFound(notRegistered(model)));
     }
     return ask(model, replyTo -> new ModelCommand.SetValidation(version, samples, meta, replyTo));
+  }
+
+  /** The actor system the registry is asked from. */
+  public ActorSystem<?> system() {
+    return system;
+  }
+
+  /**
+   * Starts a rollout; {@code servingNow} is the version the alias (or unversioned route) serves.
+   */
+  public CompletionStage<ModelView> startRollout(
+      String model, RolloutSpec spec, String servingNow, RequestMeta meta) {
+    if (Names.problem("model", model) != null) {
+      return CompletableFuture.failedFuture(ApiException.notFound(notRegistered(model)));
+    }
+    return ask(model, replyTo -> new ModelCommand.StartRollout(spec, servingNow, meta, replyTo));
+  }
+
+  /** A person's change of rollout {@code id}. */
+  public CompletionStage<ModelView> changeRollout(
+      String model, String id, RolloutChange change, RequestMeta meta) {
+    if (Names.problem("model", model) != null) {
+      return CompletableFuture.failedFuture(ApiException.notFound(notRegistered(model)));
+    }
+    return ask(
+        model,
+        replyTo ->
+            new ModelCommand.ChangeRollout(
+                id, change, RolloutChange.ANY_STEP, null, meta, replyTo));
   }
 
   /** The registered models {@code who} may see (its tenant's, and within them its grants). */

@@ -204,6 +204,22 @@ public final class RoutePermissions {
         return verb.equals("DELETE") ? RouteRequirement.needs(DEPLOY, model) : null;
       }
     }
+    if (sub.equals("rollouts")) {
+      // Starting, pausing, promoting or aborting a rollout moves traffic: deployment-level.
+      if (endOrSlash(s, 4)) {
+        return switch (verb) {
+          case "POST" -> RouteRequirement.needs(DEPLOY, model);
+          case "GET" -> RouteRequirement.needs(READ_MODEL, model);
+          default -> null;
+        };
+      }
+      if (n == 5 && named(s, 4)) {
+        return get(verb, READ_MODEL, model);
+      }
+      if (n == 6 && named(s, 4) && named(s, 5)) {
+        return verb.equals("POST") ? RouteRequirement.needs(DEPLOY, model) : null;
+      }
+    }
     if (sub.equals("aliases") && n == 5 && named(s, 4)) {
       // Moving an alias moves traffic: a deployment-level action.
       return verb.equals("PUT") || verb.equals("DELETE")

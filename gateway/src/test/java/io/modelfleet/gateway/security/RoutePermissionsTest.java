@@ -92,6 +92,13 @@ class RoutePermissionsTest {
     {"PUT", "/v1/models/fraud/versions/2/validation", "deploy fraud"},
     {"DELETE", "/v1/models/fraud/versions/2/validation", "deploy fraud"},
     {"GET", "/v1/models/fraud/history", "read_model fraud"},
+    {"POST", "/v1/models/fraud/rollouts", "deploy fraud"},
+    {"GET", "/v1/models/fraud/rollouts", "read_model fraud"},
+    {"GET", "/v1/models/fraud/rollouts/1", "read_model fraud"},
+    {"POST", "/v1/models/fraud/rollouts/1/abort", "deploy fraud"},
+    {"POST", "/v1/models/fraud/rollouts/1/promote", "deploy fraud"},
+    {"GET", "/v1/models/fraud/rollouts/1/abort", ANY_KEY},
+    {"DELETE", "/v1/models/fraud/rollouts/1", ANY_KEY},
     {"POST", "/v1/models", ANY_KEY},
     {"PUT", "/v1/models/fraud/versions/", ANY_KEY},
     // Cluster: reads, and membership changes (admin only).
