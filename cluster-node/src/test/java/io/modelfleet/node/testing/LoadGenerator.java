@@ -25,6 +25,12 @@ public final class LoadGenerator implements AutoCloseable {
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
   public LoadGenerator(List<String> urls, String body, int clients, Duration deadline) {
+    this(urls, body, clients, deadline, Duration.ZERO);
+  }
+
+  /** As above, each client pausing {@code pause} after each answer (a steadier, lighter load). */
+  public LoadGenerator(
+      List<String> urls, String body, int clients, Duration deadline, Duration pause) {
     HttpClient http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -37,6 +43,9 @@ public final class LoadGenerator implements AutoCloseable {
               () -> {
                 while (running.get()) {
                   try {
+                    if (!pause.isZero()) {
+                      Thread.sleep(pause.toMillis());
+                    }
                     HttpResponse<String> r =
                         http.send(
                             TestKeys.authorize(HttpRequest.newBuilder(URI.create(url)))
