@@ -44,8 +44,9 @@ class RolloutClusterIT {
   private static final float[] B1 = {1f, 0f};
   private static final String ROW =
       "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2,3]}]}";
-  private static final String FAILING_ROW =
-      "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[50,2,3]}]}";
+  private static final String TWO_ROWS =
+      "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[2,3],"
+          + "\"data\":[1,2,3,4,5,6]}]}";
 
   /** For x = [1, 2, 3] bias [1, 0] answers y = [2, 2]; bias [2, 0] answers [3, 2]. */
   private static final String SAMPLES =
@@ -176,9 +177,10 @@ class RolloutClusterIT {
   void aCanaryThatFailsOnSomeInputsRollsBackOnItsErrorRatio() throws Exception {
     Http h = http(0);
     setUp(h, "errs", TestModels.linear(W, B1), 1);
-    upload(h, "errs", "2", RolloutModels.gatherOnInput());
-    try (LoadGenerator good = load("errs", ROW, 1);
-        LoadGenerator failing = load("errs", FAILING_ROW, 1)) {
+    upload(h, "errs", "2", RolloutModels.failsOnOddBatches());
+    // Version 2 answers the two-row requests and fails the one-row ones.
+    try (LoadGenerator good = load("errs", TWO_ROWS, 1);
+        LoadGenerator failing = load("errs", ROW, 1)) {
       double took =
           rollOut(
               h,
