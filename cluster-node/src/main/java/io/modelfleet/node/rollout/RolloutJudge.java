@@ -48,6 +48,15 @@ final class RolloutJudge {
       if (r.retired()) {
         return Verdict.waiting("done");
       }
+      if (r.state() == RolloutState.PROMOTED && ready.ready() == 0) {
+        // Promoted by a person before it was Ready: the baseline serves until it is.
+        return Verdict.waiting(
+            "version "
+                + r.spec().version()
+                + " has no Ready replica yet; version "
+                + r.baseline()
+                + " keeps serving until it has");
+      }
       Instant due = r.finishedAt().plus(retireDelay);
       if (now.isBefore(due)) {
         return Verdict.waiting("retiring version " + r.loser() + " at " + due);

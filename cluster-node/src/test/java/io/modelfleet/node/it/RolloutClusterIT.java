@@ -321,6 +321,58 @@ class RolloutClusterIT {
 
   @Test
   @Order(7)
+  void aPersonPausesResumesAndAbortsARollout() throws Exception {
+    Http h = http(0);
+    setUp(h, "manual", TestModels.linear(W, B1), 1);
+    upload(h, "manual", "2", TestModels.linear(W, new float[] {1f, 0.0001f}));
+    try (LoadGenerator load = load("manual", ROW, 2)) {
+      long t0 = System.nanoTime();
+      Http.Response started =
+          h.post(
+              "/v1/models/manual/rollouts",
+              "{\"version\":\"2\",\"steps\":[50,100],\"step_duration\":\"60s\"}");
+      assertEquals(201, started.status(), started.body());
+      h.await("/v1/models/manual/rollouts/1", r -> r.json().get("step").asInt() == 1, WAIT);
+      Http.Response paused = h.post("/v1/models/manual/rollouts/1/pause", "");
+      assertEquals(200, paused.status(), paused.body());
+      assertEquals("PAUSED", paused.json().get("state").asText());
+      Http.Response again = h.post("/v1/models/manual/rollouts/1/pause", "");
+      assertEquals(409, again.status(), again.body());
+      assertTrue(again.error().contains("is PAUSED"), again.body());
+      assertEquals(404, h.post("/v1/models/manual/rollouts/1/skip", "").status());
+      assertEquals(404, h.post("/v1/models/manual/rollouts/7/abort", "").status());
+      Http.Response resumed = h.post("/v1/models/manual/rollouts/1/resume", "");
+      assertEquals("PROGRESSING", resumed.json().get("state").asText(), resumed.body());
+      Http.Response aborted = h.post("/v1/models/manual/rollouts/1/abort", "");
+      assertEquals(200, aborted.status(), aborted.body());
+      assertEquals("ABORTED", aborted.json().get("state").asText());
+      assertEquals(409, h.post("/v1/models/manual/rollouts/1/promote", "").status());
+      double took = (System.nanoTime() - t0) / 1e9;
+      awaitRetired(h, "manual");
+      load.stop();
+      report("paused, resumed and aborted by a person", load, took);
+      assertEquals(0, load.failed(), load.summary());
+    }
+    List<JsonNode> events = rolloutEvents(h, "manual");
+    assertEquals(
+        List.of(
+            "RolloutStarted",
+            "RolloutStepStarted",
+            "RolloutPaused",
+            "RolloutResumed",
+            "RolloutFinished",
+            "RolloutRetired"),
+        events.stream().map(e -> e.get("event").asText()).toList());
+    JsonNode pause = events.get(2);
+    assertTrue(pause.get("reason").asText().startsWith("paused by admin (k-"), pause.toString());
+    assertTrue(pause.get("principal").asText().startsWith("admin (k-"), pause.toString());
+    assertEquals("ABORTED", events.get(4).get("details").get("outcome").asText());
+    assertEquals("1", served(h, "manual"));
+    assertOnlyDeployment(h, "manual", "1");
+  }
+
+  @Test
+  @Order(8)
   void aRolloutSurvivesKillingTheNodeThatRunsTheRolloutController() throws Exception {
     Http h = http(1);
     setUp(h, "fo", TestModels.linear(W, B1), 2);

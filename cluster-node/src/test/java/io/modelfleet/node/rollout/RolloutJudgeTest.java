@@ -223,6 +223,11 @@ class RolloutJudgeTest {
     assertEquals(RolloutChange.RETIRE, retire.change());
     assertTrue(
         retire.why().startsWith("version 1 retired 6 s after the rollout ended"), retire.why());
+    // A candidate promoted by a person before it was Ready: the baseline stays until it is.
+    Verdict early = JUDGE.judge(done, new Readiness(0, 2, null), null, at(100));
+    assertTrue(early.waits());
+    assertEquals(
+        "version 2 has no Ready replica yet; version 1 keeps serving until it has", early.why());
     Rollout back =
         atStep(0, ERRORS).with(RolloutState.ROLLED_BACK, 0, T0, at(10), "bad", false, null);
     assertTrue(JUDGE.judge(back, READY, null, at(16)).why().startsWith("version 2 retired"));

@@ -206,6 +206,10 @@ public final class ModelEntity
 
   private ReplyEffect<ModelEvent, ModelState> undeploy(
       ModelState s, List<String> versions, RequestMeta meta, ActorRef<ModelReply> replyTo) {
+    Rejected rolling = Rollouts.blocksUndeploy(s, versions);
+    if (rolling != null) {
+      return Effect().reply(replyTo, rolling);
+    }
     List<ModelEvent> events = new ArrayList<>();
     for (String v : versions) {
       if (s.deployments().containsKey(v)) {

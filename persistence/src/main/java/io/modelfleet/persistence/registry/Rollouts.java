@@ -19,6 +19,7 @@ import io.modelfleet.protocol.rollout.RolloutChange;
 import io.modelfleet.protocol.rollout.RolloutSpec;
 import io.modelfleet.protocol.rollout.RolloutState;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
@@ -237,6 +238,33 @@ final class Rollouts {
       }
     }
     return true;
+  }
+
+  /**
+   * CONFLICT when removing the deployments of {@code versions} would pull the baseline or the
+   * candidate of an active rollout from under it, else null.
+   */
+  static Rejected blocksUndeploy(ModelState s, List<String> versions) {
+    var active = s.view().activeRollout();
+    if (active.isEmpty()) {
+      return null;
+    }
+    Rollout r = active.get();
+    for (String v : versions) {
+      if (v.equals(r.baseline()) || v.equals(r.spec().version())) {
+        return conflict(
+            "version '"
+                + v
+                + "' is in rollout "
+                + r.id()
+                + " (version "
+                + r.spec().version()
+                + " replacing "
+                + r.baseline()
+                + "); promote or abort the rollout first");
+      }
+    }
+    return null;
   }
 
   private static DeploymentSpec withReplicas(DeploymentSpec d, int replicas) {

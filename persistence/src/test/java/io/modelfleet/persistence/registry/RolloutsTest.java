@@ -218,6 +218,10 @@ class RolloutsTest {
             .reply();
     var held = rejected(alias, ModelReply.Rejected.Kind.CONFLICT);
     assertTrue(held.error().contains("being rolled out"), held.error());
+    var undeploy =
+        kit.<ModelReply>runCommand(r -> new ModelCommand.Undeploy("1", ALICE, r)).reply();
+    assertTrue(
+        rejected(undeploy, ModelReply.Rejected.Kind.CONFLICT).error().contains("is in rollout 1"));
     rejected(
         kit.<ModelReply>runCommand(
                 r ->
