@@ -334,12 +334,14 @@ public final class RolloutController {
 
   private Behavior<RolloutMessage> onProbeAnswered(ProbeAnswered m) {
     Tracker t = trackers.get(m.key());
-    if (t == null || !t.answer(m.round(), m.load())) {
+    ModelView view = t == null ? null : views.get(t.model);
+    Rollout r = view == null ? null : view.rollout(t.id).orElse(null);
+    if (r == null) {
       return Behaviors.same();
     }
-    ModelView view = views.get(t.model);
-    Rollout r = view == null ? null : view.rollout(t.id).orElse(null);
-    if (r != null && !t.inFlight) {
+    // A round of a step the rollout has left is dropped with its window.
+    t.follow(r);
+    if (t.answer(m.round(), m.load()) && !t.inFlight) {
       Instant now = Instant.now();
       judge(view, r, t, t.close(r, now), now);
     }
