@@ -89,6 +89,11 @@ public final class InferenceDispatcher {
     this.mirror = mirror.apply(this::sendCopy);
   }
 
+  /** What sends and compares shadow copies. */
+  public Mirror mirror() {
+    return mirror;
+  }
+
   /** The dispatcher's executor, for callers that must not continue on a replying thread. */
   public ExecutionContextExecutor executor() {
     return executor;
