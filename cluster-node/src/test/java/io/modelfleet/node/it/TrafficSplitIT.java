@@ -218,4 +218,80 @@ class TrafficSplitIT {
     assertTrue(self.error().contains("canary.version"), self.error());
     assertTrue(!http.get("/v1/models/ts").json().get("aliases").has("bad"));
   }
+
+  /** The (baseline, candidate) pair of GET /v1/models/ts/shadow, or null. */
+  static JsonNode shadowPair(String baseline, String candidate) {
+    Http.Response r = http.get("/v1/models/ts/shadow");
+    assertEquals(200, r.status(), r.body());
+    for (JsonNode p : r.json().get("shadows")) {
+      if (p.get("baseline").asText().equals(baseline)
+          && p.get("candidate").asText().equals(candidate)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  static JsonNode awaitShadow(String baseline, String candidate, String field, long n) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    JsonNode p = null;
+    while (System.nanoTime() < deadline) {
+      p = shadowPair(baseline, candidate);
+      if (p != null && p.get(field).asLong() >= n) {
+        return p;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError(
+        "no " + n + " " + field + " for " + baseline + "->" + candidate + ": " + p);
+  }
+
+  @Test
+  void shadowCopiesAreComparedAndNeverReachTheCaller() {
+    long[] before = stats("4");
+    Http.Response set =
+        setAlias("shadowed", "{\"version\":\"1\",\"shadow\":{\"version\":\"4\",\"percent\":100}}");
+    assertEquals(200, set.status(), set.body());
+    assertEquals(
+        100, set.json().get("aliases").get("shadowed").get("shadow").get("percent").asInt());
+    // Every answer is version 1's, exactly (send checks the output); version 4 answered copies.
+    assertEquals(Map.of("1", 60), send("/v2/models/ts/versions/shadowed/infer", 60));
+    JsonNode p = awaitShadow("1", "4", "compared", 60);
+    assertEquals(60, p.get("mirrored").asLong(), p.toString());
+    assertEquals(0, p.get("failed").asLong(), p.toString());
+    assertEquals(0, p.get("mismatched").asLong(), p.toString());
+    JsonNode y = p.get("outputs").get("y");
+    double maxAbs = y.get("max_abs").asDouble();
+    assertTrue(maxAbs >= 0.25 && maxAbs <= 0.5, "the drift is 0.25: " + y);
+    assertTrue(y.get("max_rel").asDouble() >= 0.25 && y.get("max_rel").asDouble() <= 0.5, "" + y);
+    assertEquals(maxAbs, y.get("p99_abs").asDouble(), "every copy drifts alike: " + y);
+    awaitStats("4", before[0] + 60, before[1]);
+
+    // A shadow failing every copy: callers see nothing of it, the comparison counts failures.
+    assertEquals(
+        200,
+        setAlias("shadowed", "{\"version\":\"1\",\"shadow\":{\"version\":\"3\",\"percent\":100}}")
+            .status());
+    assertEquals(Map.of("1", 40), send("/v2/models/ts/versions/shadowed/infer", 40));
+    JsonNode failing = awaitShadow("1", "3", "failed", 40);
+    assertEquals(40, failing.get("mirrored").asLong(), failing.toString());
+    assertEquals(0, failing.get("compared").asLong(), failing.toString());
+
+    // A shadow without a Ready replica gets no copies, and callers are served as ever.
+    assertEquals(
+        201,
+        http.put("/v1/models/ts/versions/5", TestModels.linear(W, new float[] {1, 0})).status());
+    assertEquals(
+        200,
+        setAlias("shadowed", "{\"version\":\"1\",\"shadow\":{\"version\":\"5\",\"percent\":100}}")
+            .status());
+    assertEquals(Map.of("1", 20), send("/v2/models/ts/versions/shadowed/infer", 20));
+    assertEquals(null, shadowPair("1", "5"));
+    assertEquals(404, http.get("/v1/models/nothing/shadow").status());
+  }
 }
