@@ -12,6 +12,7 @@ import io.modelfleet.gateway.grpc.proto.GRPCInferenceServiceGrpc;
 import io.modelfleet.gateway.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import io.modelfleet.gateway.grpc.proto.ModelInferRequest;
 import io.modelfleet.node.FleetNode;
+import io.modelfleet.node.testing.BinaryHttp;
 import io.modelfleet.node.testing.FaultyModels;
 import io.modelfleet.node.testing.Http;
 import io.modelfleet.node.testing.TestKeys;
@@ -187,11 +188,25 @@ class TrafficSplitIT {
     Map<String, Integer> retried = send("/v2/models/ts/infer", 200);
     assertEquals(Map.of("1", 200), retried, "every answer from the alias's version");
     assertEquals(Map.of("1", 40), sendGrpc("stable", 40));
+    // Binary tensors (Triton's extension): the body was read once, the retry reuses the tensors.
+    String header =
+        "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],"
+            + "\"parameters\":{\"binary_data_size\":12}}]}";
+    for (int i = 0; i < 40; i++) {
+      BinaryHttp.Reply b =
+          BinaryHttp.post(http.base() + "/v2/models/ts/infer", header, new byte[12]);
+      assertEquals(200, b.status(), String.valueOf(b.json()));
+      assertEquals("1", b.json().get("model_version").asText());
+    }
     long[] after = stats("3");
     long failures = after[1] - failing[1];
     assertEquals(0, after[0] - failing[0], "the canary never succeeds");
     assertTrue(
-        failures >= 80 && failures <= 160, "about half of 240 tried the canary: " + failures);
+        failures >= 100 && failures <= 180, "about half of 280 tried the canary: " + failures);
+    System.out.printf(
+        "TrafficSplitIT: canary 30%%: %s of 300 (+%s over gRPC); failing canary 50%%: 280 sent,"
+            + " 0 failed, %d canary failures answered by version 1%n",
+        served, overGrpc, failures);
 
     // Without the split everything is version 1's again.
     assertEquals(200, setAlias("stable", "{\"version\":\"1\"}").status());
@@ -292,6 +307,16 @@ class TrafficSplitIT {
             .status());
     assertEquals(Map.of("1", 20), send("/v2/models/ts/versions/shadowed/infer", 20));
     assertEquals(null, shadowPair("1", "5"));
+    String metrics = MetricsIT.scrape(http.base(), TestKeys.ADMIN).body();
+    assertTrue(
+        metrics.contains(
+            "modelfleet_shadow_requests_total{baseline=\"1\",candidate=\"3\",model=\"ts\","
+                + "result=\"failed\"} 40"),
+        metrics.lines().filter(l -> l.contains("shadow")).toList().toString());
+    System.out.printf(
+        "TrafficSplitIT: shadow 100%%: 60 sent, 0 failed, %s; failing shadow: 40 sent, 0 failed,"
+            + " %s%n",
+        p, failing);
     assertEquals(404, http.get("/v1/models/nothing/shadow").status());
   }
 }

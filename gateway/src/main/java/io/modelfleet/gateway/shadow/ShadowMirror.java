@@ -6,11 +6,16 @@ import io.modelfleet.gateway.memory.MemoryBudget;
 import io.modelfleet.gateway.routing.Mirror;
 import io.modelfleet.ops.Ops;
 import io.modelfleet.ops.load.ShadowCounters;
+import io.modelfleet.ops.metrics.NodeMetrics;
+import io.modelfleet.ops.metrics.ShadowMetrics;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferReply.InferResult;
 import io.modelfleet.protocol.replica.InferRequest;
 import io.modelfleet.protocol.tensor.Tensor;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * sent only while the gateway's memory budget for requests in flight has room to spare (nobody
  * waits for it, and it stays at most half used with the copy), holding its own share of it (the
  * request's inputs, then both answers' outputs) until compared. Skipped copies are counted by
- * reason ({@link #skipped}). A copy is an ordinary request to the shadow's replica: it counts in
- * that version's statistics like any other, but never in the caller's latency or usage.
+ * reason ({@link #skipped}, and in {@code modelfleet_shadow_skipped_total} with {@code
+ * modelfleet_shadow_requests_total} when metrics are on). A copy is an ordinary request to the
+ * shadow's replica: it counts in that version's statistics like any other, but never in the
+ * caller's latency or usage.
  */
 public final class ShadowMirror implements Mirror {
 
@@ -79,8 +86,22 @@ public final class ShadowMirror implements Mirror {
     ShadowCounters counters =
         Ops.get(system).find(ShadowCounters.class).orElseGet(ShadowCounters::new);
     BodyAdmission admission = BodyAdmission.get(system.classicSystem());
-    return sender ->
-        new ShadowMirror(settings, counters, admission, sender, system.executionContext());
+    return sender -> {
+      ShadowMirror mirror =
+          new ShadowMirror(settings, counters, admission, sender, system.executionContext());
+      Ops.get(system)
+          .find(NodeMetrics.class)
+          .ifPresent(
+              m -> m.register(new ShadowMetrics(() -> counters.snapshot(null), mirror::skipped)));
+      return mirror;
+    };
+  }
+
+  /** Copies not sent since the node started, by reason ("in_flight", "memory"). */
+  public Map<String, Long> skipped() {
+    Map<String, Long> out = new TreeMap<>();
+    skipped.forEach((reason, n) -> out.put(reason.name().toLowerCase(Locale.ROOT), n.get()));
+    return out;
   }
 
   /** Copies not sent since the node started, by reason. */
