@@ -183,8 +183,8 @@ public final class InferenceDispatcher {
   }
 
   /**
-   * Sends to the canary within a share of the deadline ({@link #attemptBudget}, as if another
-   * replica could answer), and when the canary fails with a server error ({@link
+   * Sends to the canary within a share of the deadline ({@link ReplicaAttempts#attemptBudget}, as
+   * if another replica could answer), and when the canary fails with a server error ({@link
    * TrafficSplit#retryOnStable}), does not answer in time, or cannot be reached, once more to
    * {@code stable} within what is left: the caller gets that answer. The canary's replica has
    * counted its failure in its own statistics, which the rollout analysis reads.
