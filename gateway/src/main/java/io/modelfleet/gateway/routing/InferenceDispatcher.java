@@ -140,7 +140,7 @@ public final class InferenceDispatcher {
       return noReadyReplica(model, version, request, gone, table);
     }
     return attempts.send(
-        model, target, ready, request, System.nanoTime() + inferTimeout.toNanos(), gone);
+        model, target, ready, request, System.nanoTime() + inferTimeout.toNanos(), gone, true);
   }
 
   /** A shadow copy: to a Ready replica of {@code version}, by {@code deadline}. */
@@ -152,7 +152,7 @@ public final class InferenceDispatcher {
           new InferFailure(
               503, "model '" + model + "' version '" + version + "' has no Ready replica"));
     }
-    return attempts.send(model, version, ready, request, deadline, ClientGone.NEVER);
+    return attempts.send(model, version, ready, request, deadline, ClientGone.NEVER, false);
   }
 
   /**
@@ -174,7 +174,7 @@ public final class InferenceDispatcher {
       return noReadyReplica(model, serving, request, gone, table);
     }
     CompletionStage<InferReply> reply =
-        attempts.send(model, serving, ready, request, deadline, gone);
+        attempts.send(model, serving, ready, request, deadline, gone, true);
     String shadow = traffic.shadow(alias, serving, serving, isReady);
     if (shadow != null) {
       mirror.mirror(model, serving, shadow, request, reply, deadline);
@@ -203,7 +203,13 @@ public final class InferenceDispatcher {
                 .toNanos();
     return attempts
         .send(
-            model, canary, directory.current().ready(model, canary), request, canaryDeadline, gone)
+            model,
+            canary,
+            directory.current().ready(model, canary),
+            request,
+            canaryDeadline,
+            gone,
+            false)
         .handle(
             (r, e) -> {
               boolean failed =
@@ -220,7 +226,7 @@ public final class InferenceDispatcher {
                   canary,
                   e != null ? ErrorHandling.unwrap(e).toString() : ((InferFailure) r).error(),
                   stable);
-              return attempts.send(model, stable, ready, request, deadline, gone);
+              return attempts.send(model, stable, ready, request, deadline, gone, true);
             })
         .thenCompose(Function.identity());
   }
