@@ -15,6 +15,7 @@ import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.gateway.registry.UploadResults;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.security.UploadGate;
+import io.modelfleet.gateway.shadow.ShadowReport;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.Names;
@@ -45,6 +46,7 @@ public final class ManagementRoutes extends RouteSupport {
   private final UploadGate quotas;
   private final AliasRequests aliases;
   private final RolloutRequests rollouts;
+  private final ShadowReport shadows;
 
   public ManagementRoutes(
       GatewaySettings settings,
@@ -53,8 +55,10 @@ public final class ManagementRoutes extends RouteSupport {
       ModelCatalog catalog,
       ModelUploads uploads,
       UploadGate quotas,
-      ReplicaDirectory directory) {
+      ReplicaDirectory directory,
+      ShadowReport shadows) {
     super(settings.maxJsonBody());
+    this.shadows = shadows;
     this.quotas = quotas;
     this.limits = limits;
     this.registry = registry;
@@ -143,6 +147,7 @@ public final class ManagementRoutes extends RouteSupport {
                                                         .remove(caller, model, alias)
                                                         .thenApply(this::detail))))),
                             pathPrefix("rollouts", () -> rollouts(caller, model)),
+                            path("shadow", () -> get(() -> respond(caller, shadow(model)))),
                             path("history", () -> get(() -> respond(caller, history(model))))))));
   }
 
@@ -162,6 +167,14 @@ public final class ManagementRoutes extends RouteSupport {
             segment().slash(segment()),
             (id, action) ->
                 post(() -> respond(caller, rollouts.change(caller, model, id, action)))));
+  }
+
+  /** The model's shadow comparisons over the cluster ({@link ShadowSummary}). */
+  private CompletionStage<HttpResponse> shadow(String model) {
+    return registry
+        .existing(model)
+        .thenCompose(view -> shadows.read(view.name()))
+        .thenApply(summary -> Json.ok(summary::write));
   }
 
   private CompletionStage<HttpResponse> list(Caller caller) {
