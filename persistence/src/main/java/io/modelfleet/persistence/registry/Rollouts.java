@@ -109,7 +109,8 @@ final class Rollouts {
     }
     DeploymentSpec base = s.deployments().get(baseline);
     DeploymentSpec existing = s.deployments().get(spec.version());
-    int replicas = spec.replicas() > 0 ? spec.replicas() : base == null ? 1 : base.replicas();
+    int replicas =
+        spec.replicas() > 0 ? spec.replicas() : base == null ? 1 : Math.max(1, base.replicas());
     DeploymentSpec candidate;
     if (existing != null && spec.replicas() <= 0) {
       candidate = null;
@@ -267,6 +268,10 @@ final class Rollouts {
     return null;
   }
 
+  /**
+   * {@code d} with another replica count. (When DeploymentSpec has a withReplicas of its own, use
+   * it: this copies the fields one by one.)
+   */
   private static DeploymentSpec withReplicas(DeploymentSpec d, int replicas) {
     return new DeploymentSpec(
         d.version(),
