@@ -123,13 +123,16 @@ class RolloutClusterIT {
       assertEquals("1", started.json().get("baseline").asText());
       assertEquals(409, h.post("/v1/models/good/rollouts", "{\"version\":\"2\"}").status());
       // The live numbers show up while it runs, on any node.
-      http(2)
-          .await(
-              "/v1/models/good/rollouts/1",
-              r ->
-                  r.json().path("live").path("candidate").path("requests").asLong() > 0
-                      || FINAL.contains(r.json().path("state").asText()),
-              WAIT);
+      JsonNode live =
+          http(2)
+              .await(
+                  "/v1/models/good/rollouts/1",
+                  r -> r.json().path("live").path("candidate").path("requests").asLong() > 0,
+                  WAIT)
+              .json();
+      assertEquals("PROGRESSING", live.get("state").asText(), live.toString());
+      assertFalse(live.get("live").get("verdict").asText().isEmpty(), live.toString());
+      assertTrue(live.get("live").get("baseline").has("p99_ms"), live.toString());
       JsonNode done = awaitFinal(h, "good");
       double took = (System.nanoTime() - t0) / 1e9;
       assertEquals("PROMOTED", done.get("state").asText(), done.toString());
