@@ -5,7 +5,9 @@ import io.modelfleet.node.device.DeviceInventory;
 import io.modelfleet.ops.Ops;
 import io.modelfleet.ops.OpsSettings;
 import io.modelfleet.ops.alerts.node.AlertsInstaller;
+import io.modelfleet.ops.load.LoadProbeActor;
 import io.modelfleet.ops.load.ShadowCounters;
+import io.modelfleet.ops.load.VersionCounters;
 import io.modelfleet.ops.logs.AccessLog;
 import io.modelfleet.ops.metrics.MetricsInstaller;
 import io.modelfleet.ops.tracing.Tracing;
@@ -18,6 +20,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
@@ -45,7 +48,15 @@ public final class NodeOps {
         new ModelWindows(settings.window(), settings.windowSlices(), System::nanoTime);
     ops.install(ModelWindows.class, windows);
     ops.observers().addReplicas(windows);
-    ops.install(ShadowCounters.class, new ShadowCounters());
+    ShadowCounters shadows = new ShadowCounters();
+    ops.install(ShadowCounters.class, shadows);
+    VersionCounters versions = new VersionCounters();
+    ops.observers().addReplicas(versions);
+    system.systemActorOf(
+        LoadProbeActor.create(
+            Cluster.get(system).selfMember().address().toString(), versions, shadows),
+        "load-probe",
+        Props.empty());
     MetricsInstaller.install(system, config);
     if (config.getBoolean("modelfleet.ops.access-log.enabled")) {
       ops.observers().addHttp(new AccessLog(config.getBoolean("modelfleet.ops.access-log.probes")));

@@ -3,8 +3,9 @@ package io.modelfleet.protocol.load;
 /**
  * Exponential buckets for non-negative differences between two outputs (shadow comparisons): bucket
  * 0 holds differences up to 1e-9, bucket i up to 1e-9 × 2^i, so a maximum or quantile read from the
- * buckets is at most twice the true value, up to about 1e9 in 61 buckets; NaN and infinite
- * differences go to the last bucket. Counts are cumulative, so two readings subtract into a window.
+ * buckets is at most twice the true value, up to about 5e8 in 61 buckets (larger ones count as
+ * infinite); NaN and infinite differences go to the last bucket. Counts are cumulative, so two
+ * readings subtract into a window.
  */
 public final class DiffBuckets {
   public static final int COUNT = 61;
