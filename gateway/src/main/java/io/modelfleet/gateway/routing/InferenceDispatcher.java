@@ -75,6 +75,9 @@ public final class InferenceDispatcher {
    */
   private final Duration firstAttemptTimeout;
 
+  /** Where requests for a version scaled to zero wait for a replica (autoscaling). */
+  private final ColdStart coldStart;
+
   public InferenceDispatcher(
       ActorSystem<?> system,
       ReplicaDirectory directory,
@@ -92,6 +95,7 @@ public final class InferenceDispatcher {
     this.registry = registry;
     this.inferTimeout = inferTimeout;
     this.firstAttemptTimeout = firstAttemptTimeout;
+    this.coldStart = new ColdStart(system, executor, directory, registry);
   }
 
   /**
@@ -291,6 +295,11 @@ public final class InferenceDispatcher {
    */
   private CompletionStage<InferReply> noReadyReplica(
       String model, String version, InferRequest request, ClientGone gone, RoutingTable table) {
+    var joined =
+        coldStart.joinOrNull(model, version, request, () -> infer(model, version, request, gone));
+    if (joined != null) {
+      return joined;
+    }
     return registry
         .view(model)
         .thenCompose(
@@ -311,6 +320,12 @@ public final class InferenceDispatcher {
               }
               if (version != null && !view.versions().containsKey(version)) {
                 return done(new InferFailure(404, Readiness.unknownVersion(view, version)));
+              }
+              var woken =
+                  coldStart.wakeOrNull(
+                      view, version, request, table, () -> infer(model, version, request, gone));
+              if (woken != null) {
+                return woken;
               }
               return done(new InferFailure(503, Readiness.notReady(view, table, version)));
             });
