@@ -54,7 +54,7 @@ class ClusterTlsIT {
         throw new AssertionError(
             e.getMessage() + "\nnode a:\n" + a.log() + "\nnode b:\n" + b.log());
       }
-      assertTrue(a.log().contains("Artery tls-tcp"), a.log());
+      assertTrue(a.awaitLog("Artery tls-tcp", Duration.ofSeconds(10)), a.log());
 
       try (NodeProcess c = start(pg, seeds, portC, storeC, strangerTrust, "c")) {
         long until = System.nanoTime() + STRANGER_TRIES.toNanos();

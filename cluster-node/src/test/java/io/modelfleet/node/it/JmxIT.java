@@ -76,7 +76,9 @@ class JmxIT {
         Http.Response r = http.post("/v2/models/demo/infer", DEMO_ROW);
         assertEquals(200, r.status(), r.body());
       }
-      assertTrue(node.log().contains("remote JMX listening on 127.0.0.1:" + jmxPort), node.log());
+      assertTrue(
+          node.awaitLog("remote JMX listening on 127.0.0.1:" + jmxPort, Duration.ofSeconds(10)),
+          node.log());
       assertFalse(node.log().contains(PASSWORD), "no password in the log");
       assertFalse(node.log().contains(MONITOR_PASSWORD), "no password in the log");
 
@@ -165,7 +167,9 @@ class JmxIT {
       // A wrong password, or none, is refused.
       assertThrows(SecurityException.class, () -> connect(jmxPort, "admin", "not-" + PASSWORD));
       assertThrows(SecurityException.class, () -> connect(jmxPort, "monitor", PASSWORD));
-      assertTrue(node.log().contains("remote JMX login refused for user 'admin'"), node.log());
+      assertTrue(
+          node.awaitLog("remote JMX login refused for user 'admin'", Duration.ofSeconds(10)),
+          node.log());
       assertFalse(node.log().contains("not-" + PASSWORD), "no password in the log");
     }
   }
@@ -214,7 +218,9 @@ class JmxIT {
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "\nnode log:\n" + node.log(), e);
       }
-      assertTrue(node.log().contains("remote JMX listening on 127.0.0.1:" + jmxPort + " (TLS"));
+      assertTrue(
+          node.awaitLog(
+              "remote JMX listening on 127.0.0.1:" + jmxPort + " (TLS", Duration.ofSeconds(10)));
 
       // As JConsole with -J-Djavax.net.ssl.trustStore=... : connects and reads.
       String address = "127.0.0.1:" + jmxPort;

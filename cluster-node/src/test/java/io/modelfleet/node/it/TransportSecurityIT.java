@@ -80,8 +80,10 @@ class TransportSecurityIT {
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "\nnode log:\n" + node.log(), e);
       }
-      assertTrue(node.log().contains("(HTTPS)"), node.log());
-      assertTrue(node.log().contains("Artery tls-tcp"), "remoting over TLS:\n" + node.log());
+      assertTrue(node.awaitLog("(HTTPS)", Duration.ofSeconds(10)), node.log());
+      assertTrue(
+          node.awaitLog("Artery tls-tcp", Duration.ofSeconds(10)),
+          "remoting over TLS:\n" + node.log());
       assertInfers(https);
       assertGrpcOnlyOverTls(grpcPort, trust);
 

@@ -176,4 +176,55 @@ class ValidationIT {
     assertEquals(2, validationEvents);
     assertEquals(1, failures, "one entry per replica start, not one per retry");
   }
+
+  private static String load(byte[] onnx, String version, String samples) {
+    String b64 = java.util.Base64.getEncoder().encodeToString(onnx);
+    String v = java.util.Base64.getEncoder().encodeToString(samples.getBytes());
+    return "{\"parameters\":{\"file:"
+        + version
+        + "/model.onnx\":\""
+        + b64
+        + "\",\"file:"
+        + version
+        + "/validation.json\":\""
+        + v
+        + "\"}}";
+  }
+
+  @Test
+  void aRepositoryLoadBringsTheVersionsSamplesAndFailsWhenTheyDoNotMatch() {
+    byte[] one = TestModels.linear(W, new float[] {1, 0});
+    byte[] two = TestModels.linear(W, new float[] {2, 0});
+    // Samples that name a tensor the model does not have: refused before anything is deployed.
+    Http.Response typo =
+        http.post(
+            "/v2/repository/models/rl/load",
+            load(one, "1", SAMPLES.replace("\"name\":\"y\"", "\"name\":\"z\"")));
+    assertEquals(400, typo.status(), typo.body());
+    assertEquals(
+        "'samples[0].outputs[0]': version '1' has no output 'z'; its outputs: [y]", typo.error());
+    Http.Response notJson =
+        http.post(
+            "/v2/repository/models/rl/load",
+            load(one, "1", "samples").replace("\"file:1/model.onnx\"", "\"other\""));
+    assertEquals(400, notJson.status(), notJson.body());
+    assertTrue(notJson.error().startsWith("parameter 'file:1/validation.json' is not JSON"));
+
+    Http.Response first = http.post("/v2/repository/models/rl/load", load(one, "1", SAMPLES));
+    assertEquals(200, first.status(), first.body());
+    assertEquals("1", served("/v2/models/rl/infer"));
+    JsonNode v1 = http.get("/v1/models/rl").json().get("versions").get(0);
+    assertEquals("[\"one-two-three\"]", v1.get("validation").toString(), v1.toString());
+
+    // Version 2 with the same samples computes other outputs: the load fails naming the sample,
+    // and version 1 keeps serving.
+    Http.Response second = http.post("/v2/repository/models/rl/load", load(two, "2", SAMPLES));
+    assertEquals(400, second.status(), second.body());
+    assertTrue(
+        second.error().contains("validation sample 'one-two-three': output 'y' element 0"),
+        second.error());
+    for (int i = 0; i < 10; i++) {
+      assertEquals("1", served("/v2/models/rl/infer"));
+    }
+  }
 }

@@ -118,6 +118,21 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the node's log contains {@code text} (the log is written asynchronously, so a line
+   * about something already done may appear a little later); false after {@code timeout}.
+   */
+  public boolean awaitLog(String text, Duration timeout) throws InterruptedException {
+    long until = System.nanoTime() + timeout.toNanos();
+    while (!log().contains(text)) {
+      if (System.nanoTime() > until) {
+        return false;
+      }
+      Thread.sleep(100);
+    }
+    return true;
+  }
+
   /** SIGTERM, then waits for the process to exit; returns its exit code. */
   public int terminate(Duration timeout) throws InterruptedException {
     process.destroy();

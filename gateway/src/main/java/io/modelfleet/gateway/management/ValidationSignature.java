@@ -13,11 +13,11 @@ import java.util.List;
  * (400 otherwise), so that a typo is refused at once instead of failing every replica. Whether the
  * values match is for the replicas to find out.
  */
-final class ValidationSignature {
+public final class ValidationSignature {
 
   private ValidationSignature() {}
 
-  static void check(List<ValidationSample> samples, VersionInfo version) {
+  public static void check(List<ValidationSample> samples, VersionInfo version) {
     for (int i = 0; i < samples.size(); i++) {
       ValidationSample s = samples.get(i);
       String where = "samples[" + i + "]";

@@ -4,25 +4,41 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Json;
 import io.modelfleet.gateway.management.DeploymentLimits;
+import io.modelfleet.gateway.management.ValidationJson;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.Names;
+import io.modelfleet.protocol.model.ValidationSample;
+import java.io.IOException;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * The body of a Triton repository load: {@code {"parameters": {"config": "<json>",
- * "file:<version>/model.onnx": "<base64>", ...}}}, all optional.
+ * "file:<version>/model.onnx": "<base64>", "file:<version>/validation.json": "<base64>", ...}}},
+ * all optional. A {@code validation.json} holds the version's validation samples as {@code PUT
+ * /v1/models/{m}/versions/{v}/validation} takes them ({@code {"samples": [...]}}): ModelFleet's own
+ * file, so that the stability checks arrive with the version they check.
  *
  * @param config the parsed {@code parameters.config}, or null when the load carries none
  * @param files model files by version, in version order (highest last)
+ * @param validation validation samples by version, from {@code validation.json} files
  */
-public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) {
+public record LoadRequest(
+    TritonConfig config,
+    SortedMap<String, byte[]> files,
+    SortedMap<String, List<ValidationSample>> validation) {
 
   private static final String FILE_PREFIX = "file:";
   private static final String MODEL_FILE = "model.onnx";
+  private static final String VALIDATION_FILE = "validation.json";
+
+  public LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) {
+    this(config, files, Collections.emptySortedMap());
+  }
 
   /** With the shipped {@link DeploymentLimits}; the routes pass the node's configured ones. */
   public static LoadRequest parse(JsonNode body) {
@@ -31,6 +47,8 @@ public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) 
 
   public static LoadRequest parse(JsonNode body, DeploymentLimits limits) {
     SortedMap<String, byte[]> files = new TreeMap<>(ModelView.VersionOrder.INSTANCE);
+    SortedMap<String, List<ValidationSample>> validation =
+        new TreeMap<>(ModelView.VersionOrder.INSTANCE);
     if (body == null) {
       return new LoadRequest(null, files);
     }
@@ -62,17 +80,26 @@ public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) 
           throw ApiException.badRequest(
               "parameter '" + key + "' must be a base64 string, got " + Json.kind(value));
         }
+        byte[] bytes;
         try {
-          files.put(version, decodeBase64(value.textValue()));
+          bytes = decodeBase64(value.textValue());
         } catch (IllegalArgumentException e) {
           throw ApiException.badRequest(
               "parameter '" + key + "' is not valid base64: " + e.getMessage());
+        }
+        if (isValidation(key)) {
+          validation.put(version, validationSamples(key, bytes, limits));
+        } else {
+          files.put(version, bytes);
         }
       }
       // Other parameters are Triton options this server does not act on; ignoring them lets
       // existing clients load models unchanged.
     }
-    return new LoadRequest(config, Collections.unmodifiableSortedMap(files));
+    return new LoadRequest(
+        config,
+        Collections.unmodifiableSortedMap(files),
+        Collections.unmodifiableSortedMap(validation));
   }
 
   /**
@@ -83,12 +110,20 @@ public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) 
   public static LoadRequest of(
       String config, Map<String, byte[]> fileParameters, DeploymentLimits limits) {
     SortedMap<String, byte[]> files = new TreeMap<>(ModelView.VersionOrder.INSTANCE);
+    SortedMap<String, List<ValidationSample>> validation =
+        new TreeMap<>(ModelView.VersionOrder.INSTANCE);
     for (Map.Entry<String, byte[]> f : fileParameters.entrySet()) {
-      files.put(fileVersion(f.getKey()), f.getValue());
+      String version = fileVersion(f.getKey());
+      if (isValidation(f.getKey())) {
+        validation.put(version, validationSamples(f.getKey(), f.getValue(), limits));
+      } else {
+        files.put(version, f.getValue());
+      }
     }
     return new LoadRequest(
         config == null ? null : TritonConfig.parse(config, limits),
-        Collections.unmodifiableSortedMap(files));
+        Collections.unmodifiableSortedMap(files),
+        Collections.unmodifiableSortedMap(validation));
   }
 
   /** Whether a parameter names a model file ({@code file:<version>/<name>}). */
@@ -96,11 +131,35 @@ public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) 
     return parameter.startsWith(FILE_PREFIX);
   }
 
+  private static boolean isValidation(String key) {
+    return key.endsWith("/" + VALIDATION_FILE);
+  }
+
+  private static List<ValidationSample> validationSamples(
+      String key, byte[] bytes, DeploymentLimits limits) {
+    JsonNode json;
+    try {
+      json = Json.MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw ApiException.badRequest("parameter '" + key + "' is not JSON: " + e.getMessage());
+    }
+    if (json == null || !json.isObject()) {
+      throw ApiException.badRequest(
+          "parameter '" + key + "' must hold a JSON object {\"samples\": [...]}");
+    }
+    try {
+      return ValidationJson.parseBody(json, limits);
+    } catch (ApiException e) {
+      throw ApiException.badRequest("parameter '" + key + "': " + e.getMessage());
+    }
+  }
+
   /** "file:3/model.onnx" gives "3"; any other file is refused by name. */
   private static String fileVersion(String key) {
     String path = key.substring(FILE_PREFIX.length());
     int slash = path.indexOf('/');
-    if (slash < 0 || !path.substring(slash + 1).equals(MODEL_FILE)) {
+    String name = slash < 0 ? "" : path.substring(slash + 1);
+    if (!name.equals(MODEL_FILE) && !name.equals(VALIDATION_FILE)) {
       throw ApiException.badRequest(
           "parameter '"
               + key
@@ -108,6 +167,10 @@ public record LoadRequest(TritonConfig config, SortedMap<String, byte[]> files) 
               + FILE_PREFIX
               + "<version>/"
               + MODEL_FILE
+              + "' and '"
+              + FILE_PREFIX
+              + "<version>/"
+              + VALIDATION_FILE
               + "' can be loaded");
     }
     String version = path.substring(0, slash);

@@ -48,6 +48,7 @@ import scala.concurrent.ExecutionContextExecutor;
  * <pre>
  * step      what                                         failure
  * upload    each file:{v}/model.onnx, lowest v first     409 / 413 / 400 from the upload
+ * validate  each file:{v}/validation.json's samples       400 when they do not fit version v
  * choose    highest uploaded version, else latest        404 when the model has no version
  * deploy    Deploy(spec) in the registry                 the registry's 404 / 400 / 409
  * wait      poll the routing table (load-poll-interval)  400 if every replica FAILED, 503 on timeout
@@ -164,6 +165,7 @@ public final class ModelLoader {
     }
     uploaded = uploaded.whenComplete((x, failure) -> admitted.settle(passed.get()));
     return uploaded
+        .thenCompose(x -> LoadValidation.record(registry, model, request.validation(), caller))
         .thenCompose(x -> registry.existing(model))
         .thenCompose(
             view -> {

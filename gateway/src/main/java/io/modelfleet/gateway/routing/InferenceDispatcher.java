@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
@@ -33,9 +34,12 @@ import scala.concurrent.ExecutionContextExecutor;
  * (503).
  *
  * <p>One retry on another READY replica happens when the first answers 503 (it began draining),
- * does not answer in time, or sits on a node that becomes unreachable. Inference has no side
- * effects, so a retry cannot do harm. When a second replica exists, the first attempt gets two
- * thirds of the deadline so that a stuck replica still leaves time for the retry.
+ * does not answer in time, or sits on a node that becomes unreachable. When a replica refuses
+ * because it is stopping, or its node was lost, and no other is Ready yet, the request waits a
+ * little for one ({@link ReplicaWait}): a moved replica's successor may be Ready before this
+ * gateway has seen it. Inference has no side effects, so a retry cannot do harm. When a second
+ * replica exists, the first attempt gets two thirds of the deadline so that a stuck replica still
+ * leaves time for the retry.
  */
 public final class InferenceDispatcher {
 
@@ -144,7 +148,7 @@ public final class InferenceDispatcher {
       return noReadyReplica(model, version, request, gone, table);
     }
     long deadline = System.nanoTime() + inferTimeout.toNanos();
-    return attempt(model, target, request, first, deadline, ready.size() > 1, gone);
+    return attempt(model, target, request, first, deadline, ready.size() > 1, true, gone);
   }
 
   private CompletionStage<InferReply> attempt(
@@ -154,6 +158,7 @@ public final class InferenceDispatcher {
       ReplicaInfo replica,
       long deadline,
       boolean mayRetry,
+      boolean retryLeft,
       ClientGone gone) {
     long remaining = deadline - System.nanoTime();
     if (remaining <= 0) {
@@ -202,21 +207,52 @@ public final class InferenceDispatcher {
               watch.close();
               chooser.release(replica.replicaId());
               health.untrack(replica.ref(), reply);
-              boolean retryable = e != null || (r instanceof InferFailure f && f.status() == 503);
-              if (retryable && mayRetry) {
-                ReplicaInfo next =
-                    chooser.choose(
-                        directory.current().ready(model, version),
-                        other ->
-                            !other.replicaId().equals(replica.replicaId())
-                                && health.reachable(other));
+              boolean refused = r instanceof InferFailure f && f.status() == 503;
+              boolean lost =
+                  e != null && ErrorHandling.unwrap(e) instanceof NodeHealth.NodeLostException;
+              if ((e != null || refused) && retryLeft) {
+                Supplier<ReplicaInfo> other =
+                    () ->
+                        chooser.choose(
+                            directory.current().ready(model, version),
+                            o -> !o.replicaId().equals(replica.replicaId()) && health.reachable(o));
+                ReplicaInfo next = mayRetry || refused || lost ? other.get() : null;
                 if (next != null && deadline - System.nanoTime() > 0) {
                   log.debug(
                       "inference on {} failed ({}); retrying on {}",
                       replica.replicaId(),
                       e != null ? ErrorHandling.unwrap(e).toString() : ((InferFailure) r).error(),
                       next.replicaId());
-                  return attempt(model, version, request, next, deadline, false, gone);
+                  return attempt(model, version, request, next, deadline, false, false, gone);
+                }
+                if (refused || lost) {
+                  // The replica is leaving and this gateway may not see its replacement yet.
+                  long until =
+                      Math.min(deadline, System.nanoTime() + firstAttemptTimeout.toNanos());
+                  CompletableFuture<InferReply> original = new CompletableFuture<>();
+                  if (e == null) {
+                    original.complete(r);
+                  } else {
+                    original.completeExceptionally(e);
+                  }
+                  return ReplicaWait.await(other, until, scheduler, executor)
+                      .thenCompose(
+                          later ->
+                              later != null
+                                  ? attempt(
+                                      model, version, request, later, deadline, false, false, gone)
+                                  : original
+                                      .handle(
+                                          (r2, e2) ->
+                                              e2 == null
+                                                  ? done(r2)
+                                                  : done(
+                                                      failureOf(
+                                                          ErrorHandling.unwrap(e2),
+                                                          replica,
+                                                          model,
+                                                          version)))
+                                      .thenCompose(Function.identity()));
                 }
               }
               if (e == null) {

@@ -62,12 +62,36 @@ class LoadRequestTest {
   }
 
   @Test
+  void readsAVersionsValidationSamples() {
+    String samples =
+        "{\"samples\":[{\"name\":\"s\",\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\","
+            + "\"shape\":[1],\"data\":[1]}],\"outputs\":[{\"name\":\"y\",\"datatype\":\"FP32\","
+            + "\"shape\":[1],\"data\":[2]}]}]}";
+    LoadRequest r =
+        parse(
+            "{\"parameters\":{\"file:2/model.onnx\":\""
+                + b64("two")
+                + "\",\"file:2/validation.json\":\""
+                + b64(samples)
+                + "\"}}");
+    assertEquals(List.of("2"), List.copyOf(r.files().keySet()));
+    assertEquals("s", r.validation().get("2").get(0).name());
+    assertEquals("2", r.highestUploadedVersion(), "samples alone upload no version");
+    assertTrue(
+        reject("{\"parameters\":{\"file:2/validation.json\":\"" + b64("{\"samples\":1}") + "\"}}")
+            .startsWith("parameter 'file:2/validation.json': "));
+    assertTrue(
+        reject("{\"parameters\":{\"file:2/validation.json\":\"" + b64("[") + "\"}}")
+            .startsWith("parameter 'file:2/validation.json' is not JSON"));
+  }
+
+  @Test
   void refusesWhatItCannotLoad() {
     assertEquals(
         "parameter 'file:1/model.onnx' is not valid base64: Illegal base64 character 21",
         reject("{\"parameters\":{\"file:1/model.onnx\":\"!!!!\"}}"));
     assertEquals(
-        "parameter 'file:1/config.pbtxt' names an unsupported file; only 'file:<version>/model.onnx' can be loaded",
+        "parameter 'file:1/config.pbtxt' names an unsupported file; only 'file:<version>/model.onnx' and 'file:<version>/validation.json' can be loaded",
         reject("{\"parameters\":{\"file:1/config.pbtxt\":\"" + b64("x") + "\"}}"));
     assertTrue(
         reject("{\"parameters\":{\"file:../model.onnx\":\"" + b64("x") + "\"}}")
