@@ -221,13 +221,28 @@ class AutoscalingIT {
                 .build());
     long coldGrpc = System.nanoTime() - t2;
     assertEquals("1", answer.getModelVersion());
+    // And through an alias whose target is at zero.
+    http.await("/v1/models/idle", deployedReplicas(0), READY);
+    http.await("/v1/models/idle", readyReplicas("1", 0), READY);
+    Http.Response alias =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(http.base() + "/v1/models/idle/aliases/stable"))
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"version\":\"1\"}")));
+    assertEquals(200, alias.status(), alias.body());
+    long t3 = System.nanoTime();
+    Http.Response viaAlias = http.post("/v2/models/idle/versions/stable/infer", request);
+    long coldAlias = System.nanoTime() - t3;
+    assertEquals(200, viaAlias.status(), viaAlias.body());
     System.out.printf(
         "AutoscalingIT scale to zero: 1 -> 0 %s after the last request (scale_to_zero_after 3s);"
-            + " first request after it waited %s (HTTP, 200), over gRPC %s (OK)%n",
-        seconds(toZero), seconds(coldHttp), seconds(coldGrpc));
+            + " first request after it waited %s (HTTP, 200), over gRPC %s (OK), through the"
+            + " alias 'stable' %s (200)%n",
+        seconds(toZero), seconds(coldHttp), seconds(coldGrpc), seconds(coldAlias));
 
     List<JsonNode> events = scaled("idle");
-    assertTrue(events.size() >= 4, events.toString());
+    assertTrue(events.size() >= 6, events.toString());
     JsonNode toZeroEvent = events.get(0);
     assertEquals(0, toZeroEvent.get("details").get("to").asInt(), toZeroEvent.toString());
     assertTrue(

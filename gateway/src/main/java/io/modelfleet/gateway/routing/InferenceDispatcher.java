@@ -350,7 +350,17 @@ public final class InferenceDispatcher {
                     AliasResolution.resolve(
                         model, version, view.aliases(), v -> now.isReady(model, v));
                 if (resolved.unavailable() != null) {
-                  return done(new InferFailure(503, resolved.unavailable()));
+                  // Nothing serves the alias: its target may be scaled to zero.
+                  var woken =
+                      coldStart.wakeOrNull(
+                          view,
+                          view.aliases().get(name).version(),
+                          request,
+                          now,
+                          () -> infer(model, version, request, gone));
+                  return woken != null
+                      ? woken
+                      : done(new InferFailure(503, resolved.unavailable()));
                 }
                 return infer(model, resolved.version(), request, gone);
               }
