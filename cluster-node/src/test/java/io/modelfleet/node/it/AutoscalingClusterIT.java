@@ -64,7 +64,7 @@ class AutoscalingClusterIT {
               List.of(
                   "-Xmx512m",
                   "-Dmodelfleet.autoscaling.interval=500ms",
-                  "-Dmodelfleet.autoscaling.window=1s")));
+                  "-Dmodelfleet.autoscaling.window=3s")));
     }
     for (NodeProcess n : nodes) {
       try {
@@ -116,7 +116,7 @@ class AutoscalingClusterIT {
         h0.post(
             "/v1/models/spread/deployments",
             "{\"version\":\"1\",\"replicas\":1,\"ort\":{\"intra_op_threads\":1},"
-                + "\"autoscaling\":{\"min_replicas\":1,\"max_replicas\":2,\"target_in_flight\":2,"
+                + "\"autoscaling\":{\"min_replicas\":1,\"max_replicas\":2,\"target_in_flight\":3,"
                 + "\"scale_up_delay\":\"1s\",\"scale_down_delay\":\"3s\"}}");
     assertEquals(202, d.status(), d.body());
     h0.await("/v1/models/spread", Http.readyReplicas("1", 1), WAIT);
@@ -128,7 +128,7 @@ class AutoscalingClusterIT {
             h1.base() + "/v2/models/spread/versions/1/infer");
     long sent;
     long t0 = System.nanoTime();
-    try (LoadGenerator load = new LoadGenerator(urls, body, 4, Duration.ofSeconds(30))) {
+    try (LoadGenerator load = new LoadGenerator(urls, body, 6, Duration.ofSeconds(30))) {
       Http.Response two = h0.await("/v1/models/spread", Http.readyReplicas("1", 2), WAIT);
       long up = System.nanoTime() - t0;
       JsonNode replicas = two.json().get("replicas");
@@ -136,9 +136,9 @@ class AutoscalingClusterIT {
           replicas.get(0).get("node").asText(),
           replicas.get(1).get("node").asText(),
           "spread over the nodes: " + replicas);
-      // Each node now holds about half the load (under one replica's worth of target 2); only
-      // the sum asks for two. Past the scale-down delay and a window, two must remain.
-      Thread.sleep(6_000);
+      // Each node now holds about half the load (under one replica's worth of target 3); only
+      // the sum asks for two. Past a window and the scale-down delay, two must remain.
+      Thread.sleep(8_000);
       List<JsonNode> duringLoad = scaled("spread");
       assertTrue(
           duringLoad.stream().noneMatch(e -> e.get("details").get("to").asInt() < 2),
@@ -146,7 +146,7 @@ class AutoscalingClusterIT {
       load.stop();
       sent = load.total();
       System.out.printf(
-          "AutoscalingClusterIT: 4 clients over 2 gateways, %d sent, %d failed (%s);"
+          "AutoscalingClusterIT: 6 clients over 2 gateways, %d sent, %d failed (%s);"
               + " 1 -> 2 Ready (on both nodes) in %.1f s%n",
           sent, load.failed(), load.summary(), up / 1e9);
       assertEquals(0, load.failed(), load.summary());
