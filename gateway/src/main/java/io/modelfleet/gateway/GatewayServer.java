@@ -27,8 +27,11 @@ import io.modelfleet.gateway.routing.NodeHealth;
 import io.modelfleet.gateway.routing.ReachabilityWatcher;
 import io.modelfleet.gateway.routing.ReplicaChooser;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
+import io.modelfleet.gateway.routing.TrafficSplit;
 import io.modelfleet.gateway.security.GatewaySecurity;
 import io.modelfleet.gateway.security.TenantDirectory;
+import io.modelfleet.gateway.shadow.ShadowMirror;
+import io.modelfleet.gateway.shadow.ShadowReport;
 import io.modelfleet.gateway.shm.ShmRegistry;
 import io.modelfleet.gateway.shm.ShmRoutes;
 import io.modelfleet.gateway.shm.ShmSettings;
@@ -178,7 +181,9 @@ public final class GatewayServer {
             health,
             registry,
             settings.inferTimeout(),
-            settings.firstAttemptTimeout());
+            settings.firstAttemptTimeout(),
+            new TrafficSplit(TrafficSplit.RANDOM),
+            ShadowMirror.forNode(system));
     DeploymentLimits limits = DeploymentLimits.fromConfig(system.settings().config());
     Tracing tracing = Ops.get(system).find(Tracing.class).orElse(Tracing.OFF);
     HealthCheck healthCheck =
@@ -232,7 +237,14 @@ public final class GatewayServer {
                 shmTensors),
             new RepositoryRoutes(settings, limits, registry, directory, loader),
             new ManagementRoutes(
-                settings, limits, registry, catalog, uploads, security.uploads(), directory),
+                settings,
+                limits,
+                registry,
+                catalog,
+                uploads,
+                security.uploads(),
+                directory,
+                new ShadowReport(system, settings.askTimeout())),
             new ClusterRoutes(settings, system, directory, chooser, data, drains, tenants),
             new AlertRoutes(settings, Ops.get(system).find(AlertBoard.class), registry, tenants),
             new MetricsRoutes(

@@ -1,7 +1,5 @@
 package io.modelfleet.gateway.management;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Caller;
 import io.modelfleet.gateway.Json;
 import io.modelfleet.gateway.registry.RegistryClient;
@@ -14,9 +12,10 @@ import java.util.function.Supplier;
 import org.apache.pekko.util.ByteString;
 
 /**
- * {@code PUT /v1/models/{m}/aliases/{alias}} with {@code {"version": "2"}} and {@code DELETE} of
- * the same path. The registry records the change; the version that serves the alias when it is
- * moved is recorded with it and keeps serving until the new target is warm.
+ * {@code PUT /v1/models/{m}/aliases/{alias}} with {@code {"version": "2"}} (and optionally a
+ * traffic split, see {@link AliasSplitJson}) and {@code DELETE} of the same path. The registry
+ * records the change; the version that serves the alias when it is moved is recorded with it and
+ * keeps serving until the new target is warm.
  */
 final class AliasRequests {
 
@@ -29,12 +28,21 @@ final class AliasRequests {
   }
 
   CompletionStage<ModelView> set(Caller caller, String model, String alias, ByteString body) {
-    String version = version(Json.parseObject(body));
+    AliasSplitJson split = AliasSplitJson.parse(Json.parseObject(body));
     return registry
         .existing(model)
         .thenCompose(
             view ->
-                registry.setAlias(model, alias, version, servingNow(view, alias), caller.meta()));
+                registry.setAlias(
+                    model,
+                    alias,
+                    split.version(),
+                    servingNow(view, alias),
+                    split.canary() == null ? null : split.canary().version(),
+                    split.canary() == null ? 0 : split.canary().percent(),
+                    split.shadow() == null ? null : split.shadow().version(),
+                    split.shadow() == null ? 0 : split.shadow().percent(),
+                    caller.meta()));
   }
 
   CompletionStage<ModelView> remove(Caller caller, String model, String alias) {
@@ -53,20 +61,5 @@ final class AliasRequests {
       return serving != null ? serving : current.previous();
     }
     return AliasResolution.STABLE.equals(alias) ? t.defaultVersion(view.name()) : null;
-  }
-
-  private static String version(JsonNode body) {
-    JsonNode v = body.get("version");
-    if (v == null || v.isNull()) {
-      throw ApiException.badRequest("the alias needs \"version\": the version it points at");
-    }
-    if (v.isTextual() && !v.asText().isEmpty()) {
-      return v.asText();
-    }
-    if (v.isIntegralNumber() && v.canConvertToLong() && v.asLong() >= 0) {
-      return Long.toString(v.asLong());
-    }
-    throw ApiException.badRequest(
-        "\"version\" must be a version name (a string), got " + Json.kind(v));
   }
 }

@@ -15,6 +15,7 @@ import io.modelfleet.gateway.registry.RegistryClient;
 import io.modelfleet.gateway.registry.UploadResults;
 import io.modelfleet.gateway.routing.ReplicaDirectory;
 import io.modelfleet.gateway.security.UploadGate;
+import io.modelfleet.gateway.shadow.ShadowReport;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.Names;
@@ -44,6 +45,7 @@ public final class ManagementRoutes extends RouteSupport {
   private final DeploymentLimits limits;
   private final UploadGate quotas;
   private final AliasRequests aliases;
+  private final ShadowReport shadows;
 
   public ManagementRoutes(
       GatewaySettings settings,
@@ -52,8 +54,10 @@ public final class ManagementRoutes extends RouteSupport {
       ModelCatalog catalog,
       ModelUploads uploads,
       UploadGate quotas,
-      ReplicaDirectory directory) {
+      ReplicaDirectory directory,
+      ShadowReport shadows) {
     super(settings.maxJsonBody());
+    this.shadows = shadows;
     this.quotas = quotas;
     this.limits = limits;
     this.registry = registry;
@@ -140,7 +144,16 @@ public final class ManagementRoutes extends RouteSupport {
                                                     aliases
                                                         .remove(caller, model, alias)
                                                         .thenApply(this::detail))))),
+                            path("shadow", () -> get(() -> respond(caller, shadow(model)))),
                             path("history", () -> get(() -> respond(caller, history(model))))))));
+  }
+
+  /** The model's shadow comparisons over the cluster ({@link ShadowSummary}). */
+  private CompletionStage<HttpResponse> shadow(String model) {
+    return registry
+        .existing(model)
+        .thenCompose(view -> shadows.read(view.name()))
+        .thenApply(summary -> Json.ok(summary::write));
   }
 
   private CompletionStage<HttpResponse> list(Caller caller) {

@@ -101,8 +101,27 @@ public final class ModelJson {
         g.writeStringField("serving", serving);
       }
       g.writeBooleanField("pending", AliasResolution.pending(t, serving));
+      split(g, "canary", t.canary(), t.canaryPercent(), table, view.name());
+      split(g, "shadow", t.shadow(), t.shadowPercent(), table, view.name());
       g.writeEndObject();
     }
+    g.writeEndObject();
+  }
+
+  /**
+   * {@code "canary": {"version": "2", "percent": 10, "ready": true}}: one side of an alias's split
+   * (left out when none); {@code ready} tells whether it takes its share now.
+   */
+  private static void split(
+      JsonGenerator g, String field, String version, int percent, RoutingTable table, String model)
+      throws IOException {
+    if (version == null) {
+      return;
+    }
+    g.writeObjectFieldStart(field);
+    g.writeStringField("version", version);
+    g.writeNumberField("percent", percent);
+    g.writeBooleanField("ready", table.isReady(model, version));
     g.writeEndObject();
   }
 

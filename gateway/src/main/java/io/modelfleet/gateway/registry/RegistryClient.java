@@ -125,8 +125,40 @@ public final class RegistryClient {
     if (Names.problem("model", model) != null) {
       return CompletableFuture.failedFuture(ApiException.notFound(notRegistered(model)));
     }
+    return setAlias(model, alias, version, previous, null, 0, null, 0, meta);
+  }
+
+  /**
+   * As above, with the alias's traffic split: {@code canary} (null: none) gets {@code
+   * canaryPercent} % of its requests, {@code shadow} (null: none) a copy of {@code shadowPercent}
+   * %.
+   */
+  public CompletionStage<ModelView> setAlias(
+      String model,
+      String alias,
+      String version,
+      String previous,
+      String canary,
+      int canaryPercent,
+      String shadow,
+      int shadowPercent,
+      RequestMeta meta) {
+    if (Names.problem("model", model) != null) {
+      return CompletableFuture.failedFuture(ApiException.notFound(notRegistered(model)));
+    }
     return ask(
-        model, replyTo -> new ModelCommand.SetAlias(alias, version, previous, meta, replyTo));
+        model,
+        replyTo ->
+            new ModelCommand.SetAlias(
+                alias,
+                version,
+                previous,
+                canary,
+                canaryPercent,
+                shadow,
+                shadowPercent,
+                meta,
+                replyTo));
   }
 
   public CompletionStage<ModelView> removeAlias(String model, String alias, RequestMeta meta) {

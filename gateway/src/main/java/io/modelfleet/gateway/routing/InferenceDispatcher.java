@@ -6,7 +6,6 @@ import io.modelfleet.protocol.model.AliasTarget;
 import io.modelfleet.protocol.replica.InferReply;
 import io.modelfleet.protocol.replica.InferReply.InferFailure;
 import io.modelfleet.protocol.replica.InferRequest;
-import io.modelfleet.protocol.replica.InlineReplies;
 import io.modelfleet.protocol.replica.ReplicaCommand;
 import io.modelfleet.protocol.replica.ReplicaInfo;
 import java.time.Duration;
@@ -14,16 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.function.Supplier;
-import org.apache.pekko.actor.typed.ActorRef;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.concurrent.ExecutionContext;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
@@ -33,51 +27,24 @@ import scala.concurrent.ExecutionContextExecutor;
  * registry is asked only when nothing is READY, to tell "unknown model" (404) from "not ready"
  * (503).
  *
- * <p>One retry on another READY replica happens when the first answers 503 (it began draining),
- * does not answer in time, or sits on a node that becomes unreachable. When a replica refuses
- * because it is stopping, or its node was lost, and no other is Ready yet, the request waits a
- * little for one ({@link ReplicaWait}): a moved replica's successor may be Ready before this
- * gateway has seen it. Inference has no side effects, so a retry cannot do harm. When a second
- * replica exists, the first attempt gets two thirds of the deadline so that a stuck replica still
- * leaves time for the retry.
+ * <p>A request for an alias goes to the version the alias resolves to ({@link AliasResolution}), or
+ * for the alias's canary share to its canary, with the canary's server errors answered by the
+ * alias's version; a share of the alias's version's requests is copied to its shadow ({@link
+ * TrafficSplit}, {@link Mirror}). A request naming a version is never split. Replicas are chosen,
+ * and a failed attempt retried on another replica of the same version, by {@link ReplicaAttempts}.
+ * A request for an autoscaled version scaled to zero waits for a replica in {@link ColdStart}.
  */
 public final class InferenceDispatcher {
 
   private static final Logger log = LoggerFactory.getLogger(InferenceDispatcher.class);
 
-  /**
-   * The answer to a request whose client went away: nginx's 499 "client closed request", which no
-   * client reads; the gateway's own logs and metrics see it.
-   */
-  static final InferFailure CLIENT_GONE =
-      new InferFailure(499, "the client went away before the answer; the request was cancelled");
-
-  private final Scheduler scheduler;
   private final ExecutionContextExecutor executor;
-
-  /**
-   * Where an answer is taken up: on the replica's ORT thread that delivers it when the request ran
-   * alone on this node (the response is built there, without a hop through the dispatcher, which
-   * parked and woke a thread for every inference); on the dispatcher from any other thread (the
-   * replica actor, the scheduler's timer on a timeout, Artery for a remote replica). See {@link
-   * InlineReplies}.
-   */
-  private final ExecutionContextExecutor answers;
-
   private final ReplicaDirectory directory;
-  private final ReplicaChooser chooser;
-  private final NodeHealth health;
   private final RegistryClient registry;
   private final Duration inferTimeout;
-
-  /**
-   * When another READY replica exists, the first attempt waits at most this long. A request sent
-   * straight to a replica that is stopping on a live node (a shard hand-off) is dropped without an
-   * answer and no membership event reports it; after this it is retried elsewhere instead of
-   * waiting out the whole deadline. Inference has no side effects, so the cost of a slow replica
-   * being overtaken is only duplicated work.
-   */
-  private final Duration firstAttemptTimeout;
+  private final ReplicaAttempts attempts;
+  private final TrafficSplit traffic;
+  private final Mirror mirror;
 
   /** Where requests for a version scaled to zero wait for a replica (autoscaling). */
   private final ColdStart coldStart;
@@ -90,27 +57,57 @@ public final class InferenceDispatcher {
       RegistryClient registry,
       Duration inferTimeout,
       Duration firstAttemptTimeout) {
-    this.scheduler = system.scheduler();
+    this(
+        system,
+        directory,
+        chooser,
+        health,
+        registry,
+        inferTimeout,
+        firstAttemptTimeout,
+        new TrafficSplit(TrafficSplit.RANDOM),
+        sender -> Mirror.NONE);
+  }
+
+  /**
+   * {@code traffic} applies aliases' splits; {@code mirror} is made once from the sender of copies
+   * (to a Ready replica of a version, never watched for a client leaving).
+   */
+  public InferenceDispatcher(
+      ActorSystem<?> system,
+      ReplicaDirectory directory,
+      ReplicaChooser chooser,
+      NodeHealth health,
+      RegistryClient registry,
+      Duration inferTimeout,
+      Duration firstAttemptTimeout,
+      TrafficSplit traffic,
+      Function<Mirror.Sender, Mirror> mirror) {
     this.executor = system.executionContext();
-    this.answers = ExecutionContext.fromExecutor(InlineReplies.orElse(executor));
     this.directory = directory;
-    this.chooser = chooser;
-    this.health = health;
     this.registry = registry;
     this.inferTimeout = inferTimeout;
-    this.firstAttemptTimeout = firstAttemptTimeout;
+    this.attempts =
+        new ReplicaAttempts(system, directory, chooser, health, inferTimeout, firstAttemptTimeout);
+    this.traffic = traffic;
+    this.mirror = mirror.apply(this::sendCopy);
     this.coldStart = new ColdStart(system, executor, directory, registry);
+  }
+
+  /** What sends and compares shadow copies. */
+  public Mirror mirror() {
+    return mirror;
+  }
+
+  /** The dispatcher's executor, for callers that must not continue on a replying thread. */
+  public ExecutionContextExecutor executor() {
+    return executor;
   }
 
   /**
    * Runs {@code request} on {@code model}; {@code version} null means the highest version with a
    * READY replica. Gateway-side failures come back as {@link InferFailure} too (404, 503, 504).
    */
-  /** The dispatcher's executor, for callers that must not continue on a replying thread. */
-  public ExecutionContextExecutor executor() {
-    return executor;
-  }
-
   public CompletionStage<InferReply> infer(String model, String version, InferRequest request) {
     return infer(model, version, request, ClientGone.NEVER);
   }
@@ -136,192 +133,107 @@ public final class InferenceDispatcher {
           return done(new InferFailure(503, resolved.unavailable()));
         }
         target = resolved.version();
+        AliasTarget alias = aliases.get(version == null ? AliasResolution.STABLE : version);
+        if (TrafficSplit.splits(alias) && target != null) {
+          return split(model, target, alias, request, gone);
+        }
       }
       target = target != null ? target : table.defaultVersion(model);
       ready = target == null ? List.of() : table.ready(model, target);
     }
-    ReplicaInfo first = chooser.choose(ready, health::reachable);
-    if (first == null) {
-      if (!ready.isEmpty()) {
-        return done(new InferFailure(503, Readiness.allUnreachable(model, target, ready.size())));
-      }
+    if (ready.isEmpty()) {
       return noReadyReplica(model, version, request, gone, table);
     }
-    long deadline = System.nanoTime() + inferTimeout.toNanos();
-    return attempt(model, target, request, first, deadline, ready.size() > 1, true, gone);
+    return attempts.send(
+        model, target, ready, request, System.nanoTime() + inferTimeout.toNanos(), gone, true);
   }
 
-  private CompletionStage<InferReply> attempt(
+  /** A shadow copy: to a Ready replica of {@code version}, by {@code deadline}. */
+  private CompletionStage<InferReply> sendCopy(
+      String model, String version, InferRequest request, long deadline) {
+    List<ReplicaInfo> ready = directory.current().ready(model, version);
+    if (ready.isEmpty()) {
+      return done(
+          new InferFailure(
+              503, "model '" + model + "' version '" + version + "' has no Ready replica"));
+    }
+    return attempts.send(model, version, ready, request, deadline, ClientGone.NEVER, false);
+  }
+
+  /**
+   * A request for an alias that splits its traffic ({@link TrafficSplit}): to the canary for its
+   * share (falling back on {@code serving}, the version the alias resolves to, when the canary
+   * fails it with a server error), else to {@code serving}, copied to the shadow for its share.
+   */
+  private CompletionStage<InferReply> split(
+      String model, String serving, AliasTarget alias, InferRequest request, ClientGone gone) {
+    RoutingTable table = directory.current();
+    Predicate<String> isReady = v -> table.isReady(model, v);
+    long deadline = System.nanoTime() + inferTimeout.toNanos();
+    String canary = traffic.canary(alias, serving, isReady);
+    if (canary != null) {
+      return canary(model, canary, serving, request, deadline, gone);
+    }
+    List<ReplicaInfo> ready = table.ready(model, serving);
+    if (ready.isEmpty()) {
+      return noReadyReplica(model, serving, request, gone, table);
+    }
+    CompletionStage<InferReply> reply =
+        attempts.send(model, serving, ready, request, deadline, gone, true);
+    String shadow = traffic.shadow(alias, serving, serving, isReady);
+    if (shadow != null) {
+      mirror.mirror(model, serving, shadow, request, reply, deadline);
+    }
+    return reply;
+  }
+
+  /**
+   * Sends to the canary within a share of the deadline ({@link ReplicaAttempts#attemptBudget}, as
+   * if another replica could answer), and when the canary fails with a server error ({@link
+   * TrafficSplit#retryOnStable}), does not answer in time, or cannot be reached, once more to
+   * {@code stable} within what is left: the caller gets that answer. The canary's replica has
+   * counted its failure in its own statistics, which the rollout analysis reads.
+   */
+  private CompletionStage<InferReply> canary(
       String model,
-      String version,
+      String canary,
+      String stable,
       InferRequest request,
-      ReplicaInfo replica,
       long deadline,
-      boolean mayRetry,
-      boolean retryLeft,
       ClientGone gone) {
-    long remaining = deadline - System.nanoTime();
-    if (remaining <= 0) {
-      return done(deadlineExceeded(model, version));
-    }
-    if (gone.isGone()) {
-      // The client left while the request waited (for the memory budget, or before a retry).
-      return done(CLIENT_GONE);
-    }
-    Duration budget = attemptBudget(remaining, mayRetry, firstAttemptTimeout);
-    CompletableFuture<InferReply> reply = new CompletableFuture<>();
-    chooser.acquire(replica.replicaId());
-    health.track(replica.ref(), reply);
-    InferRequest bounded = withQueueTimeout(request, budget);
-    AtomicReference<ActorRef<InferReply>> asked = new AtomicReference<>();
-    DirectAsk.<ReplicaCommand, InferReply>ask(
-            replica.ref(),
-            replyTo -> {
-              asked.set(replyTo);
-              return new ReplicaCommand.Infer(bounded, replyTo);
-            },
-            budget,
-            scheduler,
-            answers)
-        .whenComplete(
-            (r, e) -> {
-              if (e != null) {
-                reply.completeExceptionally(e);
-              } else {
-                reply.complete(r);
-              }
-            });
-    ClientGone.Watch watch =
-        gone.watch(
-            // Fired on the connection's stream: the answer's callbacks run elsewhere.
-            () ->
-                executor.execute(
-                    () -> {
-                      if (reply.complete(CLIENT_GONE)) {
-                        replica.ref().tell(new ReplicaCommand.Cancel(asked.get()));
-                      }
-                    }));
-    return reply
+    long canaryDeadline =
+        System.nanoTime()
+            + ReplicaAttempts.attemptBudget(
+                    deadline - System.nanoTime(), true, attempts.firstAttemptTimeout())
+                .toNanos();
+    return attempts
+        .send(
+            model,
+            canary,
+            directory.current().ready(model, canary),
+            request,
+            canaryDeadline,
+            gone,
+            false)
         .handle(
             (r, e) -> {
-              watch.close();
-              chooser.release(replica.replicaId());
-              health.untrack(replica.ref(), reply);
-              boolean refused = r instanceof InferFailure f && f.status() == 503;
-              boolean lost =
-                  e != null && ErrorHandling.unwrap(e) instanceof NodeHealth.NodeLostException;
-              if ((e != null || refused) && retryLeft) {
-                Supplier<ReplicaInfo> other =
-                    () ->
-                        chooser.choose(
-                            directory.current().ready(model, version),
-                            o -> !o.replicaId().equals(replica.replicaId()) && health.reachable(o));
-                ReplicaInfo next = mayRetry || refused || lost ? other.get() : null;
-                if (next != null && deadline - System.nanoTime() > 0) {
-                  log.debug(
-                      "inference on {} failed ({}); retrying on {}",
-                      replica.replicaId(),
-                      e != null ? ErrorHandling.unwrap(e).toString() : ((InferFailure) r).error(),
-                      next.replicaId());
-                  return attempt(model, version, request, next, deadline, false, false, gone);
-                }
-                if (refused || lost) {
-                  // The replica is leaving and this gateway may not see its replacement yet.
-                  long until =
-                      Math.min(deadline, System.nanoTime() + firstAttemptTimeout.toNanos());
-                  CompletableFuture<InferReply> original = new CompletableFuture<>();
-                  if (e == null) {
-                    original.complete(r);
-                  } else {
-                    original.completeExceptionally(e);
-                  }
-                  return ReplicaWait.await(other, until, scheduler, executor)
-                      .thenCompose(
-                          later ->
-                              later != null
-                                  ? attempt(
-                                      model, version, request, later, deadline, false, false, gone)
-                                  : original
-                                      .handle(
-                                          (r2, e2) ->
-                                              e2 == null
-                                                  ? done(r2)
-                                                  : done(
-                                                      failureOf(
-                                                          ErrorHandling.unwrap(e2),
-                                                          replica,
-                                                          model,
-                                                          version)))
-                                      .thenCompose(Function.identity()));
-                }
+              boolean failed =
+                  e != null
+                      || (r instanceof InferFailure f && TrafficSplit.retryOnStable(f.status()));
+              List<ReplicaInfo> ready =
+                  failed ? directory.current().ready(model, stable) : List.of();
+              if (ready.isEmpty() || gone.isGone()) {
+                return e == null ? done(r) : CompletableFuture.<InferReply>failedFuture(e);
               }
-              if (e == null) {
-                return done(r);
-              }
-              return done(failureOf(ErrorHandling.unwrap(e), replica, model, version));
+              log.debug(
+                  "model '{}' canary version '{}' failed ({}); sending to version '{}'",
+                  model,
+                  canary,
+                  e != null ? ErrorHandling.unwrap(e).toString() : ((InferFailure) r).error(),
+                  stable);
+              return attempts.send(model, stable, ready, request, deadline, gone, true);
             })
         .thenCompose(Function.identity());
-  }
-
-  /**
-   * How long one attempt may wait: all that is left of the deadline when no retry can follow, else
-   * two thirds of it and at most {@code firstAttemptTimeout}, so that the retry has time.
-   */
-  static Duration attemptBudget(
-      long remainingNanos, boolean mayRetry, Duration firstAttemptTimeout) {
-    return Duration.ofNanos(
-        mayRetry
-            ? Math.min(remainingNanos * 2 / 3, firstAttemptTimeout.toNanos())
-            : remainingNanos);
-  }
-
-  /**
-   * The replica drops a request whose queue time runs out before its batch runs. Bounding it by
-   * this attempt's budget means a request nobody waits for any more (the ask timed out) is never
-   * computed; a client's own, shorter {@code timeout} parameter is kept.
-   */
-  static InferRequest withQueueTimeout(InferRequest request, Duration budget) {
-    long budgetMicros = Math.max(1, budget.toNanos() / 1000);
-    long micros =
-        request.timeoutMicros() > 0
-            ? Math.min(request.timeoutMicros(), budgetMicros)
-            : budgetMicros;
-    return new InferRequest(
-        request.id(),
-        request.inputs(),
-        request.outputs(),
-        request.priority(),
-        micros,
-        request.traceparent());
-  }
-
-  private InferFailure failureOf(Throwable e, ReplicaInfo replica, String model, String version) {
-    if (e instanceof TimeoutException) {
-      return new InferFailure(
-          504,
-          "replica '"
-              + replica.replicaId()
-              + "' did not answer in time; "
-              + deadlineExceeded(model, version).error());
-    }
-    if (e instanceof NodeHealth.NodeLostException) {
-      return new InferFailure(
-          503, "replica '" + replica.replicaId() + "' was lost: " + e.getMessage());
-    }
-    // Not a client's mistake and not an expected cluster event: let it become a logged 500.
-    throw new IllegalStateException("inference on replica '" + replica.replicaId() + "' failed", e);
-  }
-
-  private InferFailure deadlineExceeded(String model, String version) {
-    return new InferFailure(
-        504,
-        "inference on model '"
-            + model
-            + "' version '"
-            + version
-            + "' did not complete within "
-            + inferTimeout.toMillis()
-            + " ms");
   }
 
   /**
@@ -361,6 +273,10 @@ public final class InferenceDispatcher {
                   return woken != null
                       ? woken
                       : done(new InferFailure(503, resolved.unavailable()));
+                }
+                AliasTarget alias = view.aliases().get(name);
+                if (TrafficSplit.splits(alias) && now.isReady(model, resolved.version())) {
+                  return split(model, resolved.version(), alias, request, gone);
                 }
                 return infer(model, resolved.version(), request, gone);
               }

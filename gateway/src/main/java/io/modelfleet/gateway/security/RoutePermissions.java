@@ -175,7 +175,7 @@ public final class RoutePermissions {
       };
     }
     String sub = s.get(3);
-    if (sub.equals("history") && n == 4) {
+    if ((sub.equals("history") || sub.equals("shadow")) && n == 4) {
       return get(verb, READ_MODEL, model);
     }
     if (sub.equals("versions") && n == 5 && named(s, 4)) {

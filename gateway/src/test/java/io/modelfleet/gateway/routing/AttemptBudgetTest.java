@@ -14,19 +14,19 @@ class AttemptBudgetTest {
   void aLastAttemptGetsEverythingLeft() {
     assertEquals(
         Duration.ofSeconds(30),
-        InferenceDispatcher.attemptBudget(Duration.ofSeconds(30).toNanos(), false, FIRST));
+        ReplicaAttempts.attemptBudget(Duration.ofSeconds(30).toNanos(), false, FIRST));
   }
 
   @Test
   void aFirstAttemptIsCappedByTheSettingAndByTwoThirdsOfTheDeadline() {
     assertEquals(
-        FIRST, InferenceDispatcher.attemptBudget(Duration.ofSeconds(30).toNanos(), true, FIRST));
+        FIRST, ReplicaAttempts.attemptBudget(Duration.ofSeconds(30).toNanos(), true, FIRST));
     assertEquals(
         Duration.ofSeconds(2),
-        InferenceDispatcher.attemptBudget(Duration.ofSeconds(3).toNanos(), true, FIRST));
+        ReplicaAttempts.attemptBudget(Duration.ofSeconds(3).toNanos(), true, FIRST));
     assertEquals(
         Duration.ofSeconds(20),
-        InferenceDispatcher.attemptBudget(
+        ReplicaAttempts.attemptBudget(
             Duration.ofSeconds(30).toNanos(), true, Duration.ofSeconds(60)));
   }
 }

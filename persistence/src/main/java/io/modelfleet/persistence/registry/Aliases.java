@@ -44,13 +44,30 @@ final class Aliases {
     if (c.version() == null || !s.versions().containsKey(c.version())) {
       return effect.reply(c.replyTo(), entity.notFound(s, c.version()));
     }
+    Rejected split = AliasSplits.problem(s, c);
+    if (split != null) {
+      return effect.reply(c.replyTo(), split);
+    }
     AliasTarget current = s.aliases().get(c.alias());
-    if (current != null && current.version().equals(c.version())) {
+    if (current != null && AliasSplits.sameTarget(current, c)) {
       return effect.reply(c.replyTo(), new ModelReply.Current(s.view()));
     }
     String previous = c.version().equals(c.previous()) ? null : c.previous();
+    if (current != null && current.version().equals(c.version())) {
+      // Only the split changes: the alias keeps what it had before its target was warm.
+      previous = current.previous();
+    }
     return effect
-        .persist(new AliasSet(c.alias(), c.version(), previous, EventMeta.of(c.meta())))
+        .persist(
+            new AliasSet(
+                c.alias(),
+                c.version(),
+                previous,
+                c.canary(),
+                c.canary() == null ? 0 : c.canaryPercent(),
+                c.shadow(),
+                c.shadow() == null ? 0 : c.shadowPercent(),
+                EventMeta.of(c.meta())))
         .thenReply(c.replyTo(), st -> new ModelReply.Current(st.view()));
   }
 

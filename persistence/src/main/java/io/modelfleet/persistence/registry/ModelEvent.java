@@ -1,6 +1,7 @@
 package io.modelfleet.persistence.registry;
 
 import io.modelfleet.protocol.FleetSerializable;
+import io.modelfleet.protocol.model.AliasTarget;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.HistoryEntry;
 import io.modelfleet.protocol.model.ReplicaPlacement;
@@ -40,8 +41,27 @@ public sealed interface ModelEvent extends FleetSerializable {
    * {@code alias} now points at {@code version}; {@code previous} is the version that served the
    * alias when it was set (null when none did) and keeps serving until {@code version} is warm.
    */
-  record AliasSet(String alias, String version, String previous, EventMeta meta)
-      implements ModelEvent {}
+  record AliasSet(
+      String alias,
+      String version,
+      String previous,
+      String canary,
+      int canaryPercent,
+      String shadow,
+      int shadowPercent,
+      EventMeta meta)
+      implements ModelEvent {
+
+    /** Without a split, as every AliasSet written before splits existed reads back (null and 0). */
+    public AliasSet(String alias, String version, String previous, EventMeta meta) {
+      this(alias, version, previous, null, 0, null, 0, meta);
+    }
+
+    /** The alias's target and split this event sets. */
+    public AliasTarget target() {
+      return new AliasTarget(version, previous, canary, canaryPercent, shadow, shadowPercent);
+    }
+  }
 
   record AliasRemoved(String alias, EventMeta meta) implements ModelEvent {}
 
@@ -107,6 +127,14 @@ public sealed interface ModelEvent extends FleetSerializable {
       details.put("version", e.version());
       if (e.previous() != null) {
         details.put("previous", e.previous());
+      }
+      if (e.canary() != null) {
+        details.put("canary", e.canary());
+        details.put("canary_percent", e.canaryPercent());
+      }
+      if (e.shadow() != null) {
+        details.put("shadow", e.shadow());
+        details.put("shadow_percent", e.shadowPercent());
       }
     } else if (this instanceof AliasRemoved e) {
       name = "AliasRemoved";

@@ -129,7 +129,7 @@ public record ModelState(
     }
     if (event instanceof ModelEvent.AliasSet e) {
       TreeMap<String, AliasTarget> a = new TreeMap<>(aliases);
-      a.put(e.alias(), new AliasTarget(e.version(), e.previous()));
+      a.put(e.alias(), e.target());
       return new ModelState(
           name, versions, deployments, placements, tenant, Collections.unmodifiableSortedMap(a));
     }

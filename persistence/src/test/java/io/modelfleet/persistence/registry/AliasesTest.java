@@ -158,4 +158,79 @@ class AliasesTest {
     assertEquals(saved, back);
     assertNull(back.aliases().get("stable"));
   }
+
+  private ModelReply setSplit(
+      String alias, String version, String canary, int cp, String shadow, int sp) {
+    return kit.<ModelReply>runCommand(
+            r -> new ModelCommand.SetAlias(alias, version, null, canary, cp, shadow, sp, META, r))
+        .reply();
+  }
+
+  @Test
+  void aSplitIsSetWithTheAliasReplaysAndIsInTheHistory() {
+    register("1");
+    register("2");
+    register("3");
+    var result =
+        kit.<ModelReply>runCommand(
+            r -> new ModelCommand.SetAlias("stable", "1", "1", "2", 10, "3", 50, META, r));
+    var event = result.eventOfType(ModelEvent.AliasSet.class);
+    assertEquals(
+        new AliasTarget("1", null, "2", 10, "3", 50), kit.getState().aliases().get("stable"));
+    assertEquals(
+        Map.of(
+            "alias", "stable",
+            "version", "1",
+            "canary", "2",
+            "canary_percent", 10,
+            "shadow", "3",
+            "shadow_percent", 50),
+        event.toHistory(1).details());
+    var again =
+        kit.<ModelReply>runCommand(
+            r -> new ModelCommand.SetAlias("stable", "1", "1", "2", 10, "3", 50, META, r));
+    assertTrue(again.hasNoEvents(), "the same split again writes nothing");
+    var state = kit.getState();
+    kit.restart();
+    assertEquals(state, kit.getState());
+
+    // Setting the alias again without a split removes it.
+    set("stable", "1", "1");
+    assertEquals(new AliasTarget("1", null), kit.getState().aliases().get("stable"));
+  }
+
+  @Test
+  void aSplitNamesARegisteredOtherVersionWithAPercentageFrom0To100() {
+    register("1");
+    register("2");
+    var unknown = assertInstanceOf(ModelReply.Rejected.class, setSplit("s", "1", "9", 5, null, 0));
+    assertEquals(ModelReply.Rejected.Kind.NOT_FOUND, unknown.kind());
+    assertTrue(unknown.error().startsWith("canary.version"), unknown.error());
+    var self = assertInstanceOf(ModelReply.Rejected.class, setSplit("s", "1", null, 0, "1", 5));
+    assertEquals(ModelReply.Rejected.Kind.INVALID, self.kind());
+    assertTrue(self.error().startsWith("shadow.version"), self.error());
+    var over = assertInstanceOf(ModelReply.Rejected.class, setSplit("s", "1", "2", 101, null, 0));
+    assertEquals(ModelReply.Rejected.Kind.INVALID, over.kind());
+    assertTrue(over.error().startsWith("canary.percent"), over.error());
+    assertTrue(kit.getState().aliases().isEmpty());
+  }
+
+  @Test
+  void anAliasSetFromBeforeSplitsReadsBackWithNone() {
+    var event = new ModelEvent.AliasSet("stable", "2", "1", "3", 5, null, 0, EventMeta.of(META));
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    Serializer serializer = serialization.findSerializerFor(event);
+    String manifest = Serializers.manifestFor(serializer, event);
+    String json = new String(serializer.toBinary(event), StandardCharsets.UTF_8);
+    String old = json.replaceAll(",\"(canary|canaryPercent|shadow|shadowPercent)\":[^,}]*", "");
+    assertTrue(!old.contains("anary") && !old.contains("hadow"), old);
+    var back =
+        assertInstanceOf(
+            ModelEvent.AliasSet.class,
+            serialization
+                .deserialize(
+                    old.getBytes(StandardCharsets.UTF_8), serializer.identifier(), manifest)
+                .get());
+    assertEquals(new AliasTarget("2", "1"), back.target());
+  }
 }

@@ -66,11 +66,32 @@ public sealed interface ModelCommand extends FleetSerializable {
   /**
    * Points {@code alias} at the registered {@code version}; {@code previous} is the version that
    * serves the alias now as the gateway sees it (null when none), which keeps serving until {@code
-   * version} is warm. Setting the same target again is a no-op.
+   * version} is warm. {@code canary}/{@code shadow} (null: none) set the alias's traffic split with
+   * their percentages (see {@link AliasTarget}); they replace any split the alias had. Setting the
+   * same target and split again is a no-op.
    */
   record SetAlias(
-      String alias, String version, String previous, RequestMeta meta, ActorRef<ModelReply> replyTo)
-      implements ModelCommand {}
+      String alias,
+      String version,
+      String previous,
+      String canary,
+      int canaryPercent,
+      String shadow,
+      int shadowPercent,
+      RequestMeta meta,
+      ActorRef<ModelReply> replyTo)
+      implements ModelCommand {
+
+    /** Without a split. */
+    public SetAlias(
+        String alias,
+        String version,
+        String previous,
+        RequestMeta meta,
+        ActorRef<ModelReply> replyTo) {
+      this(alias, version, previous, null, 0, null, 0, meta, replyTo);
+    }
+  }
 
   /** Removes {@code alias}; NOT_FOUND when there is no such alias. */
   record RemoveAlias(String alias, RequestMeta meta, ActorRef<ModelReply> replyTo)
