@@ -5,6 +5,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.modelfleet.gateway.GatewayServer;
 import io.modelfleet.gateway.connection.GatewayTls;
+import io.modelfleet.node.autoscale.Autoscaler;
 import io.modelfleet.node.cache.ResponseCache;
 import io.modelfleet.node.cluster.ShutdownDrainSettings;
 import io.modelfleet.node.demo.DemoBootstrap;
@@ -171,6 +172,7 @@ public final class FleetNode implements AutoCloseable {
                       "rollout-controller")
                   .withSettings(
                       ClusterSingletonSettings.create(system).withRole(ClusterKeys.ROLE_WORKER)));
+      Autoscaler.start(system, catalog.journal(), replicaSettings.askTimeout());
       MemberDrains drains =
           new ControllerDrains(
               controller, controllerSettings.drainAnswerTimeout(), system.scheduler());

@@ -145,6 +145,7 @@ public final class GatewayServer {
     // A waiting load or inference sends no byte: the stall timeout must not cut it first.
     transport.requireStallAbove("load-timeout", settings.loadRequestTimeout());
     transport.requireStallAbove("infer-timeout", settings.inferTimeout());
+    transport.requireStallAbove("cold-start-timeout", settings.coldStartTimeout());
     ServerSettings server = serverSettings(system.settings().config(), settings, transport);
     ReplicaDirectory directory = new ReplicaDirectory();
     ReplicaChooser chooser =

@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param loadPollInterval how often a repository load looks for a Ready replica of its version
  * @param requestTimeoutSlack added to a route's own deadline and ask-timeout for pekko-http's
  *     request timeout
+ * @param coldStartTimeout how long an inference for a version scaled to zero waits for a replica to
+ *     load (unless its own timeout parameter is shorter)
  */
 public record GatewaySettings(
     String host,
@@ -31,7 +33,8 @@ public record GatewaySettings(
     boolean preferLocalReplicas,
     Duration firstAttemptTimeout,
     Duration loadPollInterval,
-    Duration requestTimeoutSlack) {
+    Duration requestTimeoutSlack,
+    Duration coldStartTimeout) {
 
   public GatewaySettings {
     if (host == null || host.isBlank()) {
@@ -45,6 +48,7 @@ public record GatewaySettings(
     requirePositive("load-timeout", loadTimeout);
     requirePositive("first-attempt-timeout", firstAttemptTimeout);
     requirePositive("load-poll-interval", loadPollInterval);
+    requirePositive("cold-start-timeout", coldStartTimeout);
     if (requestTimeoutSlack == null || requestTimeoutSlack.isNegative()) {
       throw new IllegalArgumentException(
           "modelfleet.gateway.request-timeout-slack must not be negative, got "
@@ -72,7 +76,8 @@ public record GatewaySettings(
         c.getBoolean("prefer-local-replicas"),
         c.getDuration("first-attempt-timeout"),
         c.getDuration("load-poll-interval"),
-        c.getDuration("request-timeout-slack"));
+        c.getDuration("request-timeout-slack"),
+        c.getDuration("cold-start-timeout"));
   }
 
   /** The same settings bound to another port (tests bind port 0). */
@@ -87,15 +92,17 @@ public record GatewaySettings(
         preferLocalReplicas,
         firstAttemptTimeout,
         loadPollInterval,
-        requestTimeoutSlack);
+        requestTimeoutSlack,
+        coldStartTimeout);
   }
 
   /**
    * pekko-http's request timeout on the inference route: past the dispatcher's own deadline (and a
-   * registry call), so that the dispatcher's 504, which names the model, is what the client sees.
+   * registry call, and the wait of a cold start), so that the dispatcher's 504 or 503, which names
+   * the model, is what the client sees.
    */
   public Duration inferRequestTimeout() {
-    return inferTimeout.plus(askTimeout).plus(requestTimeoutSlack);
+    return coldStartTimeout.plus(inferTimeout).plus(askTimeout).plus(requestTimeoutSlack);
   }
 
   /**

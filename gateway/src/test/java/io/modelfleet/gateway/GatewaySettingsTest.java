@@ -31,9 +31,10 @@ class GatewaySettingsTest {
             true,
             Duration.ofSeconds(5),
             Duration.ofMillis(75),
-            Duration.ofSeconds(2)),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(60)),
         s);
-    assertEquals(Duration.ofSeconds(37), s.inferRequestTimeout());
+    assertEquals(Duration.ofSeconds(97), s.inferRequestTimeout());
     assertEquals(Duration.ofSeconds(57), s.loadRequestTimeout());
   }
 

@@ -21,6 +21,7 @@ sealed interface ReplicaMessage extends ReplicaCommand.Internal
         ReplicaMessage.SessionFailed,
         ReplicaMessage.RetryDue,
         ReplicaMessage.DrainTimedOut,
+        ReplicaMessage.LingerEnded,
         ReplicaMessage.ArtifactReplaced,
         InferencePipeline.ExecutionDone,
         InferencePipeline.PumpTick {
@@ -54,6 +55,9 @@ sealed interface ReplicaMessage extends ReplicaCommand.Internal
 
   /** A stopping replica waited its drain timeout for in-flight requests. Also the timer's key. */
   record DrainTimedOut() implements ReplicaMessage {}
+
+  /** A retired replica served its linger (see {@code retire-linger}). Also the timer's key. */
+  record LingerEnded() implements ReplicaMessage {}
 
   /** The node's store replaced a corrupt local copy of {@code digest} by verified bytes. */
   record ArtifactReplaced(String digest) implements ReplicaMessage {}

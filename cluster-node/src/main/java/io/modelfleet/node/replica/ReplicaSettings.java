@@ -10,12 +10,27 @@ public record ReplicaSettings(
     Duration maxBackoff,
     double backoffRandomFactor,
     Duration drainTimeout,
-    Duration askTimeout) {
+    Duration askTimeout,
+    Duration retireLinger) {
+
+  /** Without the linger of a retired replica (it drains at once). */
+  public ReplicaSettings(
+      Duration minBackoff,
+      Duration maxBackoff,
+      double backoffRandomFactor,
+      Duration drainTimeout,
+      Duration askTimeout) {
+    this(minBackoff, maxBackoff, backoffRandomFactor, drainTimeout, askTimeout, Duration.ZERO);
+  }
 
   public ReplicaSettings {
     if (backoffRandomFactor < 0 || backoffRandomFactor >= 1) {
       throw new IllegalArgumentException(
           "modelfleet.replica.backoff-random-factor must be in [0, 1), got " + backoffRandomFactor);
+    }
+    if (retireLinger.isNegative()) {
+      throw new IllegalArgumentException(
+          "modelfleet.replica.retire-linger must not be negative, got " + retireLinger);
     }
   }
 
@@ -26,7 +41,8 @@ public record ReplicaSettings(
         c.getDuration("max-backoff"),
         c.getDouble("backoff-random-factor"),
         c.getDuration("drain-timeout"),
-        c.getDuration("ask-timeout"));
+        c.getDuration("ask-timeout"),
+        c.getDuration("retire-linger"));
   }
 
   /**

@@ -7,6 +7,7 @@ import io.modelfleet.node.replica.InferencePipeline.ExecutionDone;
 import io.modelfleet.node.replica.InferencePipeline.PumpTick;
 import io.modelfleet.node.replica.ReplicaMessage.ArtifactReplaced;
 import io.modelfleet.node.replica.ReplicaMessage.DrainTimedOut;
+import io.modelfleet.node.replica.ReplicaMessage.LingerEnded;
 import io.modelfleet.node.replica.ReplicaScope.Departure;
 import io.modelfleet.ops.Ops;
 import io.modelfleet.ops.observe.ReplicaObserver;
@@ -22,6 +23,7 @@ import io.modelfleet.protocol.replica.ReplicaCommand.Infer;
 import io.modelfleet.protocol.replica.ReplicaCommand.Retire;
 import io.modelfleet.protocol.replica.ReplicaCommand.Shutdown;
 import io.modelfleet.protocol.replica.ReplicaState;
+import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -33,8 +35,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * state      published  on                                         to
  * ready      READY      Infer                                      ready (queued, batched, run)
  *                       Cancel (client gone)                       ready (dropped if still queued)
+ *                       Retire (retire-linger above 0)             lingering
  *                       Retire / Shutdown, nothing in flight       (leaves)
  *                       Retire / Shutdown, requests in flight      draining
+ * lingering  DRAINING   Infer                                      lingering (served, as in ready)
+ *                       linger over, or Shutdown                   as Retire / Shutdown in ready
  * draining   DRAINING   last in-flight request answered            (leaves)
  *                       drain timeout (queued ones answered 503)   (leaves once no run is left)
  * </pre>
@@ -133,9 +138,60 @@ final class Serving {
             Retire.class,
             m -> {
               scope.logRetiring(m.reason());
-              return drain(s, Departure.PASSIVATE);
+              return linger(s);
             })
         .onMessage(Shutdown.class, m -> drain(s, Departure.STOP))
+        .onMessage(ArtifactReplaced.class, m -> Behaviors.same())
+        .build();
+  }
+
+  /**
+   * Retired: shows DRAINING so that gateways stop choosing it, but serves what still arrives until
+   * their routing tables have caught up (retire-linger); then drains. Without it, a request routed
+   * on a table a moment old reached a replica that had already stopped, and failed.
+   */
+  private Behavior<ReplicaCommand> linger(Session s) {
+    Duration linger = scope.rc.settings().retireLinger();
+    if (linger.isZero()) {
+      return drain(s, Departure.PASSIVATE);
+    }
+    scope.publish(ReplicaState.DRAINING, s.device(), s.version());
+    scope.timers.startSingleTimer(new LingerEnded(), linger);
+    return Behaviors.receive(ReplicaCommand.class)
+        .onMessage(
+            Infer.class,
+            m -> {
+              s.pipeline().submit(m);
+              return Behaviors.same();
+            })
+        .onMessage(
+            Cancel.class,
+            m -> {
+              s.pipeline().cancel(m.replyTo());
+              return Behaviors.same();
+            })
+        .onMessage(
+            ExecutionDone.class,
+            m -> {
+              s.pipeline().done(m);
+              return Behaviors.same();
+            })
+        .onMessage(
+            PumpTick.class,
+            m -> {
+              s.pipeline().pump();
+              return Behaviors.same();
+            })
+        .onMessage(GetStats.class, scope::onGetStats)
+        .onMessage(EnsureStarted.class, m -> Behaviors.same())
+        .onMessage(Retire.class, m -> Behaviors.same())
+        .onMessage(LingerEnded.class, m -> drain(s, Departure.PASSIVATE))
+        .onMessage(
+            Shutdown.class,
+            m -> {
+              scope.timers.cancel(new LingerEnded());
+              return drain(s, Departure.STOP);
+            })
         .onMessage(ArtifactReplaced.class, m -> Behaviors.same())
         .build();
   }

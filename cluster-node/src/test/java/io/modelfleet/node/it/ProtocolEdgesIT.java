@@ -69,6 +69,8 @@ class ProtocolEdgesIT {
     Map<String, Object> c = new HashMap<>();
     c.put("modelfleet.gateway.load-timeout", "3s");
     c.put("modelfleet.gateway.stall-timeout", "40s");
+    // Below the stall timeout, which the node checks at start.
+    c.put("modelfleet.gateway.cold-start-timeout", "20s");
     c.put("modelfleet.artifacts.shared-store", "database");
     c.put("modelfleet.node.shutdown-drain-timeout", "0s");
     c.put("pekko.cluster.distributed-data.notify-subscribers-interval", "100ms");

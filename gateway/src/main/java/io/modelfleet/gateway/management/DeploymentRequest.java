@@ -3,6 +3,7 @@ package io.modelfleet.gateway.management;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelfleet.gateway.ApiException;
 import io.modelfleet.gateway.Json;
+import io.modelfleet.protocol.model.AutoscalingSpec;
 import io.modelfleet.protocol.model.BatchingSpec;
 import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.DeviceKind;
@@ -16,8 +17,10 @@ import java.util.Set;
  * dynamic_batching}), ONNX Runtime options ({@code ort}; see {@link DeploymentOptions}) and warm-up
  * samples ({@code model_warmup}; see {@link WarmupJson}), each bounded by {@link DeploymentLimits},
  * and Triton's {@code response_cache: {"enable": true}} (answers of repeated requests from the
- * node's response cache; off when absent). Unknown fields are refused by name, because a misspelt
- * field ("replica") silently ignored would deploy something other than what the operator asked for.
+ * node's response cache; off when absent), and {@code autoscaling} (see {@link AutoscalingJson};
+ * then {@code replicas} is optional and clamped into the bounds). Unknown fields are refused by
+ * name, because a misspelt field ("replica") silently ignored would deploy something other than
+ * what the operator asked for.
  */
 public final class DeploymentRequest {
 
@@ -30,7 +33,8 @@ public final class DeploymentRequest {
           "dynamic_batching",
           "ort",
           "model_warmup",
-          "response_cache");
+          "response_cache",
+          "autoscaling");
 
   private DeploymentRequest() {}
 
@@ -57,14 +61,18 @@ public final class DeploymentRequest {
     BatchingSpec batching =
         DeploymentOptions.batching(
             body.get("max_batch_size"), body.get("dynamic_batching"), limits);
+    AutoscalingSpec autoscaling = AutoscalingJson.parse(body.get("autoscaling"));
     return new DeploymentSpec(
         version(body.get("version")),
-        replicas(body.get("replicas")),
+        autoscaling == null
+            ? replicas(body.get("replicas"))
+            : AutoscalingJson.replicas(body.get("replicas"), autoscaling),
         device(body.get("device")),
         batching,
         DeploymentOptions.session(body.get("ort"), limits),
         WarmupJson.parse("model_warmup", body.get("model_warmup"), batching.maxBatchSize(), limits),
-        DeploymentOptions.responseCache("response_cache", body.get("response_cache")));
+        DeploymentOptions.responseCache("response_cache", body.get("response_cache")),
+        autoscaling);
   }
 
   private static String version(JsonNode n) {

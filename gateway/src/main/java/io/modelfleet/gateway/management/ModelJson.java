@@ -164,6 +164,9 @@ public final class ModelJson {
       g.writeObjectFieldStart("response_cache");
       g.writeBooleanField("enable", d.responseCache().enable());
       g.writeEndObject();
+      if (d.autoscaled()) {
+        AutoscalingJson.write(d.autoscaling(), g);
+      }
       g.writeEndObject();
     }
     g.writeEndArray();

@@ -106,11 +106,15 @@ public final class HealthCheck {
             + " deployed model(s)");
   }
 
-  /** Strict mode: every deployed model has a READY replica. */
+  /**
+   * Strict mode: every deployed model has a READY replica, except one whose deployments are all
+   * scaled to zero (autoscaling): it wakes on its first request.
+   */
   static Optional<String> strict(List<ModelView> views, RoutingTable table) {
     List<String> notReady = new ArrayList<>();
     for (ModelView view : views) {
-      if (!view.deployments().isEmpty() && table.readyCount(view.name()) == 0) {
+      boolean wanted = view.deployments().values().stream().anyMatch(d -> d.replicas() > 0);
+      if (wanted && table.readyCount(view.name()) == 0) {
         notReady.add(Readiness.notReady(view, table, null));
       }
     }

@@ -98,6 +98,15 @@ public final class RegistryClient {
     return ask(model, replyTo -> new ModelCommand.Deploy(spec, meta, replyTo));
   }
 
+  /**
+   * Scales the autoscaled deployment of {@code version} from {@code from} to {@code to} replicas (a
+   * no-op when it no longer has {@code from}); see {@link ModelCommand.Scale}.
+   */
+  public CompletionStage<ModelView> scale(
+      String model, String version, int from, int to, RequestMeta meta) {
+    return ask(model, replyTo -> new ModelCommand.Scale(version, from, to, meta, replyTo));
+  }
+
   /** Removes the deployment of {@code version}, or of every version when it is null. */
   public CompletionStage<ModelView> undeploy(String model, String version, RequestMeta meta) {
     if (Names.problem("model", model) != null) {

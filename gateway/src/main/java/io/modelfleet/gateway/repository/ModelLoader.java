@@ -18,6 +18,7 @@ import io.modelfleet.protocol.model.DeploymentSpec;
 import io.modelfleet.protocol.model.DeviceKind;
 import io.modelfleet.protocol.model.ModelView;
 import io.modelfleet.protocol.model.Names;
+import io.modelfleet.protocol.model.ResponseCacheSpec;
 import io.modelfleet.protocol.model.SessionSpec;
 import io.modelfleet.protocol.model.VersionInfo;
 import io.modelfleet.protocol.replica.ReplicaInfo;
@@ -221,6 +222,18 @@ public final class ModelLoader {
     }
     if (current == null) {
       return new DeploymentSpec(version, 1, DeviceKind.AUTO);
+    }
+    if (current.autoscaled()) {
+      // Keeps the autoscaling too; a load waits for a Ready replica, so one scaled to zero wakes.
+      return new DeploymentSpec(
+          version,
+          Math.max(1, current.replicas()),
+          current.device(),
+          BatchingSpec.NONE,
+          SessionSpec.DEFAULTS,
+          List.of(),
+          ResponseCacheSpec.OFF,
+          current.autoscaling());
     }
     return new DeploymentSpec(version, current.replicas(), current.device());
   }

@@ -32,6 +32,7 @@ import scala.concurrent.ExecutionContextExecutor;
  * alias's version; a share of the alias's version's requests is copied to its shadow ({@link
  * TrafficSplit}, {@link Mirror}). A request naming a version is never split. Replicas are chosen,
  * and a failed attempt retried on another replica of the same version, by {@link ReplicaAttempts}.
+ * A request for an autoscaled version scaled to zero waits for a replica in {@link ColdStart}.
  */
 public final class InferenceDispatcher {
 
@@ -44,6 +45,9 @@ public final class InferenceDispatcher {
   private final ReplicaAttempts attempts;
   private final TrafficSplit traffic;
   private final Mirror mirror;
+
+  /** Where requests for a version scaled to zero wait for a replica (autoscaling). */
+  private final ColdStart coldStart;
 
   public InferenceDispatcher(
       ActorSystem<?> system,
@@ -87,6 +91,7 @@ public final class InferenceDispatcher {
         new ReplicaAttempts(system, directory, chooser, health, inferTimeout, firstAttemptTimeout);
     this.traffic = traffic;
     this.mirror = mirror.apply(this::sendCopy);
+    this.coldStart = new ColdStart(system, executor, directory, registry);
   }
 
   /** What sends and compares shadow copies. */
@@ -238,6 +243,11 @@ public final class InferenceDispatcher {
    */
   private CompletionStage<InferReply> noReadyReplica(
       String model, String version, InferRequest request, ClientGone gone, RoutingTable table) {
+    var joined =
+        coldStart.joinOrNull(model, version, request, () -> infer(model, version, request, gone));
+    if (joined != null) {
+      return joined;
+    }
     return registry
         .view(model)
         .thenCompose(
@@ -252,7 +262,17 @@ public final class InferenceDispatcher {
                     AliasResolution.resolve(
                         model, version, view.aliases(), v -> now.isReady(model, v));
                 if (resolved.unavailable() != null) {
-                  return done(new InferFailure(503, resolved.unavailable()));
+                  // Nothing serves the alias: its target may be scaled to zero.
+                  var woken =
+                      coldStart.wakeOrNull(
+                          view,
+                          view.aliases().get(name).version(),
+                          request,
+                          now,
+                          () -> infer(model, version, request, gone));
+                  return woken != null
+                      ? woken
+                      : done(new InferFailure(503, resolved.unavailable()));
                 }
                 AliasTarget alias = view.aliases().get(name);
                 if (TrafficSplit.splits(alias) && now.isReady(model, resolved.version())) {
@@ -262,6 +282,12 @@ public final class InferenceDispatcher {
               }
               if (version != null && !view.versions().containsKey(version)) {
                 return done(new InferFailure(404, Readiness.unknownVersion(view, version)));
+              }
+              var woken =
+                  coldStart.wakeOrNull(
+                      view, version, request, table, () -> infer(model, version, request, gone));
+              if (woken != null) {
+                return woken;
               }
               return done(new InferFailure(503, Readiness.notReady(view, table, version)));
             });

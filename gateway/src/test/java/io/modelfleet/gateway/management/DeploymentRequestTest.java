@@ -75,7 +75,7 @@ class DeploymentRequestTest {
   @Test
   void namesTheFieldThatIsWrong() {
     assertEquals(
-        "unknown field 'replica'; a deployment has [device, dynamic_batching, max_batch_size, model_warmup, ort, replicas, response_cache, version]",
+        "unknown field 'replica'; a deployment has [autoscaling, device, dynamic_batching, max_batch_size, model_warmup, ort, replicas, response_cache, version]",
         reject("{\"version\":\"1\",\"replica\":2}"));
     assertEquals(
         "'dynamic_batching' needs 'max_batch_size' of at least 2, got 0",

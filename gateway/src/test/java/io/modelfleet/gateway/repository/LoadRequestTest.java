@@ -117,6 +117,25 @@ class LoadRequestTest {
   }
 
   @Test
+  void withoutConfigALoadOfAVersionScaledToZeroKeepsItsAutoscalingAndWakesIt() {
+    var autoscaling = new io.modelfleet.protocol.model.AutoscalingSpec(0, 3, 1, 0, 0, 0, 60_000);
+    DeploymentSpec zero =
+        new DeploymentSpec(
+            "1",
+            0,
+            DeviceKind.CPU,
+            io.modelfleet.protocol.model.BatchingSpec.NONE,
+            io.modelfleet.protocol.model.SessionSpec.DEFAULTS,
+            java.util.List.of(),
+            io.modelfleet.protocol.model.ResponseCacheSpec.OFF,
+            autoscaling);
+    ModelView view = new ModelView("m", Map.of(), Map.of("1", zero), Map.of());
+    DeploymentSpec loaded = ModelLoader.spec(view, "1", null);
+    assertEquals(1, loaded.replicas(), "not 0, which would undeploy it");
+    assertEquals(autoscaling, loaded.autoscaling());
+  }
+
+  @Test
   void aZeroPaddedFileVersionIsRefusedNamingTheCanonicalOne() {
     String error = reject("{\"parameters\":{\"file:01/model.onnx\":\"" + b64("x") + "\"}}");
     assertTrue(error.contains("'01'") && error.contains("write it as '1'"), error);

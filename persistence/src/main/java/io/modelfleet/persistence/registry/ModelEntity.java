@@ -15,6 +15,7 @@ import io.modelfleet.protocol.model.ModelCommand.RecordPlacement;
 import io.modelfleet.protocol.model.ModelCommand.RecordValidationFailure;
 import io.modelfleet.protocol.model.ModelCommand.RegisterVersion;
 import io.modelfleet.protocol.model.ModelCommand.RemoveAlias;
+import io.modelfleet.protocol.model.ModelCommand.Scale;
 import io.modelfleet.protocol.model.ModelCommand.SetAlias;
 import io.modelfleet.protocol.model.ModelCommand.SetValidation;
 import io.modelfleet.protocol.model.ModelCommand.StartRollout;
@@ -112,6 +113,7 @@ public final class ModelEntity
         .onCommand(RegisterVersion.class, this::onRegisterVersion)
         .onCommand(Deploy.class, this::onDeploy)
         .onCommand(Undeploy.class, this::onUndeploy)
+        .onCommand(Scale.class, (s, c) -> Scaling.scale(this, s, c))
         .onCommand(RecordPlacement.class, this::onRecordPlacement)
         .onCommand(RecordAlert.class, this::onRecordAlert)
         .onCommand(SetAlias.class, (s, c) -> Aliases.set(this, s, c))
@@ -181,7 +183,12 @@ public final class ModelEntity
                       + ", got "
                       + spec.replicas()));
     }
-    if (spec.replicas() == 0) {
+    String autoscaling = Scaling.problem(spec);
+    if (autoscaling != null) {
+      return Effect().reply(c.replyTo(), new Rejected(Rejected.Kind.INVALID, autoscaling));
+    }
+    if (spec.replicas() == 0 && !spec.autoscaled()) {
+      // An autoscaled deployment at 0 replicas is scaled to zero, not removed.
       return undeploy(s, List.of(spec.version()), c.meta(), c.replyTo());
     }
     if (spec.equals(s.deployments().get(spec.version()))) {

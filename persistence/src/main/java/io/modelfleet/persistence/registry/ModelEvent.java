@@ -32,6 +32,12 @@ public sealed interface ModelEvent extends FleetSerializable {
 
   record DeploymentRemoved(String version, EventMeta meta) implements ModelEvent {}
 
+  /**
+   * The autoscaled deployment of {@code version} went from {@code from} to {@code to} replicas; the
+   * meta's reason has the numbers behind the decision. Everything else in the deployment stays.
+   */
+  record DeploymentScaled(String version, int from, int to, EventMeta meta) implements ModelEvent {}
+
   record ReplicaPlaced(ReplicaPlacement placement, EventMeta meta) implements ModelEvent {}
 
   /**
@@ -147,6 +153,14 @@ public sealed interface ModelEvent extends FleetSerializable {
       if (e.spec().responseCache().enable()) {
         details.put("response_cache", true);
       }
+      if (e.spec().autoscaled()) {
+        details.put("autoscaling", Scaling.details(e.spec().autoscaling()));
+      }
+    } else if (this instanceof DeploymentScaled e) {
+      name = "DeploymentScaled";
+      details.put("version", e.version());
+      details.put("from", e.from());
+      details.put("to", e.to());
     } else if (this instanceof DeploymentRemoved e) {
       name = "DeploymentRemoved";
       details.put("version", e.version());

@@ -106,6 +106,19 @@ public record ModelState(
       return new ModelState(
           name, versions, put(deployments, version, spec), placements, tenant, aliases, rollouts);
     }
+    if (event instanceof ModelEvent.DeploymentScaled e) {
+      DeploymentSpec d = deployments.get(e.version());
+      if (d == null) {
+        return this;
+      }
+      return new ModelState(
+          name,
+          versions,
+          put(deployments, e.version(), d.withReplicas(e.to())),
+          placements,
+          tenant,
+          aliases);
+    }
     if (event instanceof ModelEvent.DeploymentRemoved e) {
       String version = registered(e.version());
       TreeMap<String, DeploymentSpec> d = new TreeMap<>(VersionOrder.INSTANCE);

@@ -116,7 +116,7 @@ final class Rollouts {
       candidate = null;
       replicas = existing.replicas();
     } else if (base != null) {
-      candidate = withReplicas(base.withVersion(spec.version()), replicas);
+      candidate = base.withVersion(spec.version()).withReplicas(replicas);
     } else {
       candidate = new DeploymentSpec(spec.version(), replicas, DeviceKind.AUTO);
     }
@@ -266,21 +266,6 @@ final class Rollouts {
       }
     }
     return null;
-  }
-
-  /**
-   * {@code d} with another replica count. (When DeploymentSpec has a withReplicas of its own, use
-   * it: this copies the fields one by one.)
-   */
-  private static DeploymentSpec withReplicas(DeploymentSpec d, int replicas) {
-    return new DeploymentSpec(
-        d.version(),
-        replicas,
-        d.device(),
-        d.batching(),
-        d.session(),
-        d.warmup(),
-        d.responseCache());
   }
 
   private static Rejected conflict(String why) {

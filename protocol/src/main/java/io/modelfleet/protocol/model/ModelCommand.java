@@ -33,6 +33,16 @@ public sealed interface ModelCommand extends FleetSerializable {
   record Deploy(DeploymentSpec spec, RequestMeta meta, ActorRef<ModelReply> replyTo)
       implements ModelCommand {}
 
+  /**
+   * Changes the replica count of the autoscaled deployment of {@code version} from {@code from} to
+   * {@code to} (the autoscaler's decisions, and a gateway's scale-up from zero); {@code meta}'s
+   * reason carries the numbers behind it. Applied only while the deployment still has {@code from}
+   * replicas and is autoscaled, so a decision made on an older view, or the same scale-up sent by
+   * several gateways, changes nothing; {@code to} must lie within the deployment's bounds.
+   */
+  record Scale(String version, int from, int to, RequestMeta meta, ActorRef<ModelReply> replyTo)
+      implements ModelCommand {}
+
   /** Removes the deployment of one version, or of every version when {@code version} is null. */
   record Undeploy(String version, RequestMeta meta, ActorRef<ModelReply> replyTo)
       implements ModelCommand {}
