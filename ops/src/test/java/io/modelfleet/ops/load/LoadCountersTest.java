@@ -90,4 +90,27 @@ class LoadCountersTest {
         Double.POSITIVE_INFINITY, DiffBuckets.upper(DiffBuckets.index(Double.POSITIVE_INFINITY)));
     assertEquals(0, DiffBuckets.max(new long[DiffBuckets.COUNT]));
   }
+
+  @Test
+  void costOfOneAnsweredRequest() {
+    // A JMH-free loop, printed, not asserted (machines differ): what every answered request pays
+    // for the load probe (the rollout analysis and the autoscaler read these counters).
+    VersionCounters counters = new VersionCounters();
+    ReplicaObserver o = counters.open("m", "1", "m/1/0", "cpu");
+    for (int i = 0; i < 200_000; i++) {
+      o.queued(i);
+      o.succeeded(1_000_000L + i);
+    }
+    int n = 2_000_000;
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      o.queued(i);
+      o.succeeded(1_000_000L + (i & 0xffff) * 100L);
+    }
+    long elapsed = System.nanoTime() - start;
+    System.out.printf(
+        "LOAD PROBE: %.0f ns per answered request (queued + succeeded, one thread)%n",
+        (double) elapsed / n);
+    assertEquals(2_200_000, counters.snapshot("m").get(0).requests());
+  }
 }
