@@ -107,6 +107,11 @@ final class Rollouts {
                   + spec.alias()
                   + "' (it is the baseline); roll out another version"));
     }
+    String mismatch =
+        RolloutSignatures.problem(s.versions().get(baseline), s.versions().get(spec.version()));
+    if (mismatch != null) {
+      return effect.reply(c.replyTo(), conflict(mismatch));
+    }
     DeploymentSpec base = s.deployments().get(baseline);
     DeploymentSpec existing = s.deployments().get(spec.version());
     int replicas =

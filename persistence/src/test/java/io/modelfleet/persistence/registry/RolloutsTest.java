@@ -165,6 +165,30 @@ class RolloutsTest {
   }
 
   @Test
+  void aVersionWhoseSignatureDiffersCannotTakeTheBaselinesTraffic() {
+    List<TensorSpec> ints = List.of(new TensorSpec("x", DataType.INT64, List.of(-1L, 4L)));
+    List<TensorSpec> other = List.of(new TensorSpec("z", DataType.FP32, List.of(-1L, 4L)));
+    kit.<ModelReply>runCommand(
+        r ->
+            new ModelCommand.RegisterVersion(
+                "3", "sha256:" + "3".repeat(64), 1, ints, IO, ALICE, r));
+    kit.<ModelReply>runCommand(
+        r ->
+            new ModelCommand.RegisterVersion(
+                "4", "sha256:" + "4".repeat(64), 1, IO, other, ALICE, r));
+    var types = rejected(start(canary("3", 0), "1"), ModelReply.Rejected.Kind.CONFLICT);
+    assertEquals(
+        "input 'x' is FP32 [-1, 4] in version '1' but INT64 [-1, 4] in version '3';"
+            + " a rollout needs the same signature",
+        types.error());
+    var outputs = rejected(start(canary("4", 0), "1"), ModelReply.Rejected.Kind.CONFLICT);
+    assertEquals(
+        "version '4' has no output 'x' that version '1' has; a rollout needs the same signature",
+        outputs.error());
+    assertTrue(kit.getState().rollouts().isEmpty(), "nothing started");
+  }
+
+  @Test
   void aRollbackClearsTheSplitAndRetiresTheCandidate() {
     start(canary("2", 0), "1");
     change(RolloutChange.ADVANCE, -1);
