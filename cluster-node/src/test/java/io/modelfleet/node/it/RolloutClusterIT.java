@@ -133,6 +133,10 @@ class RolloutClusterIT {
       assertEquals("PROGRESSING", live.get("state").asText(), live.toString());
       assertFalse(live.get("live").get("verdict").asText().isEmpty(), live.toString());
       assertTrue(live.get("live").get("baseline").has("p99_ms"), live.toString());
+      JsonNode model = h.get("/v1/models/good").json();
+      JsonNode shown = model.path("rollout");
+      assertEquals("2", shown.path("version").asText(), model.toString());
+      assertEquals("PROGRESSING", shown.path("state").asText(), model.toString());
       JsonNode done = awaitFinal(h, "good");
       double took = (System.nanoTime() - t0) / 1e9;
       assertEquals("PROMOTED", done.get("state").asText(), done.toString());
@@ -141,6 +145,9 @@ class RolloutClusterIT {
       report("canary to a good version: promoted", load, took);
       assertEquals(0, load.failed(), load.summary());
     }
+    assertTrue(
+        h.get("/v1/models/good").json().path("rollout").isMissingNode(),
+        "a finished rollout is no longer shown on the model");
     List<JsonNode> events = rolloutEvents(h, "good");
     assertEquals(
         List.of(

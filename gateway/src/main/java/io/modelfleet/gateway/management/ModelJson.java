@@ -76,6 +76,19 @@ public final class ModelJson {
     g.writeEndArray();
     aliases(view, table, g);
     deployments(view, g);
+    var active = view.activeRollout();
+    if (active.isPresent()) {
+      // The rollout in progress, in short; GET .../rollouts/{id} has the rest.
+      var r = active.get();
+      g.writeObjectFieldStart("rollout");
+      g.writeStringField("id", r.id());
+      g.writeStringField("version", r.spec().version());
+      g.writeStringField("baseline", r.baseline());
+      g.writeStringField("state", r.state().name());
+      g.writeStringField("phase", r.phase());
+      g.writeNumberField("percent", r.percent());
+      g.writeEndObject();
+    }
     g.writeArrayFieldStart("replicas");
     for (ReplicaInfo r : table.replicas(view.name())) {
       replica(r, g);
