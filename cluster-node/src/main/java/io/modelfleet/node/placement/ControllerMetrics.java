@@ -98,6 +98,22 @@ final class ControllerMetrics {
     if (e instanceof ModelEvent.ValidationSet) {
       return "validation_set";
     }
+    if (e instanceof ModelEvent.DeploymentScaled) {
+      return "deployment_scaled";
+    }
+    if (e instanceof ModelEvent.RolloutStarted) {
+      return "rollout_started";
+    }
+    if (e instanceof ModelEvent.RolloutStepStarted) {
+      return "rollout_step_started";
+    }
+    if (e instanceof ModelEvent.RolloutFinished f) {
+      // promoted, rolled_back or aborted: an automatic rollback is worth an alert of its own.
+      return "rollout_" + f.outcome().name().toLowerCase(java.util.Locale.ROOT);
+    }
+    if (e instanceof ModelEvent.RolloutEvent) {
+      return "rollout_changed";
+    }
     return "other";
   }
 

@@ -19,8 +19,10 @@ public final class RegistryEventMetrics {
             .name("modelfleet_registry_events_total")
             .help(
                 "Model registry events persisted (version_registered, deployment_set,"
-                    + " deployment_removed, replica_placed, alias_set, alias_removed,"
-                    + " validation_set), counted by the deployment controller")
+                    + " deployment_removed, deployment_scaled, replica_placed, alias_set,"
+                    + " alias_removed, validation_set, rollout_started, rollout_step_started,"
+                    + " rollout_promoted, rollout_rolled_back, rollout_aborted, rollout_changed),"
+                    + " counted by the deployment controller")
             .labelNames("event")
             .withoutExemplars()
             .register(registry);
