@@ -308,7 +308,7 @@ final class InferencePipeline {
   void failQueued(String why) {
     long now = System.nanoTime();
     queue.drainAll(
-        p -> refuse(p.replyTo(), new InferReply.InferFailure(503, why), p.arrivalNanos(), now));
+        p -> refuse(p.replyTo(), InferReply.InferFailure.leaving(why), p.arrivalNanos(), now));
     stats.pending(outstanding(), queue.size());
   }
 

@@ -100,7 +100,7 @@ final class ReplicaScope {
   }
 
   Behavior<ReplicaCommand> refuse(ReplicaCommand.Infer m, ReplicaState state) {
-    m.replyTo().tell(new InferReply.InferFailure(503, "replica " + entityId + " is " + state));
+    m.replyTo().tell(InferReply.InferFailure.leaving("replica " + entityId + " is " + state));
     return Behaviors.same();
   }
 
@@ -141,7 +141,7 @@ final class ReplicaScope {
             ReplicaCommand.Infer.class,
             m -> {
               m.replyTo()
-                  .tell(new InferReply.InferFailure(503, "replica " + entityId + " is stopping"));
+                  .tell(InferReply.InferFailure.leaving("replica " + entityId + " is stopping"));
               return Behaviors.same();
             })
         .onAnyMessage(m -> Behaviors.same())

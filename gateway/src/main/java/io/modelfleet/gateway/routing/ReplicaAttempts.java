@@ -190,7 +190,8 @@ final class ReplicaAttempts {
                   return attempt(
                       model, version, request, next, deadline, false, false, mayWait, gone);
                 }
-                if ((refused || lost) && mayWait) {
+                boolean leaving = r instanceof InferFailure f && f.replicaLeaving();
+                if ((leaving || lost) && mayWait) {
                   // The replica is leaving and this gateway may not see its replacement yet.
                   long until =
                       Math.min(deadline, System.nanoTime() + firstAttemptTimeout.toNanos());

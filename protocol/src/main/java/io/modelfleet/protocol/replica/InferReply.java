@@ -30,5 +30,20 @@ public sealed interface InferReply extends FleetSerializable {
    * 400 for a request that does not fit the model, 503 for a replica that is not ready, 500 for a
    * fault in the runtime.
    */
-  record InferFailure(int status, String error) implements InferReply {}
+  record InferFailure(int status, String error, boolean replicaLeaving) implements InferReply {
+
+    /** A failure of the request (not a replica on its way out). */
+    public InferFailure(int status, String error) {
+      this(status, error, false);
+    }
+
+    /**
+     * A 503 from a replica that is not serving any more (stopping, draining ran out, not READY):
+     * the gateway may wait a little for the replica that replaces it, which a 503 for a full queue
+     * does not deserve.
+     */
+    public static InferFailure leaving(String error) {
+      return new InferFailure(503, error, true);
+    }
+  }
 }

@@ -81,6 +81,8 @@ public final class InferenceSerializer extends SerializerWithStringManifest {
       w.i64(r.computeNanos()).string(r.device() == null ? "" : r.device());
     } else if (o instanceof InferReply.InferFailure f) {
       w.i32(f.status()).string(f.error());
+      // Last, so that a node of an older release reads the rest and ignores it.
+      w.i32(f.replicaLeaving() ? 1 : 0);
     } else {
       throw new IllegalArgumentException("InferenceSerializer cannot serialize " + o.getClass());
     }
@@ -118,7 +120,10 @@ public final class InferenceSerializer extends SerializerWithStringManifest {
             string(b), string(b), string(b), tensors(b), b.getLong(), string(b));
       }
       case FAILURE -> {
-        return new InferReply.InferFailure(b.getInt(), string(b));
+        int status = b.getInt();
+        String error = string(b);
+        boolean leaving = b.remaining() >= 4 && b.getInt() == 1;
+        return new InferReply.InferFailure(status, error, leaving);
       }
       default ->
           throw new NotSerializableException(

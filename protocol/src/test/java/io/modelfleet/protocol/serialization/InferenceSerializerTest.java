@@ -94,5 +94,8 @@ class InferenceSerializerTest {
     assertEquals(charged, roundTrip(charged));
     var fail = new InferReply.InferFailure(400, "input 'x' has shape [1]");
     assertEquals(fail, roundTrip(fail));
+    var leaving = InferReply.InferFailure.leaving("replica m/1/0 is stopping");
+    assertEquals(leaving, roundTrip(leaving));
+    assertEquals(true, ((InferReply.InferFailure) roundTrip(leaving)).replicaLeaving());
   }
 }
