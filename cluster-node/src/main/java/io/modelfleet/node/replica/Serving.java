@@ -26,6 +26,7 @@ import io.modelfleet.protocol.replica.ReplicaState;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -106,7 +107,8 @@ final class Serving {
     return ready(new Session(device, version, session, pipeline, reserved));
   }
 
-  private Behavior<ReplicaCommand> ready(Session s) {
+  /** What a replica does while it serves, READY or lingering: runs what arrives. */
+  private BehaviorBuilder<ReplicaCommand> serves(Session s) {
     return Behaviors.receive(ReplicaCommand.class)
         .onMessage(
             Infer.class,
@@ -133,7 +135,11 @@ final class Serving {
               return Behaviors.same();
             })
         .onMessage(GetStats.class, scope::onGetStats)
-        .onMessage(EnsureStarted.class, m -> Behaviors.same())
+        .onMessage(EnsureStarted.class, m -> Behaviors.same());
+  }
+
+  private Behavior<ReplicaCommand> ready(Session s) {
+    return serves(s)
         .onMessage(
             Retire.class,
             m -> {
@@ -157,33 +163,7 @@ final class Serving {
     }
     scope.publish(ReplicaState.DRAINING, s.device(), s.version());
     scope.timers.startSingleTimer(new LingerEnded(), linger);
-    return Behaviors.receive(ReplicaCommand.class)
-        .onMessage(
-            Infer.class,
-            m -> {
-              s.pipeline().submit(m);
-              return Behaviors.same();
-            })
-        .onMessage(
-            Cancel.class,
-            m -> {
-              s.pipeline().cancel(m.replyTo());
-              return Behaviors.same();
-            })
-        .onMessage(
-            ExecutionDone.class,
-            m -> {
-              s.pipeline().done(m);
-              return Behaviors.same();
-            })
-        .onMessage(
-            PumpTick.class,
-            m -> {
-              s.pipeline().pump();
-              return Behaviors.same();
-            })
-        .onMessage(GetStats.class, scope::onGetStats)
-        .onMessage(EnsureStarted.class, m -> Behaviors.same())
+    return serves(s)
         .onMessage(Retire.class, m -> Behaviors.same())
         .onMessage(LingerEnded.class, m -> drain(s, Departure.PASSIVATE))
         .onMessage(

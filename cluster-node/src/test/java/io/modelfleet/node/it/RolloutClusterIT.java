@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelfleet.node.testing.FaultyModels;
 import io.modelfleet.node.testing.Http;
 import io.modelfleet.node.testing.LoadGenerator;
 import io.modelfleet.node.testing.NodeProcess;
-import io.modelfleet.node.testing.RolloutModels;
 import io.modelfleet.node.testing.SlowModels;
 import io.modelfleet.node.testing.TestModels;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -187,7 +187,7 @@ class RolloutClusterIT {
   void aCanaryThatFailsOnSomeInputsRollsBackOnItsErrorRatio() throws Exception {
     Http h = http(0);
     setUp(h, "errs", TestModels.linear(W, B1), 1);
-    upload(h, "errs", "2", RolloutModels.failsOnOddBatches());
+    upload(h, "errs", "2", FaultyModels.failsOnOddBatches());
     // Version 2 answers the two-row requests and fails the one-row ones.
     try (LoadGenerator good = load("errs", TWO_ROWS, 1);
         LoadGenerator failing = load("errs", ROW, 1)) {

@@ -62,7 +62,7 @@ class TrafficSplitIT {
     grpc = GrpcIT.withKey(GRPCInferenceServiceGrpc.newBlockingStub(channel), TestKeys.ADMIN);
     register("1", TestModels.linear(W, new float[] {1, 0}));
     register("2", TestModels.linear(W, new float[] {2, 0}));
-    register("3", FaultyModels.failsAtRuntime());
+    register("3", FaultyModels.failsOnOddBatches());
     register("4", TestModels.linear(W, new float[] {1.25f, 0}));
     for (String v : new String[] {"1", "2", "3", "4"}) {
       Http.Response r =

@@ -12,9 +12,10 @@ public final class FaultyModels {
   /**
    * Input "x" FP32 [batch, 3] (as {@link TestModels#linear} with three inputs), output "y" =
    * Reshape(x, [-1, 2]): loads like any model, and fails at run time (HTTP 500) for every request
-   * of an odd batch, whose 3·batch elements do not divide into rows of 2.
+   * of an odd batch, whose 3·batch elements do not divide into rows of 2; an even batch runs. So a
+   * version that fails every one-row request, or, fed both, one that errors on some inputs only.
    */
-  public static byte[] failsAtRuntime() {
+  public static byte[] failsOnOddBatches() {
     GraphProto graph =
         GraphProto.newBuilder()
             .setName("fails_at_runtime")

@@ -92,26 +92,6 @@ public final class ShadowSummary {
     return into;
   }
 
-  /** The upper bound of the bucket holding the {@code q} quantile (0 when empty). */
-  static double quantile(long[] counts, double q) {
-    long total = 0;
-    for (long c : counts) {
-      total += c;
-    }
-    if (total == 0) {
-      return 0;
-    }
-    long rank = (long) Math.ceil(q * total);
-    long seen = 0;
-    for (int i = 0; i < counts.length; i++) {
-      seen += counts[i];
-      if (seen >= rank) {
-        return DiffBuckets.upper(i);
-      }
-    }
-    return DiffBuckets.upper(counts.length - 1);
-  }
-
   List<Pair> pairs() {
     return pairs;
   }
@@ -141,9 +121,9 @@ public final class ShadowSummary {
         long[] rel = p.relDiff().getOrDefault(e.getKey(), new long[0]);
         g.writeObjectFieldStart(e.getKey());
         number(g, "max_abs", DiffBuckets.max(e.getValue()));
-        number(g, "p99_abs", quantile(e.getValue(), 0.99));
+        number(g, "p99_abs", DiffBuckets.quantile(e.getValue(), 0.99));
         number(g, "max_rel", DiffBuckets.max(rel));
-        number(g, "p99_rel", quantile(rel, 0.99));
+        number(g, "p99_rel", DiffBuckets.quantile(rel, 0.99));
         g.writeEndObject();
       }
       g.writeEndObject();

@@ -42,7 +42,7 @@ class ShadowSummaryTest {
         DiffBuckets.upper(DiffBuckets.index(0.5)), DiffBuckets.max(two.absDiff().get("y")));
     assertEquals(
         DiffBuckets.upper(DiffBuckets.index(0.001)),
-        ShadowSummary.quantile(two.absDiff().get("y"), 0.99));
+        DiffBuckets.quantile(two.absDiff().get("y"), 0.99));
     assertEquals(1, s.pairs().get(1).failed());
 
     var json = Json.MAPPER.readTree(Json.bytes(s::write).utf8String());

@@ -45,4 +45,24 @@ public final class DiffBuckets {
     }
     return 0;
   }
+
+  /** The upper bound of the bucket holding the {@code q} quantile (0 < q ≤ 1), or 0 when empty. */
+  public static double quantile(long[] counts, double q) {
+    long total = 0;
+    for (long c : counts) {
+      total += c;
+    }
+    if (total == 0) {
+      return 0;
+    }
+    long rank = (long) Math.ceil(q * total);
+    long seen = 0;
+    for (int i = 0; i < counts.length; i++) {
+      seen += counts[i];
+      if (seen >= rank) {
+        return upper(i);
+      }
+    }
+    return upper(counts.length - 1);
+  }
 }
