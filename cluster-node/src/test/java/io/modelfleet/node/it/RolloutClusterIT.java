@@ -219,7 +219,7 @@ class RolloutClusterIT {
     Http h = http(2);
     setUp(h, "slow", SlowModels.tiledMatMuls(64, 1), 1);
     upload(h, "slow", "2", SlowModels.tiledMatMuls(64, 40));
-    try (LoadGenerator load = load("slow", SlowModels.request(64, 512), 2)) {
+    try (LoadGenerator load = load("slow", SlowModels.request(64, 2048), 2)) {
       double took =
           rollOut(
               h,
