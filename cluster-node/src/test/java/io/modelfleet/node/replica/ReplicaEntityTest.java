@@ -301,7 +301,7 @@ class ReplicaEntityTest {
     TestProbe<InferReply> caller = kit.createTestProbe();
     replica.tell(new ReplicaCommand.Infer(request("early"), caller.ref()));
     assertEquals(
-        new InferReply.InferFailure(503, "replica flaky/1/0 is FAILED"),
+        InferReply.InferFailure.leaving("replica flaky/1/0 is FAILED"),
         caller.receiveMessage(WAIT));
 
     // The backoff doubles: the second failure waits 400 ms.
@@ -352,7 +352,7 @@ class ReplicaEntityTest {
     TestProbe<InferReply> late = kit.createTestProbe();
     replica.tell(new ReplicaCommand.Infer(request("late"), late.ref()));
     assertEquals(
-        new InferReply.InferFailure(503, "replica retired/1/0 is DRAINING"),
+        InferReply.InferFailure.leaving("replica retired/1/0 is DRAINING"),
         late.receiveMessage(WAIT));
     shard.expectNoMessage(Duration.ofMillis(200));
 
@@ -364,7 +364,7 @@ class ReplicaEntityTest {
 
     replica.tell(new ReplicaCommand.Infer(request("after"), late.ref()));
     assertEquals(
-        new InferReply.InferFailure(503, "replica retired/1/0 is stopping"),
+        InferReply.InferFailure.leaving("replica retired/1/0 is stopping"),
         late.receiveMessage(WAIT));
     replica.tell(new ReplicaCommand.Shutdown());
     late.expectTerminated(replica, WAIT);
