@@ -203,7 +203,7 @@ final class RolloutJudge {
       }
       if (a.maxP99Ratio() != null && w.baselineRequests() >= min && w.baselineP99Ms() > 0) {
         double ratio = w.candidateP99Ms() / w.baselineP99Ms();
-        if (ratio > a.maxP99Ratio()) {
+        if (ratio > a.maxP99Ratio() && w.candidateP99Ms() - w.baselineP99Ms() > a.p99Slack()) {
           return "p99 latency ratio "
               + num(ratio)
               + " (candidate "
@@ -212,6 +212,8 @@ final class RolloutJudge {
               + num(w.baselineP99Ms())
               + " ms) > max_p99_ratio "
               + num(a.maxP99Ratio())
+              + " with p99_slack_ms "
+              + num(a.p99Slack())
               + " ("
               + w.candidateRequests()
               + " and "

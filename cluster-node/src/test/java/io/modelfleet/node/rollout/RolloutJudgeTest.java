@@ -168,6 +168,13 @@ class RolloutJudgeTest {
         rel.why()
             .startsWith("p99 latency ratio 5 (candidate 50 ms / baseline 10 ms) > max_p99_ratio 3"),
         rel.why());
+    // With a slack, a ratio made of a few milliseconds (a replica just started) does not count.
+    RolloutAnalysis slack = new RolloutAnalysis(1000, 20, null, null, 1.5, null, null, 30_000, 5.0);
+    Verdict noise = JUDGE.judge(atStep(0, slack), READY, window(40, 0, 7.1, 100, 4.1), at(5));
+    assertEquals(RolloutChange.ADVANCE, noise.change(), noise.why());
+    Verdict real = JUDGE.judge(atStep(0, slack), READY, window(40, 0, 12, 100, 4), at(5));
+    assertEquals(RolloutChange.ROLL_BACK, real.change(), real.why());
+    assertTrue(real.why().contains("> max_p99_ratio 1.500 with p99_slack_ms 5 ("), real.why());
     // The baseline short of the minimum: the ratio is not judged, and does not block.
     Verdict unjudged = JUDGE.judge(atStep(0, ratio), READY, window(40, 0, 50, 19, 10), at(5));
     assertEquals(RolloutChange.ADVANCE, unjudged.change());

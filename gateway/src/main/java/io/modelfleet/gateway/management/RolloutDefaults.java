@@ -13,7 +13,8 @@ public record RolloutDefaults(
     Duration interval,
     long minRequests,
     double maxErrorRatio,
-    Duration readyTimeout) {
+    Duration readyTimeout,
+    double p99SlackMs) {
 
   public static final RolloutDefaults DEFAULTS = fromConfig(ConfigFactory.defaultReference());
 
@@ -24,6 +25,7 @@ public record RolloutDefaults(
         c.getDuration("interval"),
         c.getLong("min-requests"),
         c.getDouble("max-error-ratio"),
-        c.getDuration("ready-timeout"));
+        c.getDuration("ready-timeout"),
+        c.getDuration("p99-slack").toNanos() / 1e6);
   }
 }

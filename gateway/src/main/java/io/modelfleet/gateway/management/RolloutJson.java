@@ -83,6 +83,7 @@ final class RolloutJson {
     optional("max_error_ratio", a.maxErrorRatio(), g);
     optional("max_p99_ms", a.maxP99Ms(), g);
     optional("max_p99_ratio", a.maxP99Ratio(), g);
+    optional("p99_slack_ms", a.p99SlackMs(), g);
     optional("max_drift_abs", a.maxDriftAbs(), g);
     optional("max_drift_rel", a.maxDriftRel(), g);
     g.writeNumberField("ready_timeout_ms", a.readyTimeoutMillis());

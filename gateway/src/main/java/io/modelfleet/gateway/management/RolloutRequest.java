@@ -40,6 +40,7 @@ final class RolloutRequest {
           "max_error_ratio",
           "max_p99_ms",
           "max_p99_ratio",
+          "p99_slack_ms",
           "max_drift_abs",
           "max_drift_rel",
           "ready_timeout");
@@ -154,6 +155,7 @@ final class RolloutRequest {
       minRequests = min.longValue();
     }
     Double errors = number("analysis.max_error_ratio", a.get("max_error_ratio"), 0, 1);
+    Double slack = number("analysis.p99_slack_ms", a.get("p99_slack_ms"), 0, 3_600_000);
     return new RolloutAnalysis(
         interval.toMillis(),
         minRequests,
@@ -163,7 +165,8 @@ final class RolloutRequest {
         number("analysis.max_drift_abs", a.get("max_drift_abs"), 0, Double.MAX_VALUE),
         number("analysis.max_drift_rel", a.get("max_drift_rel"), 0, Double.MAX_VALUE),
         duration("analysis.ready_timeout", a.get("ready_timeout"), defaults.readyTimeout())
-            .toMillis());
+            .toMillis(),
+        slack == null ? defaults.p99SlackMs() : slack);
   }
 
   private static void known(JsonNode n, Set<String> fields, String what) {

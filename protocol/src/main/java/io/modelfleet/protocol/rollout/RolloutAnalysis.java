@@ -14,6 +14,10 @@ package io.modelfleet.protocol.rollout;
  *     on mirrored requests
  * @param maxDriftRel the same, relative to the baseline's value
  * @param readyTimeoutMillis how long the candidate may take to have its replicas Ready
+ * @param p99SlackMs the p99 ratio rolls back only when the candidate's p99 is also this many
+ *     milliseconds above the baseline's (null, in rollouts started before it existed: 0): on a
+ *     model answering in a few milliseconds, a replica just started and a few slow requests make a
+ *     ratio of 1.5 out of a difference nobody would notice
  */
 public record RolloutAnalysis(
     long intervalMillis,
@@ -23,7 +27,35 @@ public record RolloutAnalysis(
     Double maxP99Ratio,
     Double maxDriftAbs,
     Double maxDriftRel,
-    long readyTimeoutMillis) {
+    long readyTimeoutMillis,
+    Double p99SlackMs) {
+
+  /** Without a p99 slack (as rollouts started before it existed). */
+  public RolloutAnalysis(
+      long intervalMillis,
+      long minRequests,
+      Double maxErrorRatio,
+      Double maxP99Ms,
+      Double maxP99Ratio,
+      Double maxDriftAbs,
+      Double maxDriftRel,
+      long readyTimeoutMillis) {
+    this(
+        intervalMillis,
+        minRequests,
+        maxErrorRatio,
+        maxP99Ms,
+        maxP99Ratio,
+        maxDriftAbs,
+        maxDriftRel,
+        readyTimeoutMillis,
+        null);
+  }
+
+  /** {@link #p99SlackMs}, 0 when absent. */
+  public double p99Slack() {
+    return p99SlackMs == null ? 0 : p99SlackMs;
+  }
 
   /** Whether output drift is judged (either drift limit set). */
   public boolean judgesDrift() {
