@@ -3,7 +3,7 @@ package io.modelfleet.node.autoscale;
 import io.modelfleet.node.autoscale.ScalingDecision.Change;
 import io.modelfleet.node.autoscale.ScalingDecision.Outcome;
 import io.modelfleet.node.autoscale.ScalingDecision.Pending;
-import io.modelfleet.persistence.registry.ModelEvent;
+import io.modelfleet.node.cluster.ModelChanges;
 import io.modelfleet.protocol.cluster.ClusterKeys;
 import io.modelfleet.protocol.load.LoadProbe;
 import io.modelfleet.protocol.load.LoadProbe.NodeLoad;
@@ -30,12 +30,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
-import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.javadsl.EventsByTagQuery;
-import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
 
 /**
  * Sizes autoscaled deployments (cluster singleton on the workers). A thin actor: {@link LoadWindow}
@@ -137,18 +133,13 @@ public final class Autoscaler {
                     Receptionist.Listing.class,
                     l -> new Probes(Set.copyOf(l.getServiceInstances(LoadProbe.KEY))))));
     var self = ctx.getSelf();
-    String prefix = ModelCommand.TYPE_KEY.name() + "|";
     var stream =
-        journal
-            .eventsByTag(ModelEvent.TAG, Offset.noOffset())
-            .viaMat(KillSwitches.single(), Keep.right())
-            .toMat(
-                Sink.foreach(
-                    env ->
-                        self.tell(
-                            new ModelChanged(env.persistenceId().substring(prefix.length())))),
-                Keep.both())
-            .run(ctx.getSystem());
+        ModelChanges.follow(
+            journal,
+            ctx.getSystem(),
+            env -> {},
+            env -> true,
+            model -> self.tell(new ModelChanged(model)));
     ctx.pipeToSelf(stream.second(), (done, failure) -> new StreamEnded(failure));
     ctx.getLog()
         .info(

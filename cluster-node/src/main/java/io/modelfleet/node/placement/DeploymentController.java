@@ -1,6 +1,7 @@
 package io.modelfleet.node.placement;
 
 import io.modelfleet.node.cluster.Directories;
+import io.modelfleet.node.cluster.ModelChanges;
 import io.modelfleet.node.placement.ControllerMessage.Data;
 import io.modelfleet.node.placement.ControllerMessage.DrainWriteFailed;
 import io.modelfleet.node.placement.ControllerMessage.DrainWritten;
@@ -16,7 +17,6 @@ import io.modelfleet.node.placement.ControllerMessage.Resync;
 import io.modelfleet.node.placement.ControllerMessage.Round;
 import io.modelfleet.node.placement.ControllerMessage.Starters;
 import io.modelfleet.node.replica.ReplicaStarter;
-import io.modelfleet.persistence.registry.ModelEvent;
 import io.modelfleet.protocol.cluster.ClusterKeys;
 import io.modelfleet.protocol.cluster.ControllerCommand;
 import io.modelfleet.protocol.cluster.DrainReply;
@@ -50,12 +50,8 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
-import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.javadsl.EventsByTagQuery;
-import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
 
 /**
  * Reconciles desired deployments with live replicas and decides where each replica runs (cluster
@@ -127,20 +123,13 @@ public final class DeploymentController {
                               ReplicaStarter.KEY,
                               ctx.messageAdapter(Receptionist.Listing.class, Starters::new)));
                   var self = ctx.getSelf();
-                  String prefix = ModelCommand.TYPE_KEY.name() + "|";
                   var stream =
-                      journal
-                          .eventsByTag(ModelEvent.TAG, Offset.noOffset())
-                          .wireTap(ControllerMetrics.of(ctx.getSystem())::journal)
-                          .viaMat(KillSwitches.single(), Keep.right())
-                          .toMat(
-                              Sink.foreach(
-                                  env ->
-                                      self.tell(
-                                          new ModelChanged(
-                                              env.persistenceId().substring(prefix.length())))),
-                              Keep.both())
-                          .run(ctx.getSystem());
+                      ModelChanges.follow(
+                          journal,
+                          ctx.getSystem(),
+                          ControllerMetrics.of(ctx.getSystem())::journal,
+                          env -> true,
+                          model -> self.tell(new ModelChanged(model)));
                   // The stream is how the controller learns of every model; one that ended (a
                   // journal query failed, or the read journal's sequence actor did not answer its 1
                   // s ask on a loaded host) would leave it deaf until it moved. A restart starts a

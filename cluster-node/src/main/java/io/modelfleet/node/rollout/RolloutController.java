@@ -2,6 +2,7 @@ package io.modelfleet.node.rollout;
 
 import com.typesafe.config.Config;
 import io.modelfleet.node.cluster.Directories;
+import io.modelfleet.node.cluster.ModelChanges;
 import io.modelfleet.node.rollout.RolloutMessage.Decided;
 import io.modelfleet.node.rollout.RolloutMessage.Directory;
 import io.modelfleet.node.rollout.RolloutMessage.ModelChanged;
@@ -45,12 +46,8 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.javadsl.EventsByTagQuery;
-import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
 
 /**
  * Drives every rollout (cluster singleton on the workers). A thin actor: {@link RolloutJudge}
@@ -106,20 +103,13 @@ public final class RolloutController {
                               LoadProbe.KEY,
                               ctx.messageAdapter(Receptionist.Listing.class, Probes::new)));
                   var self = ctx.getSelf();
-                  String prefix = ModelCommand.TYPE_KEY.name() + "|";
                   var stream =
-                      journal
-                          .eventsByTag(ModelEvent.TAG, Offset.noOffset())
-                          .filter(env -> env.event() instanceof ModelEvent.RolloutEvent)
-                          .viaMat(KillSwitches.single(), Keep.right())
-                          .toMat(
-                              Sink.foreach(
-                                  env ->
-                                      self.tell(
-                                          new ModelChanged(
-                                              env.persistenceId().substring(prefix.length())))),
-                              Keep.both())
-                          .run(ctx.getSystem());
+                      ModelChanges.follow(
+                          journal,
+                          ctx.getSystem(),
+                          env -> {},
+                          env -> env.event() instanceof ModelEvent.RolloutEvent,
+                          model -> self.tell(new ModelChanged(model)));
                   ctx.pipeToSelf(
                       stream.second(),
                       (done, failure) ->
